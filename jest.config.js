@@ -1,0 +1,10 @@
+/** Unit tests: TypeScript through ts-jest, transpile-only (type checking is `tsc` in `npm run lint`). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs' } }]
+  },
+  testTimeout: 30000
+};

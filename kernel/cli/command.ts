@@ -1,0 +1,45 @@
+/** The contract every `gaissa` subcommand fulfils, so `gaissa --help` can list them all. */
+import { readFileSync } from 'node:fs';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads all of standard input (used by `--json -`). */
+  readStdin(): Promise<string>;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `gaissa --help`. */
+  summary: string;
+  /** Full usage text for `gaissa CMD --help`. */
+  usage: string;
+  /** Returns the process exit status: 0 ok, 1 a gate failed, 2 bad usage or invalid input. */
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** Thrown for bad usage or invalid input; the dispatcher prints the message and exits with 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Reads and parses a JSON document from a file path, or from standard input when the path is `-`. */
+export async function readJsonArg(path: string | undefined, io: CliIO): Promise<unknown> {
+  if (!path) throw new UsageError('--json FILE|- is required');
+  let text: string;
+  try {
+    text = path === '-' ? await io.readStdin() : readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(
+      `${path === '-' ? 'standard input' : path} is not valid JSON: ${(e as Error).message}`
+    );
+  }
+}

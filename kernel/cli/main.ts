@@ -1,0 +1,63 @@
+/** `gaissa` command line: dispatches to the subcommands registered in `commands`. */
+import { CliIO, Command, UsageError } from './command';
+import { commands } from './commands';
+
+function usage(): string {
+  const width = Math.max(...commands.map(c => c.name.length));
+  return [
+    'Usage: gaissa <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'gaissa <command> --help' for a command's options."
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command: Command | undefined = commands.find(c => c.name === name);
+  if (!command) {
+    io.stderr(`gaissa: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`gaissa ${name}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export const processIO: CliIO = {
+  stdout: text => process.stdout.write(text),
+  stderr: text => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIO).then(
+    code => {
+      process.exitCode = code;
+    },
+    e => {
+      process.stderr.write(`gaissa: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    }
+  );
+}
