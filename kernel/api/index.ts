@@ -1,0 +1,93 @@
+/// <reference types="node" preserve="true" />
+/**
+ * The in-notebook API: the global `gaissa` object, also `import { gaissa } from 'gaissa'`.
+ * Every magic is reachable here as a typed function; feature areas extend this object.
+ */
+import { randomUUID } from 'node:crypto';
+import { MimeBundle, OutputSink, normalizeBundle } from '../display';
+import { packageVersion, tslabVersion, typescriptVersion } from '../versions';
+import { timeCall, TimeResult } from './time';
+
+export type { MimeBundle } from '../display';
+export type { TimeResult } from './time';
+
+export interface DisplayOptions {
+  /** Reuse an id to update this output later with `updateDisplay`. */
+  displayId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface DisplayHandle {
+  readonly displayId: string;
+  update(bundle: MimeBundle, metadata?: Record<string, unknown>): void;
+}
+
+export interface Versions {
+  gaissa: string;
+  tslab: string;
+  typescript: string;
+  node: string;
+}
+
+let sink: OutputSink | undefined;
+
+/** Called by the kernel at start; outside a kernel, displays fail with a clear message. */
+export function connectOutput(target: OutputSink | undefined): void {
+  sink = target;
+}
+
+function output(): OutputSink {
+  if (!sink) throw new Error('gaissa: displays need the GAISSA kernel (no notebook is attached)');
+  return sink;
+}
+
+export interface GaissaApi {
+  /** Shows a mime bundle, e.g. `{ 'text/html': '<b>hi</b>' }`; returns a handle to update it. */
+  display(bundle: MimeBundle, options?: DisplayOptions): DisplayHandle;
+  /** Replaces the output shown under `displayId` wherever it is displayed. */
+  updateDisplay(displayId: string, bundle: MimeBundle, metadata?: Record<string, unknown>): void;
+  /** Clears the cell's output; with `wait`, only once new output arrives (no flicker). */
+  clearOutput(wait?: boolean): void;
+  /** Runs `fn` and reports wall and CPU time: the function twin of `%%gaissa time`. */
+  time<T>(fn: () => T | Promise<T>): Promise<TimeResult<T>>;
+  /** Versions of gaissa and what it runs on: the function twin of `%gaissa version`. */
+  version(): Versions;
+  /** The text of `%gaissa help [command]`. */
+  help(command?: string): string;
+}
+
+/** Set by the kernel: renders the magic help from the live registry. */
+let helpText: (command?: string) => string = () => 'help is available inside the GAISSA kernel';
+
+export function connectHelp(render: (command?: string) => string): void {
+  helpText = render;
+}
+
+export const gaissa: GaissaApi = {
+  display(bundle, options = {}) {
+    const displayId = options.displayId ?? randomUUID();
+    output().display(normalizeBundle(bundle), options.metadata ?? {}, displayId);
+    return {
+      displayId,
+      update: (next, metadata = {}) => gaissa.updateDisplay(displayId, next, metadata)
+    };
+  },
+  updateDisplay(displayId, bundle, metadata = {}) {
+    if (typeof displayId !== 'string' || !displayId)
+      throw new TypeError('updateDisplay needs a display id');
+    output().updateDisplay(displayId, normalizeBundle(bundle), metadata);
+  },
+  clearOutput(wait = false) {
+    output().clearOutput(wait);
+  },
+  time: timeCall,
+  version: () => ({
+    gaissa: packageVersion,
+    tslab: tslabVersion,
+    typescript: typescriptVersion,
+    node: process.versions.node
+  }),
+  help: command => helpText(command)
+};
+
+export default gaissa;

@@ -1,0 +1,51 @@
+/**
+ * Makes type resolution in cells independent of the notebook's directory (DESIGN.md §4 trap).
+ * TypeScript sees a virtual package `node_modules/gaissa` next to every notebook, forwarded to this
+ * package's install (as tslab does for `tslab`), and that package's own `node_modules/@types/node`
+ * forwarded to the Node types installed with us. A notebook far from any node_modules thus still
+ * gets Node's types and the `gaissa` API's.
+ */
+import { dirname, join, sep } from 'node:path';
+import { packageRoot } from '../versions';
+
+type TsSys = Record<string, (...args: any[]) => any>;
+
+const marker = `${sep}node_modules${sep}gaissa`;
+const nodeTypesMarker = `${sep}node_modules${sep}@types${sep}node`;
+const nodeTypesDir = dirname(require.resolve('@types/node/package.json', { paths: [packageRoot] }));
+
+/** Maps a path inside the virtual `node_modules/gaissa` to the real file, or returns it as is. */
+export function forwardGaissaPath(path: string): string {
+  const normal = path.split('/').join(sep);
+  const at = normal.lastIndexOf(marker);
+  if (at < 0) return path;
+  const rest = normal.slice(at + marker.length);
+  if (rest !== '' && !rest.startsWith(sep)) return path; // e.g. node_modules/gaissa-other
+  if (rest === nodeTypesMarker || rest.startsWith(nodeTypesMarker + sep)) {
+    return join(nodeTypesDir, rest.slice(nodeTypesMarker.length));
+  }
+  return join(packageRoot, rest);
+}
+
+let installed = false;
+
+/** Patches the `sys` of the TypeScript that tslab bundles; run before tslab creates a converter. */
+export function installTypeResolution(): void {
+  if (installed) return;
+  installed = true;
+  const tslabDir = dirname(require.resolve('tslab/package.json'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's own TypeScript, by path
+  const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as {
+    sys: TsSys;
+  };
+  for (const name of ['fileExists', 'directoryExists', 'readFile', 'realpath', 'getFileSize']) {
+    const original = ts.sys[name];
+    if (typeof original !== 'function') continue;
+    ts.sys[name] = (path: string, ...rest: unknown[]) => {
+      const forwarded = forwardGaissaPath(path);
+      const value = original.call(ts.sys, forwarded, ...rest);
+      // realpath must answer with the virtual location, or TypeScript leaves the virtual package.
+      return name === 'realpath' && forwarded !== path ? path : value;
+    };
+  }
+}

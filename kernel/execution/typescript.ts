@@ -1,0 +1,189 @@
+/**
+ * Runs cells with tslab's converter and executor (npm `tslab`), embedded behind our protocol layer.
+ * tslab reports the last expression and failures through a console interface; we capture those
+ * calls to produce execute_result and structured errors instead of printed text.
+ */
+import { createConverter, isCompleteCode, Converter } from 'tslab/dist/converter';
+import { createExecutor, Executor } from 'tslab/dist/executor';
+import { printQuickInfo } from 'tslab/dist/inspect';
+import { installTypeResolution } from './type-resolution';
+
+export interface ErrorContent {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface RunOutcome {
+  status: 'ok' | 'error' | 'interrupted';
+  /** Present when the cell ended with an expression whose value is not null/undefined. */
+  value?: unknown;
+  hasValue: boolean;
+  error?: ErrorContent;
+}
+
+export interface Completion {
+  matches: string[];
+  start: number;
+  end: number;
+}
+
+/** What tslab reported while one cell ran. */
+interface Capture {
+  value?: unknown;
+  hasValue: boolean;
+  errors: unknown[][];
+}
+
+const INTERRUPTED_CODES = new Set(['ERR_SCRIPT_EXECUTION_INTERRUPTED']);
+
+/** `Name: message` and the user's frames: tslab, gaissa and Node internals say nothing of the bug. */
+function userStack(e: Error): string[] {
+  const frames = (e.stack ?? '')
+    .split('\n')
+    .filter(
+      line =>
+        /^\s+at /.test(line) &&
+        !/\(node:|node_modules[\\/]tslab|[\\/]lib[\\/]kernel[\\/]/.test(line)
+    );
+  return [`${e.name}: ${e.message}`, ...frames];
+}
+
+export function errorContent(e: unknown): ErrorContent {
+  if (e instanceof Error) {
+    return {
+      ename: e.name || 'Error',
+      evalue: e.message,
+      traceback: userStack(e)
+    };
+  }
+  const text = typeof e === 'string' ? e : String(e);
+  return { ename: 'Error', evalue: text, traceback: [`Uncaught ${text}`] };
+}
+
+function isInterruption(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  return (
+    INTERRUPTED_CODES.has((e as NodeJS.ErrnoException).code ?? '') ||
+    e.message === 'Interrupted asynchronously'
+  );
+}
+
+export class TypeScriptRunner {
+  private readonly executor: Executor;
+  private readonly node: Converter;
+  private capture: Capture | null = null;
+
+  constructor(rootDir: string, resolveModule?: (id: string) => unknown) {
+    installTypeResolution();
+    this.node = createConverter({ isJS: false, isBrowser: false });
+    let browser: Converter | undefined;
+    const node = this.node;
+    const convs = {
+      node,
+      get browser() {
+        return (browser ??= createConverter({ isJS: false, isBrowser: true }));
+      },
+      close() {
+        node.close();
+        browser?.close();
+      }
+    };
+    this.executor = createExecutor(rootDir, convs, {
+      log: (value: unknown) => {
+        if (this.capture) Object.assign(this.capture, { value, hasValue: true });
+      },
+      error: (...args: unknown[]) => {
+        this.capture?.errors.push(args);
+      }
+    });
+    if (resolveModule) hookRequire(resolveModule);
+  }
+
+  /**
+   * Runs code before the first cell, e.g. `import { gaissa } from 'gaissa'`: tslab carries a cell's
+   * declarations (imports included) into later cells, so every cell then sees the binding's type.
+   */
+  async prelude(code: string): Promise<void> {
+    const outcome = await this.execute(code);
+    if (outcome.status !== 'ok') throw new Error(`kernel prelude failed: ${outcome.error?.evalue}`);
+  }
+
+  async execute(code: string): Promise<RunOutcome> {
+    const capture: Capture = { hasValue: false, errors: [] };
+    this.capture = capture;
+    let ok: boolean;
+    try {
+      ok = await this.executor.execute(code);
+    } catch (e) {
+      capture.errors.push([e]);
+      ok = false;
+    } finally {
+      this.capture = null;
+    }
+    if (ok) return { status: 'ok', value: capture.value, hasValue: capture.hasValue };
+    return this.failure(capture.errors);
+  }
+
+  private failure(errors: unknown[][]): RunOutcome {
+    const thrown = errors.find(args => args.length === 1)?.[0];
+    if (thrown !== undefined || errors.length === 0) {
+      if (isInterruption(thrown)) {
+        return {
+          status: 'interrupted',
+          hasValue: false,
+          error: {
+            ename: 'KeyboardInterrupt',
+            evalue: 'execution interrupted',
+            traceback: ['KeyboardInterrupt: execution interrupted']
+          }
+        };
+      }
+      return { status: 'error', hasValue: false, error: errorContent(thrown) };
+    }
+    // Diagnostics arrive as console.error('%s%d:%d - %s', file, line, column, message).
+    const lines = errors.map(
+      ([, file, line, column, message]) => `${file ?? ''}${line}:${column} - ${message}`
+    );
+    return {
+      status: 'error',
+      hasValue: false,
+      error: { ename: 'TypeScriptError', evalue: lines[0], traceback: lines }
+    };
+  }
+
+  complete(code: string, position: number): Completion {
+    const info = this.executor.complete(code, position);
+    return { matches: info.candidates, start: info.start, end: info.end };
+  }
+
+  inspect(code: string, position: number): string | undefined {
+    const info = this.executor.inspect(code, position);
+    return info ? printQuickInfo(info) : undefined;
+  }
+
+  isComplete(code: string): { completed: boolean; indent?: string } {
+    return isCompleteCode(code);
+  }
+
+  /** Stops pending asynchronous work; synchronous code stops on SIGINT (vm breakOnSigint). */
+  interrupt(): void {
+    this.executor.interrupt();
+  }
+
+  close(): void {
+    this.executor.close();
+  }
+}
+
+/** tslab hands cells `__tslab__.require`; route our own module ids to the live objects. */
+function hookRequire(resolveModule: (id: string) => unknown): void {
+  const holder = (globalThis as any).__tslab__ as { require: NodeJS.Require };
+  const original = holder.require;
+  holder.require = new Proxy(original, {
+    apply(target, thisArg, args: [string]) {
+      const mod = resolveModule(args[0]);
+      return mod !== undefined ? mod : Reflect.apply(target, thisArg, args);
+    }
+  });
+}

@@ -1,0 +1,413 @@
+/**
+ * The GAISSA Jupyter kernel: our protocol layer on zeromq 6 around tslab's TypeScript execution.
+ * Shell requests run one at a time in arrival order; control requests (interrupt, shutdown) are
+ * answered at once, even while a cell awaits.
+ */
+import { Router } from 'zeromq';
+import { connectHelp, connectOutput, gaissa } from './api';
+import { CommManager } from './comms';
+import { bundleOf, MimeBundle } from './display';
+import { History, HistoryRequest } from './history';
+import { builtinMagics } from './magics/builtin';
+import { MagicContext } from './magics/context';
+import { MagicError, parseCell } from './magics/parse';
+import { CellOutcome, MagicRegistry } from './magics/registry';
+import { ConnectionInfo } from './protocol/connection';
+import { codePointToIndex, indexToCodePoint } from './protocol/cursor';
+import { bindSockets, KernelSockets, SendQueue } from './protocol/sockets';
+import {
+  decode,
+  encode,
+  Message,
+  Outgoing,
+  PROTOCOL_VERSION,
+  Signer,
+  WireError
+} from './protocol/wire';
+import { StreamCapture } from './streams';
+import { ErrorContent, errorContent, TypeScriptRunner } from './execution/typescript';
+import { packageVersion, typescriptVersion } from './versions';
+import { randomUUID } from 'node:crypto';
+
+export class Kernel {
+  readonly session = randomUUID();
+  readonly magics = new MagicRegistry<MagicContext>();
+  readonly comms: CommManager;
+  private readonly signer: Signer;
+  private sockets!: KernelSockets;
+  private shellSend!: SendQueue;
+  private controlSend!: SendQueue;
+  private iopubSend!: SendQueue;
+  private runner!: TypeScriptRunner;
+  private streams!: StreamCapture;
+  private readonly history = new History();
+  private executionCount = 0;
+  /** The request whose outputs we are producing; late async output goes to the last one. */
+  private parent: Message | undefined;
+  private readonly shellQueue: Message[] = [];
+  private shellBusy = false;
+  private stopping = false;
+
+  constructor(
+    private readonly info: ConnectionInfo,
+    private readonly rootDir: string = process.cwd()
+  ) {
+    this.signer = new Signer(info.key, info.signature_scheme);
+    this.comms = new CommManager((msgType, content, metadata) =>
+      this.publish({ msgType, content, metadata, parent: this.parent })
+    );
+    for (const magic of builtinMagics) this.magics.register(magic);
+  }
+
+  async start(): Promise<void> {
+    this.sockets = await bindSockets(this.info);
+    this.shellSend = new SendQueue(this.sockets.shell);
+    this.controlSend = new SendQueue(this.sockets.control);
+    this.iopubSend = new SendQueue(this.sockets.iopub);
+    this.streams = new StreamCapture((name, text) =>
+      this.publish({ msgType: 'stream', content: { name, text }, parent: this.parent })
+    );
+    this.runner = new TypeScriptRunner(this.rootDir, id =>
+      id === 'gaissa' ? { ...gaissa, gaissa, default: gaissa } : undefined
+    );
+    await this.runner.prelude("import { gaissa } from 'gaissa';");
+    connectHelp(command => this.magics.help(command));
+    connectOutput({
+      display: (data, metadata, displayId) =>
+        this.publish({
+          msgType: 'display_data',
+          content: { data, metadata, transient: displayId ? { display_id: displayId } : {} },
+          parent: this.parent
+        }),
+      updateDisplay: (displayId, data, metadata) =>
+        this.publish({
+          msgType: 'update_display_data',
+          content: { data, metadata, transient: { display_id: displayId } },
+          parent: this.parent
+        }),
+      clearOutput: wait =>
+        this.publish({ msgType: 'clear_output', content: { wait }, parent: this.parent })
+    });
+    process.on('SIGINT', () => this.runner.interrupt());
+    process.on('SIGTERM', () => void this.stop().finally(() => process.exit(0)));
+    this.publish({ msgType: 'status', content: { execution_state: 'starting' } });
+    void this.listen(this.sockets.shell, msg => this.enqueueShell(msg));
+    void this.listen(this.sockets.control, msg => this.dispatch(msg, 'control'));
+    void this.listen(this.sockets.stdin, () => undefined);
+  }
+
+  log(text: string): void {
+    this.streams.log(`[gaissa kernel] ${text}`);
+  }
+
+  private async listen(socket: Router, onMessage: (msg: Message) => void): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        try {
+          onMessage(decode(frames, this.signer));
+        } catch (e) {
+          // Never log the expected signature: it would hand out a valid one.
+          this.log(
+            `dropped a message: ${e instanceof WireError ? e.message : (e as Error).message}`
+          );
+        }
+      }
+    } catch (e) {
+      if (!this.stopping) this.log(`socket stopped: ${(e as Error).message}`);
+    }
+  }
+
+  private publish(out: Outgoing): void {
+    const frames = encode(
+      { ...out, identities: [Buffer.from(`kernel.${this.session}.${out.msgType}`)] },
+      this.session,
+      this.signer
+    );
+    this.iopubSend.send(frames).catch(e => this.log(`iopub send failed: ${(e as Error).message}`));
+  }
+
+  private reply(
+    channel: 'shell' | 'control',
+    parent: Message,
+    msgType: string,
+    content: Record<string, unknown>
+  ): void {
+    const frames = encode({ msgType, content, parent }, this.session, this.signer);
+    (channel === 'shell' ? this.shellSend : this.controlSend)
+      .send(frames)
+      .catch(e => this.log(`${channel} send failed: ${(e as Error).message}`));
+  }
+
+  private enqueueShell(msg: Message): void {
+    this.shellQueue.push(msg);
+    if (!this.shellBusy) void this.drainShell();
+  }
+
+  private async drainShell(): Promise<void> {
+    this.shellBusy = true;
+    while (this.shellQueue.length) await this.dispatch(this.shellQueue.shift()!, 'shell');
+    this.shellBusy = false;
+  }
+
+  private readonly handlers: Record<
+    string,
+    (msg: Message, channel: 'shell' | 'control') => Promise<void> | void
+  > = {
+    kernel_info_request: (msg, ch) => this.reply(ch, msg, 'kernel_info_reply', this.kernelInfo()),
+    execute_request: msg => this.execute(msg),
+    complete_request: msg => this.complete(msg),
+    inspect_request: msg => this.inspect(msg),
+    is_complete_request: msg => this.isComplete(msg),
+    history_request: msg =>
+      this.reply('shell', msg, 'history_reply', {
+        status: 'ok',
+        history: this.history.query(msg.content as HistoryRequest)
+      }),
+    comm_info_request: msg =>
+      this.reply('shell', msg, 'comm_info_reply', {
+        status: 'ok',
+        comms: this.comms.info(msg.content.target_name)
+      }),
+    comm_open: msg => {
+      const { comm_id, target_name, data } = msg.content;
+      if (!this.comms.handleOpen(comm_id, target_name, data)) {
+        this.log(`no comm target '${target_name}'`);
+        this.publish({ msgType: 'comm_close', content: { comm_id, data: {} }, parent: msg });
+      }
+    },
+    comm_msg: msg => {
+      if (!this.comms.handleMessage(msg.content.comm_id, msg.content.data))
+        this.log(`comm_msg for unknown comm ${msg.content.comm_id}`);
+    },
+    comm_close: msg => this.comms.handleClose(msg.content.comm_id, msg.content.data),
+    interrupt_request: (msg, ch) => {
+      this.runner.interrupt();
+      this.reply(ch, msg, 'interrupt_reply', { status: 'ok' });
+    },
+    shutdown_request: (msg, ch) => this.shutdown(msg, ch)
+  };
+
+  private async dispatch(msg: Message, channel: 'shell' | 'control'): Promise<void> {
+    const handler = this.handlers[msg.header.msg_type];
+    if (!handler) {
+      this.log(`ignored unknown message type '${msg.header.msg_type}' on ${channel}`);
+      return;
+    }
+    const previous = this.parent;
+    if (channel === 'shell') this.parent = msg;
+    this.publish({ msgType: 'status', content: { execution_state: 'busy' }, parent: msg });
+    try {
+      await handler(msg, channel);
+    } catch (e) {
+      this.log(`error handling ${msg.header.msg_type}: ${(e as Error).stack ?? e}`);
+      if (msg.header.msg_type.endsWith('_request')) {
+        this.reply(channel, msg, msg.header.msg_type.replace(/_request$/, '_reply'), {
+          status: 'error',
+          ...errorContent(e)
+        });
+      }
+    } finally {
+      this.streams.flush();
+      this.publish({ msgType: 'status', content: { execution_state: 'idle' }, parent: msg });
+      if (channel === 'control') this.parent = previous;
+    }
+  }
+
+  private kernelInfo(): Record<string, unknown> {
+    return {
+      status: 'ok',
+      protocol_version: PROTOCOL_VERSION,
+      implementation: 'gaissa',
+      implementation_version: packageVersion,
+      language_info: {
+        name: 'typescript',
+        version: typescriptVersion,
+        mimetype: 'text/typescript',
+        file_extension: '.ts',
+        codemirror_mode: { name: 'javascript', typescript: true },
+        pygments_lexer: 'typescript'
+      },
+      banner: `GAISSA ${packageVersion}: TypeScript (tslab) with energy, carbon and cost tooling. %gaissa help lists the magics.`,
+      help_links: [{ text: 'GAISSA magics: %gaissa help', url: 'https://github.com/' }],
+      debugger: false
+    };
+  }
+
+  private magicContext(): MagicContext {
+    return {
+      api: gaissa,
+      comms: this.comms,
+      registry: this.magics,
+      print: text => process.stdout.write(text)
+    };
+  }
+
+  private async execute(msg: Message): Promise<void> {
+    const code = typeof msg.content.code === 'string' ? msg.content.code : '';
+    const silent = Boolean(msg.content.silent);
+    const storeHistory = msg.content.store_history !== false && !silent;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    if (!silent)
+      this.publish({
+        msgType: 'execute_input',
+        content: { code, execution_count: count },
+        parent: msg
+      });
+    if (storeHistory) this.history.add(count, code);
+
+    let outcome: CellOutcome & { error?: ErrorContent };
+    try {
+      outcome = await this.runCell(code);
+    } catch (e) {
+      outcome = { status: 'error', error: errorContent(e) };
+    }
+    this.streams.flush();
+    if (outcome.status === 'ok') {
+      if (outcome.value !== undefined && !silent) {
+        const data = this.safeBundle(outcome.value);
+        this.publish({
+          msgType: 'execute_result',
+          content: { execution_count: count, data, metadata: {} },
+          parent: msg
+        });
+        if (storeHistory && typeof data['text/plain'] === 'string')
+          this.history.setOutput(count, data['text/plain']);
+      }
+      this.reply('shell', msg, 'execute_reply', {
+        status: 'ok',
+        execution_count: count,
+        payload: [],
+        user_expressions: {}
+      });
+      return;
+    }
+    const error = outcome.error ?? { ename: 'Error', evalue: 'execution failed', traceback: [] };
+    if (!silent) this.publish({ msgType: 'error', content: error, parent: msg });
+    this.reply('shell', msg, 'execute_reply', {
+      status: 'error',
+      execution_count: count,
+      ...error
+    });
+    if (msg.content.stop_on_error !== false) this.abortQueuedExecutions();
+  }
+
+  private safeBundle(value: unknown): MimeBundle {
+    try {
+      return bundleOf(value);
+    } catch (e) {
+      return { 'text/plain': `(could not display the value: ${(e as Error).message})` };
+    }
+  }
+
+  /** Runs magics, then the TypeScript; a cell magic wraps the TypeScript run. */
+  private async runCell(code: string): Promise<CellOutcome & { error?: ErrorContent }> {
+    let failure: ErrorContent | undefined;
+    const fail = (e: unknown): CellOutcome => {
+      failure =
+        e instanceof MagicError
+          ? { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] }
+          : errorContent(e);
+      return { status: 'error' };
+    };
+    try {
+      const parsed = parseCell(code);
+      const ctx = this.magicContext();
+      const cell = parsed.cell ? this.magics.resolve(parsed.cell) : undefined;
+      const lines = parsed.lines.map(call => this.magics.resolve(call));
+      for (const { command, args } of lines) await command.line!(args, ctx);
+      const body = async (): Promise<CellOutcome> => {
+        const run = await this.runner.execute(parsed.code);
+        if (run.error) failure = run.error;
+        return { status: run.status, value: run.hasValue ? run.value : undefined };
+      };
+      const outcome = cell ? await cell.command.cell!(cell.args, ctx, body) : await body();
+      return { ...outcome, error: failure };
+    } catch (e) {
+      return { ...fail(e), error: failure };
+    }
+  }
+
+  /** After a failed cell, requests already queued behind it are answered `aborted`, as ipykernel does. */
+  private abortQueuedExecutions(): void {
+    for (const queued of this.shellQueue.filter(m => m.header.msg_type === 'execute_request')) {
+      this.shellQueue.splice(this.shellQueue.indexOf(queued), 1);
+      this.publish({ msgType: 'status', content: { execution_state: 'busy' }, parent: queued });
+      this.reply('shell', queued, 'execute_reply', {
+        status: 'aborted',
+        execution_count: this.executionCount
+      });
+      this.publish({ msgType: 'status', content: { execution_state: 'idle' }, parent: queued });
+    }
+  }
+
+  /** Masks magics (same length) and converts the protocol's code-point cursor to a string index. */
+  private prepare(msg: Message): { code: string; source: string; index: number } {
+    const source = typeof msg.content.code === 'string' ? msg.content.code : '';
+    const cursor =
+      typeof msg.content.cursor_pos === 'number' ? msg.content.cursor_pos : source.length;
+    let code = source;
+    try {
+      code = parseCell(source).code;
+    } catch {
+      // An unfinished magic still gets TypeScript help on the rest of the cell.
+    }
+    return { code, source, index: codePointToIndex(source, cursor) };
+  }
+
+  private complete(msg: Message): void {
+    const { code, source, index } = this.prepare(msg);
+    const c = this.runner.complete(code, index);
+    this.reply('shell', msg, 'complete_reply', {
+      status: 'ok',
+      matches: c.matches,
+      cursor_start: indexToCodePoint(source, c.start),
+      cursor_end: indexToCodePoint(source, c.end),
+      metadata: {}
+    });
+  }
+
+  private inspect(msg: Message): void {
+    const { code, index } = this.prepare(msg);
+    const text = this.runner.inspect(code, index);
+    this.reply('shell', msg, 'inspect_reply', {
+      status: 'ok',
+      found: Boolean(text),
+      data: text ? { 'text/plain': text } : {},
+      metadata: {}
+    });
+  }
+
+  private isComplete(msg: Message): void {
+    const source = typeof msg.content.code === 'string' ? msg.content.code : '';
+    let code: string;
+    try {
+      code = parseCell(source).code;
+    } catch {
+      this.reply('shell', msg, 'is_complete_reply', { status: 'invalid' });
+      return;
+    }
+    const r = this.runner.isComplete(code);
+    this.reply(
+      'shell',
+      msg,
+      'is_complete_reply',
+      r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' }
+    );
+  }
+
+  private async shutdown(msg: Message, channel: 'shell' | 'control'): Promise<void> {
+    const restart = Boolean(msg.content.restart);
+    this.reply(channel, msg, 'shutdown_reply', { status: 'ok', restart });
+    this.stopping = true;
+    // Let the reply and the idle status leave before the sockets close.
+    setTimeout(() => void this.stop().finally(() => process.exit(0)), 100);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.streams?.restore();
+    this.runner?.close();
+    await this.sockets?.close();
+  }
+}
