@@ -1,0 +1,243 @@
+/**
+ * The label drawing: one SVG string for the kernel's `image/svg+xml` output and the extension's
+ * widget alike. EU appliance style: coloured A-E arrows with the rating marked, then the model,
+ * each metric with its own rating, the SCI per functional unit, date and method.
+ *
+ * The record may come from a stranger's notebook, so every text goes through `escapeXml`, numbers
+ * go through the formatter, and unknown ratings draw as a grey "?". The label paints its own white
+ * background with explicit colours, so it reads the same in light and dark themes and in print,
+ * and ratings are spelled out in letters, never by colour alone.
+ */
+import { formatMetric, formatQuantity } from './quantity-format';
+import { METRICS, MetricName, PHASE_METRICS, RATINGS, Rating, isPhase, isRating } from './metrics';
+import { LabelRecord } from './record';
+
+/** Fill and letter colour per rating: dark green to red, letters chosen for contrast. */
+export const RATING_COLOURS: Record<Rating, { fill: string; text: string }> = {
+  A: { fill: '#00843d', text: '#ffffff' },
+  B: { fill: '#5cb531', text: '#000000' },
+  C: { fill: '#ffd500', text: '#000000' },
+  D: { fill: '#f39200', text: '#000000' },
+  E: { fill: '#d7191c', text: '#ffffff' }
+};
+const UNKNOWN_COLOUR = { fill: '#9e9e9e', text: '#000000' };
+
+const WIDTH = 360;
+const INK = '#1a1a1a';
+const MUTED = '#404040';
+const FONT = 'DejaVu Sans, Verdana, Arial, Helvetica, sans-serif';
+
+/**
+ * Text made safe for XML character data and attribute values: characters XML 1.0 forbids are
+ * dropped (they would make the document ill-formed), as are bidirectional overrides (they could
+ * make a name read as something else), and markup characters become entities.
+ */
+export function escapeXml(text: string): string {
+  return String(text)
+    .replace(
+      // eslint-disable-next-line no-control-regex
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      ''
+    )
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** At most `max` characters (code points, so no surrogate pair is split), with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(String(text));
+  return chars.length <= max ? chars.join('') : chars.slice(0, max - 1).join('') + '…';
+}
+
+type Attrs = Record<string, string | number>;
+
+function attrs(a: Attrs): string {
+  return Object.entries(a)
+    .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
+    .join('');
+}
+
+function text(x: number, y: number, content: string, a: Attrs = {}): string {
+  return `<text${attrs({ x, y, fill: INK, 'font-size': 13, ...a })}>${escapeXml(content)}</text>`;
+}
+
+function colours(rating: unknown): { fill: string; text: string } {
+  return isRating(rating) ? RATING_COLOURS[rating] : UNKNOWN_COLOUR;
+}
+
+/** Simple line pictograms, 20 x 20, drawn at (x, y). */
+function pictogram(name: MetricName, x: number, y: number): string {
+  const stroke = { fill: 'none', stroke: INK, 'stroke-width': 1.6, 'stroke-linejoin': 'round' };
+  const at = (body: string) => `<g transform="translate(${x} ${y})">${body}</g>`;
+  switch (name) {
+    case 'energyPerInferenceJ':
+    case 'trainingEnergyKWh': // lightning bolt
+      return at(
+        `<path d="M11 1 L3 11 L9 11 L7 19 L16 8 L10 8 Z"${attrs({ ...stroke, fill: INK })}/>`
+      );
+    case 'co2ePerInferenceG':
+    case 'trainingCo2eKg': // cloud
+      return at(
+        `<path d="M5 16 A4 4 0 0 1 5 8 A5 5 0 0 1 14 6 A4.5 4.5 0 0 1 15 16 Z"${attrs(stroke)}/>`
+      );
+    case 'latencyMs': // clock
+      return at(
+        `<circle cx="10" cy="10" r="8.5"${attrs(stroke)}/><path d="M10 4 L10 10 L14 12"${attrs(stroke)}/>`
+      );
+    case 'modelSizeMB': // file with a folded corner
+      return at(`<path d="M4 1 L12 1 L17 6 L17 19 L4 19 Z M12 1 L12 6 L17 6"${attrs(stroke)}/>`);
+    case 'accuracy': // target
+      return at(
+        `<circle cx="10" cy="10" r="8.5"${attrs(stroke)}/><circle cx="10" cy="10" r="4.5"${attrs(stroke)}/>` +
+          `<circle cx="10" cy="10" r="1.5"${attrs({ fill: INK })}/>`
+      );
+    default:
+      return '';
+  }
+}
+
+/** The five arrows A-E (widening downwards) and the black marker at the label's rating. */
+function scale(rating: unknown, top: number): { svg: string; bottom: number } {
+  const h = 28;
+  const gap = 5;
+  const parts: string[] = [];
+  RATINGS.forEach((r, i) => {
+    const y = top + i * (h + gap);
+    const w = 110 + i * 30;
+    const { fill, text: ink } = RATING_COLOURS[r];
+    parts.push(
+      `<polygon${attrs({ points: `16,${y} ${16 + w},${y} ${30 + w},${y + h / 2} ${16 + w},${y + h} 16,${y + h}`, fill })}/>`,
+      text(26, y + h / 2 + 7, r, { fill: ink, 'font-size': 20, 'font-weight': 'bold' })
+    );
+  });
+  const row = isRating(rating) ? RATINGS.indexOf(rating) : 2;
+  const y = top + row * (h + gap);
+  const letter = isRating(rating) ? rating : '?';
+  parts.push(
+    `<polygon${attrs({ points: `284,${y - 3} 344,${y - 3} 344,${y + h + 3} 284,${y + h + 3} 268,${y + h / 2}`, fill: INK })}/>`,
+    text(314, y + h / 2 + 9, letter, {
+      fill: '#ffffff',
+      'font-size': 26,
+      'font-weight': 'bold',
+      'text-anchor': 'middle'
+    })
+  );
+  return { svg: parts.join(''), bottom: top + 5 * (h + gap) - gap };
+}
+
+function rule(y: number): string {
+  return `<line${attrs({ x1: 16, y1: y, x2: WIDTH - 16, y2: y, stroke: INK, 'stroke-width': 1 })}/>`;
+}
+
+/** Draws a label record as a standalone SVG document (a string). */
+export function drawLabelSvg(record: LabelRecord): string {
+  const parts: string[] = [];
+  const phase = String(record.phase);
+  const phaseTitle = phase === 'training' ? 'Training' : phase === 'inference' ? 'Inference' : '?';
+  const modelName = truncate(String(record.model?.name ?? 'unnamed model'), 34);
+
+  parts.push(text(16, 30, 'Energy label', { 'font-size': 20, 'font-weight': 'bold' }));
+  parts.push(
+    text(WIDTH - 16, 30, 'GAISSA', {
+      'font-size': 12,
+      'font-weight': 'bold',
+      fill: MUTED,
+      'text-anchor': 'end'
+    })
+  );
+  parts.push(rule(42));
+  parts.push(text(16, 64, modelName, { 'font-size': 16, 'font-weight': 'bold' }));
+  parts.push(text(16, 82, `${phaseTitle} phase`, { 'font-size': 12, fill: MUTED }));
+
+  const arrows = scale(record.rating, 96);
+  parts.push(arrows.svg);
+  let y = arrows.bottom + 12;
+  parts.push(rule(y));
+  y += 4;
+
+  const metrics = record.metrics ?? {};
+  for (const name of isPhase(record.phase) ? PHASE_METRICS[record.phase] : []) {
+    const m = metrics[name];
+    if (!m) continue;
+    const c = colours(m.rating);
+    const letter = isRating(m.rating) ? m.rating : '?';
+    parts.push(
+      `<g${attrs({ class: 'gaissa-label-metric', 'data-metric': name })}>` +
+        pictogram(name, 16, y + 5) +
+        text(46, y + 20, METRICS[name].title) +
+        text(WIDTH - 60, y + 20, formatMetric(name, Number(m.value)), {
+          'font-weight': 'bold',
+          'text-anchor': 'end'
+        }) +
+        `<rect${attrs({ x: WIDTH - 50, y: y + 4, width: 34, height: 22, rx: 4, fill: c.fill, stroke: INK, 'stroke-width': 0.8 })}/>` +
+        text(WIDTH - 33, y + 20, letter, {
+          fill: c.text,
+          'font-size': 15,
+          'font-weight': 'bold',
+          'text-anchor': 'middle'
+        }) +
+        '</g>'
+    );
+    y += 30;
+  }
+
+  if (record.sci) {
+    y += 6;
+    parts.push(rule(y));
+    const unit = truncate(String(record.sci.disclosure?.functionalUnit ?? 'unit'), 20);
+    const g = (value: unknown) => formatQuantity(Number(value), 'g CO2e');
+    // Operational and embodied parts share the unit "g CO2e" of the headline figure.
+    const grams = (value: unknown) => g(value).replace(/ CO2e$/, '');
+    parts.push(
+      text(16, y + 20, 'SCI', { 'font-weight': 'bold' }) +
+        text(48, y + 20, `per ${unit}`) +
+        text(WIDTH - 16, y + 20, g(record.sci.sciG), {
+          'font-weight': 'bold',
+          'text-anchor': 'end'
+        })
+    );
+    const small = { 'font-size': 10.5, fill: MUTED };
+    parts.push(
+      text(
+        16,
+        y + 38,
+        `operational ${grams(record.sci.operationalG)} + ` +
+          (record.sci.disclosure?.embodied === 'included'
+            ? `embodied ${grams(record.sci.embodiedG)}`
+            : 'embodied not included'),
+        small
+      ) + text(WIDTH - 16, y + 38, 'location-based', { ...small, 'text-anchor': 'end' })
+    );
+    y += 46;
+  }
+
+  y += 6;
+  parts.push(rule(y));
+  const issued = truncate(String(record.issued ?? '').slice(0, 10), 10) || 'undated';
+  const method = record.method === 'measured' ? 'measured' : 'estimated';
+  parts.push(text(16, y + 20, `Issued ${issued}`, { 'font-size': 11 }));
+  parts.push(
+    `<rect${attrs({ x: 126, y: y + 7, width: 72, height: 18, rx: 3, fill: method === 'measured' ? '#ffffff' : '#fff3c4', stroke: INK, 'stroke-width': 0.8 })}/>`,
+    text(162, y + 20, method, { 'font-size': 11, 'font-weight': 'bold', 'text-anchor': 'middle' })
+  );
+  parts.push(
+    text(WIDTH - 16, y + 20, 'GAISSALabel · ISO/IEC 21031', {
+      'font-size': 9.5,
+      fill: MUTED,
+      'text-anchor': 'end'
+    })
+  );
+  const height = y + 34;
+
+  const summary = `Energy label ${isRating(record.rating) ? record.rating : '?'} for ${modelName}, ${phaseTitle.toLowerCase()} phase, ${method}`;
+  return (
+    `<svg${attrs({ xmlns: 'http://www.w3.org/2000/svg', width: WIDTH, height, viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': summary, 'font-family': FONT, class: 'gaissa-label-svg' })}>` +
+    `<title>${escapeXml(summary)}</title>` +
+    `<rect${attrs({ x: 1, y: 1, width: WIDTH - 2, height: height - 2, rx: 8, fill: '#ffffff', stroke: INK, 'stroke-width': 2 })}/>` +
+    parts.join('') +
+    '</svg>'
+  );
+}

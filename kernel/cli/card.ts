@@ -1,0 +1,70 @@
+/** `gaissa card`: the label's training emissions into a Hugging Face model card's front matter. */
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { co2EqEmissions, mergeModelCard } from '../../core/label/model-card';
+import { writeFileAtomic } from '../label/atomic-write';
+import { validateLabelRecord } from '../label/label-schema';
+import { Command, UsageError } from './command';
+import { parsingOptions, reportingFields } from './parse-options';
+
+const usage = `Usage: gaissa card LABEL.json [--readme README.md] [--source TEXT] [--training-type TYPE]
+                  [--location PLACE] [--hardware TEXT]
+
+Writes the co2_eq_emissions block (emissions in grams, source, training_type,
+geographical_location, hardware_used) of a training label into the YAML front matter of a
+Hugging Face model card (default ./README.md, created when missing). Every other key, comment and
+the card's body are kept; an earlier co2_eq_emissions block is replaced whole. The options
+override the label's context.
+
+Exit status: 0 written; 2 bad usage, invalid label or a label without training emissions.`;
+
+export const card: Command = {
+  name: 'card',
+  summary: 'write a label’s CO2e into a Hugging Face model card (co2_eq_emissions)',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parsingOptions(() =>
+      parseArgs({
+        args,
+        options: {
+          readme: { type: 'string' },
+          source: { type: 'string' },
+          'training-type': { type: 'string' },
+          location: { type: 'string' },
+          hardware: { type: 'string' }
+        },
+        allowPositionals: true,
+        strict: true
+      })
+    );
+    if (positionals.length !== 1) throw new UsageError('card needs exactly one LABEL.json');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(resolve(positionals[0]), 'utf8'));
+    } catch (e) {
+      throw new UsageError(`cannot read label ${positionals[0]}: ${(e as Error).message}`);
+    }
+    const readmePath = resolve(values.readme ?? 'README.md');
+    let readme = '';
+    try {
+      readme = await readFile(readmePath, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new UsageError(`cannot read ${readmePath}: ${(e as Error).message}`);
+      }
+    }
+    const { merged, emissions } = await reportingFields(async () => {
+      const block = co2EqEmissions(validateLabelRecord(raw), {
+        source: values.source,
+        trainingType: values['training-type'],
+        location: values.location,
+        hardware: values.hardware
+      });
+      return { merged: mergeModelCard(readme, block), emissions: block.emissions };
+    });
+    await writeFileAtomic(readmePath, merged);
+    io.stdout(`co2_eq_emissions: ${emissions} g written to ${readmePath}\n`);
+    return 0;
+  }
+};

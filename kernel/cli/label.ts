@@ -1,0 +1,129 @@
+/** `gaissa label` (issue a label, optionally as a CI gate) and `gaissa label verify`. */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isRating, RATINGS, Rating, isWorseThan } from '../../core/label/metrics';
+import { parseLabelRequest } from '../../core/label/record';
+import { drawLabelSvg } from '../../core/label/svg';
+import { writeFileAtomic } from '../label/atomic-write';
+import { issueLabel } from '../label/issue-label';
+import { validateLabelRecord } from '../label/label-schema';
+import { verifyLabel } from '../label/verify-label';
+import { Command, CliIO, UsageError, readJsonArg } from './command';
+import { parsingOptions, reportingFields } from './parse-options';
+
+const usage = `Usage: gaissa label --json FILE|- [--min RATING] [--svg OUT.svg] [--out LABEL.json]
+       gaissa label verify LABEL.json [--model MODEL] [--json]
+
+Issues an A-E energy label (GAISSALabel method) from a JSON request read from FILE, or from
+standard input with '-', and prints the label record as JSON.
+
+Request: { phase, metrics, reference?, boundaries?, weights?, model?, measurements?, sci?,
+           method?, context?, issued? }
+  phase         "inference" or "training"
+  metrics       inference: energyPerInferenceJ, co2ePerInferenceG, latencyMs, modelSizeMB, accuracy
+                training:  trainingEnergyKWh, trainingCo2eKg, accuracy   (accuracy is a fraction 0..1)
+  reference, boundaries, weights
+                per-metric overrides of the defaults (boundaries: [b1, b2, b3, b4], descending)
+  model         { name?, path?, sha256? }: the model file is hashed (SHA-256) into the record
+  measurements  [{ path, id? }]: measurement records hashed into the record (with id: the line of
+                that record in a JSON Lines file)
+  sci           { energyKWh, carbonIntensity, embodied?, functionalUnits, functionalUnit? }
+  method        "measured" or "estimated" (default "estimated")
+  context       { location?, hardware?, trainingType? } for the model card
+Relative paths are resolved against the current folder; the record stores them relative to the
+--out file's folder (absolute without --out).
+
+Options:
+  --min RATING  CI gate: exit 1 when the rating is worse than RATING (A-E)
+  --svg FILE    also write the label drawing as SVG
+  --out FILE    also write the label record (JSON) to FILE
+
+verify: recomputes the SHA-256 of the model file (or --model MODEL) and of the measurement
+records the label rests on, re-rates its metrics, and reports each check (--json: as JSON).
+
+Exit status: 0 ok (verify: every check matches); 1 rating below --min (verify: a mismatch, a
+missing file or nothing to verify); 2 bad usage or invalid input (the field is named).`;
+
+async function issue(args: string[], io: CliIO): Promise<number> {
+  const { values } = parsingOptions(() =>
+    parseArgs({
+      args,
+      options: {
+        json: { type: 'string' },
+        min: { type: 'string' },
+        svg: { type: 'string' },
+        out: { type: 'string' }
+      },
+      strict: true
+    })
+  );
+  let minimum: Rating | undefined;
+  if (values.min !== undefined) {
+    const upper = values.min.toUpperCase();
+    if (!isRating(upper)) throw new UsageError(`--min must be one of ${RATINGS.join(', ')}`);
+    minimum = upper;
+  }
+  const input = await readJsonArg(values.json, io);
+  const cwd = process.cwd();
+  const out = values.out && resolve(cwd, values.out);
+  const record = await reportingFields(async () =>
+    issueLabel(parseLabelRequest(input), { cwd, labelDir: out && dirname(out) })
+  );
+  const json = JSON.stringify(record, null, 2) + '\n';
+  if (out) await writeFileAtomic(out, json);
+  if (values.svg) await writeFileAtomic(resolve(cwd, values.svg), drawLabelSvg(record));
+  io.stdout(json);
+  if (minimum && isWorseThan(record.rating, minimum)) {
+    io.stderr(`gaissa label: rating ${record.rating} is worse than the minimum ${minimum}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function verify(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parsingOptions(() =>
+    parseArgs({
+      args,
+      options: { model: { type: 'string' }, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true
+    })
+  );
+  if (positionals.length !== 1) throw new UsageError('verify needs exactly one LABEL.json');
+  const labelPath = resolve(process.cwd(), positionals[0]);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(labelPath, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read label ${positionals[0]}: ${(e as Error).message}`);
+  }
+  const record = await reportingFields(async () => validateLabelRecord(raw));
+  const report = await verifyLabel(record, {
+    labelDir: dirname(labelPath),
+    modelPath: values.model && resolve(process.cwd(), values.model)
+  });
+  if (values.json) {
+    io.stdout(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    for (const c of report.checks) {
+      const why =
+        c.status === 'mismatch' && c.actual !== undefined
+          ? ` (recorded ${c.expected}, found ${c.actual})`
+          : '';
+      const detail = c.detail ? ` — ${c.detail}` : '';
+      io.stdout(`${c.status.padEnd(12)} ${c.kind.padEnd(11)} ${c.subject}${why}${detail}\n`);
+    }
+    io.stdout(report.ok ? 'verified: every check matches\n' : 'NOT verified\n');
+  }
+  return report.ok ? 0 : 1;
+}
+
+export const label: Command = {
+  name: 'label',
+  summary: 'energy label A-E (GAISSALabel) with SCI; CI gate with --min; verify a label',
+  usage,
+  async run(args, io) {
+    return args[0] === 'verify' ? verify(args.slice(1), io) : issue(args, io);
+  }
+};

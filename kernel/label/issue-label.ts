@@ -1,0 +1,88 @@
+/** Issues a label record from a request: hashes the files it rests on, rates, validates. */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { FieldError } from '../../core/field-error';
+import { LabelRecord, LabelRequest, buildLabelRecord } from '../../core/label/record';
+import { validateLabelRecord } from './label-schema';
+import { sha256File, sha256JsonLine } from './sha256';
+
+export interface IssueOptions {
+  /** Folder that relative paths in the request are resolved against. */
+  cwd: string;
+  /**
+   * Folder the label file will live in: stored paths are made relative to it, so a label moved
+   * together with its model still verifies. Absolute paths are stored when absent.
+   */
+  labelDir?: string;
+  now?: Date;
+}
+
+export async function issueLabel(
+  request: LabelRequest,
+  options: IssueOptions
+): Promise<LabelRecord> {
+  const stored = (absolute: string) =>
+    options.labelDir ? relative(options.labelDir, absolute) || '.' : absolute;
+  const hashed: LabelRequest = { ...request };
+
+  if (request.model?.path) {
+    const absolute = resolve(options.cwd, request.model.path);
+    const sha256 = await hashOrFail(absolute, 'model.path');
+    if (request.model.sha256 && request.model.sha256 !== sha256) {
+      throw new FieldError(
+        'model.sha256',
+        `does not match the file ${request.model.path} (${sha256})`
+      );
+    }
+    hashed.model = { ...request.model, path: stored(absolute), sha256 };
+  }
+
+  if (request.measurements) {
+    hashed.measurements = [];
+    for (const [i, m] of request.measurements.entries()) {
+      if (!m.path) {
+        hashed.measurements.push(m);
+        continue;
+      }
+      const absolute = resolve(options.cwd, m.path);
+      let sha256: string | undefined;
+      if (m.id !== undefined) {
+        await ensureReadable(absolute, `measurements[${i}].path`);
+        try {
+          sha256 = await sha256JsonLine(absolute, m.id);
+        } catch (e) {
+          throw new FieldError(`measurements[${i}].id`, (e as Error).message);
+        }
+        if (!sha256)
+          throw new FieldError(`measurements[${i}].id`, `no record with id ${m.id} in ${m.path}`);
+      } else {
+        sha256 = await hashOrFail(absolute, `measurements[${i}].path`);
+      }
+      if (m.sha256 && m.sha256 !== sha256) {
+        throw new FieldError(`measurements[${i}].sha256`, `does not match ${m.path} (${sha256})`);
+      }
+      hashed.measurements.push({ ...m, path: stored(absolute), sha256 });
+    }
+  }
+
+  return validateLabelRecord(buildLabelRecord(hashed, options.now));
+}
+
+async function ensureReadable(path: string, field: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK);
+  } catch {
+    throw new FieldError(field, `cannot read ${path}`);
+  }
+}
+
+async function hashOrFail(path: string, field: string): Promise<string> {
+  await ensureReadable(path, field);
+  return sha256File(path);
+}
+
+/** A stored path resolved against the label file's folder (absolute paths stay as they are). */
+export function resolveStoredPath(path: string, labelDir: string): string {
+  return isAbsolute(path) ? path : resolve(labelDir, path);
+}
