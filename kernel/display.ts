@@ -12,6 +12,8 @@ export interface OutputSink {
   display(data: MimeBundle, metadata: Record<string, unknown>, displayId?: string): void;
   updateDisplay(displayId: string, data: MimeBundle, metadata: Record<string, unknown>): void;
   clearOutput(wait: boolean): void;
+  /** Shows a bundle in the frontend's pager (an execute_reply payload). */
+  page(data: MimeBundle): void;
 }
 
 export function isDisplayable(value: unknown): value is Displayable {
@@ -52,8 +54,9 @@ export function normalizeBundle(
     if (!jsonish && typeof value !== 'string') {
       throw new TypeError(`the value of '${mime}' must be a string`);
     }
+    let json: string | undefined;
     try {
-      JSON.stringify(value);
+      json = JSON.stringify(value);
     } catch (e) {
       throw new TypeError(
         `the value of '${mime}' cannot be sent as JSON: ${(e as Error).message}`,
@@ -62,6 +65,8 @@ export function normalizeBundle(
         }
       );
     }
+    // A function or symbol stringifies to undefined: the key would vanish from the message.
+    if (json === undefined) throw new TypeError(`the value of '${mime}' cannot be sent as JSON`);
     out[mime] = value;
   }
   if (typeof out['text/plain'] !== 'string') out['text/plain'] = fallbackText();

@@ -42,6 +42,8 @@ export class Kernel {
   private streams!: StreamCapture;
   private readonly history = new History();
   private executionCount = 0;
+  /** execute_reply payloads (pager) gathered while the current cell runs. */
+  private payloads: Record<string, unknown>[] = [];
   /** The request whose outputs we are producing; late async output goes to the last one. */
   private parent: Message | undefined;
   private readonly shellQueue: Message[] = [];
@@ -86,7 +88,8 @@ export class Kernel {
           parent: this.parent
         }),
       clearOutput: wait =>
-        this.publish({ msgType: 'clear_output', content: { wait }, parent: this.parent })
+        this.publish({ msgType: 'clear_output', content: { wait }, parent: this.parent }),
+      page: data => this.payloads.push({ source: 'page', data, start: 0 })
     });
     process.on('SIGINT', () => this.runner.interrupt());
     process.on('SIGTERM', () => void this.stop().finally(() => process.exit(0)));
@@ -255,6 +258,7 @@ export class Kernel {
         parent: msg
       });
     if (storeHistory) this.history.add(count, code);
+    this.payloads = [];
 
     let outcome: CellOutcome & { error?: ErrorContent };
     try {
@@ -277,7 +281,7 @@ export class Kernel {
       this.reply('shell', msg, 'execute_reply', {
         status: 'ok',
         execution_count: count,
-        payload: [],
+        payload: this.payloads,
         user_expressions: {}
       });
       return;

@@ -12,8 +12,8 @@ export type { MimeBundle } from '../display';
 export type { TimeResult } from './time';
 
 export interface DisplayOptions {
-  /** Reuse an id to update this output later with `updateDisplay`. */
-  displayId?: string;
+  /** An id (or true for a fresh one) under which this output can be updated later. */
+  displayId?: string | true;
   metadata?: Record<string, unknown>;
 }
 
@@ -42,12 +42,18 @@ function output(): OutputSink {
 }
 
 export interface GaissaApi {
-  /** Shows a mime bundle, e.g. `{ 'text/html': '<b>hi</b>' }`; returns a handle to update it. */
-  display(bundle: MimeBundle, options?: DisplayOptions): DisplayHandle;
+  /**
+   * Shows a mime bundle, e.g. `{ 'text/html': '<b>hi</b>' }`. With a `displayId` (a string, or true
+   * for a fresh one) it returns a handle to update that output later, as IPython's display does.
+   */
+  display(bundle: MimeBundle, options?: DisplayOptions & { displayId?: undefined }): void;
+  display(bundle: MimeBundle, options: DisplayOptions & { displayId: string | true }): DisplayHandle;
   /** Replaces the output shown under `displayId` wherever it is displayed. */
   updateDisplay(displayId: string, bundle: MimeBundle, metadata?: Record<string, unknown>): void;
   /** Clears the cell's output; with `wait`, only once new output arrives (no flicker). */
   clearOutput(wait?: boolean): void;
+  /** Shows text or a bundle in the pager (JupyterLab shows it below the cell), like IPython's `?`. */
+  page(content: string | MimeBundle): void;
   /** Runs `fn` and reports wall and CPU time: the function twin of `%%gaissa time`. */
   time<T>(fn: () => T | Promise<T>): Promise<TimeResult<T>>;
   /** Versions of gaissa and what it runs on: the function twin of `%gaissa version`. */
@@ -64,14 +70,15 @@ export function connectHelp(render: (command?: string) => string): void {
 }
 
 export const gaissa: GaissaApi = {
-  display(bundle, options = {}) {
-    const displayId = options.displayId ?? randomUUID();
+  display: ((bundle: MimeBundle, options: DisplayOptions = {}): DisplayHandle | void => {
+    const displayId = options.displayId === true ? randomUUID() : options.displayId;
     output().display(normalizeBundle(bundle), options.metadata ?? {}, displayId);
+    if (displayId === undefined) return;
     return {
       displayId,
       update: (next, metadata = {}) => gaissa.updateDisplay(displayId, next, metadata)
     };
-  },
+  }) as GaissaApi['display'],
   updateDisplay(displayId, bundle, metadata = {}) {
     if (typeof displayId !== 'string' || !displayId)
       throw new TypeError('updateDisplay needs a display id');
@@ -79,6 +86,9 @@ export const gaissa: GaissaApi = {
   },
   clearOutput(wait = false) {
     output().clearOutput(wait);
+  },
+  page(content) {
+    output().page(normalizeBundle(typeof content === 'string' ? { 'text/plain': content } : content));
   },
   time: timeCall,
   version: () => ({

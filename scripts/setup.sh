@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Brings a clone to a runnable state, doing only what is missing or stale:
+#   npm packages, the Python environment (.venv) for JupyterLab, the build, the kernelspec and the
+#   extension installed into .venv. Used by `npm start`, `npm test` and Binder-like setups.
+# Usage: scripts/setup.sh [--test]   (--test adds the Python test packages)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+# --- npm packages (npm ci is exact and never downloads binaries from outside the registry: .npmrc)
+lock_hash=$(hash_of package-lock.json)
+if ! stamp_ok node_modules/.gaissa-stamp "$lock_hash"; then
+  echo "gaissa setup: installing npm packages"
+  npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.gaissa-stamp
+fi
+
+# --- Python environment with JupyterLab (binder/requirements.txt is the list Binder uses too)
+python=${PYTHON:-python3}
+reqs=(binder/requirements.txt)
+[ "${1:-}" = "--test" ] && reqs+=(tests/requirements.txt)
+req_hash=$(hash_of "${reqs[@]}")
+if ! stamp_ok .venv/.gaissa-stamp "$req_hash"; then
+  echo "gaissa setup: preparing the Python environment .venv (${reqs[*]})"
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  reqargs=()
+  for r in "${reqs[@]}"; do reqargs+=(-r "$r"); done
+  .venv/bin/python -m pip install --disable-pip-version-check -q "${reqargs[@]}"
+  echo "$req_hash" > .venv/.gaissa-stamp
+fi
+
+# --- build, then install kernelspec (+ extension) into .venv
+echo "gaissa setup: building"
+npm run --silent build
+node bin/gaissa.js install --sys-prefix --python .venv/bin/python

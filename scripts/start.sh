@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm start`: set up what is missing, then open JupyterLab on the demo notebooks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+args=(--notebook-dir=notebooks)
+[ "$(id -u)" = 0 ] && args+=(--allow-root)
+exec .venv/bin/jupyter lab "${args[@]}" "$@" getting-started.ipynb

@@ -1,0 +1,48 @@
+"""Shared fixtures: a real Jupyter client (jupyter_client) talking to the installed `gaissa` kernel."""
+import os
+import shutil
+import tempfile
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERNEL = "gaissa"
+
+
+@pytest.fixture
+def bare_dir():
+    """A working directory with no node_modules anywhere above it (DESIGN.md §4 trap)."""
+    d = tempfile.mkdtemp(prefix="gaissa-bare-")
+    probe = d
+    while probe != os.path.dirname(probe):
+        assert not os.path.isdir(os.path.join(probe, "node_modules")), probe
+        probe = os.path.dirname(probe)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def kernel(bare_dir):
+    km, kc = start_new_kernel(kernel_name=KERNEL, cwd=bare_dir, startup_timeout=60)
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def run(kc, code, timeout=30):
+    """Executes code; returns (reply content, [(msg_type, content)] of its iopub outputs)."""
+    msg_id = kc.execute(code)
+    reply = kc.get_shell_msg(timeout=timeout)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=timeout)
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+        if msg["msg_type"] not in ("status", "execute_input"):
+            outputs.append((msg["msg_type"], msg["content"]))
+    return reply["content"], outputs

@@ -1,0 +1,52 @@
+"""Interrupts through a real Jupyter client: SIGINT (the kernelspec's interrupt_mode) and
+interrupt_request on the control channel. The kernel keeps its state and answers afterwards."""
+import threading
+import time
+
+from conftest import run
+
+
+def interrupt_later(km, delay):
+    threading.Timer(delay, km.interrupt_kernel).start()
+
+
+def test_sync_infinite_loop_is_interrupted_within_2s_and_state_survives(kernel):
+    km, kc = kernel
+    assert run(kc, "let kept = 42;")[0]["status"] == "ok"
+    interrupt_later(km, 0.5)
+    start = time.monotonic()
+    reply, outputs = run(kc, "while (true) {}", timeout=10)
+    elapsed = time.monotonic() - start - 0.5
+    assert reply["status"] == "error"
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert elapsed < 2.0, f"interrupt took {elapsed:.2f}s"
+    assert [t for t, _ in outputs] == ["error"]
+    reply, outputs = run(kc, "kept + 1")
+    assert reply["status"] == "ok"
+    assert outputs == [("execute_result", {"execution_count": reply["execution_count"], "data": {"text/plain": "43"}, "metadata": {}})]
+
+
+def test_pending_await_is_interrupted(kernel):
+    km, kc = kernel
+    interrupt_later(km, 0.5)
+    start = time.monotonic()
+    reply, _ = run(kc, "await new Promise(() => {})", timeout=10)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    assert time.monotonic() - start < 2.5
+    assert run(kc, "'still here'")[1][0][1]["data"]["text/plain"] == "'still here'"
+
+
+def test_interrupt_request_on_control_channel(kernel):
+    km, kc = kernel
+    control = km.connect_control()
+    msg_id = kc.execute("await new Promise(() => {})")
+    time.sleep(0.5)
+    kc.session.send(control, "interrupt_request", {})
+    reply = kc.get_shell_msg(timeout=10)
+    while reply["parent_header"]["msg_id"] != msg_id:  # skip start-up kernel_info replies
+        reply = kc.get_shell_msg(timeout=10)
+    assert reply["content"]["status"] == "error"
+    assert control.poll(5000), "no interrupt_reply"
+    _, answer = kc.session.recv(control)
+    assert answer["msg_type"] == "interrupt_reply" and answer["content"]["status"] == "ok"
+    control.close()
