@@ -8,7 +8,7 @@ import { connectHelp, connectOutput, gaissa } from './api';
 import { CommManager } from './comms';
 import { bundleOf, MimeBundle } from './display';
 import { History, HistoryRequest } from './history';
-import { builtinMagics } from './magics/builtin';
+import { allMagics } from './magics/all';
 import { MagicContext } from './magics/context';
 import { MagicError, parseCell } from './magics/parse';
 import { CellOutcome, MagicRegistry } from './magics/registry';
@@ -58,7 +58,7 @@ export class Kernel {
     this.comms = new CommManager((msgType, content, metadata) =>
       this.publish({ msgType, content, metadata, parent: this.parent })
     );
-    for (const magic of builtinMagics) this.magics.register(magic);
+    for (const magic of allMagics) this.magics.register(magic);
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,7 @@
 """Every notebook in notebooks/ runs headless through nbclient on the gaissa kernel, from a
 directory with no node_modules, and produces the outputs its cells promise."""
 import glob
+import json
 import os
 import shutil
 
@@ -12,18 +13,9 @@ from conftest import REPO
 
 NOTEBOOKS = sorted(glob.glob(os.path.join(REPO, "notebooks", "*.ipynb")))
 
-# Per notebook: cell id -> what its outputs must contain (output_type, and mime type or stream name).
-EXPECTED = {
-    "getting-started.ipynb": {
-        "declare": [("execute_result", "text/plain", "'HELLO, GREEN AI'")],
-        "persist": [("execute_result", "text/plain", "1863690")],
-        "await": [("stream", "stdout", "the answer is 42\n")],
-        "display": [("display_data", "text/html", "<b>done</b>")],
-        "time": [("stream", "stdout", None), ("execute_result", "text/plain", None)],
-        "help": [("stream", "stdout", None)],
-        "version": [("execute_result", "text/plain", None)],
-    },
-}
+# expected/<notebook>.json: cell id -> outputs it must contain, each
+# [output_type, mime type or stream name, exact value or null for "any"].
+EXPECTED_DIR = os.path.join(os.path.dirname(__file__), "expected")
 
 
 def run_notebook(path, cwd):
@@ -49,8 +41,10 @@ def test_notebook_runs_and_produces_expected_outputs(path, bare_dir):
     cells = {c.get("id"): c for c in nb.cells if c.cell_type == "code"}
     for cell in cells.values():
         assert not [o for o in cell.outputs if o["output_type"] == "error"], cell.source
-    expected = EXPECTED.get(name)
-    assert expected, f"{name}: add its expected outputs to EXPECTED"
+    expected_file = os.path.join(EXPECTED_DIR, name.replace(".ipynb", ".json"))
+    assert os.path.exists(expected_file), f"{name}: write its expected outputs to {expected_file}"
+    with open(expected_file) as f:
+        expected = json.load(f)
     for cell_id, wants in expected.items():
         outputs = cells[cell_id].outputs
         for kind, key, value in wants:

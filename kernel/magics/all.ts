@@ -1,0 +1,6 @@
+/** Every `%gaissa` command the kernel registers; feature areas add their list here. */
+import { builtinMagics } from './builtin';
+import { MagicContext } from './context';
+import { MagicCommand } from './registry';
+
+export const allMagics: MagicCommand<MagicContext>[] = [...builtinMagics];
