@@ -1,0 +1,119 @@
+/**
+ * Crash-safe, multi-process appends to a line-oriented file.
+ *
+ * - Each line goes out in one write(2) on a descriptor opened with O_APPEND: the kernel places
+ *   it at the end atomically, so two processes never interleave or overwrite each other's lines
+ *   (true for local file systems; NFS does not honour O_APPEND across clients).
+ * - A header is created with the file in one atomic step: written to a temporary file, then
+ *   hard-linked to the final name, which fails if another process got there first. So the
+ *   header is written exactly once and no line can come before it.
+ * - A writer killed mid-write can leave at most its own last line incomplete; the next append
+ *   sees the missing newline and starts on a fresh line, so every earlier record stays parseable.
+ */
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs';
+
+export interface AppendOptions {
+  /** First line of a new file (with its newline); a file with another header is set aside. */
+  header?: string;
+  /** fsync after writing: survives power loss too, at a few ms per append. */
+  fsync?: boolean;
+}
+
+const checkedHeaders = new Set<string>();
+
+function code(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException).code;
+}
+
+/** Create `path` holding exactly `header`, unless it exists. Safe against concurrent creators. */
+function createWithHeader(path: string, header: string): void {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temporary, header, { flag: 'wx' });
+  try {
+    linkSync(temporary, path);
+  } catch (e) {
+    if (code(e) === 'EEXIST') return;
+    // No hard links on this file system: exclusive create, then the header. Another writer can
+    // slip a line in between only on such file systems.
+    try {
+      const fd = openSync(path, 'wx');
+      try {
+        writeSync(fd, header);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (inner) {
+      if (code(inner) !== 'EEXIST') throw inner;
+    }
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
+function readHead(fd: number, length: number): string {
+  const buffer = Buffer.alloc(length);
+  const read = readSync(fd, buffer, 0, length, 0);
+  return buffer.subarray(0, read).toString('utf8');
+}
+
+/** Move a file whose header is not `header` out of the way (CodeCarbon does the same). */
+function setAsideIfHeaderDiffers(path: string, header: string): void {
+  if (checkedHeaders.has(path)) return;
+  let existing: string;
+  const fd = openSync(path, 'r');
+  try {
+    existing = readHead(fd, Buffer.byteLength(header));
+  } finally {
+    closeSync(fd);
+  }
+  // A file with no complete header yet is another writer's fresh file: leave it alone.
+  if (existing !== header && existing.includes('\n')) {
+    try {
+      renameSync(path, `${path}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`);
+    } catch (e) {
+      if (code(e) !== 'ENOENT') throw e;
+    }
+    createWithHeader(path, header);
+  }
+  checkedHeaders.add(path);
+}
+
+/** Append `line` (a newline is added if missing) as one write. */
+export function appendLine(path: string, line: string, options: AppendOptions = {}): void {
+  if (options.header !== undefined) {
+    if (!existsSync(path)) createWithHeader(path, options.header);
+    else setAsideIfHeaderDiffers(path, options.header);
+  }
+  const text = line.endsWith('\n') ? line : line + '\n';
+  const fd = openSync(path, 'a+');
+  try {
+    // A torn last line (a writer killed mid-write) must not swallow this one.
+    const size = fstatSync(fd).size;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    const buffer = Buffer.from(prefix + text, 'utf8');
+    let written = 0;
+    while (written < buffer.length) {
+      written += writeSync(fd, buffer, written, buffer.length - written);
+    }
+    if (options.fsync) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
