@@ -21,12 +21,14 @@ export function globToRegExp(pattern: string): RegExp {
     if (ch === '*') re += '[\\s\\S]*';
     else if (ch === '?') re += '[\\s\\S]';
     else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 2);
+      // As in SQLite, a `]` right after `[` or `[^` is a member of the class, not its end.
+      const negate = pattern[i + 1] === '^';
+      const from = i + (negate ? 2 : 1);
+      const end = pattern.indexOf(']', from + 1);
       if (end < 0) re += '\\[';
       else {
-        const body = pattern.slice(i + 1, end);
-        re +=
-          '[' + (body.startsWith('^') ? '^' + body.slice(1) : body).replace(/\\/g, '\\\\') + ']';
+        const body = pattern.slice(from, end).replace(/[\\\]]/g, '\\$&');
+        re += '[' + (negate ? '^' : '') + body + ']';
         i = end;
       }
     } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -63,9 +65,11 @@ export class History {
     const all = this.lines();
     switch (req.hist_access_type) {
       case 'range': {
-        if (req.session !== undefined && req.session > 0 && req.session !== this.session) return [];
+        // 0 is the current session; negative ones count back to earlier runs, which are not kept.
+        if (req.session !== undefined && req.session !== 0 && req.session !== this.session)
+          return [];
         const start = req.start ?? 1;
-        const stop = req.stop ?? all.length + 1;
+        const stop = req.stop ?? Infinity;
         return all.filter(l => l >= start && l < stop).map(l => this.entry(l, withOutput));
       }
       case 'search': {
@@ -83,7 +87,8 @@ export class History {
       }
       default: {
         const n = req.n ?? 10;
-        return all.slice(-Math.max(0, n)).map(l => this.entry(l, withOutput));
+        // slice(-0) would be everything: n <= 0 asks for nothing.
+        return (n > 0 ? all.slice(-n) : []).map(l => this.entry(l, withOutput));
       }
     }
   }

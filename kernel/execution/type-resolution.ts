@@ -17,10 +17,14 @@ const nodeTypesDir = dirname(require.resolve('@types/node/package.json', { paths
 /** Maps a path inside the virtual `node_modules/gaissa` to the real file, or returns it as is. */
 export function forwardGaissaPath(path: string): string {
   const normal = path.split('/').join(sep);
-  const at = normal.lastIndexOf(marker);
+  // The first whole `node_modules/gaissa` (not node_modules/gaissa-other) is the virtual package;
+  // anything below it, even a dependency named gaissa-*, is a path inside this package.
+  const whole = (i: number) =>
+    i + marker.length === normal.length || normal[i + marker.length] === sep;
+  let at = normal.indexOf(marker);
+  while (at >= 0 && !whole(at)) at = normal.indexOf(marker, at + 1);
   if (at < 0) return path;
   const rest = normal.slice(at + marker.length);
-  if (rest !== '' && !rest.startsWith(sep)) return path; // e.g. node_modules/gaissa-other
   if (rest === nodeTypesMarker || rest.startsWith(nodeTypesMarker + sep)) {
     return join(nodeTypesDir, rest.slice(nodeTypesMarker.length));
   }

@@ -106,6 +106,8 @@ export function parseArgs(command: MagicCommand<any>, tokens: string[]): MagicAr
         options[spec.name] = spec.name === name;
         continue;
       }
+      if (spec.name !== name)
+        throw new MagicError(`%gaissa ${command.name} --${name} takes no value`);
       const raw = inline ?? tokens[++i];
       if (raw === undefined)
         throw new MagicError(`%gaissa ${command.name} --${name} needs a value`);
@@ -123,15 +125,16 @@ export function parseArgs(command: MagicCommand<any>, tokens: string[]): MagicAr
     );
   }
   specsPos.forEach((spec, i) => {
-    const value = positionals[i];
-    if (value === undefined) {
-      if (!spec.optional && !spec.variadic) {
-        throw new MagicError(`%gaissa ${command.name} needs <${spec.name}>: ${spec.description}`);
+    if (positionals[i] === undefined && !spec.optional && !spec.variadic) {
+      throw new MagicError(`%gaissa ${command.name} needs <${spec.name}>: ${spec.description}`);
+    }
+    // A variadic positional takes every remaining token: check each against its choices.
+    for (const value of spec.variadic ? positionals.slice(i) : positionals.slice(i, i + 1)) {
+      if (spec.choices && !spec.choices.includes(value)) {
+        throw new MagicError(
+          `%gaissa ${command.name} <${spec.name}> must be one of ${spec.choices.join(', ')}, got '${value}'`
+        );
       }
-    } else if (spec.choices && !spec.choices.includes(value)) {
-      throw new MagicError(
-        `%gaissa ${command.name} <${spec.name}> must be one of ${spec.choices.join(', ')}, got '${value}'`
-      );
     }
   });
   return { options, positionals };
