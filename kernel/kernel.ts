@@ -6,7 +6,7 @@
 import { Router } from 'zeromq';
 import { connectHelp, connectOutput, gaissa } from './api';
 import { CommManager } from './comms';
-import { bundleOf, MimeBundle } from './display';
+import { bundleOf, metadataOf, MimeBundle } from './display';
 import { History, HistoryRequest } from './history';
 import { allMagics } from './magics/all';
 import { MagicContext } from './magics/context';
@@ -25,7 +25,8 @@ import {
   WireError
 } from './protocol/wire';
 import { StreamCapture } from './streams';
-import { ErrorContent, errorContent, TypeScriptRunner } from './execution/typescript';
+import { ErrorContent, errorContent, interruptedError } from './execution/errors';
+import type { TypeScriptRunner } from './execution/typescript';
 import { packageVersion, typescriptVersion } from './versions';
 import { randomUUID } from 'node:crypto';
 
@@ -38,7 +39,11 @@ export class Kernel {
   private shellSend!: SendQueue;
   private controlSend!: SendQueue;
   private iopubSend!: SendQueue;
-  private runner!: TypeScriptRunner;
+  /** tslab's converter takes about a second to build: made after the first kernel_info_reply. */
+  private runnerReady: Promise<TypeScriptRunner> | undefined;
+  private runnerBuilt: TypeScriptRunner | undefined;
+  /** When the last interrupt came: cells sent before it that had not started yet never start. */
+  private lastInterruptAt = -Infinity;
   private streams!: StreamCapture;
   private readonly history = new History();
   private executionCount = 0;
@@ -69,10 +74,6 @@ export class Kernel {
     this.streams = new StreamCapture((name, text) =>
       this.publish({ msgType: 'stream', content: { name, text }, parent: this.parent })
     );
-    this.runner = new TypeScriptRunner(this.rootDir, id =>
-      id === 'gaissa' ? { ...gaissa, gaissa, default: gaissa } : undefined
-    );
-    await this.runner.prelude("import { gaissa } from 'gaissa';");
     connectHelp(command => this.magics.help(command));
     connectOutput({
       display: (data, metadata, displayId) =>
@@ -91,12 +92,36 @@ export class Kernel {
         this.publish({ msgType: 'clear_output', content: { wait }, parent: this.parent }),
       page: data => this.payloads.push({ source: 'page', data, start: 0 })
     });
-    process.on('SIGINT', () => this.runner.interrupt());
+    process.on('SIGINT', () => this.interrupt());
     process.on('SIGTERM', () => void this.stop().finally(() => process.exit(0)));
     this.publish({ msgType: 'status', content: { execution_state: 'starting' } });
     void this.listen(this.sockets.shell, msg => this.enqueueShell(msg));
     void this.listen(this.sockets.control, msg => this.dispatch(msg, 'control'));
     void this.listen(this.sockets.stdin, () => undefined);
+    // Frontends ask kernel_info first; warm TypeScript right after answering it (or soon anyway).
+    setTimeout(() => void this.runner(), 2000).unref();
+  }
+
+  /**
+   * Stops the running cell, and cells sent before the interrupt (by their header date) that were
+   * still waiting, e.g. for TypeScript to warm up: the user meant to stop what they had asked for.
+   */
+  private interrupt(): void {
+    this.lastInterruptAt = Date.now();
+    this.runnerBuilt?.interrupt();
+  }
+
+  private runner(): Promise<TypeScriptRunner> {
+    this.runnerReady ??= (async () => {
+      const { TypeScriptRunner } = await import('./execution/typescript');
+      const runner = new TypeScriptRunner(this.rootDir, id =>
+        id === 'gaissa' ? { ...gaissa, gaissa, default: gaissa } : undefined
+      );
+      await runner.prelude("import { gaissa } from 'gaissa';");
+      this.runnerBuilt = runner;
+      return runner;
+    })();
+    return this.runnerReady;
   }
 
   log(text: string): void {
@@ -156,7 +181,10 @@ export class Kernel {
     string,
     (msg: Message, channel: 'shell' | 'control') => Promise<void> | void
   > = {
-    kernel_info_request: (msg, ch) => this.reply(ch, msg, 'kernel_info_reply', this.kernelInfo()),
+    kernel_info_request: (msg, ch) => {
+      this.reply(ch, msg, 'kernel_info_reply', this.kernelInfo());
+      setImmediate(() => void this.runner());
+    },
     execute_request: msg => this.execute(msg),
     complete_request: msg => this.complete(msg),
     inspect_request: msg => this.inspect(msg),
@@ -184,7 +212,7 @@ export class Kernel {
     },
     comm_close: msg => this.comms.handleClose(msg.content.comm_id, msg.content.data),
     interrupt_request: (msg, ch) => {
-      this.runner.interrupt();
+      this.interrupt();
       this.reply(ch, msg, 'interrupt_reply', { status: 'ok' });
     },
     shutdown_request: (msg, ch) => this.shutdown(msg, ch)
@@ -262,7 +290,7 @@ export class Kernel {
 
     let outcome: CellOutcome & { error?: ErrorContent };
     try {
-      outcome = await this.runCell(code);
+      outcome = await this.runCell(code, Date.parse(msg.header.date));
     } catch (e) {
       outcome = { status: 'error', error: errorContent(e) };
     }
@@ -272,7 +300,7 @@ export class Kernel {
         const data = this.safeBundle(outcome.value);
         this.publish({
           msgType: 'execute_result',
-          content: { execution_count: count, data, metadata: {} },
+          content: { execution_count: count, data, metadata: metadataOf(outcome.value) },
           parent: msg
         });
         if (storeHistory && typeof data['text/plain'] === 'string')
@@ -305,7 +333,10 @@ export class Kernel {
   }
 
   /** Runs magics, then the TypeScript; a cell magic wraps the TypeScript run. */
-  private async runCell(code: string): Promise<CellOutcome & { error?: ErrorContent }> {
+  private async runCell(
+    code: string,
+    sentAt: number
+  ): Promise<CellOutcome & { error?: ErrorContent }> {
     let failure: ErrorContent | undefined;
     const fail = (e: unknown): CellOutcome => {
       failure =
@@ -321,7 +352,12 @@ export class Kernel {
       const lines = parsed.lines.map(call => this.magics.resolve(call));
       for (const { command, args } of lines) await command.line!(args, ctx);
       const body = async (): Promise<CellOutcome> => {
-        const run = await this.runner.execute(parsed.code);
+        const runner = await this.runner();
+        if (sentAt <= this.lastInterruptAt) {
+          failure = interruptedError();
+          return { status: 'interrupted' };
+        }
+        const run = await runner.execute(parsed.code);
         if (run.error) failure = run.error;
         return { status: run.status, value: run.hasValue ? run.value : undefined };
       };
@@ -359,9 +395,9 @@ export class Kernel {
     return { code, source, index: codePointToIndex(source, cursor) };
   }
 
-  private complete(msg: Message): void {
+  private async complete(msg: Message): Promise<void> {
     const { code, source, index } = this.prepare(msg);
-    const c = this.runner.complete(code, index);
+    const c = (await this.runner()).complete(code, index);
     this.reply('shell', msg, 'complete_reply', {
       status: 'ok',
       matches: c.matches,
@@ -371,9 +407,9 @@ export class Kernel {
     });
   }
 
-  private inspect(msg: Message): void {
+  private async inspect(msg: Message): Promise<void> {
     const { code, index } = this.prepare(msg);
-    const text = this.runner.inspect(code, index);
+    const text = (await this.runner()).inspect(code, index);
     this.reply('shell', msg, 'inspect_reply', {
       status: 'ok',
       found: Boolean(text),
@@ -382,7 +418,7 @@ export class Kernel {
     });
   }
 
-  private isComplete(msg: Message): void {
+  private async isComplete(msg: Message): Promise<void> {
     const source = typeof msg.content.code === 'string' ? msg.content.code : '';
     let code: string;
     try {
@@ -391,7 +427,7 @@ export class Kernel {
       this.reply('shell', msg, 'is_complete_reply', { status: 'invalid' });
       return;
     }
-    const r = this.runner.isComplete(code);
+    const r = (await this.runner()).isComplete(code);
     this.reply(
       'shell',
       msg,
@@ -411,7 +447,7 @@ export class Kernel {
   async stop(): Promise<void> {
     this.stopping = true;
     this.streams?.restore();
-    this.runner?.close();
+    this.runnerBuilt?.close();
     await this.sockets?.close();
   }
 }

@@ -1,11 +1,16 @@
-/** Every `gaissa` subcommand, in the order `gaissa --help` lists them. */
-import { card } from './card';
+/**
+ * Every `gaissa` subcommand, in the order `gaissa --help` lists them. Loaded on demand, so that
+ * `gaissa kernel` (started by Jupyter for every notebook) does not pay for the other commands.
+ */
 import { Command } from './command';
-import { install, uninstall } from './install';
-import { kernel } from './kernel';
-import { label } from './label';
-import { roi } from './roi';
-import { sci } from './sci';
-import { version } from './version';
 
-export const commands: Command[] = [kernel, install, uninstall, roi, label, sci, card, version];
+export const commands: Record<string, () => Promise<Command>> = {
+  kernel: () => import('./kernel').then(m => m.kernel),
+  install: () => import('./install').then(m => m.install),
+  uninstall: () => import('./install').then(m => m.uninstall),
+  roi: () => import('./roi').then(m => m.roi),
+  label: () => import('./label').then(m => m.label),
+  sci: () => import('./sci').then(m => m.sci),
+  card: () => import('./card').then(m => m.card),
+  version: () => import('./version').then(m => m.version)
+};

@@ -2,13 +2,14 @@
 import { CliIO, Command, UsageError } from './command';
 import { commands } from './commands';
 
-function usage(): string {
-  const width = Math.max(...commands.map(c => c.name.length));
+async function usage(): Promise<string> {
+  const all = await Promise.all(Object.values(commands).map(load => load()));
+  const width = Math.max(...all.map(c => c.name.length));
   return [
     'Usage: gaissa <command> [options]',
     '',
     'Commands:',
-    ...commands.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...all.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run 'gaissa <command> --help' for a command's options."
   ].join('\n');
@@ -17,14 +18,15 @@ function usage(): string {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(usage() + '\n');
+    io.stdout((await usage()) + '\n');
     return name ? 0 : 2;
   }
-  const command: Command | undefined = commands.find(c => c.name === name);
-  if (!command) {
-    io.stderr(`gaissa: unknown command '${name}'\n\n${usage()}\n`);
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    io.stderr(`gaissa: unknown command '${name}'\n\n${await usage()}\n`);
     return 2;
   }
+  const command: Command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage + '\n');
     return 0;

@@ -6,13 +6,8 @@
 import { createConverter, isCompleteCode, Converter } from 'tslab/dist/converter';
 import { createExecutor, Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
+import { ErrorContent, errorContent, interruptedError } from './errors';
 import { installTypeResolution } from './type-resolution';
-
-export interface ErrorContent {
-  ename: string;
-  evalue: string;
-  traceback: string[];
-}
 
 export interface RunOutcome {
   status: 'ok' | 'error' | 'interrupted';
@@ -36,30 +31,6 @@ interface Capture {
 }
 
 const INTERRUPTED_CODES = new Set(['ERR_SCRIPT_EXECUTION_INTERRUPTED']);
-
-/** `Name: message` and the user's frames: tslab, gaissa and Node internals say nothing of the bug. */
-function userStack(e: Error): string[] {
-  const frames = (e.stack ?? '')
-    .split('\n')
-    .filter(
-      line =>
-        /^\s+at /.test(line) &&
-        !/\(node:|node_modules[\\/]tslab|[\\/]lib[\\/]kernel[\\/]/.test(line)
-    );
-  return [`${e.name}: ${e.message}`, ...frames];
-}
-
-export function errorContent(e: unknown): ErrorContent {
-  if (e instanceof Error) {
-    return {
-      ename: e.name || 'Error',
-      evalue: e.message,
-      traceback: userStack(e)
-    };
-  }
-  const text = typeof e === 'string' ? e : String(e);
-  return { ename: 'Error', evalue: text, traceback: [`Uncaught ${text}`] };
-}
 
 function isInterruption(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
@@ -129,15 +100,7 @@ export class TypeScriptRunner {
     const thrown = errors.find(args => args.length === 1)?.[0];
     if (thrown !== undefined || errors.length === 0) {
       if (isInterruption(thrown)) {
-        return {
-          status: 'interrupted',
-          hasValue: false,
-          error: {
-            ename: 'KeyboardInterrupt',
-            evalue: 'execution interrupted',
-            traceback: ['KeyboardInterrupt: execution interrupted']
-          }
-        };
+        return { status: 'interrupted', hasValue: false, error: interruptedError() };
       }
       return { status: 'error', hasValue: false, error: errorContent(thrown) };
     }

@@ -1,0 +1,147 @@
+/**
+ * A minimal Jupyter client for benchmarks: starts a kernel process from an argv template, talks
+ * to it over zeromq with signed messages (our wire module), and shuts it down.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Dealer, Subscriber } from 'zeromq';
+import { decode, encode, Message, Signer } from '../kernel/protocol/wire';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export class BenchKernel {
+  private readonly signer: Signer;
+  private readonly session = 'bench';
+  readonly shell = new Dealer();
+  readonly control = new Dealer();
+  readonly iopub = new Subscriber();
+  process!: ChildProcess;
+
+  private constructor(
+    readonly connection: Record<string, number | string>,
+    readonly key: string
+  ) {
+    this.signer = new Signer(key);
+  }
+
+  /** Spawns the kernel; `argv` contains '{connection_file}' where the file path goes. */
+  static async start(argv: string[], cwd: string): Promise<BenchKernel> {
+    const key = randomBytes(16).toString('hex');
+    const ports = await Promise.all([1, 2, 3, 4, 5].map(freePort));
+    const connection = {
+      ip: '127.0.0.1',
+      transport: 'tcp',
+      key,
+      signature_scheme: 'hmac-sha256',
+      shell_port: ports[0],
+      iopub_port: ports[1],
+      stdin_port: ports[2],
+      control_port: ports[3],
+      hb_port: ports[4]
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'gaissa-bench-')), 'connection.json');
+    writeFileSync(file, JSON.stringify(connection));
+    const k = new BenchKernel(connection, key);
+    const args = argv.map(a => a.replace('{connection_file}', file));
+    k.process = spawn(args[0], args.slice(1), { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    k.shell.connect(`tcp://127.0.0.1:${connection.shell_port}`);
+    k.control.connect(`tcp://127.0.0.1:${connection.control_port}`);
+    k.iopub.connect(`tcp://127.0.0.1:${connection.iopub_port}`);
+    k.iopub.subscribe();
+    return k;
+  }
+
+  async request(
+    socket: Dealer,
+    msgType: string,
+    content: Record<string, unknown>
+  ): Promise<string> {
+    const frames = encode({ msgType, content, identities: [] }, this.session, this.signer);
+    await socket.send(frames);
+    // frames: <IDS|MSG>, signature, header, ...
+    return JSON.parse(frames[2].toString()).msg_id as string;
+  }
+
+  async receive(socket: Dealer | Subscriber): Promise<Message> {
+    const frames = (await socket.receive()) as Buffer[];
+    return decode(frames, this.signer);
+  }
+
+  /** Sends kernel_info_request and waits for its reply (sent at once: zeromq queues until bound). */
+  async kernelInfo(): Promise<Message> {
+    const id = await this.request(this.shell, 'kernel_info_request', {});
+    for (;;) {
+      const msg = await this.receive(this.shell);
+      if (msg.parent_header.msg_id === id) return msg;
+    }
+  }
+
+  /**
+   * Waits until our iopub subscription is live (zeromq's slow joiner: messages published before
+   * it connects are lost), by sending kernel_info requests until their status messages arrive.
+   */
+  async waitForIopub(): Promise<void> {
+    this.iopub.receiveTimeout = 200;
+    for (;;) {
+      await this.kernelInfo();
+      try {
+        await this.receive(this.iopub);
+        break;
+      } catch {
+        // timed out: not subscribed yet
+      }
+    }
+    this.iopub.receiveTimeout = -1;
+    // Drain what is already queued so later waits see only their own messages.
+    this.iopub.receiveTimeout = 100;
+    try {
+      for (;;) await this.receive(this.iopub);
+    } catch {
+      this.iopub.receiveTimeout = -1;
+    }
+  }
+
+  /** execute_request until the kernel publishes idle for it. */
+  async execute(code: string): Promise<void> {
+    const id = await this.request(this.shell, 'execute_request', {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true
+    });
+    for (;;) {
+      const msg = await this.receive(this.iopub);
+      if (
+        msg.parent_header.msg_id === id &&
+        msg.header.msg_type === 'status' &&
+        msg.content.execution_state === 'idle'
+      ) {
+        return;
+      }
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    const exited = new Promise(resolve => this.process.once('exit', resolve));
+    await this.request(this.control, 'shutdown_request', { restart: false });
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    for (const s of [this.shell, this.control, this.iopub]) s.close();
+  }
+}
