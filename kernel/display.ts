@@ -6,6 +6,8 @@ export type MimeBundle = Record<string, unknown>;
 /** A value that knows how to show itself (like IPython's `_repr_mimebundle_`). */
 export interface Displayable {
   toMimeBundle(): MimeBundle;
+  /** Output metadata sent with the bundle, e.g. per mime type (IPython's second repr value). */
+  toMimeMetadata?(): Record<string, unknown>;
 }
 
 export interface OutputSink {
@@ -71,6 +73,19 @@ export function normalizeBundle(
   }
   if (typeof out['text/plain'] !== 'string') out['text/plain'] = fallbackText();
   return out;
+}
+
+/** The output metadata of a cell's result: its own when it has some that survives JSON, else {}. */
+export function metadataOf(value: unknown): Record<string, unknown> {
+  if (!isDisplayable(value) || typeof value.toMimeMetadata !== 'function') return {};
+  try {
+    const metadata: unknown = JSON.parse(JSON.stringify(value.toMimeMetadata()));
+    return metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)
+      ? (metadata as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The bundle of a cell's result: its own bundle when it has one, else its inspection. */

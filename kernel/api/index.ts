@@ -7,9 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { MimeBundle, OutputSink, normalizeBundle } from '../display';
 import { packageVersion, tslabVersion, typescriptVersion } from '../versions';
 import { timeCall, TimeResult } from './time';
+import { roi, RoiApi } from './roi';
+import { issueNotebookLabel, LabelOptions, LabelSource, LabelView } from './label';
 
 export type { MimeBundle } from '../display';
 export type { TimeResult } from './time';
+export { RoiAnalysis } from './roi';
+export type { RoiApi, RoiFromOptions, RoiSource, MeasurementPair } from './roi';
+export { LabelView, LabelBelowMinimumError } from './label';
+export type { LabelOptions, LabelSource } from './label';
+export type { TacticsComparisonLike, ComparedVariant } from './tactics-comparison';
+export type { MeasurementLike } from './measurement-source';
 
 export interface DisplayOptions {
   /** An id (or true for a fresh one) under which this output can be updated later. */
@@ -47,7 +55,10 @@ export interface GaissaApi {
    * for a fresh one) it returns a handle to update that output later, as IPython's display does.
    */
   display(bundle: MimeBundle, options?: DisplayOptions & { displayId?: undefined }): void;
-  display(bundle: MimeBundle, options: DisplayOptions & { displayId: string | true }): DisplayHandle;
+  display(
+    bundle: MimeBundle,
+    options: DisplayOptions & { displayId: string | true }
+  ): DisplayHandle;
   /** Replaces the output shown under `displayId` wherever it is displayed. */
   updateDisplay(displayId: string, bundle: MimeBundle, metadata?: Record<string, unknown>): void;
   /** Clears the cell's output; with `wait`, only once new output arrives (no flicker). */
@@ -60,6 +71,16 @@ export interface GaissaApi {
   version(): Versions;
   /** The text of `%gaissa help [command]`. */
   help(command?: string): string;
+  /**
+   * ROI / what-if of an optimization: `roi(scenario)`, `roi.whatIf({ baselineEnergyJ, tactic, ... })`
+   * and `roi.from(comparisonOrMeasurements, options)`; the function twin of `%gaissa roi`.
+   */
+  roi: RoiApi;
+  /**
+   * An A-E energy label from metrics (a label request), a measurement record or a tactics
+   * comparison; `{ out: 'LABEL.json' }` writes the verifiable record. Twin of `%gaissa label`.
+   */
+  label(source: LabelSource, options?: LabelOptions): Promise<LabelView>;
 }
 
 /** Set by the kernel: renders the magic help from the live registry. */
@@ -88,7 +109,9 @@ export const gaissa: GaissaApi = {
     output().clearOutput(wait);
   },
   page(content) {
-    output().page(normalizeBundle(typeof content === 'string' ? { 'text/plain': content } : content));
+    output().page(
+      normalizeBundle(typeof content === 'string' ? { 'text/plain': content } : content)
+    );
   },
   time: timeCall,
   version: () => ({
@@ -97,7 +120,9 @@ export const gaissa: GaissaApi = {
     typescript: typescriptVersion,
     node: process.versions.node
   }),
-  help: command => helpText(command)
+  help: command => helpText(command),
+  roi,
+  label: issueNotebookLabel
 };
 
 export default gaissa;

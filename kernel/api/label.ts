@@ -1,0 +1,404 @@
+/**
+ * `gaissa.label(...)`: an A-E energy label (core/label) issued in the notebook from explicit
+ * metrics, a measurement record or a tactics comparison. The result displays as
+ * `application/vnd.gaissa.label.v1+json` (the extension's widget) with `image/svg+xml` and
+ * `text/plain` fallbacks, and carries output metadata asking the frontend to record it in the
+ * notebook's `metadata.gaissa.labels` (contract: schema/label-recording.schema.json).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { FieldError, describe, isPlainObject } from '../../core/field-error';
+import { facilityEnergyJ } from '../../core/carbon';
+import { Boundaries } from '../../core/label/defaults';
+import {
+  METRICS,
+  MetricName,
+  PHASE_METRICS,
+  Phase,
+  RATINGS,
+  Rating,
+  isPhase,
+  isRating,
+  isWorseThan
+} from '../../core/label/metrics';
+import { labelText } from '../../core/label/plain-text';
+import {
+  LABEL_MIME,
+  LabelContext,
+  LabelRecord,
+  LabelRequest,
+  parseLabelRequest
+} from '../../core/label/record';
+import { drawLabelSvg } from '../../core/label/svg';
+import { SciInput } from '../../core/sci';
+import { gramsToKilograms, joulesToKWh } from '../../core/units';
+import { writeFileAtomic } from '../label/atomic-write';
+import { issueLabel } from '../label/issue-label';
+import { sha256JsonLine, sha256Text } from '../label/sha256';
+import { Displayable, MimeBundle } from '../display';
+import { MeasurementLike, isMeasurementRecord, measurementProblems } from './measurement-source';
+import {
+  TacticsComparisonLike,
+  baselineVariant,
+  checkComparison,
+  chosenVariant,
+  isTacticsComparison
+} from './tactics-comparison';
+
+export type { LabelRecord, LabelRequest } from '../../core/label/record';
+
+/** Where the measure magic appends records (kernel/records/emissions-log.ts), in the notebook folder. */
+const DEFAULT_RECORDS_FILE = 'gaissa-emissions.jsonl';
+
+/**
+ * Output metadata under the label mime type. The frontend, not the kernel, writes notebook
+ * metadata: on rendering an output with `record: true` it upserts `{ key, file?, cellId, record }`
+ * into `metadata.gaissa.labels` (schema/label-recording.schema.json).
+ */
+export interface LabelOutputMetadata {
+  record: boolean;
+  /** SHA-256 of the record's JSON: the same output rendered twice is one entry, not two. */
+  key: string;
+  /** Where the record was written (the `out` option as given), relative to the notebook. */
+  file?: string;
+}
+
+export interface LabelOptions {
+  /** Also write the label record (JSON) to this file; stored paths become relative to it. */
+  out?: string;
+  /** Also write the SVG drawing to this file. */
+  svg?: string;
+  /** CI gate: throw LabelBelowMinimumError when the rating is worse (the file is still written). */
+  min?: Rating;
+  /** Ask the frontend to record the label in the notebook metadata (default true). */
+  record?: boolean;
+
+  // The rest applies to a measurement or a comparison; a request carries its own.
+  /** Measurement: 'inference' (default) or 'training'. */
+  phase?: Phase;
+  /** Measurement, inference phase: inferences the measured run made. */
+  inferences?: number;
+  /** Metrics the source does not know (latencyMs, modelSizeMB, accuracy...), or overrides. */
+  metrics?: Partial<Record<MetricName, number>>;
+  /** Model name, or `{ name, path }` to hash the model file into the label. */
+  model?: string | { name?: string; path?: string };
+  /** Comparison: the variant to label (default: the recommended one, else the least energy). */
+  variant?: string;
+  /** Reference values; 'baseline' (comparison) rates the variant against the baseline variant. */
+  reference?: Partial<Record<MetricName, number>> | 'baseline';
+  boundaries?: Partial<Record<MetricName, Boundaries>>;
+  weights?: Partial<Record<MetricName, number>>;
+  context?: LabelContext;
+  /** SCI inputs; a measurement derives them itself (false leaves the SCI out). */
+  sci?: SciInput | false;
+  /** Measurement: the JSON Lines file holding the record (default gaissa-emissions.jsonl, if it does). */
+  recordsFile?: string;
+}
+
+export type LabelSource = LabelRequest | MeasurementLike | TacticsComparisonLike;
+
+/** A label record that displays itself. */
+export class LabelView implements Displayable {
+  readonly record: LabelRecord;
+  /** The `out` option as given, when the record was written. */
+  readonly file?: string;
+  readonly recordInNotebook: boolean;
+
+  constructor(record: LabelRecord, options: { file?: string; recordInNotebook?: boolean } = {}) {
+    this.record = record;
+    if (options.file !== undefined) this.file = options.file;
+    this.recordInNotebook = options.recordInNotebook ?? true;
+  }
+
+  get rating(): Rating {
+    return this.record.rating;
+  }
+
+  /** The label drawing (core/label/svg.ts), the same one the widget shows. */
+  get svg(): string {
+    return drawLabelSvg(this.record);
+  }
+
+  toJSON(): LabelRecord {
+    return this.record;
+  }
+
+  toMimeBundle(): MimeBundle {
+    return {
+      [LABEL_MIME]: this.record,
+      'image/svg+xml': this.svg,
+      'text/plain': labelText(this.record)
+    };
+  }
+
+  toMimeMetadata(): Record<string, unknown> {
+    const meta: LabelOutputMetadata = {
+      record: this.recordInNotebook,
+      key: sha256Text(JSON.stringify(this.record))
+    };
+    if (this.file !== undefined) meta.file = this.file;
+    return { [LABEL_MIME]: meta };
+  }
+}
+
+/** Thrown by `gaissa.label(..., { min })`; the label is attached so it can still be shown. */
+export class LabelBelowMinimumError extends Error {
+  constructor(
+    readonly label: LabelView,
+    readonly minimum: Rating
+  ) {
+    super(
+      `label rating ${label.rating} is worse than the minimum ${minimum} ` +
+        `(${label.record.model.name}, ${label.record.phase})`
+    );
+    this.name = 'LabelBelowMinimumError';
+  }
+}
+
+const OPTION_KEYS: readonly (keyof LabelOptions)[] = [
+  'out',
+  'svg',
+  'min',
+  'record',
+  'phase',
+  'inferences',
+  'metrics',
+  'model',
+  'variant',
+  'reference',
+  'boundaries',
+  'weights',
+  'context',
+  'sci',
+  'recordsFile'
+];
+/** Options that describe a request's content: a request passed whole carries its own. */
+const SOURCE_OPTIONS: readonly (keyof LabelOptions)[] = OPTION_KEYS.filter(
+  k => !['out', 'svg', 'min', 'record'].includes(k)
+);
+
+function refuse(options: LabelOptions, keys: readonly (keyof LabelOptions)[], why: string): void {
+  const given = keys.filter(k => options[k] !== undefined);
+  if (given.length > 0) throw new FieldError(`options.${given[0]}`, why);
+}
+
+function checkOptions(options: unknown): LabelOptions {
+  if (!isPlainObject(options)) {
+    throw new FieldError('options', `must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new FieldError(`options.${key}`, `unknown option (options: ${OPTION_KEYS.join(', ')})`);
+    }
+  }
+  for (const key of ['out', 'svg', 'recordsFile'] as const) {
+    const v = options[key];
+    if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
+      throw new FieldError(`options.${key}`, `must be a file path, got ${describe(v)}`);
+    }
+  }
+  if (options.min !== undefined) {
+    const min = typeof options.min === 'string' ? options.min.toUpperCase() : options.min;
+    if (!isRating(min)) {
+      throw new FieldError(
+        'options.min',
+        `must be one of ${RATINGS.join(', ')}, got ${describe(options.min)}`
+      );
+    }
+    return { ...(options as LabelOptions), min };
+  }
+  return options as LabelOptions;
+}
+
+function modelOf(option: LabelOptions['model'], fallback: { name?: string; path?: string }) {
+  if (option === undefined) return fallback;
+  if (typeof option === 'string') return { ...fallback, name: option };
+  if (!isPlainObject(option)) {
+    throw new FieldError(
+      'options.model',
+      `must be a name or { name, path }, got ${describe(option)}`
+    );
+  }
+  return { ...fallback, ...option };
+}
+
+/** Drops undefined entries so the request has only what was given (the schema forbids nulls). */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+async function measurementRef(
+  record: MeasurementLike,
+  recordsFile: string | undefined
+): Promise<{ path?: string; id?: string; sha256?: string }> {
+  if (recordsFile !== undefined) return { path: recordsFile, id: record.id };
+  // The measure magic appends JSON.stringify(record) as one line: the same text hashes the same,
+  // so a label issued before or after that append rests on an identical SHA-256.
+  const fallback = { id: record.id, sha256: sha256Text(JSON.stringify(record)) };
+  const file = resolve(process.cwd(), DEFAULT_RECORDS_FILE);
+  if (!existsSync(file)) return fallback;
+  try {
+    return (await sha256JsonLine(file, record.id)) !== undefined
+      ? { path: DEFAULT_RECORDS_FILE, id: record.id }
+      : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function hardwareOf(record: MeasurementLike): string | undefined {
+  const host = record.host;
+  if (!host) return undefined;
+  const cpu = `${host.logicalCpus} x ${host.cpuModel} (logical CPUs)`;
+  return host.gpuModel ? `${cpu}, ${host.gpuCount} x ${host.gpuModel}` : cpu;
+}
+
+async function requestFromMeasurement(
+  record: MeasurementLike,
+  options: LabelOptions
+): Promise<LabelRequest> {
+  const problems = measurementProblems(record, 'measurement');
+  if (problems.length > 0) throw problems[0];
+  refuse(options, ['variant'], 'applies to a comparison, not to a measurement');
+  if (options.reference === 'baseline') {
+    throw new FieldError('options.reference', "'baseline' applies to a comparison");
+  }
+  const phase = options.phase ?? 'inference';
+  if (!isPhase(phase)) {
+    throw new FieldError('options.phase', `must be inference or training, got ${describe(phase)}`);
+  }
+  const facilityKWh = joulesToKWh(
+    record.facilityEnergyJ ?? facilityEnergyJ(record.energyJ, record)
+  );
+  let metrics: Partial<Record<MetricName, number>>;
+  let sci: SciInput;
+  const boundary =
+    `${record.estimated ? 'estimated' : 'measured'} energy of one run (${record.method ?? 'meter'})` +
+    `, x PUE ${record.pue}`;
+  if (phase === 'inference') {
+    const n = options.inferences;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+      throw new FieldError(
+        'options.inferences',
+        `is required: inferences the measured run made (a number > 0), got ${describe(n)}`
+      );
+    }
+    metrics = { energyPerInferenceJ: record.energyJ / n, co2ePerInferenceG: record.co2eG / n };
+    sci = {
+      energyKWh: facilityKWh,
+      carbonIntensity: record.carbonIntensityGPerKWh,
+      functionalUnits: n,
+      functionalUnit: 'inference',
+      boundary
+    };
+  } else {
+    refuse(options, ['inferences'], 'applies to the inference phase');
+    metrics = {
+      trainingEnergyKWh: joulesToKWh(record.energyJ),
+      trainingCo2eKg: gramsToKilograms(record.co2eG)
+    };
+    sci = {
+      energyKWh: facilityKWh,
+      carbonIntensity: record.carbonIntensityGPerKWh,
+      functionalUnits: 1,
+      functionalUnit: 'training run',
+      boundary
+    };
+  }
+  const context = defined({
+    location: record.regionName ?? record.region,
+    hardware: hardwareOf(record),
+    ...options.context
+  });
+  return defined({
+    phase,
+    metrics: { ...metrics, ...options.metrics },
+    reference: options.reference as Partial<Record<MetricName, number>> | undefined,
+    boundaries: options.boundaries,
+    weights: options.weights,
+    model: defined(modelOf(options.model, { name: record.label ?? undefined })),
+    measurements: [await measurementRef(record, options.recordsFile)],
+    sci: options.sci === false ? undefined : (options.sci ?? sci),
+    method: record.estimated ? ('estimated' as const) : ('measured' as const),
+    context: Object.keys(context).length > 0 ? context : undefined
+  });
+}
+
+function requestFromComparison(
+  comparison: TacticsComparisonLike,
+  options: LabelOptions
+): LabelRequest {
+  checkComparison(comparison);
+  refuse(options, ['inferences', 'recordsFile'], 'applies to a measurement, not to a comparison');
+  if (options.phase !== undefined && options.phase !== 'inference') {
+    throw new FieldError('options.phase', 'a comparison of variants labels the inference phase');
+  }
+  const variant = chosenVariant(comparison, options.variant);
+  const metrics: Partial<Record<MetricName, number>> = {};
+  for (const name of PHASE_METRICS.inference) {
+    const value = (variant as unknown as Record<string, unknown>)[name];
+    if (typeof value === 'number') metrics[name] = value;
+  }
+  let reference = options.reference;
+  if (reference === 'baseline') {
+    const base = baselineVariant(comparison) as unknown as Record<string, unknown>;
+    const fromBaseline: Partial<Record<MetricName, number>> = {};
+    for (const name of Object.keys({ ...metrics, ...options.metrics }) as MetricName[]) {
+      const value = base[name];
+      // A reference must be positive; a missing or zero baseline figure keeps the default.
+      if (typeof value === 'number' && value > 0 && METRICS[name]) fromBaseline[name] = value;
+    }
+    reference = fromBaseline;
+  }
+  return defined({
+    phase: 'inference' as const,
+    metrics: { ...metrics, ...options.metrics },
+    reference: reference && Object.keys(reference).length > 0 ? reference : undefined,
+    boundaries: options.boundaries,
+    weights: options.weights,
+    model: defined(modelOf(options.model, { name: variant.name, path: variant.modelPath })),
+    sci: options.sci === false ? undefined : options.sci,
+    method: variant.method,
+    context: options.context
+  });
+}
+
+/** Builds the request a source stands for; errors name the field (FieldError). */
+async function requestOf(source: unknown, options: LabelOptions): Promise<LabelRequest> {
+  if (isTacticsComparison(source)) return parseLabelRequest(requestFromComparison(source, options));
+  if (isMeasurementRecord(source)) {
+    return parseLabelRequest(await requestFromMeasurement(source, options));
+  }
+  refuse(
+    options,
+    SOURCE_OPTIONS,
+    'applies to a measurement or a comparison; a request carries its own'
+  );
+  return parseLabelRequest(source);
+}
+
+/**
+ * `gaissa.label(source, options)`: rates, hashes the model file and measurement records it rests
+ * on, validates against schema/label.schema.json, and writes LABEL.json / SVG when asked.
+ */
+export async function issueNotebookLabel(
+  source: LabelSource,
+  options: LabelOptions = {}
+): Promise<LabelView> {
+  const checked = checkOptions(options);
+  const request = await requestOf(source, checked);
+  const cwd = process.cwd();
+  const out = checked.out !== undefined ? resolve(cwd, checked.out) : undefined;
+  const record = await issueLabel(request, { cwd, labelDir: out && dirname(out) });
+  if (out) await writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');
+  if (checked.svg !== undefined)
+    await writeFileAtomic(resolve(cwd, checked.svg), drawLabelSvg(record));
+  const view = new LabelView(record, {
+    file: checked.out,
+    recordInNotebook: checked.record !== false
+  });
+  if (checked.min && isWorseThan(record.rating, checked.min)) {
+    throw new LabelBelowMinimumError(view, checked.min);
+  }
+  return view;
+}
