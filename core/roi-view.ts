@@ -5,42 +5,15 @@
  * Payloads are untrusted (a notebook from a stranger): nothing here trusts the declared types.
  * Numbers are re-checked, every string is escaped, and no attribute takes a payload string.
  */
+import { escapeMarkup, finiteNumber as num, formatNumber, plainText } from './format';
 import { RoiExpected, RoiResult } from './roi';
-
-/** The value if it is a finite number, else null. */
-function num(x: unknown): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
-}
 
 function str(x: unknown, max = 400): string | null {
   return typeof x === 'string' ? x.slice(0, max) : null;
 }
 
-/** Strips control characters so a payload cannot drive a terminal through text/plain. */
-function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** Compact, locale-independent number: 3 significant digits, exponent for tiny or huge values. */
-export function formatNumber(x: unknown): string {
-  const v = num(x);
-  if (v === null) return 'n/a';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e12 || a < 1e-3) return v.toExponential(2);
-  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
-  return String(Number(v.toPrecision(3)));
-}
+/** The views' shared formatting lives in core/format.ts; re-exported for existing importers. */
+export { escapeMarkup as escapeHtml, formatNumber };
 
 function money(x: unknown, currency: string): string {
   const v = formatNumber(x);
@@ -170,7 +143,7 @@ export function roiText(result: RoiResult, expected?: RoiExpected): string {
     const fmt = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i])).join('  ');
     lines.push('', fmt(head), ...table.map(fmt));
   }
-  return plain(lines.join('\n'));
+  return plainText(lines.join('\n'));
 }
 
 interface ChartPoint {
@@ -229,12 +202,12 @@ function costChart(result: RoiResult, currency: string): string {
     points.map(p => `${sx(p.x).toFixed(1)},${sy(p[key]).toFixed(1)}`).join(' ');
   const text = (x: number, y: number, anchor: string, content: string) =>
     `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="${anchor}" font-size="11" ` +
-    `fill="currentColor">${escapeHtml(content)}</text>`;
+    `fill="currentColor">${escapeMarkup(content)}</text>`;
   const unit = currency ? ` (${currency})` : '';
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" ` +
       `viewBox="0 0 ${W} ${H}" role="img" class="gaissa-roi-chart">`,
-    `<title>${escapeHtml(`Cumulative cost${unit}: baseline vs optimized`)}</title>`,
+    `<title>${escapeMarkup(`Cumulative cost${unit}: baseline vs optimized`)}</title>`,
     `<line x1="${left}" y1="${H - bottom}" x2="${W - right}" y2="${H - bottom}" stroke="currentColor"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${H - bottom}" stroke="currentColor"/>`,
     text(left - 4, sy(yMax) + 4, 'end', formatNumber(yMax)),
@@ -271,20 +244,20 @@ export function roiHtml(result: RoiResult, expected?: RoiExpected): string {
   const { rows: figures, years, currency } = rows(result);
   const out = ['<div class="gaissa-roi-static">'];
   const [claim, caveat] = expectedLines(expected);
-  if (claim) out.push(`<p><strong>${escapeHtml(claim)}</strong></p>`);
-  if (caveat) out.push(`<p>${escapeHtml(caveat)}</p>`);
+  if (claim) out.push(`<p><strong>${escapeMarkup(claim)}</strong></p>`);
+  if (caveat) out.push(`<p>${escapeMarkup(caveat)}</p>`);
   out.push('<table>');
   for (const f of figures) {
-    const note = f.note ? ` <em>(${escapeHtml(f.note)})</em>` : '';
-    out.push(`<tr><th>${escapeHtml(f.label)}</th><td>${escapeHtml(f.value)}${note}</td></tr>`);
+    const note = f.note ? ` <em>(${escapeMarkup(f.note)})</em>` : '';
+    out.push(`<tr><th>${escapeMarkup(f.label)}</th><td>${escapeMarkup(f.value)}${note}</td></tr>`);
   }
   out.push('</table>');
   if (years.length > 0) {
     const head = ['Year', 'Inferences', 'Savings', 'Cumulative net', 'NPV', 'CO2e avoided'];
-    out.push('<table>', `<tr>${head.map(h => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`);
+    out.push('<table>', `<tr>${head.map(h => `<th>${escapeMarkup(h)}</th>`).join('')}</tr>`);
     for (const y of years) {
       const cells = [y.year, y.inferences, y.savings, y.cumulative, y.npv, y.co2];
-      out.push(`<tr>${cells.map(c => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`);
+      out.push(`<tr>${cells.map(c => `<td>${escapeMarkup(c)}</td>`).join('')}</tr>`);
     }
     out.push('</table>');
   }

@@ -8,7 +8,9 @@ import { connectHelp, connectOutput, gaissa } from './api';
 import { CommManager } from './comms';
 import { bundleOf, metadataOf, MimeBundle } from './display';
 import { History, HistoryRequest } from './history';
-import { allMagics } from './magics/all';
+import { allMagics, cellWrappers } from './magics/all';
+import { closeMeasureSession } from './measure/current';
+import { registerMeterComm } from './measure/meter-comm';
 import { MagicContext } from './magics/context';
 import { MagicError, parseCell } from './magics/parse';
 import { CellOutcome, MagicRegistry } from './magics/registry';
@@ -64,6 +66,7 @@ export class Kernel {
       this.publish({ msgType, content, metadata, parent: this.parent })
     );
     for (const magic of allMagics) this.magics.register(magic);
+    registerMeterComm(this.comms);
   }
 
   async start(): Promise<void> {
@@ -355,13 +358,23 @@ export class Kernel {
         const runner = await this.runner();
         if (sentAt <= this.lastInterruptAt) {
           failure = interruptedError();
-          return { status: 'interrupted' };
+          return { status: 'interrupted', error: failure };
         }
         const run = await runner.execute(parsed.code);
         if (run.error) failure = run.error;
-        return { status: run.status, value: run.hasValue ? run.value : undefined };
+        return {
+          status: run.status,
+          value: run.hasValue ? run.value : undefined,
+          error: run.error
+        };
       };
-      const outcome = cell ? await cell.command.cell!(cell.args, ctx, body) : await body();
+      // Auto-measure and the like wrap plain cells only: a cell with magics is configuration.
+      const wrapper = !cell && lines.length === 0 ? cellWrappers.find(w => w.applies()) : undefined;
+      const outcome = cell
+        ? await cell.command.cell!(cell.args, ctx, body)
+        : wrapper
+          ? await wrapper.wrap(ctx, body)
+          : await body();
       return { ...outcome, error: failure };
     } catch (e) {
       return { ...fail(e), error: failure };
@@ -448,6 +461,7 @@ export class Kernel {
     this.stopping = true;
     this.streams?.restore();
     this.runnerBuilt?.close();
+    await closeMeasureSession();
     await this.sockets?.close();
   }
 }

@@ -2,6 +2,7 @@
  * Human-readable figures for labels: three significant digits and an SI prefix, so a CO2e per
  * inference of 0.000131 g reads "131 µg CO2e" rather than "1.31e-4 g CO2e".
  */
+import { formatNumber } from '../format';
 import { METRICS, MetricName } from './metrics';
 
 interface Scale {
@@ -38,15 +39,8 @@ const SCALES: Record<string, Scale> = {
   MB: { base: 'B', factor: 1e6, suffix: '', prefixes: BYTES }
 };
 
-/** Three significant digits, no exponent within 0.001..1e15, thousands separated by commas. */
-export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return 'n/a';
-  if (n === 0) return '0';
-  const abs = Math.abs(n);
-  if (abs < 1e-3 || abs >= 1e15) return n.toExponential(2);
-  if (abs >= 1000) return Math.round(n).toLocaleString('en-US');
-  return String(Number(n.toPrecision(3)));
-}
+/** The number format shared with the other static views; re-exported for existing importers. */
+export { formatNumber };
 
 /** A value in `unit` (one of the label's units) with the prefix that keeps it readable. */
 export function formatQuantity(value: number, unit: string): string {

@@ -8,6 +8,7 @@
  * background with explicit colours, so it reads the same in light and dark themes and in print,
  * and ratings are spelled out in letters, never by colour alone.
  */
+import { escapeMarkup } from '../format';
 import { formatMetric, formatQuantity } from './quantity-format';
 import { METRICS, MetricName, PHASE_METRICS, RATINGS, Rating, isPhase, isRating } from './metrics';
 import { LabelRecord } from './record';
@@ -28,22 +29,11 @@ const MUTED = '#404040';
 const FONT = 'DejaVu Sans, Verdana, Arial, Helvetica, sans-serif';
 
 /**
- * Text made safe for XML character data and attribute values: characters XML 1.0 forbids are
- * dropped (they would make the document ill-formed), as are bidirectional overrides (they could
- * make a name read as something else), and markup characters become entities.
+ * The shared escaper (core/format.ts). `&apos;` keeps the label SVG byte-identical to what earlier
+ * versions drew.
  */
 export function escapeXml(text: string): string {
-  return String(text)
-    .replace(
-      // eslint-disable-next-line no-control-regex
-      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-      ''
-    )
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return escapeMarkup(text, '&apos;');
 }
 
 /** At most `max` characters (code points, so no surrogate pair is split), with an ellipsis. */

@@ -8,11 +8,22 @@ import { MimeBundle, OutputSink, normalizeBundle } from '../display';
 import { packageVersion, tslabVersion, typescriptVersion } from '../versions';
 import { timeCall, TimeResult } from './time';
 import { roi, RoiApi } from './roi';
+import {
+  config,
+  ConfigView,
+  ManualMeter,
+  measure,
+  Measurement,
+  MeasureOptions,
+  meter
+} from './measure';
 import { issueNotebookLabel, LabelOptions, LabelSource, LabelView } from './label';
 
 export type { MimeBundle } from '../display';
 export type { TimeResult } from './time';
 export { RoiAnalysis } from './roi';
+export { Measurement } from './measure';
+export type { MeasureOptions, ManualMeter, ConfigView, MeasuredError } from './measure';
 export type { RoiApi, RoiFromOptions, RoiSource, MeasurementPair } from './roi';
 export { LabelView, LabelBelowMinimumError } from './label';
 export type { LabelOptions, LabelSource } from './label';
@@ -77,6 +88,18 @@ export interface GaissaApi {
    */
   roi: RoiApi;
   /**
+   * Energy, CO2e and cost of `fn` (repeats, warm-ups, idle baseline): the function twin of
+   * `%%gaissa measure`. A failing `fn` rethrows its error with `.measurement` attached.
+   */
+  measure<T>(
+    fn: () => T | Promise<T>,
+    options?: Omit<MeasureOptions, 'onProgress' | 'isInterrupt'>
+  ): Promise<Measurement<T>>;
+  /** Manual windows for work spread over cells: `begin(name)` ... `end(name)`. */
+  meter(): ManualMeter;
+  /** The measurement settings: `get()` (with sources) and `set(key, value)`; twin of `%gaissa config`. */
+  config: { get(): ConfigView; set(key: keyof ConfigView['settings'], value: unknown): void };
+  /**
    * An A-E energy label from metrics (a label request), a measurement record or a tactics
    * comparison; `{ out: 'LABEL.json' }` writes the verifiable record. Twin of `%gaissa label`.
    */
@@ -122,6 +145,9 @@ export const gaissa: GaissaApi = {
   }),
   help: command => helpText(command),
   roi,
+  measure,
+  meter,
+  config,
   label: issueNotebookLabel
 };
 

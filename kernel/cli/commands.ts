@@ -8,6 +8,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   kernel: () => import('./kernel').then(m => m.kernel),
   install: () => import('./install').then(m => m.install),
   uninstall: () => import('./install').then(m => m.uninstall),
+  measure: () => import('./measure').then(m => m.measure),
   roi: () => import('./roi').then(m => m.roi),
   label: () => import('./label').then(m => m.label),
   sci: () => import('./sci').then(m => m.sci),

@@ -34,6 +34,8 @@ export interface MagicArgs {
 export interface CellOutcome {
   status: 'ok' | 'error' | 'interrupted';
   value?: unknown;
+  /** What failed, when status is not ok (the kernel shows it; wrappers may record it). */
+  error?: { ename: string; evalue: string };
 }
 
 export type CellBody = () => Promise<CellOutcome>;

@@ -205,6 +205,9 @@ export class PowerMeter {
     this.fail(new Error('the power meter is closed'));
     if (this.exited) return;
     const exited = new Promise<void>(resolve => this.worker.once('exit', () => resolve()));
+    // Hold the process open until the thread is gone: an unref'd worker is no reason to wait,
+    // and a caller awaiting close() would otherwise see the process end under it.
+    this.worker.ref();
     this.send({ type: 'close' });
     const timeout = setTimeout(() => void this.worker.terminate(), 1000);
     timeout.unref();

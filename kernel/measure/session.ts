@@ -1,0 +1,114 @@
+/**
+ * Measurement inside a kernel: one shared power meter (opened on first use), the settings, and the
+ * one `measure` routine behind `%%gaissa measure`, auto-measure and `gaissa.measure()`.
+ */
+import { co2eGrams, energyCost } from '../../core/carbon';
+import { buildMeasurementRecord, MeasurementRecord, MeterReading } from '../../core/measurement';
+import { describeError, measureRuns } from '../meters/measure-runs';
+import { openPowerMeter, PowerMeter, type LiveSample } from '../meters/sampler';
+import { appendMeasurement } from '../records/emissions-log';
+import { packageVersion } from '../versions';
+import { SettingsStore } from './settings';
+
+export interface MeasureOptions {
+  /** Measured runs (default: the defaultRepeats setting). */
+  repeat?: number;
+  /** Unmeasured runs first. */
+  warmup?: number;
+  /** Seconds of idle measured first, for energy above idle. */
+  baseline?: number;
+  label?: string;
+  /** Per-measurement overrides of the settings. */
+  region?: string;
+  pue?: number | string;
+  /** false: do not append to gaissa-emissions.csv / .jsonl. */
+  log?: boolean;
+  onProgress?: (p: { phase: 'baseline' | 'warmup' | 'run'; index: number; total: number }) => void;
+  /** Tells an interruption apart from an error (status 'interrupted'). */
+  isInterrupt?: (e: unknown) => boolean;
+}
+
+export interface Measured<T> {
+  record: MeasurementRecord;
+  result: T | undefined;
+  /** What the failing run threw, when status is not ok. */
+  error: unknown;
+  /** Where the record was appended, or why it was not. */
+  logged: { csvPath: string; jsonlPath: string } | { error: string } | null;
+}
+
+export class MeasureSession {
+  readonly settings: SettingsStore;
+  private meterPromise: Promise<PowerMeter> | undefined;
+
+  constructor(
+    readonly dir: string,
+    env: NodeJS.ProcessEnv = process.env
+  ) {
+    this.settings = new SettingsStore(dir, env);
+  }
+
+  /** The kernel's power meter, started on first use (its worker thread costs ~0.1 s once). */
+  meter(): Promise<PowerMeter> {
+    this.meterPromise ??= openPowerMeter();
+    this.meterPromise.catch(() => (this.meterPromise = undefined));
+    return this.meterPromise;
+  }
+
+  async measure<T>(fn: () => T | Promise<T>, options: MeasureOptions = {}): Promise<Measured<T>> {
+    // Settings first: a bad region or PUE fails before anything runs.
+    const carbon = this.settings.carbon({ region: options.region, pue: options.pue });
+    const meter = await this.meter();
+    const runs = await measureRuns(meter, fn, {
+      repeat: options.repeat ?? this.settings.current.defaultRepeats,
+      warmup: options.warmup,
+      baselineS: options.baseline,
+      onProgress: options.onProgress,
+      isInterrupt: options.isInterrupt
+    });
+    const record = buildMeasurementRecord({
+      runs: runs.runs,
+      settings: carbon,
+      status: runs.status,
+      error: runs.status === 'ok' ? null : describeError(runs.error),
+      label: options.label ?? null,
+      warmup: runs.warmup,
+      baseline: runs.baseline
+    });
+    let logged: Measured<T>['logged'] = null;
+    if (options.log !== false) {
+      try {
+        logged = appendMeasurement(this.dir, record, { toolVersion: packageVersion });
+      } catch (e) {
+        // The record is still shown; losing the log line must not lose the measurement.
+        logged = { error: (e as Error).message };
+      }
+    }
+    return { record, result: runs.result, error: runs.error, logged };
+  }
+
+  /** A manual window, for work spread over cells (`gaissa.meter().begin/end`). */
+  async window(): Promise<{ end(): Promise<MeterReading> }> {
+    return (await this.meter()).begin();
+  }
+
+  /** Live samples with the session's CO2e and cost under the current settings. */
+  async live(
+    listener: (sample: LiveSample & { co2eG: number; cost: number | null }) => void
+  ): Promise<() => void> {
+    const meter = await this.meter();
+    return meter.onLive(sample => {
+      const carbon = this.settings.carbon();
+      listener({
+        ...sample,
+        co2eG: co2eGrams(sample.energyJ, carbon),
+        cost: energyCost(sample.energyJ, carbon)
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const meter = await this.meterPromise?.catch(() => undefined);
+    await meter?.close();
+  }
+}
