@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchKernel } from './kernel-client';
 import { packageRoot } from '../kernel/versions';
+import { quantile } from './stats';
 
 const { values } = parseArgs({
   options: { starts: { type: 'string', default: '7' }, runs: { type: 'string', default: '200' } }
@@ -36,12 +37,6 @@ const kernels: Record<string, string[]> = {
     '{connection_file}'
   ]
 };
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i));
-}
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
