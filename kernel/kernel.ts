@@ -12,7 +12,7 @@ import { allMagics, cellWrappers } from './magics/all';
 import { closeMeasureSession } from './measure/current';
 import { registerMeterComm } from './measure/meter-comm';
 import { MagicContext } from './magics/context';
-import { MagicError, parseCell } from './magics/parse';
+import { MagicError, ParsedCell, parseCell } from './magics/parse';
 import { CellOutcome, MagicRegistry } from './magics/registry';
 import { ConnectionInfo } from './protocol/connection';
 import { codePointToIndex, indexToCodePoint } from './protocol/cursor';
@@ -31,6 +31,13 @@ import { ErrorContent, errorContent, interruptedError } from './execution/errors
 import type { TypeScriptRunner } from './execution/typescript';
 import { packageVersion, typescriptVersion } from './versions';
 import { randomUUID } from 'node:crypto';
+
+/** Whether a cell holds anything besides its magic lines and whitespace. */
+function hasCode(source: string, parsed: ParsedCell): boolean {
+  const magicLines = new Set(parsed.lines.map(l => l.line));
+  if (parsed.cell) magicLines.add(parsed.cell.line);
+  return source.split('\n').some((line, i) => !magicLines.has(i) && line.trim() !== '');
+}
 
 export class Kernel {
   readonly session = randomUUID();
@@ -355,6 +362,8 @@ export class Kernel {
       const lines = parsed.lines.map(call => this.magics.resolve(call));
       for (const { command, args } of lines) await command.line!(args, ctx);
       const body = async (): Promise<CellOutcome> => {
+        // Nothing but magics: no TypeScript to compile (and no need to wait for its warm-up).
+        if (!hasCode(code, parsed)) return { status: 'ok' };
         const runner = await this.runner();
         if (sentAt <= this.lastInterruptAt) {
           failure = interruptedError();
