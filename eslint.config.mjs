@@ -7,6 +7,7 @@ export default tseslint.config(
       'lib/**',
       'labextension/**',
       'extension/lib/**',
+      'extension/generated/**',
       'node_modules/**',
       '.venv/**',
       '**/*.js',

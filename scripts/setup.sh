@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
-# --- npm packages (npm ci is exact and never downloads binaries from outside the registry: .npmrc)
+# --- npm packages (npm ci is exact and never downloads binaries from outside the registry: .npmrc;
+# Playwright drives Debian's Chromium and must never fetch a browser of its own)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 lock_hash=$(hash_of package-lock.json)
 if ! stamp_ok node_modules/.gaissa-stamp "$lock_hash"; then
   echo "gaissa setup: installing npm packages"
@@ -29,6 +31,19 @@ if ! stamp_ok .venv/.gaissa-stamp "$req_hash"; then
   for r in "${reqs[@]}"; do reqargs+=(-r "$r"); done
   .venv/bin/python -m pip install --disable-pip-version-check -q "${reqargs[@]}"
   echo "$req_hash" > .venv/.gaissa-stamp
+fi
+
+# --- the UI tests' browser: Debian's Chromium (DESIGN.md §9), installed when running as root (CI)
+if [ "${1:-}" = "--test" ] && [ -z "${GAISSA_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "gaissa setup: installing chromium for the UI tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q --no-install-recommends chromium < /dev/null \
+      || { apt-get update -q < /dev/null && apt-get install -y -q --no-install-recommends chromium < /dev/null; }
+  else
+    echo "gaissa setup: no /usr/bin/chromium; the UI tests need it (sudo apt-get install chromium," \
+      "or GAISSA_CHROMIUM=/path/to/chromium)" >&2
+  fi
 fi
 
 # --- build, then install kernelspec (+ extension) into .venv

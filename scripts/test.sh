@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: set up what is missing, then lint, unit tests (jest) and integration tests (pytest:
-# protocol conformance, notebooks through nbclient, interrupts, signatures).
+# `npm test`: set up what is missing, then lint, unit tests (jest), integration tests (pytest:
+# protocol conformance, notebooks through nbclient, interrupts, signatures) and UI tests
+# (Playwright driving JupyterLab in Chromium; screenshots in test-results/).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test || exit 1
@@ -15,4 +16,5 @@ step() {
 step "lint (tsc, eslint, prettier)" npm run --silent lint
 step "unit tests (jest)" npx jest --ci
 step "integration tests (pytest, real Jupyter clients)" .venv/bin/python -m pytest tests/integration -q -p no:cacheprovider
+step "UI tests (Playwright: JupyterLab with the extension, in Chromium)" npx playwright test -c tests/ui/playwright.config.ts
 exit $status

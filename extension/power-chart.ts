@@ -1,0 +1,34 @@
+/**
+ * Draws the power chart with vega-embed. Imported only through a dynamic import() when a card has
+ * a timeline, so Vega (most of the extension's weight) stays out of JupyterLab's start.
+ */
+import embed from 'vega-embed';
+import type { TimelinePoint } from '../core/measurement';
+import { powerChartSpec, type ChartColors } from './power-chart-spec';
+
+/** The theme's colours as the browser resolved them for `host` (light and dark alike). */
+export function chartColors(host: HTMLElement): ChartColors {
+  const style = getComputedStyle(host);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    cpu: read('--gaissa-cpu-color', '#1976d2'),
+    gpu: read('--gaissa-gpu-color', '#f57c00'),
+    ram: read('--gaissa-ram-color', '#388e3c'),
+    text: read('--jp-ui-font-color1', '#000'),
+    mutedText: read('--jp-ui-font-color2', '#555'),
+    grid: read('--jp-border-color2', '#ccc'),
+    font: read('--jp-ui-font-family', 'sans-serif')
+  };
+}
+
+/** Draws into `host`; the returned function frees the Vega view. */
+export async function drawPowerChart(
+  host: HTMLElement,
+  timeline: readonly TimelinePoint[]
+): Promise<() => void> {
+  const spec = powerChartSpec(timeline, chartColors(host));
+  host.textContent = '';
+  // No actions menu: it would offer to send the data to the online Vega editor.
+  const result = await embed(host, spec as never, { actions: false, renderer: 'svg' });
+  return () => result.finalize();
+}

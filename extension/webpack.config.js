@@ -1,0 +1,35 @@
+/**
+ * Merged by @jupyter/builder into its rspack config (package.json `jupyterlab.webpackConfig`).
+ *
+ * The builder always exposes the package's `main` as `./index` and shares it under the package
+ * name. Our `main` is the kernel's Node API (lib/kernel/api), which must never reach the browser,
+ * so that one file is swapped for the extension's entry, and the build fails if anything else from
+ * the kernel slips in.
+ */
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const kernelMain = path.join(root, require(path.join(root, 'package.json')).main);
+const extensionEntry = path.join(root, 'extension', 'lib', 'extension', 'index.js');
+
+class NoKernelCodePlugin {
+  apply(compiler) {
+    compiler.hooks.afterCompile.tap('NoKernelCodePlugin', compilation => {
+      const kernelDirs = [path.join(root, 'lib') + path.sep, path.join(root, 'kernel') + path.sep];
+      for (const module of compilation.modules) {
+        const resource = module.resource || module.nameForCondition?.() || '';
+        if (kernelDirs.some(dir => resource.startsWith(dir))) {
+          compilation.errors.push(new Error(`kernel code in the browser bundle: ${resource}`));
+        }
+      }
+    });
+  }
+}
+
+module.exports = {
+  resolve: { alias: { [kernelMain]: extensionEntry } },
+  // Vega's chunk is over rspack's 300 KiB hint, but it loads only with the first chart; the
+  // start-up budget is checked where it matters, in bench/extension-load.ts.
+  performance: { hints: false },
+  plugins: [new NoKernelCodePlugin()]
+};
