@@ -23,15 +23,16 @@ fi
 python=${PYTHON:-python3}
 reqs=(binder/requirements.txt)
 [ "${1:-}" = "--test" ] && reqs+=(tests/requirements.txt)
-req_hash=$(hash_of "${reqs[@]}")
-if ! stamp_ok .venv/.gaissa-stamp "$req_hash"; then
-  echo "gaissa setup: preparing the Python environment .venv (${reqs[*]})"
-  [ -x .venv/bin/python ] || "$python" -m venv .venv
-  reqargs=()
-  for r in "${reqs[@]}"; do reqargs+=(-r "$r"); done
-  .venv/bin/python -m pip install --disable-pip-version-check -q "${reqargs[@]}"
-  echo "$req_hash" > .venv/.gaissa-stamp
-fi
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+# One stamp per requirements file, so that switching between start and test reinstalls nothing.
+for r in "${reqs[@]}"; do
+  stamp=.venv/.gaissa-stamp-$(basename "$(dirname "$r")")
+  if ! stamp_ok "$stamp" "$(hash_of "$r")"; then
+    echo "gaissa setup: installing $r into .venv"
+    .venv/bin/python -m pip install --disable-pip-version-check -q -r "$r"
+    hash_of "$r" > "$stamp"
+  fi
+done
 
 # --- the UI tests' browser: Debian's Chromium (DESIGN.md §9), installed when running as root (CI)
 if [ "${1:-}" = "--test" ] && [ -z "${GAISSA_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then

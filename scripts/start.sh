@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-args=(--notebook-dir=notebooks)
+args=(--notebook-dir=notebooks --ServerApp.default_url=/lab/tree/getting-started.ipynb)
 [ "$(id -u)" = 0 ] && args+=(--allow-root)
-exec .venv/bin/jupyter lab "${args[@]}" "$@" getting-started.ipynb
+exec .venv/bin/jupyter lab "${args[@]}" "$@"
