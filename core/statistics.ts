@@ -130,3 +130,24 @@ export function summarize(values: readonly number[]): Summary {
     ci95: confidenceInterval95(values)
   };
 }
+
+/**
+ * The q-quantile (0..1) of `sorted` (ascending), interpolating linearly between order statistics
+ * (Hyndman & Fan type 7, the default of NumPy and R): p50 and p95 latencies, percentile ranges.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) throw new RangeError('quantile of an empty list');
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be within 0..1, got ${q}`);
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** The q-quantile of unsorted values (copied, then sorted). */
+export function quantile(values: readonly number[], q: number): number {
+  return quantileSorted(
+    [...values].sort((a, b) => a - b),
+    q
+  );
+}

@@ -18,6 +18,16 @@ import {
   meter
 } from './measure';
 import { issueNotebookLabel, LabelOptions, LabelSource, LabelView } from './label';
+import {
+  compare,
+  modelApi,
+  ModelApi,
+  NotebookCompareOptions,
+  tacticsApi,
+  TacticsApi
+} from './tactics';
+import type { TacticsComparison, VariantSource } from './tactics';
+import { createTrainApi, TrainApi } from './train';
 
 export type { MimeBundle } from '../display';
 export type { TimeResult } from './time';
@@ -28,7 +38,16 @@ export type { RoiApi, RoiFromOptions, RoiSource, MeasurementPair } from './roi';
 export { LabelView, LabelBelowMinimumError } from './label';
 export type { LabelOptions, LabelSource } from './label';
 export type { TacticsComparisonLike, ComparedVariant } from './tactics-comparison';
+export { OnnxModel, Variant, TacticsComparison } from './tactics';
+export type { ModelApi, TacticsApi, NotebookCompareOptions, TacticOptions } from './tactics';
 export type { MeasurementLike } from './measurement-source';
+export type {
+  TrainApi,
+  TrainingData,
+  TrainingOptions,
+  TrainingRun,
+  TrainingComparison
+} from './train';
 
 export interface DisplayOptions {
   /** An id (or true for a fresh one) under which this output can be updated later. */
@@ -104,6 +123,24 @@ export interface GaissaApi {
    * comparison; `{ out: 'LABEL.json' }` writes the verifiable record. Twin of `%gaissa label`.
    */
   label(source: LabelSource, options?: LabelOptions): Promise<LabelView>;
+  /** ONNX models: `load(path)` with a summary, inference and atomic `save`. */
+  model: ModelApi;
+  /** Green tactics on ONNX models: `apply(model, 'quantize-dynamic')`, `list()`; twin of `%gaissa optimize`. */
+  tactics: TacticsApi;
+  /**
+   * Variants side by side (the first is the baseline): energy per inference, latency, size, accuracy,
+   * Pareto front and the recommendation within `maxAccuracyDrop`; feeds `roi.from` and `label`.
+   */
+  compare(
+    variants: readonly VariantSource[] | Record<string, VariantSource>,
+    options: NotebookCompareOptions
+  ): Promise<TacticsComparison>;
+  /**
+   * TensorFlow.js training with energy per epoch: `fit`, `callbacks` for a plain model.fit,
+   * early stopping restoring the best weights, `freeze`/`unfreeze`, the forecast of the run, and
+   * `compare(baseline, variants)` of training tactics; `mnist()` is the reference workload.
+   */
+  train: TrainApi;
 }
 
 /** Set by the kernel: renders the magic help from the live registry. */
@@ -148,7 +185,11 @@ export const gaissa: GaissaApi = {
   measure,
   meter,
   config,
-  label: issueNotebookLabel
+  label: issueNotebookLabel,
+  model: modelApi,
+  tactics: tacticsApi,
+  compare,
+  train: createTrainApi(bundle => gaissa.display(bundle, { displayId: true }))
 };
 
 export default gaissa;

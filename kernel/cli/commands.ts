@@ -9,6 +9,8 @@ export const commands: Record<string, () => Promise<Command>> = {
   install: () => import('./install').then(m => m.install),
   uninstall: () => import('./install').then(m => m.uninstall),
   measure: () => import('./measure').then(m => m.measure),
+  optimize: () => import('./optimize').then(m => m.optimize),
+  compare: () => import('./optimize').then(m => m.compare),
   roi: () => import('./roi').then(m => m.roi),
   label: () => import('./label').then(m => m.label),
   sci: () => import('./sci').then(m => m.sci),

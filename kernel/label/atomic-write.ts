@@ -1,4 +1,4 @@
-/** Whole-file writes that never leave a half-written file behind (label records, model cards). */
+/** Whole-file writes that never leave a half-written file behind (label records, model cards, models). */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
  * `path`: readers see the old file or the new one, never a mix, even after a crash. Missing
  * parent folders are created.
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temp = join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`

@@ -2,6 +2,7 @@
 import { builtinMagics } from './builtin';
 import { labelMagic } from './label';
 import { autoMeasure, measureMagics } from './measure';
+import { optimizeMagic } from './optimize';
 import { roiMagic } from './roi';
 import { MagicContext } from './context';
 import { CellBody, CellOutcome, MagicCommand } from './registry';
@@ -10,7 +11,8 @@ export const allMagics: MagicCommand<MagicContext>[] = [
   ...builtinMagics,
   ...measureMagics,
   roiMagic,
-  labelMagic
+  labelMagic,
+  optimizeMagic
 ];
 
 /** Wraps cells that have no cell magic while it applies (e.g. auto-measure); first match wins. */
