@@ -32,7 +32,7 @@ import {
 import { drawLabelSvg } from '../../core/label/svg';
 import { SciInput } from '../../core/sci';
 import { gramsToKilograms, joulesToKWh } from '../../core/units';
-import { writeFileAtomic } from '../label/atomic-write';
+import { writeFileAtomic } from '../atomic-write';
 import { issueLabel } from '../label/issue-label';
 import { sha256JsonLine, sha256Text } from '../label/sha256';
 import { Displayable, MimeBundle } from '../display';

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { co2EqEmissions, mergeModelCard } from '../../core/label/model-card';
-import { writeFileAtomic } from '../label/atomic-write';
+import { writeFileAtomic } from '../atomic-write';
 import { validateLabelRecord } from '../label/label-schema';
 import { Command, UsageError } from './command';
 import { parsingOptions, reportingFields } from './parse-options';

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { isRating, RATINGS, Rating, isWorseThan } from '../../core/label/metrics';
 import { parseLabelRequest } from '../../core/label/record';
 import { drawLabelSvg } from '../../core/label/svg';
-import { writeFileAtomic } from '../label/atomic-write';
+import { writeFileAtomic } from '../atomic-write';
 import { issueLabel } from '../label/issue-label';
 import { validateLabelRecord } from '../label/label-schema';
 import { verifyLabel } from '../label/verify-label';

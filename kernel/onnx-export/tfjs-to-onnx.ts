@@ -7,7 +7,7 @@
 import { onnx } from 'onnx-proto';
 import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import { packageVersion } from '../versions';
-import { writeBytesAtomic } from './write-bytes-atomic';
+import { writeFileAtomic } from '../atomic-write';
 
 export const ONNX_OPSET = 13;
 /** IR version 7 goes with opset 13 (ONNX 1.8); every runtime since 2020 reads it. */
@@ -301,6 +301,6 @@ export async function writeOnnx(
   options: OnnxExportOptions = {}
 ): Promise<OnnxExport> {
   const exported = exportToOnnx(model, options);
-  await writeBytesAtomic(path, exported.bytes);
+  await writeFileAtomic(path, exported.bytes);
   return exported;
 }

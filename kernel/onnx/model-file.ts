@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { onnx } from 'onnx-proto';
-import { writeFileAtomic } from '../label/atomic-write';
+import { writeFileAtomic } from '../atomic-write';
 import { toNumber } from './tensors';
 
 /**

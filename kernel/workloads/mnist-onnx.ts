@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Sequential } from '@tensorflow/tfjs';
 import { writeOnnx } from '../onnx-export/tfjs-to-onnx';
-import { writeBytesAtomic } from '../onnx-export/write-bytes-atomic';
+import { writeFileAtomic } from '../atomic-write';
 import { loadTfjs } from '../training/tfjs-runtime';
 import {
   MNIST_CLASSES,
@@ -138,7 +138,7 @@ export async function referenceMnistOnnx(
     };
     const sha256 = createHash('sha256').update(exported.bytes).digest('hex');
     const record = JSON.stringify({ ...result, key, sha256 }, null, 2);
-    await writeBytesAtomic(sidecar, new TextEncoder().encode(record));
+    await writeFileAtomic(sidecar, new TextEncoder().encode(record));
     return result;
   } finally {
     trained.model.dispose();

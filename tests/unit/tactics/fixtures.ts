@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { onnx } from 'onnx-proto';
 import type { MeterReading } from '../../../core/measurement';
 import { encodeModel } from '../../../kernel/onnx/model-file';
-import { writeFileAtomic } from '../../../kernel/label/atomic-write';
+import { writeFileAtomic } from '../../../kernel/atomic-write';
 import { OnnxModel } from '../../../kernel/onnx/onnx-model';
 import { randomInputs } from '../../../kernel/onnx/synthetic-models';
 import type { EnergyMeter } from '../../../kernel/tactics/compare';
