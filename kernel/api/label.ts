@@ -365,6 +365,18 @@ function requestFromComparison(
 
 /** Builds the request a source stands for; errors name the field (FieldError). */
 async function requestOf(source: unknown, options: LabelOptions): Promise<LabelRequest> {
+  // A training comparison knows its own training-phase request (energy per run, not per inference).
+  const training = source as { phase?: unknown; labelRequest?: (variant?: string) => unknown };
+  if (training?.phase === 'training' && typeof training.labelRequest === 'function') {
+    return parseLabelRequest({
+      ...(training.labelRequest(options.variant) as object),
+      ...defined({
+        model: options.model ? modelOf(options.model, {}) : undefined,
+        sci: options.sci === false ? undefined : options.sci,
+        context: options.context
+      })
+    });
+  }
   if (isTacticsComparison(source)) return parseLabelRequest(requestFromComparison(source, options));
   if (isMeasurementRecord(source)) {
     return parseLabelRequest(await requestFromMeasurement(source, options));

@@ -190,3 +190,27 @@ describe('gaissa.label(comparison)', () => {
     await expect(gaissa.label(comparison, { variant: 'int2' })).rejects.toThrow('variant');
   });
 });
+
+describe('gaissa.label of a training comparison', () => {
+  test('labels the training phase with the request the comparison builds', async () => {
+    const asked: (string | undefined)[] = [];
+    const comparison = {
+      phase: 'training',
+      labelRequest(variant?: string) {
+        asked.push(variant);
+        return {
+          phase: 'training',
+          metrics: { trainingEnergyKWh: 0.002, accuracy: 0.95 },
+          reference: { trainingEnergyKWh: 0.004, accuracy: 0.96 },
+          model: { name: 'mnist-mlp early-stop' },
+          method: 'estimated'
+        };
+      }
+    };
+    const view = await gaissa.label(comparison as never, { variant: 'early-stop', record: false });
+    expect(asked).toEqual(['early-stop']);
+    expect(view.record.phase).toBe('training');
+    expect(view.record.metrics.trainingEnergyKWh?.value).toBe(0.002);
+    expect(view.record.model.name).toBe('mnist-mlp early-stop');
+  });
+});
