@@ -19,6 +19,7 @@ import {
   readSettings,
   type GaissaSettings
 } from './gaissa-settings';
+import { NotebookLabels } from './label-notebook';
 import { lazyLoaders } from './measurement-renderer';
 import { MeasurementsPanel, collectRows, type MeasurementRow } from './measurements-panel';
 import { MeterConnection } from './meter-connection';
@@ -126,6 +127,8 @@ function activate(
   // --- per notebook: badges, metadata, kernel changes
   tracker.widgetAdded.connect((_, notebookPanel) => {
     const watcher = new NotebookMeasurements(notebookPanel);
+    // Labels: recorded in metadata.gaissa.labels, banner at the top (disposes with the panel).
+    new NotebookLabels(notebookPanel);
     notebooks.set(notebookPanel, watcher);
     watcher.changed.connect(refreshPanel);
     // Every GAISSA kernel gets the settings, not only the one on screen; the comm opens once the

@@ -59,6 +59,9 @@ test('a measured cell shows the card, the badge and the meter, also after reload
   await expect(panel.locator('tbody tr')).toContainText('matrix product');
 
   await page.keyboard.press('Control+s');
+  // Read only once the save is done: a read during the server's atomic write finds a partial
+  // file, which the server then moves aside as *.invalid.
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-dirty')).toHaveCount(0, { timeout: 20_000 });
   await expect
     .poll(async () => (await readNotebook(name)).cells[0].metadata.gaissa, { timeout: 20_000 })
     .toMatchObject({ schemaVersion: 1, lastMeasurement: { id: 'm-test-1', repeats: 3 } });
