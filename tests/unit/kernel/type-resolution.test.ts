@@ -3,6 +3,7 @@
  * to any notebook is forwarded to this package, and its `@types/node` to the Node types we ship.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { forwardGaissaPath } from '../../../kernel/execution/type-resolution';
 import { packageRoot } from '../../../kernel/versions';
@@ -20,7 +21,9 @@ describe('forwardGaissaPath', () => {
     expect(forwardGaissaPath('/home/u/notebooks/node_modules/gaissa/package.json')).toBe(
       join(root, 'package.json')
     );
-    const typesFile = forwardGaissaPath('/tmp/x/node_modules/gaissa/lib/kernel/api/index.d.ts');
+    const typesFile = forwardGaissaPath(
+      join(tmpdir(), 'x', 'node_modules', 'gaissa', 'lib', 'kernel', 'api', 'index.d.ts')
+    );
     expect(typesFile).toBe(join(root, 'lib', 'kernel', 'api', 'index.d.ts'));
     // The forwarded package.json is this package's.
     expect(existsSync(forwardGaissaPath('/anywhere/node_modules/gaissa/package.json'))).toBe(true);
