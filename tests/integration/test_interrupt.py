@@ -28,6 +28,9 @@ def test_sync_infinite_loop_is_interrupted_within_2s_and_state_survives(kernel):
 
 def test_pending_await_is_interrupted(kernel):
     km, kc = kernel
+    # On a warm kernel: an interrupt that lands while TypeScript is still warming up is a known
+    # race (see the closing note of session 1), not what this test is about.
+    assert run(kc, "1")[0]["status"] == "ok"
     interrupt_later(km, 0.5)
     start = time.monotonic()
     reply, _ = run(kc, "await new Promise(() => {})", timeout=10)
@@ -38,6 +41,7 @@ def test_pending_await_is_interrupted(kernel):
 
 def test_interrupt_request_on_control_channel(kernel):
     km, kc = kernel
+    assert run(kc, "1")[0]["status"] == "ok"
     control = km.connect_control()
     msg_id = kc.execute("await new Promise(() => {})")
     time.sleep(0.5)
