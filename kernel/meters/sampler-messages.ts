@@ -16,6 +16,8 @@ export interface LiveSample {
 export type ToWorker =
   | { type: 'begin'; id: number; t: number }
   | { type: 'end'; id: number; t: number }
+  /** The main thread closed a short window itself: forget it, send nothing back. */
+  | { type: 'discard'; id: number }
   | { type: 'live'; enabled: boolean }
   | { type: 'close' };
 
@@ -27,6 +29,8 @@ export type FromWorker =
 
 export interface WorkerConfig {
   options: MeterOptions;
+  /** Where the thread publishes its latest rates (shared-state.ts). */
+  shared: SharedArrayBuffer;
   /** When the worker runs from TypeScript source (tests), the module to load after the hook. */
   entry?: string;
   typescript?: string;

@@ -8,6 +8,7 @@ import { NvidiaSampleStream } from './nvidia';
 import { probeMeters } from './probe';
 import type { FromWorker, ToWorker, WorkerConfig } from './sampler-messages';
 import { DEFAULT_INTERVAL_MS, DEFAULT_LIVE_INTERVAL_MS, SamplingEngine } from './sampling-engine';
+import { SharedRates } from './shared-state';
 
 async function run(config: WorkerConfig): Promise<void> {
   const port = parentPort;
@@ -19,6 +20,9 @@ async function run(config: WorkerConfig): Promise<void> {
 
   const probe = await probeMeters(options);
   const engine = new SamplingEngine(probe, options);
+  const shared = new SharedRates(config.shared);
+  const publish = () => shared.write(engine.rates());
+  publish();
   const stream = probe.nvidia.available
     ? new NvidiaSampleStream(probe.nvidia, activeMs, (s, at) => engine.gpuSample(s, at), {
         env: options.nvidiaEnv
@@ -37,6 +41,7 @@ async function run(config: WorkerConfig): Promise<void> {
 
   const tick = () => {
     engine.sample();
+    publish();
     if (live && engine.now() - lastLive >= liveMs * 0.9) {
       lastLive = engine.now();
       send({ type: 'live', ...engine.live() });
@@ -54,6 +59,7 @@ async function run(config: WorkerConfig): Promise<void> {
     switch (message.type) {
       case 'begin':
         engine.begin(message.id, message.t);
+        publish();
         break;
       case 'end':
         try {
@@ -61,6 +67,10 @@ async function run(config: WorkerConfig): Promise<void> {
         } catch (e) {
           send({ type: 'failed', id: message.id, message: (e as Error).message });
         }
+        publish();
+        break;
+      case 'discard':
+        engine.discard(message.id);
         break;
       case 'live':
         live = message.enabled;

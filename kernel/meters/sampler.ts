@@ -12,9 +12,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { MeterConstants, MeterReading } from '../../core/measurement';
+import type { HostInfo, MeterConstants, MeterReading } from '../../core/measurement';
 import type { MeterOptions, MeterProbe } from './probe';
 import type { FromWorker, LiveSample, ToWorker, WorkerConfig } from './sampler-messages';
+import { hostInfo } from './sampling-engine';
+import { SharedRates } from './shared-state';
+import { markNow, shortWindowReading, type WindowMark } from './short-window';
 
 export { probeMeters, type MeterOptions, type MeterProbe } from './probe';
 export type { LiveSample } from './sampler-messages';
@@ -42,14 +45,15 @@ require.extensions['.ts'] = (module, filename) => {
 require(workerData.entry);
 `;
 
-function createWorker(options: MeterOptions): Worker {
+function createWorker(options: MeterOptions, shared: SharedArrayBuffer): Worker {
   const compiled = join(__dirname, 'sampler-worker.js');
   if (existsSync(compiled)) {
-    return new Worker(compiled, { workerData: { options } satisfies WorkerConfig });
+    return new Worker(compiled, { workerData: { options, shared } satisfies WorkerConfig });
   }
   const source = join(__dirname, 'sampler-worker.ts');
   const config: WorkerConfig = {
     options,
+    shared,
     entry: source,
     typescript: require.resolve('typescript')
   };
@@ -79,12 +83,18 @@ export class PowerMeter {
   private failure: Error | null = null;
   private closed = false;
   private exited = false;
+  /** The machine, as records describe it. */
+  readonly host: HostInfo;
 
   private constructor(
     private readonly worker: Worker,
+    private readonly shared: SharedRates,
+    /** Short windows may close here (no tracked child process, whose usage the thread reads). */
+    private readonly shortWindows: boolean,
     readonly probe: MeterProbe,
     readonly constants: MeterConstants
   ) {
+    this.host = hostInfo(probe);
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', e => this.fail(e));
     worker.on('exit', code => {
@@ -96,12 +106,14 @@ export class PowerMeter {
   }
 
   static open(options: MeterOptions = {}): Promise<PowerMeter> {
-    const worker = createWorker(options);
+    const shared = SharedRates.create();
+    const worker = createWorker(options, shared.buffer);
+    const shortWindows = options.trackPid === undefined;
     return new Promise((resolve, reject) => {
       const onMessage = (message: FromWorker) => {
         if (message.type === 'ready') {
           cleanup();
-          resolve(new PowerMeter(worker, message.probe, message.constants));
+          resolve(new PowerMeter(worker, shared, shortWindows, message.probe, message.constants));
         } else if (message.type === 'failed') {
           cleanup();
           void worker.terminate();
@@ -160,23 +172,30 @@ export class PowerMeter {
     if (this.closed) throw new Error('the power meter is closed');
     if (this.failure) throw this.failure;
     const id = this.nextId++;
-    const startedAt = now();
-    this.send({ type: 'begin', id, t: startedAt });
+    const start = markNow(now());
+    this.send({ type: 'begin', id, t: start.t });
     let ended: Promise<MeterReading> | null = null;
     return {
       id,
-      startedAt,
+      startedAt: start.t,
       end: () => {
-        ended ??= this.end(id);
+        ended ??= this.end(id, start);
         return ended;
       }
     };
   }
 
-  private end(id: number): Promise<MeterReading> {
+  private end(id: number, start: WindowMark): Promise<MeterReading> {
     const t = now();
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('the power meter is closed'));
+    const short = this.shortWindows
+      ? shortWindowReading(start, markNow(t), this.shared.read(), this)
+      : null;
+    if (short) {
+      this.send({ type: 'discard', id });
+      return Promise.resolve(short);
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();

@@ -28,6 +28,7 @@ import type { NvidiaGpuSample } from './nvidia';
 import type { MeterOptions, MeterProbe } from './probe';
 import { raplEnergyBetween, readRaplCounters, type SysfsReader } from './rapl';
 import type { LiveSample } from './sampler-messages';
+import type { PublishedRates } from './shared-state';
 
 export const DEFAULT_INTERVAL_MS = 100;
 export const DEFAULT_LIVE_INTERVAL_MS = 1000;
@@ -285,16 +286,44 @@ export class SamplingEngine {
     return reading;
   }
 
+  /** Forget window `id`: the main thread closed it itself (short-window.ts). */
+  discard(id: number): void {
+    this.windows.delete(id);
+    this.trim();
+  }
+
+  /** The CPU and RAM series the figures come from: RAPL's where it answers, else the estimator's. */
+  private inUse() {
+    const cpuRapl = this.useRapl;
+    const dramRapl = cpuRapl && this.probe.rapl.hasDram;
+    return {
+      cpuRapl,
+      dramRapl,
+      cpuSeries: cpuRapl ? this.raplCpu : this.estCpu,
+      ramSeries: dramRapl ? this.raplDram : this.estRam
+    };
+  }
+
+  /** The last interval's rates, for the main thread's short windows. */
+  rates(): PublishedRates {
+    const { cpuRapl, cpuSeries, ramSeries } = this.inUse();
+    const capacity = this.capacity.lastRatePerMs();
+    return {
+      rapl: cpuRapl,
+      cpuW: cpuSeries.lastRatePerMs() * 1000,
+      ramW: ramSeries.lastRatePerMs() * 1000,
+      machineBusy: capacity > 0 ? Math.min(1, this.busy.lastRatePerMs() / capacity) : 0,
+      rssGB: this.last?.rssGB ?? 0
+    };
+  }
+
   private delta(series: CumulativeSeries, from: number, to: number): number {
     return Math.max(0, series.at(to) - series.at(from));
   }
 
   private readingBetween(from: number, to: number): MeterReading {
     const durationS = Math.max(0, (to - from) / 1000);
-    const cpuRapl = this.useRapl;
-    const dramRapl = cpuRapl && this.probe.rapl.hasDram;
-    const cpuSeries = cpuRapl ? this.raplCpu : this.estCpu;
-    const ramSeries = dramRapl ? this.raplDram : this.estRam;
+    const { cpuRapl, dramRapl, cpuSeries, ramSeries } = this.inUse();
     const gpus: GpuEnergy[] = [...this.gpus.values()].map(track => ({
       index: track.index,
       name: track.name,
@@ -382,9 +411,7 @@ export class SamplingEngine {
   /** Current power (last interval) and energy since the meter opened, for the live meter. */
   live(): LiveSample {
     const t = this.last?.t ?? this.now();
-    const cpuRapl = this.useRapl;
-    const cpuSeries = cpuRapl ? this.raplCpu : this.estCpu;
-    const ramSeries = cpuRapl && this.probe.rapl.hasDram ? this.raplDram : this.estRam;
+    const { cpuSeries, ramSeries } = this.inUse();
     const cpuW = cpuSeries.lastRatePerMs() * 1000;
     const ramW = ramSeries.lastRatePerMs() * 1000;
     let gpuW = 0;
