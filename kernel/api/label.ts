@@ -33,7 +33,10 @@ import { drawLabelSvg } from '../../core/label/svg';
 import { SciInput } from '../../core/sci';
 import { gramsToKilograms, joulesToKWh } from '../../core/units';
 import { writeFileAtomic } from '../atomic-write';
+import type { CardOverrides, Co2EqEmissions } from '../../core/label/model-card';
 import { issueLabel } from '../label/issue-label';
+import { writeModelCard } from '../label/model-card-file';
+import { verifyLabel, type VerifyReport } from '../label/verify-label';
 import { sha256JsonLine, sha256Text } from '../label/sha256';
 import { Displayable, MimeBundle } from '../display';
 import { MeasurementLike, isMeasurementRecord, measurementProblems } from './measurement-source';
@@ -117,6 +120,23 @@ export class LabelView implements Displayable {
   /** The label drawing (core/label/svg.ts), the same one the widget shows. */
   get svg(): string {
     return drawLabelSvg(this.record);
+  }
+
+  /**
+   * Checks the record against the files it names (model and measurement hashes, rating, SCI), as
+   * `gaissa label verify` does; paths resolve from the written label's folder, else from here.
+   */
+  verify(options: { modelPath?: string } = {}): Promise<VerifyReport> {
+    const labelDir = this.file === undefined ? process.cwd() : dirname(resolve(this.file));
+    return verifyLabel(this.record, { labelDir, ...options });
+  }
+
+  /**
+   * Writes this training label's emissions into a Hugging Face model card's front matter
+   * (co2_eq_emissions; the rest of the card is kept), as `gaissa card` does.
+   */
+  writeModelCard(readmePath = 'README.md', overrides: CardOverrides = {}): Promise<Co2EqEmissions> {
+    return writeModelCard(resolve(readmePath), this.record, overrides);
   }
 
   toJSON(): LabelRecord {

@@ -2,9 +2,8 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { co2EqEmissions, mergeModelCard } from '../../core/label/model-card';
-import { writeFileAtomic } from '../atomic-write';
 import { validateLabelRecord } from '../label/label-schema';
+import { writeModelCard } from '../label/model-card-file';
 import { Command, UsageError } from './command';
 import { parsingOptions, reportingFields } from './parse-options';
 
@@ -46,24 +45,14 @@ export const card: Command = {
       throw new UsageError(`cannot read label ${positionals[0]}: ${(e as Error).message}`);
     }
     const readmePath = resolve(values.readme ?? 'README.md');
-    let readme = '';
-    try {
-      readme = await readFile(readmePath, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new UsageError(`cannot read ${readmePath}: ${(e as Error).message}`);
-      }
-    }
-    const { merged, emissions } = await reportingFields(async () => {
-      const block = co2EqEmissions(validateLabelRecord(raw), {
+    const { emissions } = await reportingFields(() =>
+      writeModelCard(readmePath, validateLabelRecord(raw), {
         source: values.source,
         trainingType: values['training-type'],
         location: values.location,
         hardware: values.hardware
-      });
-      return { merged: mergeModelCard(readme, block), emissions: block.emissions };
-    });
-    await writeFileAtomic(readmePath, merged);
+      })
+    );
     io.stdout(`co2_eq_emissions: ${emissions} g written to ${readmePath}\n`);
     return 0;
   }

@@ -144,6 +144,35 @@ describe('gaissa.label(measurement)', () => {
       { path: 'gaissa-emissions.jsonl', id: 'm-1', sha256: sha256Text(JSON.stringify(record)) }
     ]);
     expect((await verifyLabel(view.record, { labelDir: dir })).ok).toBe(true);
+    // The same check from the label itself, from another folder: paths resolve from LABEL.json's.
+    process.chdir(cwd);
+    const fromFile = new LabelView(view.record, { file: join(dir, 'LABEL.json') });
+    expect((await fromFile.verify()).ok).toBe(true);
+    writeFileSync(join(dir, 'gaissa-emissions.jsonl'), `${JSON.stringify(other)}\n`);
+    const report = await fromFile.verify();
+    expect(report.ok).toBe(false);
+    expect(report.checks.find(c => c.kind === 'measurement')?.status).toBe('missing');
+  });
+
+  test('a training label writes its emissions into a model card, keeping the card', async () => {
+    process.chdir(dir);
+    const training = await gaissa.label(measurement(7.2e6, { id: 'm-3' }), {
+      phase: 'training',
+      model: 'tiny'
+    });
+    writeFileSync('MODEL_CARD.md', '---\nlicense: mit\n---\n# tiny\n');
+    const block = await training.writeModelCard('MODEL_CARD.md', { trainingType: 'fine-tuning' });
+    expect(block.emissions).toBeCloseTo(training.record.metrics.trainingCo2eKg!.value * 1000, 9);
+    const card = readFileSync('MODEL_CARD.md', 'utf8');
+    expect(card).toMatch(/^---\nlicense: mit\n/);
+    expect(card).toContain('co2_eq_emissions:');
+    expect(card).toContain('training_type: fine-tuning');
+    expect(card).toMatch(/# tiny\n$/);
+    // An inference label has no training emissions to report.
+    const inference = await gaissa.label(record, { inferences: 1000 });
+    await expect(inference.writeModelCard('MODEL_CARD.md')).rejects.toThrow(
+      /metrics.trainingCo2eKg/
+    );
   });
 
   test('an estimated record gives an estimated label; training phase uses kWh and kg', async () => {

@@ -1,0 +1,34 @@
+/** A training label's emissions merged into a model card file (shared by `gaissa card` and the API). */
+import { readFile } from 'node:fs/promises';
+import { FieldError } from '../../core/field-error';
+import {
+  type CardOverrides,
+  type Co2EqEmissions,
+  co2EqEmissions,
+  mergeModelCard
+} from '../../core/label/model-card';
+import type { LabelRecord } from '../../core/label/record';
+import { writeFileAtomic } from '../atomic-write';
+
+/**
+ * Writes `record`'s co2_eq_emissions block into the card at `readmePath` (created when missing,
+ * replaced atomically). Throws FieldError for an unreadable card or a label without training
+ * emissions.
+ */
+export async function writeModelCard(
+  readmePath: string,
+  record: LabelRecord,
+  overrides: CardOverrides = {}
+): Promise<Co2EqEmissions> {
+  let readme = '';
+  try {
+    readme = await readFile(readmePath, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new FieldError('readme', `cannot read ${readmePath}: ${(e as Error).message}`);
+    }
+  }
+  const block = co2EqEmissions(record, overrides);
+  await writeFileAtomic(readmePath, mergeModelCard(readme, block));
+  return block;
+}
