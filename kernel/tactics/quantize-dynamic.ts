@@ -17,20 +17,12 @@ import {
   quantizeSymmetric
 } from '../../core/quantization';
 import type { ChangedNode, LeftAsIs } from '../../core/tactics';
-import { GraphEditor, attr, makeNode } from '../onnx/graph-editor';
+import { attr, makeNode } from '../onnx/graph-editor';
 import { cloneModel, opsetOf } from '../onnx/model-file';
 import type { OnnxModel } from '../onnx/onnx-model';
 import { DataType, float32Tensor, int8Tensor } from '../onnx/tensors';
-import { gemmToMatMul } from './gemm-to-matmul';
-import {
-  CONV_LEFT_AS_IS,
-  DEFAULT_OPS,
-  TacticDefinition,
-  TacticError,
-  TacticOptions,
-  argumentWords,
-  inScope
-} from './tactic';
+import { quantizationTargets } from './quantization-targets';
+import { DEFAULT_OPS, TacticDefinition, TacticError, TacticOptions, argumentWords } from './tactic';
 
 const ID = 'quantize-dynamic';
 
@@ -76,20 +68,13 @@ export function quantizeDynamicProto(
       `needs opset 11 or later (DynamicQuantizeLinear); ${model.name} has opset ${opset}: convert it to a newer opset first`
     );
   }
-  const ops = options.ops ?? DEFAULT_OPS;
   const proto = cloneModel(model.proto);
-  const rewrite = ops.includes('Gemm')
-    ? gemmToMatMul(proto, { ...options, ops: ['Gemm'] })
-    : { changed: [], leftAsIs: [], matmuls: new Set<string>() };
-  // MatMuls that came from a Gemm are quantized even when `ops` names only Gemm.
-  const fromGemm = rewrite.matmuls;
-  const editor = new GraphEditor(proto);
+  const { editor, targets, changed, leftAsIs } = quantizationTargets(proto, options);
+  const gemmRewrites = changed.length;
   const perChannel = options.perChannel ?? true;
   const range = int8SymmetricRange(options.reduceRange ?? false);
   const activations = new Map<string, [string, string, string]>();
   const weights = new Map<string, QuantizedWeight>();
-  const changed: ChangedNode[] = [...rewrite.changed];
-  const leftAsIs: LeftAsIs[] = [...rewrite.leftAsIs];
   let conv = 0;
 
   const quantizeWeight = (name: string, dims: number[], values: Float32Array, axis: number) => {
@@ -118,48 +103,19 @@ export function quantizeDynamicProto(
     return made;
   };
 
-  for (const node of editor.nodes) {
-    const isMatMul = node.opType === 'MatMul' && !node.domain;
-    const isConv = node.opType === 'Conv' && !node.domain;
-    if (!isMatMul && !isConv) continue;
-    const label = node.name || node.output[0];
-    const leave = (reason: string) => leftAsIs.push({ node: label, op: node.opType, reason });
-    if (!inScope(node, options) && !(isMatMul && fromGemm.has(node.name))) {
-      if (isConv && !ops.includes('Conv')) leave(CONV_LEFT_AS_IS);
-      continue;
-    }
+  for (const { node, label, isConv, weight: w, bias: b } of targets) {
+    const isMatMul = !isConv;
     const [x, wName, biasName] = node.input;
-    const w = editor.constantFloat(wName);
-    if (!w) {
-      leave('its weight is not a constant float tensor');
-      continue;
-    }
-    if (editor.constantFloat(x)) {
-      leave('both inputs are constants (fold them instead)');
-      continue;
-    }
-    if (isMatMul && w.dims.length !== 2) {
-      leave(`its weight has ${w.dims.length} dimensions (2 supported)`);
-      continue;
-    }
-    if (isConv && w.dims.length < 3) {
-      leave('its weight has fewer than 3 dimensions');
-      continue;
-    }
-    let bias: { name: string } | undefined;
-    if (isConv && biasName) {
-      const b = editor.constantFloat(biasName);
-      if (!b) {
-        leave('its bias is not a constant');
-        continue;
-      }
-      const dims = [w.dims[0], ...w.dims.slice(2).map(() => 1)];
-      bias = {
-        name: editor.addInitializer(
-          float32Tensor(editor.fresh(`${biasName}_reshaped`), dims, b.values)
+    // A Conv bias broadcasts over [N, M, spatial...]: shape [M, 1, ...].
+    const bias = b && {
+      name: editor.addInitializer(
+        float32Tensor(
+          editor.fresh(`${biasName}_reshaped`),
+          [w.dims[0], ...w.dims.slice(2).map(() => 1)],
+          b.values
         )
-      };
-    }
+      )
+    };
     const qw = quantizeWeight(wName, w.dims, w.values, isMatMul ? 1 : 0);
     const newNodes: onnx.NodeProto[] = [];
     let act = activations.get(x);
@@ -214,7 +170,7 @@ export function quantizeDynamicProto(
     });
   }
   editor.commit();
-  return { proto, changed, leftAsIs, quantized: changed.length - rewrite.changed.length, conv };
+  return { proto, changed, leftAsIs, quantized: changed.length - gemmRewrites, conv };
 }
 
 export const quantizeDynamic: TacticDefinition = {

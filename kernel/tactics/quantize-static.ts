@@ -14,21 +14,12 @@ import {
   quantizeBias,
   quantizeSymmetric
 } from '../../core/quantization';
-import type { ChangedNode, LeftAsIs } from '../../core/tactics';
-import { GraphEditor, attr, makeNode } from '../onnx/graph-editor';
+import { attr, makeNode } from '../onnx/graph-editor';
 import { cloneModel, opsetOf } from '../onnx/model-file';
 import { float32Tensor, int32Tensor, int8Tensor, uint8Tensor } from '../onnx/tensors';
 import { calibrateRanges } from './calibration';
-import { gemmToMatMul } from './gemm-to-matmul';
-import {
-  CONV_LEFT_AS_IS,
-  DEFAULT_OPS,
-  TacticDefinition,
-  TacticError,
-  TacticOptions,
-  argumentWords,
-  inScope
-} from './tactic';
+import { quantizationTargets } from './quantization-targets';
+import { DEFAULT_OPS, TacticDefinition, TacticError, TacticOptions, argumentWords } from './tactic';
 
 const ID = 'quantize-static';
 
@@ -55,14 +46,6 @@ export function staticOptions(arg: string | undefined, options: TacticOptions): 
     throw new TacticError(ID, `the percentile must be in (50, 100], got ${out.percentile}`);
   }
   return out;
-}
-
-interface Target {
-  node: onnx.NodeProto;
-  label: string;
-  isConv: boolean;
-  weight: { dims: number[]; values: Float32Array };
-  bias?: Float32Array;
 }
 
 export const quantizeStatic: TacticDefinition = {
@@ -100,50 +83,8 @@ export const quantizeStatic: TacticDefinition = {
         `opset ${opset} has no per-channel DequantizeLinear (13+): weights quantized per tensor`
       );
     }
-    const ops = opts.ops ?? DEFAULT_OPS;
     const proto = cloneModel(model.proto);
-    const rewrite = ops.includes('Gemm')
-      ? gemmToMatMul(proto, { ...opts, ops: ['Gemm'] })
-      : { changed: [], leftAsIs: [], matmuls: new Set<string>() };
-    const editor = new GraphEditor(proto);
-    const changed: ChangedNode[] = [...rewrite.changed];
-    const leftAsIs: LeftAsIs[] = [...rewrite.leftAsIs];
-
-    const targets: Target[] = [];
-    for (const node of editor.nodes) {
-      const isMatMul = node.opType === 'MatMul' && !node.domain;
-      const isConv = node.opType === 'Conv' && !node.domain;
-      if (!isMatMul && !isConv) continue;
-      const label = node.name || node.output[0];
-      const leave = (reason: string) => leftAsIs.push({ node: label, op: node.opType, reason });
-      if (!inScope(node, opts) && !(isMatMul && rewrite.matmuls.has(node.name))) {
-        if (isConv && !ops.includes('Conv')) leave(CONV_LEFT_AS_IS);
-        continue;
-      }
-      const w = editor.constantFloat(node.input[1]);
-      if (!w) {
-        leave('its weight is not a constant float tensor');
-        continue;
-      }
-      if (editor.constantFloat(node.input[0])) {
-        leave('both inputs are constants (fold them instead)');
-        continue;
-      }
-      if (isMatMul ? w.dims.length !== 2 : w.dims.length < 3) {
-        leave(`its weight has ${w.dims.length} dimensions`);
-        continue;
-      }
-      let bias: Float32Array | undefined;
-      if (isConv && node.input[2]) {
-        const b = editor.constantFloat(node.input[2]);
-        if (!b) {
-          leave('its bias is not a constant');
-          continue;
-        }
-        bias = b.values;
-      }
-      targets.push({ node, label, isConv, weight: w, bias });
-    }
+    const { editor, targets, changed, leftAsIs } = quantizationTargets(proto, opts);
 
     const activationNames = [
       ...new Set(
@@ -228,7 +169,7 @@ export const quantizeStatic: TacticDefinition = {
       const inputs = [x.dequantized, wdq];
       if (t.bias) {
         // Bias as int32 with scale x_scale x w_scale, what QLinearConv consumes.
-        const b = quantizeBias(t.bias, x.scaleValue, q.scales);
+        const b = quantizeBias(t.bias.values, x.scaleValue, q.scales);
         const bName = node.input[2];
         const bq = editor.addInitializer(
           int32Tensor(editor.fresh(`${bName}_quantized`), [b.values.length], b.values)

@@ -4,9 +4,12 @@
 // int8 tactics on small generated models. Stated tolerances (observed values are about half):
 // max |output - fp32 output| <= 2 % of the largest fp32 output, and top-1 agreement with fp32
 // >= 97 % on 200 seeded inputs. The input file stays byte for byte the same.
+import type { onnx } from 'onnx-proto';
+import { seededRandom } from '../../../core/seeded-random';
+import { makeNode } from '../../../kernel/onnx/graph-editor';
 import { OnnxModel } from '../../../kernel/onnx/onnx-model';
 import { convNetModel, mlpModel } from '../../../kernel/onnx/synthetic-models';
-import { DataType, readIntegers } from '../../../kernel/onnx/tensors';
+import { DataType, float32Tensor, readIntegers } from '../../../kernel/onnx/tensors';
 import { applyTactics } from '../../../kernel/tactics/catalogue';
 import { TacticError } from '../../../kernel/tactics/tactic';
 import {
@@ -88,6 +91,50 @@ describe('quantize-dynamic', () => {
     expect((await OnnxModel.load(`${tmp.dir}/mlp-int8.onnx`)).sizeBytes).toBe(
       variant.model.sizeBytes
     );
+  });
+
+  test('ONNX Runtime fuses what it makes into the kernels of its own tool', async () => {
+    // The latency parity with onnxruntime.quantization.quantize_dynamic rests on this: each
+    // DynamicQuantizeLinear + MatMulInteger + rescale (+ bias) group becomes one
+    // DynamicQuantizeMatMul, and an input shared by several MatMuls is quantized once, read by
+    // MatMulIntegerToFloat kernels (the graphs of their tool's files, optimized alike).
+    const fused = async (proto: onnx.ModelProto, spec = 'quantize-dynamic') =>
+      (await applyTactics(OnnxModel.fromProto(proto), `${spec}+graph-optimize`)).model.summary
+        .operators;
+    for (const gemm of [false, true]) {
+      expect(await fused(mlpModel({ sizes: [784, 64, 32, 10], gemm }))).toEqual({
+        'com.microsoft.DynamicQuantizeMatMul': 3,
+        Relu: 2
+      });
+    }
+    expect(await fused(mlpModel({ sizes: [784, 64, 10] }), 'quantize-dynamic:per-tensor')).toEqual({
+      'com.microsoft.DynamicQuantizeMatMul': 2,
+      Relu: 1
+    });
+    // x -> three MatMuls -> sum: one DynamicQuantizeLinear for the three.
+    const random = seededRandom(5);
+    const weight = (name: string) =>
+      float32Tensor(
+        name,
+        [32, 16],
+        Float32Array.from({ length: 512 }, () => random() - 0.5)
+      );
+    const shared = mlpModel({ sizes: [32, 16] });
+    shared.graph!.initializer = [weight('Wa'), weight('Wb'), weight('Wc')];
+    shared.graph!.node = [
+      makeNode('MatMul', ['input', 'Wa'], ['a'], 'ma'),
+      makeNode('MatMul', ['input', 'Wb'], ['b'], 'mb'),
+      makeNode('MatMul', ['input', 'Wc'], ['c'], 'mc'),
+      makeNode('Sum', ['a', 'b', 'c'], ['output'], 'sum')
+    ];
+    const quantized = await applyTactics(OnnxModel.fromProto(shared), 'quantize-dynamic');
+    expect(quantized.model.summary.operators.DynamicQuantizeLinear).toBe(1);
+    await expectClose(OnnxModel.fromProto(shared), quantized.model, inputs(50, [50, 32]), 16);
+    expect(await fused(shared)).toEqual({
+      'com.microsoft.MatMulIntegerToFloat': 3,
+      DynamicQuantizeLinear: 1,
+      Sum: 1
+    });
   });
 
   test('per-tensor and reduce-range options', async () => {
