@@ -19,9 +19,10 @@ if ! stamp_ok node_modules/.gaissa-stamp "$lock_hash"; then
   echo "$lock_hash" > node_modules/.gaissa-stamp
 fi
 
-# --- Python environment with JupyterLab (binder/requirements.txt is the list Binder uses too)
+# --- Python environment with JupyterLab (binder/jupyter-requirements.txt: Binder installs it too,
+# with a Node.js wheel that a local set-up does not need)
 python=${PYTHON:-python3}
-reqs=(binder/requirements.txt)
+reqs=(binder/jupyter-requirements.txt)
 [ "${1:-}" = "--test" ] && reqs+=(tests/requirements.txt)
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 # One stamp per requirements file, so that switching between start and test reinstalls nothing.

@@ -15,5 +15,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   label: () => import('./label').then(m => m.label),
   sci: () => import('./sci').then(m => m.sci),
   card: () => import('./card').then(m => m.card),
+  badge: () => import('./badge').then(m => m.badge),
   version: () => import('./version').then(m => m.version)
 };
