@@ -5,8 +5,9 @@
  *   - activation: our plugin's activate() (User Timing entry `gaissa:activate`, goal <= 50 ms);
  *   - start of JupyterLab with and without the extension, same run, rounds interleaved;
  *   - output arrival to rendered card (`gaissa:card`, goal <= 100 ms) and to drawn chart
- *     (`gaissa:chart`): a cell run in a fresh page; a saved output in a notebook opened cold (its
- *     code fetched then); a saved output once the code is loaded.
+ *     (`gaissa:chart`): a cell run in a fresh page; a saved output in a notebook opened cold (the
+ *     card's code fetched as the notebook opens, extension/saved-output-prefetch.ts); a saved
+ *     output once the code is loaded.
  * Run: npm run build && node bin/gaissa.js install --sys-prefix --python .venv/bin/python &&
  *      node lib/bench/extension-load.js [--rounds N]
  */
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
     }
 
     // The everyday case: in a fresh page, open a GAISSA notebook and run a cell that displays a
-    // measurement (the card's code was prefetched while the page was idle).
+    // measurement (the card's code was prefetched as the notebook opened).
     const run = { card: [] as number[], chart: [] as number[] };
     await writeCardNotebook(withExt, 'run.ipynb', false);
     for (let round = 0; round < ROUNDS; round++) {
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
         `  ${f.name.padEnd(40)} ${kb(f.raw).padStart(10)} ${kb(f.gzip).padStart(10)} gzip`
       );
     console.log(
-      `on demand with the first card:     ${kb(sum(lazy, 'raw'))} raw, ${kb(sum(lazy, 'gzip'))} gzip`
+      `on demand (notebook opened, card):  ${kb(sum(lazy, 'raw'))} raw, ${kb(sum(lazy, 'gzip'))} gzip`
     );
     for (const f of lazy)
       console.log(

@@ -8,7 +8,12 @@ import {
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
-import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
+import {
+  INotebookTracker,
+  INotebookWidgetFactory,
+  type NotebookPanel,
+  type NotebookWidgetFactory
+} from '@jupyterlab/notebook';
 import type { Kernel } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -20,10 +25,10 @@ import {
   type GaissaSettings
 } from './gaissa-settings';
 import { NotebookLabels } from './label-notebook';
-import { lazyLoaders } from './measurement-renderer';
 import { MeasurementsPanel, collectRows, type MeasurementRow } from './measurements-panel';
 import { MeterConnection } from './meter-connection';
 import { NotebookMeasurements } from './notebook-measurements';
+import { RendererPrefetch } from './saved-output-prefetch';
 import { MeterStatus } from './statusbar-meter';
 import { recordDuration, TIMING } from './timing';
 
@@ -38,7 +43,8 @@ function activate(
   settingRegistry: ISettingRegistry | null,
   statusBar: IStatusBar | null,
   palette: ICommandPalette | null,
-  labShell: ILabShell | null
+  labShell: ILabShell | null,
+  notebookFactory: NotebookWidgetFactory.IFactory | null
 ): void {
   let settings: GaissaSettings = { ...DEFAULT_SETTINGS };
   const meters = new Map<Kernel.IKernelConnection, MeterConnection>();
@@ -86,17 +92,6 @@ function activate(
     return meter;
   }
 
-  // --- a GAISSA notebook will likely show cards: fetch the card's code while the page is idle, so
-  // the first card after a run renders without waiting for it (JupyterLab's start is unaffected)
-  let cardPrefetched = false;
-  function prefetchCard(): void {
-    if (cardPrefetched) return;
-    cardPrefetched = true;
-    const load = () => void lazyLoaders.view().catch(() => (cardPrefetched = false));
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: 5000 });
-    else setTimeout(load, 1000);
-  }
-
   // --- status bar: follows the active notebook's kernel
   const status = new MeterStatus(() => void app.commands.execute(COMMAND_SHOW_MEASUREMENTS));
   let shown: MeterConnection | null = null;
@@ -124,8 +119,16 @@ function activate(
     });
   }
 
+  // --- renderers' code for a notebook being opened: the card's as the notebook opens, the others'
+  // as its model shows their outputs (issue #4: the first card of a reopened notebook waited for
+  // it). The factory's widgetCreated comes before the file is read; the tracker's widgetAdded only
+  // after the workspace state is saved, often after the outputs are drawn: the fallback only.
+  const rendererPrefetch = new RendererPrefetch();
+  notebookFactory?.widgetCreated.connect((_, panel) => rendererPrefetch.watch(panel));
+
   // --- per notebook: badges, metadata, kernel changes
   tracker.widgetAdded.connect((_, notebookPanel) => {
+    rendererPrefetch.watch(notebookPanel);
     const watcher = new NotebookMeasurements(notebookPanel);
     // Labels: recorded in metadata.gaissa.labels, banner at the top (disposes with the panel).
     new NotebookLabels(notebookPanel);
@@ -135,7 +138,7 @@ function activate(
     // settings are loaded, so the kernel's first message already carries the user's settings.
     const onKernel = () =>
       void settingsLoaded.then(() => {
-        if (meterFor(notebookPanel.sessionContext.session?.kernel)) prefetchCard();
+        meterFor(notebookPanel.sessionContext.session?.kernel);
         if (tracker.currentWidget === notebookPanel) followActiveKernel();
       });
     notebookPanel.sessionContext.kernelChanged.connect(onKernel);
@@ -183,10 +186,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'GAISSA settings, live power meter, energy badges and the measurements panel.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ISettingRegistry, IStatusBar, ICommandPalette, ILabShell],
-  activate: (app, tracker, settingRegistry, statusBar, palette, labShell) => {
+  optional: [ISettingRegistry, IStatusBar, ICommandPalette, ILabShell, INotebookWidgetFactory],
+  activate: (app, tracker, settingRegistry, statusBar, palette, labShell, notebookFactory) => {
     const start = performance.now();
-    activate(app, tracker, settingRegistry, statusBar, palette, labShell);
+    activate(app, tracker, settingRegistry, statusBar, palette, labShell, notebookFactory);
     recordDuration(TIMING.activate, start);
   }
 };

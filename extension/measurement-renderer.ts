@@ -1,23 +1,29 @@
 /**
  * The JupyterLab renderer of `application/vnd.gaissa.measurement.v1+json`. It stays tiny: the card
- * code (with ajv) and the chart (with Vega) are separate chunks, fetched on the first card.
+ * code (with its validator) and the chart (with Vega) are separate chunks, fetched on the first
+ * card, or earlier when a notebook holding cards is opened (saved-output-prefetch.ts). Once the
+ * card code is there, a card is drawn in the same task as its output arrives.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
+import { lazyModule } from './lazy-module';
 import { MEASUREMENT_MIME } from './measurement-summary';
 import { clear } from './safe-dom';
 import { recordDuration, TIMING } from './timing';
 
+type ViewModule = typeof import('./measurement-view');
+
 export interface MeasurementLoaders {
-  view: () => Promise<typeof import('./measurement-view')>;
+  /** `loaded`: the card code when it has already loaded (then no await before the card). */
+  view: { (): Promise<ViewModule>; readonly loaded?: ViewModule | null };
   chart: () => Promise<typeof import('./power-chart')>;
 }
 
 /** Dynamic imports: the bundler turns each into a chunk loaded on demand. */
-export const lazyLoaders: MeasurementLoaders = {
-  view: () => import('./measurement-view'),
-  chart: () => import('./power-chart')
-};
+export const lazyLoaders = {
+  view: lazyModule(() => import('./measurement-view')),
+  chart: lazyModule(() => import('./power-chart'))
+} satisfies MeasurementLoaders;
 
 export class MeasurementRenderer extends Widget implements IRenderMime.IRenderer {
   private disposeChart: (() => void) | null = null;
@@ -34,7 +40,7 @@ export class MeasurementRenderer extends Widget implements IRenderMime.IRenderer
     // JupyterLab creates the renderer as the output arrives: this is the arrival time.
     const arrived = performance.now();
     const payload: unknown = model.data[this.mimeType];
-    const { renderMeasurement } = await this.loaders.view();
+    const { renderMeasurement } = this.loaders.view.loaded ?? (await this.loaders.view());
     if (this.isDisposed) return;
     const view = renderMeasurement(payload);
     this.releaseChart();

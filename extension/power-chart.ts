@@ -26,7 +26,12 @@ export async function drawPowerChart(
   host: HTMLElement,
   timeline: readonly TimelinePoint[]
 ): Promise<() => void> {
-  const spec = powerChartSpec(timeline, chartColors(host));
+  // vega-embed replaces the host's aria-label with the spec's description ("Vega visualization"
+  // without one): hand it the card's label, so screen readers keep it.
+  const spec = {
+    ...powerChartSpec(timeline, chartColors(host)),
+    description: host.getAttribute('aria-label') ?? undefined
+  };
   host.textContent = '';
   // No actions menu: it would offer to send the data to the online Vega editor.
   const result = await embed(host, spec as never, { actions: false, renderer: 'svg' });

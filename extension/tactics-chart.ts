@@ -27,7 +27,12 @@ export async function drawTacticsChart(
   host: HTMLElement,
   payload: TacticsComparisonPayload
 ): Promise<() => void> {
-  const spec = tacticsChartSpec(payload, tacticsChartColors(host));
+  // vega-embed replaces the host's aria-label with the spec's description ("Vega visualization"
+  // without one): hand it the summary the view wrote, so screen readers keep it.
+  const spec = {
+    ...tacticsChartSpec(payload, tacticsChartColors(host)),
+    description: host.getAttribute('aria-label') ?? undefined
+  };
   host.textContent = '';
   // No actions menu: it would offer to send the data to the online Vega editor.
   const result = await embed(host, spec as never, { actions: false, renderer: 'svg' });

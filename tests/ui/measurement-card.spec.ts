@@ -42,6 +42,11 @@ test('a measured cell shows the card, the badge and the meter, also after reload
   await expect(card).toContainText('11.5 J');
   await expect(card.locator('.gaissa-badge-estimated')).toHaveText('estimated');
   await expect(card.locator('.gaissa-measurement-chart svg')).toBeVisible();
+  // Drawn by Vega, the chart keeps its accessible name (vega-embed would put its own).
+  await expect(card.locator('.gaissa-measurement-chart')).toHaveAttribute(
+    'aria-label',
+    'Power over time, by component'
+  );
 
   const badge = page.locator('.jp-Cell').first().locator('.gaissa-cell-badge');
   await expect(badge).toBeVisible();
@@ -66,10 +71,14 @@ test('a measured cell shows the card, the badge and the meter, also after reload
     .poll(async () => (await readNotebook(name)).cells[0].metadata.gaissa, { timeout: 20_000 })
     .toMatchObject({ schemaVersion: 1, lastMeasurement: { id: 'm-test-1', repeats: 3 } });
 
+  // Reopened in a fresh page: the saved output draws its card (its code fetched as the notebook
+  // opens), the badge comes from the saved metadata, the meter from the restarted kernel.
   await openNotebook(page, name);
   await expect(card).toBeVisible();
+  await expect(card).toContainText('11.5 J');
   await expect(card.locator('.gaissa-measurement-chart svg')).toBeVisible();
   await expect(badge).toContainText('11.5 J');
+  await expect(page.locator('.gaissa-statusbar')).toBeVisible();
   await page
     .locator('.jp-NotebookPanel')
     .screenshot({ path: join(RESULTS_DIR, 'gaissa-light.png') });

@@ -9,6 +9,7 @@ import {
   measurementRendererFactory,
   type MeasurementLoaders
 } from '../../../extension/measurement-renderer';
+import { lazyModule } from '../../../extension/lazy-module';
 import * as view from '../../../extension/measurement-view';
 import { MEASUREMENT_MIME } from '../../../extension/measurement-summary';
 import { asPayload, sampleRecord } from './fixtures/measurement-record';
@@ -82,5 +83,26 @@ describe('MeasurementRenderer', () => {
     const renderer = new MeasurementRenderer(MEASUREMENT_MIME, loaders(jest.fn()));
     await renderer.renderModel({ ...model(null), data: { 'text/plain': 'x' } });
     expect(renderer.node.textContent).toContain('Invalid GAISSA measurement');
+  });
+
+  it('draws the card in the task its output arrives in once the card code has loaded', async () => {
+    // A reopened notebook builds all its cells in one task: an await would put the card after it.
+    const viewLoader = lazyModule(async () => view);
+    const draw = jest.fn(async () => () => undefined);
+    const renderer = new MeasurementRenderer(MEASUREMENT_MIME, {
+      view: viewLoader,
+      chart: async () => ({ drawPowerChart: draw, chartColors: jest.fn() }) as never
+    });
+    const first = renderer.renderModel(model(asPayload(sampleRecord())));
+    expect(renderer.node.querySelector('.gaissa-measurement')).toBeNull(); // code still loading
+    await first;
+    expect(renderer.node.querySelector('.gaissa-measurement')).not.toBeNull();
+    const again = new MeasurementRenderer(MEASUREMENT_MIME, {
+      view: viewLoader,
+      chart: async () => ({ drawPowerChart: draw, chartColors: jest.fn() }) as never
+    });
+    const pending = again.renderModel(model(asPayload(sampleRecord())));
+    expect(again.node.querySelector('.gaissa-measurement')).not.toBeNull();
+    await pending;
   });
 });
