@@ -7,6 +7,8 @@
  *     record) vs CodeCarbon 3.x's OfflineEmissionsTracker (country code) start()+stop() on a fresh
  *     tracker (construction reported apart); goal ours >= 100x lower.
  *  4. The sampler thread's own CPU while a 10 s cell runs; goal < 1 % of one core.
+ *  5. The overhead on the 1 s cell from its parts (1. per cell, 4. per second), which a shared VM
+ *     can resolve where the A/B difference of 2. cannot.
  * Run: npm run build && .venv/bin/pip install -r bench/requirements.txt && node lib/bench/measure-overhead.js
  */
 import { execFileSync } from 'node:child_process';
@@ -22,7 +24,7 @@ import { median, quantile } from './stats';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '100' },
-    heavy: { type: 'string', default: '9' },
+    heavy: { type: 'string', default: '15' },
     python: { type: 'string', default: join(packageRoot, '.venv', 'bin', 'python') }
   }
 });
@@ -53,7 +55,8 @@ const WORK_FUNCTION = `function work(n: number): number {
 }`;
 const work = (n: number) => `work(${n})`;
 
-async function kernelOverheads(): Promise<void> {
+/** Returns the fixed cost of the magic (ms) and the A/B overhead on the ~1 s cell (%). */
+async function kernelOverheads(): Promise<{ fixedMs: number; abPct: number; cellMs: number }> {
   const cwd = mkdtempSync(join(tmpdir(), 'gaissa-bench-'));
   const k = await BenchKernel.start(
     [process.execPath, join(packageRoot, 'bin', 'gaissa.js'), 'kernel', '-f', '{connection_file}'],
@@ -134,6 +137,11 @@ async function kernelOverheads(): Promise<void> {
     `   kernel CPU time (all threads, sampler included): overhead ${cpuOverhead.toFixed(2)} % (median of pair ratios; pairs ${quantile(cpuRatios, 0).toFixed(3)}..${quantile(cpuRatios, 1).toFixed(3)})`
   );
   await k.shutdown();
+  return {
+    fixedMs: median(measured) - median(plain),
+    abPct: overhead,
+    cellMs: median(heavyPlain)
+  };
 }
 
 interface CodeCarbonTimes {
@@ -179,19 +187,25 @@ print(json.dumps({"medianMs": statistics.median(times), "withConstructionMs": st
   }
 }
 
-async function inProcess(): Promise<void> {
+/** Returns the sampler thread's CPU share while a window is open (%). */
+async function inProcess(): Promise<number> {
   const session = new MeasureSession(mkdtempSync(join(tmpdir(), 'gaissa-bench-')), {});
   await session.meter();
   const meter = await session.meter();
   const ours: number[] = [];
   const windows: number[] = [];
-  for (let i = 0; i < 1000; i++) {
+  // Steady state, as CodeCarbon's figure below is (its first tracker is reported apart): the
+  // first 500 rounds only warm the JIT.
+  for (let i = 0; i < 3500; i++) {
     let t0 = process.hrtime.bigint();
     await session.measure(() => undefined, { log: false });
-    ours.push(ms(t0));
+    const measured = ms(t0);
     t0 = process.hrtime.bigint();
     await meter.begin().end();
-    windows.push(ms(t0));
+    const window = ms(t0);
+    if (i < 500) continue;
+    ours.push(measured);
+    windows.push(window);
   }
   const cold0 = process.hrtime.bigint();
   const cold = new MeasureSession(mkdtempSync(join(tmpdir(), 'gaissa-bench-')), {});
@@ -231,11 +245,18 @@ async function inProcess(): Promise<void> {
     `\n4. Sampler thread CPU during a ${m.record.durationS.toFixed(1)} s busy cell: ${(m.record.overhead.samplerCpuS * 1000).toFixed(1)} ms = ${share.toFixed(2)} % of one core, ${m.record.overhead.samples} samples   (goal < 1 %)`
   );
   await session.close();
+  return share;
 }
 
 async function main() {
-  await kernelOverheads();
-  await inProcess();
+  const kernel = await kernelOverheads();
+  const samplerPct = await inProcess();
+  // The A/B difference above cannot resolve 1 % on a shared VM (single runs vary by ~10 %); the
+  // overhead's parts can: the magic's fixed cost per cell plus the sampler's CPU while it runs.
+  const partsPct = (kernel.fixedMs / kernel.cellMs) * 100 + samplerPct;
+  console.log(
+    `\n5. Overhead on the ${(kernel.cellMs / 1000).toFixed(2)} s CPU cell from its parts: fixed ${kernel.fixedMs.toFixed(2)} ms per cell (1.) + sampler ${samplerPct.toFixed(2)} % of a core (4.) = ${partsPct.toFixed(2)} %   (goal <= 1 %; A/B median in 2.: ${kernel.abPct.toFixed(2)} %)`
+  );
 }
 
 main().then(
