@@ -1,13 +1,21 @@
 /**
- * Exports a TensorFlow.js sequential model of Dense layers (with their activations, standalone
- * activation layers, Flatten and Dropout) to ONNX, written with `onnx-proto`. No npm package does
- * this; the result loads in onnxruntime-node and any ONNX runtime (standard `ai.onnx` operators,
- * opset 13). Layers it cannot translate are refused by name, never approximated.
+ * Exports a TensorFlow.js sequential model of Dense and Conv2D layers (with their activations),
+ * MaxPooling2D / AveragePooling2D, standalone activation layers, Flatten and Dropout to ONNX,
+ * written with `onnx-proto`. No npm package does this; the result loads in onnxruntime-node and
+ * any ONNX runtime (standard `ai.onnx` operators, opset 13). Layers it cannot translate are
+ * refused by name, never approximated.
+ *
+ * Images: tfjs defaults to channels last (NHWC), ONNX Conv and pooling read channels first
+ * (NCHW). The graph keeps the model's input and output layouts; a Transpose goes in before the
+ * first spatial layer of a run and another after its last one (ONNX Runtime folds such pairs).
  */
 import { onnx } from 'onnx-proto';
 import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import { packageVersion } from '../versions';
 import { writeFileAtomic } from '../atomic-write';
+import type { OnnxExport, OnnxExportOptions } from './onnx-export-types';
+
+export type { OnnxExport, OnnxExportOptions } from './onnx-export-types';
 
 export const ONNX_OPSET = 13;
 /** IR version 7 goes with opset 13 (ONNX 1.8); every runtime since 2020 reads it. */
@@ -22,28 +30,6 @@ export class UnsupportedLayerError extends Error {
     super(`cannot export layer '${layer}' (${layerClass}) to ONNX: ${detail}`);
     this.name = 'UnsupportedLayerError';
   }
-}
-
-export interface OnnxExportOptions {
-  /** Graph input name; default "input". */
-  inputName?: string;
-  /** Graph output name; default "output". */
-  outputName?: string;
-  /** Stored in the model's doc string. */
-  description?: string;
-}
-
-export interface OnnxExport {
-  /** The serialized ModelProto. */
-  bytes: Uint8Array;
-  inputName: string;
-  outputName: string;
-  /** Shapes with -1 for the batch dimension. */
-  inputShape: number[];
-  outputShape: number[];
-  /** ONNX operators in graph order, e.g. ["Gemm", "Relu", "Gemm", "Softmax"]. */
-  operators: string[];
-  parameters: number;
 }
 
 type ActivationEmitter = (graph: GraphBuilder, x: string, prefix: string) => string;
@@ -82,6 +68,14 @@ class GraphBuilder {
     this.parameters += tensor.size;
     return this.constant(name, tensor.shape, tensor.dataSync());
   }
+}
+
+function intsAttribute(name: string, ints: number[]): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INTS, ints };
+}
+
+function stringAttribute(name: string, s: string): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(s) };
 }
 
 function floatAttribute(name: string, f: number): onnx.IAttributeProto {
@@ -198,6 +192,66 @@ function followsPrevious(model: LayersModel, layer: Layer): boolean {
   );
 }
 
+/** A 2-D size from a tfjs config value (a number or a pair). */
+function pair(value: unknown, fallback: number): [number, number] {
+  if (value === undefined || value === null) return [fallback, fallback];
+  if (typeof value === 'number') return [value, value];
+  const [a, b] = value as number[];
+  return [a, b ?? a];
+}
+
+/**
+ * ONNX attributes of a 2-D window (Conv, pooling) over an input of `size` [H, W]. TensorFlow's
+ * 'same' pads (ceil(in / s) - 1) x s + (k - 1) x d + 1 - in pixels along an axis, the odd one
+ * after the input (tf.nn.conv2d documentation, "padding"). Explicit pads, as ONNX Runtime refuses
+ * auto_pad SAME with dilations; SAME_UPPER, the same rule, only where a size is not fixed.
+ */
+function windowAttributes(
+  layer: string,
+  kind: string,
+  config: Record<string, unknown>,
+  window: { kernel: [number, number]; strides: [number, number]; dilations: [number, number] },
+  size: number[]
+): onnx.IAttributeProto[] {
+  const padding = String(config.padding ?? 'valid');
+  if (padding !== 'valid' && padding !== 'same') {
+    throw new UnsupportedLayerError(layer, kind, `padding '${padding}'`);
+  }
+  const { kernel, strides, dilations } = window;
+  const attributes = [intsAttribute('kernel_shape', kernel), intsAttribute('strides', strides)];
+  if (kind === 'Conv2D') attributes.push(intsAttribute('dilations', dilations));
+  if (padding === 'valid') return attributes;
+  if (size.some(d => d < 0)) {
+    if (dilations.some(d => d !== 1)) {
+      throw new UnsupportedLayerError(layer, kind, "'same' padding with dilations on a free size");
+    }
+    return [...attributes, stringAttribute('auto_pad', 'SAME_UPPER')];
+  }
+  const total = size.map((n, a) =>
+    Math.max(
+      (Math.ceil(n / strides[a]) - 1) * strides[a] + (kernel[a] - 1) * dilations[a] + 1 - n,
+      0
+    )
+  );
+  const begin = total.map(t => Math.floor(t / 2));
+  return [...attributes, intsAttribute('pads', [...begin, ...total.map((t, a) => t - begin[a])])];
+}
+
+/** tfjs kernel [kh, kw, in, out] as an ONNX Conv weight [out, in, kh, kw]. */
+function convWeight(kernel: Tensor): { dims: number[]; values: Float32Array } {
+  const [kh, kw, cin, cout] = kernel.shape;
+  const src = kernel.dataSync();
+  const out = new Float32Array(src.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++)
+          out[((o * cin + i) * kh + y) * kw + x] = src[((y * kw + x) * cin + i) * cout + o];
+  return { dims: [cout, cin, kh, kw], values: out };
+}
+
+const SPATIAL = new Set(['Conv2D', 'MaxPooling2D', 'AveragePooling2D']);
+
 /** The model as ONNX bytes, with what the graph holds. */
 export function exportToOnnx(model: LayersModel, options: OnnxExportOptions = {}): OnnxExport {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
@@ -207,6 +261,13 @@ export function exportToOnnx(model: LayersModel, options: OnnxExportOptions = {}
   const outputName = options.outputName ?? 'output';
   const g = new GraphBuilder();
   let x = inputName;
+  // Whether x holds a channels-last tensor transposed to channels first for Conv/pooling.
+  let transposed = false;
+  const toChannelsLast = (prefix: string) => {
+    if (!transposed) return;
+    x = g.node('Transpose', [x], `${prefix}/ToNHWC`, [intsAttribute('perm', [0, 2, 3, 1])]);
+    transposed = false;
+  };
   for (const layer of model.layers) {
     const kind = layer.getClassName();
     const config = layer.getConfig();
@@ -215,6 +276,21 @@ export function exportToOnnx(model: LayersModel, options: OnnxExportOptions = {}
     if (!followsPrevious(model, layer)) {
       throw new UnsupportedLayerError(prefix, kind, 'only a plain chain of layers is exported');
     }
+    // [H, W] of a spatial layer's input (-1 where free).
+    let size: number[] = [];
+    if (SPATIAL.has(kind)) {
+      const shape = shapeOf(layer.getInputAt(0));
+      if (shape.length !== 4) {
+        throw new UnsupportedLayerError(prefix, kind, 'input of rank other than 4');
+      }
+      const channelsFirst = config.dataFormat === 'channelsFirst';
+      size = channelsFirst ? shape.slice(2) : shape.slice(1, 3);
+      if (channelsFirst) toChannelsLast(prefix);
+      else if (!transposed) {
+        x = g.node('Transpose', [x], `${prefix}/ToNCHW`, [intsAttribute('perm', [0, 3, 1, 2])]);
+        transposed = true;
+      }
+    } else toChannelsLast(prefix);
     switch (kind) {
       case 'Dense': {
         if (shapeOf(layer.getInputAt(0)).length !== 2) {
@@ -232,6 +308,55 @@ export function exportToOnnx(model: LayersModel, options: OnnxExportOptions = {}
             : g.node('Gemm', [x, w, g.weight(`${prefix}/bias`, bias)], `${prefix}/Gemm`);
         const emit = activation(prefix, kind, config.activation);
         if (emit) x = emit(g, x, prefix);
+        break;
+      }
+      case 'Conv2D': {
+        const kernelSize = pair(config.kernelSize, 1);
+        const dilation = pair(config.dilationRate, 1);
+        const [kernel, bias] = layer.getWeights();
+        const w = convWeight(kernel);
+        g.parameters += kernel.size;
+        const inputs = [x, g.constant(`${prefix}/kernel`, w.dims, w.values)];
+        if (config.useBias !== false && bias !== undefined) {
+          inputs.push(g.weight(`${prefix}/bias`, bias));
+        }
+        x = g.node(
+          'Conv',
+          inputs,
+          `${prefix}/Conv`,
+          windowAttributes(
+            prefix,
+            kind,
+            config,
+            { kernel: kernelSize, strides: pair(config.strides, 1), dilations: dilation },
+            size
+          )
+        );
+        // Softmax reads the last axis: the channels only in the model's own layout.
+        if (config.activation === 'softmax') toChannelsLast(prefix);
+        const emit = activation(prefix, kind, config.activation);
+        if (emit) x = emit(g, x, prefix);
+        break;
+      }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const poolSize = pair(config.poolSize, 2);
+        // Keras: strides default to the pool size.
+        const strides = pair(config.strides ?? poolSize, 2);
+        // AveragePool leaves padded pixels out of the mean (count_include_pad 0), as TensorFlow.
+        const op = kind === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
+        x = g.node(
+          op,
+          [x],
+          `${prefix}/${op}`,
+          windowAttributes(
+            prefix,
+            kind,
+            config,
+            { kernel: poolSize, strides, dilations: [1, 1] },
+            size
+          )
+        );
         break;
       }
       case 'Activation': {
@@ -264,6 +389,7 @@ export function exportToOnnx(model: LayersModel, options: OnnxExportOptions = {}
         throw new UnsupportedLayerError(prefix, kind, 'layer type not supported by the exporter');
     }
   }
+  toChannelsLast('output');
   // The graph output gets its public name: rename the last node's output (or copy the input).
   if (g.nodes.length === 0) g.node('Identity', [x], outputName);
   else g.nodes[g.nodes.length - 1].output = [outputName];
