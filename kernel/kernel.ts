@@ -28,6 +28,7 @@ import {
 } from './protocol/wire';
 import { StreamCapture } from './streams';
 import { ErrorContent, errorContent, interruptedError } from './execution/errors';
+import { SigintCounter, startSigintRelay, type SigintRelay } from './execution/sigint-relay';
 import type { TypeScriptRunner } from './execution/typescript';
 import { packageVersion, typescriptVersion } from './versions';
 import { randomUUID } from 'node:crypto';
@@ -51,8 +52,18 @@ export class Kernel {
   /** tslab's converter takes about a second to build: made after the first kernel_info_reply. */
   private runnerReady: Promise<TypeScriptRunner> | undefined;
   private runnerBuilt: TypeScriptRunner | undefined;
-  /** When the last interrupt came: cells sent before it that had not started yet never start. */
-  private lastInterruptAt = -Infinity;
+  /**
+   * Shell requests are numbered as they arrive; an interrupt stops every request received before
+   * it, running or still waiting (e.g. for TypeScript to warm up). Arrival order, not the
+   * client's header date, which need not share the kernel's clock.
+   */
+  private received = 0;
+  private readonly arrival = new WeakMap<Message, number>();
+  private cancelledUpTo = 0;
+  /** Requests waiting for TypeScript's warm-up, woken by an interrupt. */
+  private readonly interruptWaiters = new Set<() => void>();
+  private readonly sigints = new SigintCounter();
+  private relay: SigintRelay | undefined;
   private streams!: StreamCapture;
   private readonly history = new History();
   private executionCount = 0;
@@ -102,7 +113,13 @@ export class Kernel {
         this.publish({ msgType: 'clear_output', content: { wait }, parent: this.parent }),
       page: data => this.payloads.push({ source: 'page', data, start: 0 })
     });
-    process.on('SIGINT', () => this.interrupt());
+    process.on('SIGINT', () => this.onSigint());
+    this.relay = startSigintRelay(
+      n => {
+        if (this.sigints.relayed(n)) this.interrupt();
+      },
+      text => this.log(text)
+    );
     process.on('SIGTERM', () => void this.stop().finally(() => process.exit(0)));
     this.publish({ msgType: 'status', content: { execution_state: 'starting' } });
     void this.listen(this.sockets.shell, msg => this.enqueueShell(msg));
@@ -112,13 +129,40 @@ export class Kernel {
     setTimeout(() => void this.runner(), 2000).unref();
   }
 
+  /** A SIGINT the kernel saw itself (its listener, or vm's watchdog stopping code). */
+  private onSigint(): void {
+    if (this.sigints.seenByKernel()) this.interrupt();
+  }
+
   /**
-   * Stops the running cell, and cells sent before the interrupt (by their header date) that were
-   * still waiting, e.g. for TypeScript to warm up: the user meant to stop what they had asked for.
+   * Stops the running cell, and the requests received before the interrupt that were still
+   * waiting: the user meant to stop what they had asked for. Applied from setImmediate: when the
+   * kernel was busy (warming up) as both a request and the interrupt came, the two wait in the
+   * same turn of the event loop in either order; the request's socket is read in that turn, so
+   * deferring to its end numbers the request first and the interrupt stops it.
    */
   private interrupt(): void {
-    this.lastInterruptAt = Date.now();
-    this.runnerBuilt?.interrupt();
+    setImmediate(() => {
+      this.cancelledUpTo = this.received;
+      this.runnerBuilt?.interrupt();
+      for (const wake of [...this.interruptWaiters]) wake();
+    });
+  }
+
+  /** The runner for a request, or null when an interrupt came for it (even during warm-up). */
+  private async runnerFor(request: number): Promise<TypeScriptRunner | null> {
+    if (request <= this.cancelledUpTo) return null;
+    let wake!: () => void;
+    const interrupted = new Promise<null>(resolve => {
+      wake = () => resolve(null);
+      this.interruptWaiters.add(wake);
+    });
+    try {
+      const runner = await Promise.race([this.runner(), interrupted]);
+      return runner && request > this.cancelledUpTo ? runner : null;
+    } finally {
+      this.interruptWaiters.delete(wake);
+    }
   }
 
   private runner(): Promise<TypeScriptRunner> {
@@ -127,7 +171,7 @@ export class Kernel {
       const runner = new TypeScriptRunner(this.rootDir, id =>
         id === 'gaissa' ? { ...gaissa, gaissa, default: gaissa } : undefined
       );
-      await runner.prelude("import { gaissa } from 'gaissa';");
+      await runner.prelude("import { gaissa } from 'gaissa';", () => this.onSigint());
       this.runnerBuilt = runner;
       return runner;
     })();
@@ -177,6 +221,7 @@ export class Kernel {
   }
 
   private enqueueShell(msg: Message): void {
+    this.arrival.set(msg, ++this.received);
     this.shellQueue.push(msg);
     if (!this.shellBusy) void this.drainShell();
   }
@@ -300,7 +345,7 @@ export class Kernel {
 
     let outcome: CellOutcome & { error?: ErrorContent };
     try {
-      outcome = await this.runCell(code, Date.parse(msg.header.date));
+      outcome = await this.runCell(code, this.arrival.get(msg) ?? this.received);
     } catch (e) {
       outcome = { status: 'error', error: errorContent(e) };
     }
@@ -345,7 +390,7 @@ export class Kernel {
   /** Runs magics, then the TypeScript; a cell magic wraps the TypeScript run. */
   private async runCell(
     code: string,
-    sentAt: number
+    request: number
   ): Promise<CellOutcome & { error?: ErrorContent }> {
     let failure: ErrorContent | undefined;
     const fail = (e: unknown): CellOutcome => {
@@ -364,12 +409,13 @@ export class Kernel {
       const body = async (): Promise<CellOutcome> => {
         // Nothing but magics: no TypeScript to compile (and no need to wait for its warm-up).
         if (!hasCode(code, parsed)) return { status: 'ok' };
-        const runner = await this.runner();
-        if (sentAt <= this.lastInterruptAt) {
+        const runner = await this.runnerFor(request);
+        if (!runner) {
           failure = interruptedError();
           return { status: 'interrupted', error: failure };
         }
         const run = await runner.execute(parsed.code);
+        if (run.bySignal) this.onSigint();
         if (run.error) failure = run.error;
         return {
           status: run.status,
@@ -470,6 +516,7 @@ export class Kernel {
     this.stopping = true;
     this.streams?.restore();
     this.runnerBuilt?.close();
+    this.relay?.close();
     await closeMeasureSession();
     await this.sockets?.close();
   }

@@ -46,7 +46,12 @@ export type {
   TrainingData,
   TrainingOptions,
   TrainingRun,
-  TrainingComparison
+  TrainingComparison,
+  TrainableModel,
+  TensorLike,
+  TfjsModule,
+  MnistModel,
+  MnistWorkload
 } from './train';
 
 export interface DisplayOptions {

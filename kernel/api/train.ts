@@ -3,25 +3,36 @@
  * best weights, layer freezing, a forecast of the whole run, and side-by-side comparisons of
  * training tactics (kernel/training/). TensorFlow.js loads on first use, not with the kernel.
  */
-import type { LayersModel, Sequential } from '@tensorflow/tfjs';
-import type { OnnxExport, OnnxExportOptions } from '../onnx-export/tfjs-to-onnx';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { MimeBundle } from '../display';
+import type { OnnxExport, OnnxExportOptions } from '../onnx-export/onnx-export-types';
 import type {
   BaselineSpec,
   CompareOptions,
   TrainingComparison,
   VariantSpec
 } from '../training/compare-training';
-import type { TrainingData } from '../training/fit';
+import type { TrainingData as TensorData } from '../training/fit';
 import type { CallbackOptions, TrainingCallbacks } from '../training/fit-callbacks';
-import type { FreezeResult, LayerSelection } from '../training/layer-freezing';
-import type { Tfjs } from '../training/tfjs-runtime';
-import type { LiveDisplay } from '../training/training-recorder';
+import type { FreezeResult, LayerSelection } from '../training/layer-selection';
+import type { TfjsModule, TrainableModel } from '../training/tfjs-shapes';
+import type { TrainingData } from '../training/training-data';
 import type { TrainingOptions } from '../training/training-options';
 import type { TrainingRun } from '../training/training-run';
-import type { MnistMlpOptions, MnistSplit, MnistSplitOptions } from '../workloads/mnist';
-import type { MimeBundle } from '../display';
+import type { LiveDisplay } from '../training/training-view';
+import type { MnistMlpOptions, MnistSplit, MnistSplitOptions } from '../workloads/mnist-types';
 
-export type { TrainingData, LabelledData } from '../training/fit';
+// Declarations here and in what they export must not name tfjs (kernel/training/tfjs-shapes.ts
+// says why; tests/unit/kernel/api-type-graph.test.ts checks it). tfjs types are fine in bodies.
+export type { TrainingData, LabelledData } from '../training/training-data';
+export type {
+  TensorLike,
+  TensorsLike,
+  LayerLike,
+  FitArgsLike,
+  TrainableModel,
+  TfjsModule
+} from '../training/tfjs-shapes';
 export type {
   TrainingOptions,
   EarlyStoppingOptions,
@@ -35,14 +46,13 @@ export type {
   CompareOptions
 } from '../training/compare-training';
 export type { TrainingCallbacks, CallbackOptions } from '../training/fit-callbacks';
-export type { FreezeResult, LayerSelection } from '../training/layer-freezing';
-export type { Tfjs } from '../training/tfjs-runtime';
-export type { MnistSplit, MnistSplitOptions, MnistMlpOptions } from '../workloads/mnist';
-export type { OnnxExport, OnnxExportOptions } from '../onnx-export/tfjs-to-onnx';
+export type { FreezeResult, LayerSelection } from '../training/layer-selection';
+export type { MnistSplit, MnistSplitOptions, MnistMlpOptions } from '../workloads/mnist-types';
+export type { OnnxExport, OnnxExportOptions } from '../onnx-export/onnx-export-types';
 
-/** The reference MLP's type under a name of this package (see Tfjs for why). */
+/** The reference MLP (a tfjs Sequential at run time), under a name of this package. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MnistModel extends Sequential {}
+export interface MnistModel extends TrainableModel {}
 
 /** The reference MNIST workload, ready to train. */
 export interface MnistWorkload {
@@ -54,34 +64,38 @@ export interface MnistWorkload {
 }
 
 export interface TrainApi {
-  /** The `@tensorflow/tfjs` module the kernel trains with, on the wasm backend. */
-  tfjs(): Promise<Tfjs>;
+  /**
+   * The `@tensorflow/tfjs` module the kernel trains with, on the wasm backend. Typed loosely by
+   * default (its members are `any`); for tfjs's full types, which every later cell then loads:
+   * `const tf = await gaissa.train.tfjs<typeof import('gaissa/tfjs')>()`.
+   */
+  tfjs<Module extends object = TfjsModule>(): Promise<Module>;
   /**
    * Trains `model` for `options.epochs` with energy per epoch and a live display; options add
    * early stopping (`earlyStopping: { monitor, patience, minDelta, minGainPerKJ }`), freezing
    * (`freeze: { layers: 2 | 'all-but-head', fromEpoch, untilEpoch }`) and the forecast.
    */
-  fit(model: LayersModel, data: TrainingData, options: TrainingOptions): Promise<TrainingRun>;
+  fit(model: TrainableModel, data: TrainingData, options: TrainingOptions): Promise<TrainingRun>;
   /** The same recording for a plain `model.fit(x, y, { callbacks })`; `.result()` gives the run. */
-  callbacks(model: LayersModel, options?: CallbackOptions): TrainingCallbacks;
+  callbacks(model: TrainableModel, options?: CallbackOptions): TrainingCallbacks;
   /** Freezes layers (first k, 'all-but-head' or names) and recompiles, keeping optimizer state. */
-  freeze(model: LayersModel, layers: LayerSelection): Promise<FreezeResult>;
+  freeze(model: TrainableModel, layers: LayerSelection): Promise<FreezeResult>;
   /** Trains frozen layers again (all by default), recompiling correctly. */
-  unfreeze(model: LayersModel, layers?: LayerSelection): Promise<FreezeResult>;
+  unfreeze(model: TrainableModel, layers?: LayerSelection): Promise<FreezeResult>;
   /**
    * Runs the baseline training and each variant (options that differ: earlyStopping, freeze...)
    * on the same data and seed; shows energy, time and accuracy with deltas as a tactics
    * comparison, which `gaissa.roi.from` takes (N = training runs) and `.labelRequest()` labels.
    */
-  compare(
-    baseline: BaselineSpec,
+  compare<M extends TrainableModel>(
+    baseline: BaselineSpec<M>,
     variants: VariantSpec[],
     options?: CompareOptions
-  ): Promise<TrainingComparison>;
+  ): Promise<TrainingComparison<M>>;
   /** The reference MNIST workload: deterministic split of the `mnist` package, seeded MLP. */
   mnist(options?: MnistSplitOptions): Promise<MnistWorkload>;
   /** Writes a Dense/activation tfjs model as ONNX (atomically); see kernel/onnx-export. */
-  exportOnnx(model: LayersModel, path: string, options?: OnnxExportOptions): Promise<OnnxExport>;
+  exportOnnx(model: TrainableModel, path: string, options?: OnnxExportOptions): Promise<OnnxExport>;
 }
 
 /** Builds `gaissa.train` around the kernel's display function (no display outside a kernel). */
@@ -95,18 +109,20 @@ export function createTrainApi(
       return null;
     }
   };
+  // The caller's models and tensors are tfjs's own at run time; each entry checks them first.
+  const tfjsModel = (model: TrainableModel) => model as LayersModel;
   /* eslint-disable @typescript-eslint/no-require-imports -- tfjs and friends load on first use */
   return {
-    tfjs: () =>
-      (require('../training/tfjs-runtime') as typeof import('../training/tfjs-runtime')).loadTfjs(),
+    tfjs: <Module extends object>() =>
+      (
+        require('../training/tfjs-runtime') as typeof import('../training/tfjs-runtime')
+      ).loadTfjs() as Promise<object> as Promise<Module>,
     fit: (model, data, options) =>
       (require('../training/fit') as typeof import('../training/fit')).fitWithEnergy(
-        model,
-        data,
+        tfjsModel(model),
+        data as TensorData,
         options,
-        {
-          openLive
-        }
+        { openLive }
       ),
     callbacks: (model, options) =>
       (
@@ -115,11 +131,11 @@ export function createTrainApi(
     freeze: (model, layers) =>
       (
         require('../training/layer-freezing') as typeof import('../training/layer-freezing')
-      ).freezeLayers(model, layers),
+      ).freezeLayers(tfjsModel(model), layers),
     unfreeze: (model, layers) =>
       (
         require('../training/layer-freezing') as typeof import('../training/layer-freezing')
-      ).unfreezeLayers(model, layers),
+      ).unfreezeLayers(tfjsModel(model), layers),
     compare: (baseline, variants, options) =>
       (
         require('../training/compare-training') as typeof import('../training/compare-training')
@@ -139,7 +155,7 @@ export function createTrainApi(
     exportOnnx: (model, path, options) =>
       (
         require('../onnx-export/tfjs-to-onnx') as typeof import('../onnx-export/tfjs-to-onnx')
-      ).writeOnnx(model, path, options)
+      ).writeOnnx(tfjsModel(model), path, options)
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -3,7 +3,7 @@
  * TypeScript sees a virtual package `node_modules/gaissa` next to every notebook, forwarded to this
  * package's install (as tslab does for `tslab`), and that package's own `node_modules/@types/node`
  * forwarded to the Node types installed with us. A notebook far from any node_modules thus still
- * gets Node's types and the `gaissa` API's.
+ * gets Node's types and the `gaissa` API's (and tfjs's, asked for as `gaissa/tfjs`).
  */
 import { dirname, join, sep } from 'node:path';
 import { packageRoot } from '../versions';
@@ -13,6 +13,10 @@ type TsSys = Record<string, (...args: any[]) => any>;
 const marker = `${sep}node_modules${sep}gaissa`;
 const nodeTypesMarker = `${sep}node_modules${sep}@types${sep}node`;
 const nodeTypesDir = dirname(require.resolve('@types/node/package.json', { paths: [packageRoot] }));
+/** Subpaths of the virtual package that are files elsewhere in ours: `gaissa/tfjs`, tfjs's types. */
+const subpathFiles: Record<string, string> = {
+  [`${sep}tfjs.d.ts`]: join('lib', 'kernel', 'training', 'tfjs-types.d.ts')
+};
 
 /** Maps a path inside the virtual `node_modules/gaissa` to the real file, or returns it as is. */
 export function forwardGaissaPath(path: string): string {
@@ -28,7 +32,7 @@ export function forwardGaissaPath(path: string): string {
   if (rest === nodeTypesMarker || rest.startsWith(nodeTypesMarker + sep)) {
     return join(nodeTypesDir, rest.slice(nodeTypesMarker.length));
   }
-  return join(packageRoot, rest);
+  return join(packageRoot, subpathFiles[rest] ?? rest);
 }
 
 let installed = false;

@@ -15,6 +15,8 @@ export interface RunOutcome {
   value?: unknown;
   hasValue: boolean;
   error?: ErrorContent;
+  /** Interrupted by a SIGINT that vm's watchdog took (the kernel's own listener never saw it). */
+  bySignal?: boolean;
 }
 
 export interface Completion {
@@ -31,6 +33,11 @@ interface Capture {
 }
 
 const INTERRUPTED_CODES = new Set(['ERR_SCRIPT_EXECUTION_INTERRUPTED']);
+
+/** Raised by vm's breakOnSigint watchdog: a SIGINT stopped synchronous code. */
+function isSignalInterruption(e: unknown): boolean {
+  return e instanceof Error && INTERRUPTED_CODES.has((e as NodeJS.ErrnoException).code ?? '');
+}
 
 function isInterruption(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
@@ -74,10 +81,18 @@ export class TypeScriptRunner {
   /**
    * Runs code before the first cell, e.g. `import { gaissa } from 'gaissa'`: tslab carries a cell's
    * declarations (imports included) into later cells, so every cell then sees the binding's type.
+   * A SIGINT that stops it was meant for a cell: it goes to `onSignal` and the prelude runs again.
    */
-  async prelude(code: string): Promise<void> {
-    const outcome = await this.execute(code);
-    if (outcome.status !== 'ok') throw new Error(`kernel prelude failed: ${outcome.error?.evalue}`);
+  async prelude(code: string, onSignal: () => void = () => undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.execute(code);
+      if (outcome.status === 'ok') return;
+      if (outcome.bySignal && attempt < 5) {
+        onSignal();
+        continue;
+      }
+      throw new Error(`kernel prelude failed: ${outcome.error?.evalue}`);
+    }
   }
 
   async execute(code: string): Promise<RunOutcome> {
@@ -100,7 +115,12 @@ export class TypeScriptRunner {
     const thrown = errors.find(args => args.length === 1)?.[0];
     if (thrown !== undefined || errors.length === 0) {
       if (isInterruption(thrown)) {
-        return { status: 'interrupted', hasValue: false, error: interruptedError() };
+        return {
+          status: 'interrupted',
+          hasValue: false,
+          error: interruptedError(),
+          bySignal: isSignalInterruption(thrown)
+        };
       }
       return { status: 'error', hasValue: false, error: errorContent(thrown) };
     }

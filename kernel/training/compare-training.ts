@@ -18,22 +18,29 @@ import {
   withinBudget
 } from '../../core/tactics';
 import type { Displayable, MimeBundle } from '../display';
-import { fitWithEnergy, type TrainingData } from './fit';
-import { recompile, unfreezeLayers, type LayerSelection } from './layer-freezing';
-import type { LiveDisplay } from './training-recorder';
+import { fitWithEnergy, type TrainingData as TensorData } from './fit';
+import { recompile, unfreezeLayers } from './layer-freezing';
+import type { LayerSelection } from './layer-selection';
+import type { TrainableModel } from './tfjs-shapes';
+import type { TrainingData } from './training-data';
+import type { LiveDisplay } from './training-view';
 import type { FreezeOptions, TrainingOptions } from './training-options';
 import type { TrainingRun } from './training-run';
 import { formatDuration, formatEnergy, formatMetric } from './training-view';
 import { WeightsSnapshot } from './weights-snapshot';
 
-export type ModelSource = LayersModel | (() => LayersModel | Promise<LayersModel>);
+/**
+ * A model, or a function making one. The public signatures take the structural TrainableModel
+ * (tfjs-shapes.ts says why) and hand the caller's own model type back in `models`.
+ */
+export type ModelSource<M extends TrainableModel = TrainableModel> = M | (() => M | Promise<M>);
 
-export interface BaselineSpec extends TrainingOptions {
+export interface BaselineSpec<M extends TrainableModel = TrainableModel> extends TrainingOptions {
   /**
    * A function making the model (called once per run; give its initializers seeds so every run
    * starts from the same weights), or a model, whose current weights every run then starts from.
    */
-  model: ModelSource;
+  model: ModelSource<M>;
   data: TrainingData;
 }
 
@@ -171,7 +178,7 @@ function qualityOf(run: TrainingRun): { value: number; on: 'test' | 'validation'
 }
 
 /** The comparison: the payload plus every run, displayable. */
-export class TrainingComparison implements Displayable {
+export class TrainingComparison<M extends TrainableModel = TrainableModel> implements Displayable {
   readonly phase = 'training';
   readonly functionalUnit = 'training run';
 
@@ -182,7 +189,7 @@ export class TrainingComparison implements Displayable {
     /** The runs by variant name (per-epoch records, measurement records). */
     readonly runs: Record<string, TrainingRun>,
     /** The trained model of each variant (one shared model when a model, not a factory, was given). */
-    readonly models: Record<string, LayersModel>
+    readonly models: Record<string, M>
   ) {}
 
   /** What gaissa.roi.from and gaissa.label read (kernel/api/tactics-comparison.ts). */
@@ -330,6 +337,9 @@ export function comparisonHtml(
   );
 }
 
+/** The caller's model as what it is at run time (fit checks it before training). */
+const tfjsModel = (model: TrainableModel) => model as LayersModel;
+
 /** Sets a shared model back to where the comparison started: weights, trainable flags, optimizer. */
 async function resetModel(model: LayersModel, start: WeightsSnapshot): Promise<void> {
   await unfreezeLayers(model);
@@ -358,12 +368,12 @@ function checkVariants(variants: unknown): VariantSpec[] {
   return variants as VariantSpec[];
 }
 
-export async function compareTraining(
-  baseline: BaselineSpec,
+export async function compareTraining<M extends TrainableModel>(
+  baseline: BaselineSpec<M>,
   variantsIn: VariantSpec[],
   options: CompareOptions = {},
   openLive: () => LiveDisplay | null = () => null
-): Promise<TrainingComparison> {
+): Promise<TrainingComparison<M>> {
   if (!isPlainObject(baseline)) {
     throw new FieldError('baseline', 'must be { model, data, epochs, ... }');
   }
@@ -381,11 +391,11 @@ export async function compareTraining(
     );
   }
   const isFactory = typeof source === 'function';
-  if (!isFactory && (!source || typeof (source as LayersModel).fit !== 'function')) {
+  if (!isFactory && (!source || typeof (source as M).fit !== 'function')) {
     throw new FieldError('baseline.model', 'must be a tfjs model or a function returning one');
   }
-  const shared = isFactory ? null : (source as LayersModel);
-  const start = shared ? WeightsSnapshot.take(shared) : null;
+  const shared = isFactory ? null : (source as M);
+  const start = shared ? WeightsSnapshot.take(tfjsModel(shared)) : null;
   const live = options.display === false ? null : openLive();
 
   const specs: Array<{ name: string; options: TrainingOptions; tactics: string[] }> = [
@@ -400,18 +410,19 @@ export async function compareTraining(
     })
   ];
   const runs: Record<string, TrainingRun> = {};
-  const models: Record<string, LayersModel> = {};
+  const models: Record<string, M> = {};
   const startedAt = Date.now();
   try {
     for (const [i, spec] of specs.entries()) {
-      let model: LayersModel;
+      let model: M;
       if (shared) {
-        if (i > 0) await resetModel(shared, start!);
+        if (i > 0) await resetModel(tfjsModel(shared), start!);
         model = shared;
       } else {
-        model = await (source as () => LayersModel | Promise<LayersModel>)();
+        model = await (source as () => M | Promise<M>)();
       }
-      runs[spec.name] = await fitWithEnergy(model, data, spec.options, {
+      // The tensors are tfjs's own at run time: fit checks them before training.
+      runs[spec.name] = await fitWithEnergy(tfjsModel(model), data as TensorData, spec.options, {
         live,
         header: `${i + 1} of ${specs.length}`
       });

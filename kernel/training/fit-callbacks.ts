@@ -16,8 +16,10 @@ import {
   resolveForecastAfter,
   type TrainingOptions
 } from './training-options';
-import { TrainingRecorder, type LiveDisplay } from './training-recorder';
+import type { TrainableModel } from './tfjs-shapes';
+import { TrainingRecorder } from './training-recorder';
 import { TrainingRun } from './training-run';
+import type { LiveDisplay } from './training-view';
 
 export type CallbackOptions = Omit<
   TrainingOptions,
@@ -38,14 +40,16 @@ export interface TrainingCallbacks {
   result(): Promise<TrainingRun>;
 }
 
+/** Takes the API's structural model type, so that this file's declarations name no tfjs type. */
 export function trainingCallbacks(
-  model: LayersModel,
+  trained: TrainableModel,
   options: CallbackOptions = {},
   openLive: () => LiveDisplay | null = () => null
 ): TrainingCallbacks {
-  if (!model || typeof model.fit !== 'function') {
+  if (!trained || typeof trained.fit !== 'function') {
     throw new FieldError('model', 'must be the tfjs LayersModel that model.fit will train');
   }
+  const model = trained as LayersModel;
   const planned = options.epochs === undefined ? null : checkEpochs(options.epochs);
   // Validation data is only known once fit logs val_ metrics: check the monitor then.
   const earlyStopping = resolveEarlyStopping(options.earlyStopping, true);

@@ -24,19 +24,12 @@ import {
   type TrainingOptions
 } from './training-options';
 import { TrainingRecorder, type LiveDisplay } from './training-recorder';
+import type { LabelledData as TensorPair, TrainingData as TensorData } from './training-data';
 import { TrainingRun } from './training-run';
 
-export interface LabelledData {
-  x: Tensor;
-  y: Tensor;
-}
-
-/** Training examples, plus validation data (for val_ metrics and early stopping) and test data. */
-export interface TrainingData {
-  train: LabelledData;
-  validation?: LabelledData;
-  test?: LabelledData;
-}
+/** The data types of training-data.ts with tfjs's own tensors, as the implementation uses them. */
+export type LabelledData = TensorPair<Tensor>;
+export type TrainingData = TensorData<Tensor>;
 
 /** How the API layer reaches the notebook: a live display, or none outside a kernel. */
 export interface DisplayHooks {

@@ -12,19 +12,11 @@
  */
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 
+import type { FreezeResult, LayerSelection } from './layer-selection';
+
+export type { FreezeResult, LayerSelection } from './layer-selection';
+
 type NamedTensor = Awaited<ReturnType<Optimizer['getWeights']>>[number];
-
-/** Which layers: the first k of `model.layers`, every layer before the head, or names. */
-export type LayerSelection = number | 'all-but-head' | readonly string[];
-
-export interface FreezeResult {
-  /** Layers frozen after the call (names). */
-  frozen: string[];
-  /** Parameters still trained. */
-  trainableParams: number;
-  /** Parameters frozen. */
-  frozenParams: number;
-}
 
 /** Optimizer state of variables that are frozen now, by state name ("dense/kernel/m"). */
 const parkedState = new WeakMap<LayersModel, Map<string, Tensor>>();

@@ -4,8 +4,8 @@
  */
 import { FieldError, describe, isPlainObject, requireNumber } from '../../core/field-error';
 import { defaultMode, type EarlyStoppingRule } from '../../core/training-early-stopping';
-import type { LayersModel } from '@tensorflow/tfjs';
-import type { LayerSelection } from './layer-freezing';
+import type { LayerSelection } from './layer-selection';
+import type { TrainableModel } from './tfjs-shapes';
 import type { EpochRecord } from './training-run';
 import type { TrainingEnvironmentOptions } from './training-meter';
 
@@ -64,7 +64,7 @@ export interface TrainingOptions extends TrainingEnvironmentOptions {
   /** Live progress display in the notebook (default true inside a kernel). */
   display?: boolean;
   /** Called after each epoch with its record (energy, time, metrics) and the model. */
-  onEpochEnd?: (epoch: EpochRecord, model: LayersModel) => void | Promise<void>;
+  onEpochEnd?: (epoch: EpochRecord, model: TrainableModel) => void | Promise<void>;
 }
 
 export type ResolvedEarlyStopping = EarlyStoppingRule & { restoreBestWeights: boolean };

@@ -13,18 +13,14 @@ import {
 } from '../../core/training-forecast';
 import { escapeMarkup, formatNumber } from '../../core/format';
 import type { LayersModel } from '@tensorflow/tfjs';
-import type { MimeBundle } from '../display';
 import { freezeStatus } from './layer-freezing';
 import type { TrainingEnvironment, EnergyWindow } from './training-meter';
 import type { ResolvedEarlyStopping, ResolvedFreeze } from './training-options';
 import type { EpochRecord, StopInfo, TrainingRunData } from './training-run';
-import { progressHtml, progressText, type ProgressState } from './training-view';
+import { progressHtml, progressText, type LiveDisplay, type ProgressState } from './training-view';
 import { WeightsSnapshot } from './weights-snapshot';
 
-/** A display the recorder updates in place (made by the API layer; null outside a notebook). */
-export interface LiveDisplay {
-  update(bundle: MimeBundle): void;
-}
+export type { LiveDisplay } from './training-view';
 
 export interface RecorderOptions {
   name: string;

@@ -5,7 +5,13 @@
 import { escapeMarkup, formatNumber, plainText } from '../../core/format';
 import type { TrainingForecast } from '../../core/training-forecast';
 import { formatSI } from '../../core/units';
+import type { MimeBundle } from '../display';
 import type { EpochRecord, StopInfo, TrainingRunData } from './training-run';
+
+/** A display the recorder updates in place (made by the API layer; null outside a notebook). */
+export interface LiveDisplay {
+  update(bundle: MimeBundle): void;
+}
 
 export interface ProgressState {
   name: string;

