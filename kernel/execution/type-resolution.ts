@@ -5,7 +5,7 @@
  * forwarded to the Node types installed with us. A notebook far from any node_modules thus still
  * gets Node's types and the `gaissa` API's (and tfjs's, asked for as `gaissa/tfjs`).
  */
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../versions';
 
 type TsSys = Record<string, (...args: any[]) => any>;
@@ -35,6 +35,19 @@ export function forwardGaissaPath(path: string): string {
   return join(packageRoot, subpathFiles[rest] ?? rest);
 }
 
+/**
+ * The `@types` folder of this package's own node_modules holds its development types (jest, d3,
+ * react, jsdom…, ~400 files). TypeScript includes every package there in the programs of notebooks
+ * below this package (notebooks/, Binder), which cost their first cell ~5 s; cells only need
+ * Node's. Notebooks anywhere else keep their own @types untouched.
+ */
+const ownTypesDir = join(packageRoot, 'node_modules', '@types');
+
+/** The type packages TypeScript may include automatically from `dir`, given what it holds. */
+export function automaticTypePackages(dir: string, found: string[]): string[] {
+  return resolve(dir) === ownTypesDir ? found.filter(name => name === 'node') : found;
+}
+
 let installed = false;
 
 /** Patches the `sys` of the TypeScript that tslab bundles; run before tslab creates a converter. */
@@ -55,5 +68,10 @@ export function installTypeResolution(): void {
       // realpath must answer with the virtual location, or TypeScript leaves the virtual package.
       return name === 'realpath' && forwarded !== path ? path : value;
     };
+  }
+  const getDirectories = ts.sys.getDirectories;
+  if (typeof getDirectories === 'function') {
+    ts.sys.getDirectories = (path: string) =>
+      automaticTypePackages(path, getDirectories.call(ts.sys, path) as string[]);
   }
 }

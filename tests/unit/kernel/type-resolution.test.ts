@@ -5,7 +5,10 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { forwardGaissaPath } from '../../../kernel/execution/type-resolution';
+import {
+  automaticTypePackages,
+  forwardGaissaPath
+} from '../../../kernel/execution/type-resolution';
 import { packageRoot } from '../../../kernel/versions';
 
 const root = resolve(__dirname, '../../..');
@@ -103,5 +106,23 @@ describe('forwardGaissaPath', () => {
     expect(forwardGaissaPath(forwardGaissaPath('/nb/node_modules/gaissa/a/b.ts'))).toBe(
       join(root, 'a', 'b.ts')
     );
+  });
+});
+
+describe('automaticTypePackages', () => {
+  const found = ['d3', 'jest', 'node', 'react'];
+
+  test("notebooks below this package get Node's types only from its dev @types", () => {
+    expect(automaticTypePackages(join(root, 'node_modules', '@types'), found)).toEqual(['node']);
+    expect(automaticTypePackages(join(root, 'node_modules', '@types') + '/', found)).toEqual([
+      'node'
+    ]);
+  });
+
+  test('any other @types folder (a user project, a nested package) is left as it is', () => {
+    expect(automaticTypePackages('/home/u/project/node_modules/@types', found)).toEqual(found);
+    expect(
+      automaticTypePackages(join(root, 'node_modules', 'tslab', 'node_modules', '@types'), found)
+    ).toEqual(found);
   });
 });
