@@ -7,16 +7,14 @@
  * escaped for each target: Markdown, HTML, the badge URL and XML.
  */
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { escapeMarkup } from '../../core/format';
 import { LabelRecord } from '../../core/label/record';
 import { formatQuantity } from '../../core/label/quantity-format';
 import { RATING_COLOURS, escapeXml, truncate } from '../../core/label/svg';
 import { writeFileAtomic } from '../atomic-write';
-import { validateLabelRecord } from '../label/label-schema';
 import { Command, UsageError } from './command';
-import { parsingOptions, reportingFields } from './parse-options';
+import { parsingOptions, readLabelFile } from './parse-options';
 
 const usage = `Usage: gaissa badge LABEL.json [--link URL] [--html] [--svg OUT.svg]
 
@@ -158,13 +156,8 @@ export const badge: Command = {
     if (positionals.length !== 1) throw new UsageError('badge needs exactly one LABEL.json');
     if (values.link !== undefined && !values.link.trim()) throw new UsageError('--link is empty');
     if (values.svg !== undefined && !values.svg.trim()) throw new UsageError('--svg is empty');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await readFile(resolve(positionals[0]), 'utf8'));
-    } catch (e) {
-      throw new UsageError(`cannot read label ${positionals[0]}: ${(e as Error).message}`);
-    }
-    const text = badgeText(await reportingFields(async () => validateLabelRecord(raw)));
+    const record = await readLabelFile(positionals[0]);
+    const text = badgeText(record);
     let image = shieldsUrl(text);
     if (values.svg !== undefined) {
       await writeFileAtomic(resolve(values.svg), drawBadgeSvg(text));

@@ -1,11 +1,9 @@
 /** `gaissa card`: the label's training emissions into a Hugging Face model card's front matter. */
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { validateLabelRecord } from '../label/label-schema';
 import { writeModelCard } from '../label/model-card-file';
 import { Command, UsageError } from './command';
-import { parsingOptions, reportingFields } from './parse-options';
+import { parsingOptions, readLabelFile, reportingFields } from './parse-options';
 
 const usage = `Usage: gaissa card LABEL.json [--readme README.md] [--source TEXT] [--training-type TYPE]
                   [--location PLACE] [--hardware TEXT]
@@ -38,15 +36,10 @@ export const card: Command = {
       })
     );
     if (positionals.length !== 1) throw new UsageError('card needs exactly one LABEL.json');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await readFile(resolve(positionals[0]), 'utf8'));
-    } catch (e) {
-      throw new UsageError(`cannot read label ${positionals[0]}: ${(e as Error).message}`);
-    }
+    const record = await readLabelFile(positionals[0]);
     const readmePath = resolve(values.readme ?? 'README.md');
     const { emissions } = await reportingFields(() =>
-      writeModelCard(readmePath, validateLabelRecord(raw), {
+      writeModelCard(readmePath, record, {
         source: values.source,
         trainingType: values['training-type'],
         location: values.location,

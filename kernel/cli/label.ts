@@ -1,16 +1,14 @@
 /** `gaissa label` (issue a label, optionally as a CI gate) and `gaissa label verify`. */
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isRating, RATINGS, Rating, isWorseThan } from '../../core/label/metrics';
 import { parseLabelRequest } from '../../core/label/record';
 import { drawLabelSvg } from '../../core/label/svg';
 import { writeFileAtomic } from '../atomic-write';
 import { issueLabel } from '../label/issue-label';
-import { validateLabelRecord } from '../label/label-schema';
 import { verifyLabel } from '../label/verify-label';
 import { Command, CliIO, UsageError, readJsonArg } from './command';
-import { parsingOptions, reportingFields } from './parse-options';
+import { parsingOptions, readLabelFile, reportingFields } from './parse-options';
 
 const usage = `Usage: gaissa label --json FILE|- [--min RATING] [--svg OUT.svg] [--out LABEL.json]
        gaissa label verify LABEL.json [--model MODEL] [--json]
@@ -92,13 +90,7 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   );
   if (positionals.length !== 1) throw new UsageError('verify needs exactly one LABEL.json');
   const labelPath = resolve(process.cwd(), positionals[0]);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(labelPath, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`cannot read label ${positionals[0]}: ${(e as Error).message}`);
-  }
-  const record = await reportingFields(async () => validateLabelRecord(raw));
+  const record = await readLabelFile(positionals[0]);
   const report = await verifyLabel(record, {
     labelDir: dirname(labelPath),
     modelPath: values.model && resolve(process.cwd(), values.model)

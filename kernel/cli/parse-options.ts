@@ -1,5 +1,9 @@
-/** Error translation shared by the label, sci and card commands: bad input exits 2 with a message. */
+/** Input handling shared by the label, sci, card and badge commands: bad input exits 2 with a message. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { FieldError } from '../../core/field-error';
+import type { LabelRecord } from '../../core/label/record';
+import { validateLabelRecord } from '../label/label-schema';
 import { UsageError } from './command';
 
 /** Runs a node:util parseArgs call, turning its errors (unknown option...) into usage errors. */
@@ -19,4 +23,15 @@ export async function reportingFields<R>(body: () => Promise<R>): Promise<R> {
     if (e instanceof FieldError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** The label record in `path` (relative to the current folder), checked against its schema. */
+export async function readLabelFile(path: string): Promise<LabelRecord> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(resolve(path), 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read label ${path}: ${(e as Error).message}`);
+  }
+  return reportingFields(async () => validateLabelRecord(raw));
 }
