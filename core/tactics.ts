@@ -34,7 +34,8 @@ export interface VariantRuntime {
   batchSize: number;
 }
 
-export interface VariantFigures {
+/** What every row of a comparison says, inference or training phase. */
+export interface VariantStanding {
   /** Unique within the comparison. */
   name: string;
   /** Tactic specs applied in order (`prune-structured:0.5`, `quantize-dynamic`); [] for fp32. */
@@ -47,6 +48,9 @@ export interface VariantFigures {
   withinBudget: boolean;
   /** `estimated` when any part of the energy came from the estimator, not a counter. */
   method: 'measured' | 'estimated';
+}
+
+export interface VariantFigures extends VariantStanding {
   /** Mean over the measured windows of energy / inferences in the window. */
   energyPerInferenceJ: number;
   /** Sample standard deviation of that mean's windows; null with one window. */

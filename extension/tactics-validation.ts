@@ -8,9 +8,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { TacticsPayload, VariantFigures } from '../core/tactics';
 import compiledValidator from './generated/tactics-validator';
 
-/** A variant as the schema allows it: training rows carry `energyJ`, inference rows `energyPerInferenceJ`. */
-export type TacticsVariant = Omit<
-  VariantFigures,
+/** Figures the schema asks of inference rows only (a training row has `energyJ`, `durationS`). */
+type InferenceOnly =
   | 'energyPerInferenceJ'
   | 'energyPerInferenceSdJ'
   | 'co2ePerInferenceG'
@@ -22,25 +21,11 @@ export type TacticsVariant = Omit<
   | 'modelSizeMB'
   | 'agreement'
   | 'maxAbsDiff'
-  | 'runtime'
-> &
-  Partial<
-    Pick<
-      VariantFigures,
-      | 'energyPerInferenceJ'
-      | 'energyPerInferenceSdJ'
-      | 'co2ePerInferenceG'
-      | 'latencyMs'
-      | 'latencyP95Ms'
-      | 'throughputPerS'
-      | 'modelBytes'
-      | 'gzipBytes'
-      | 'modelSizeMB'
-      | 'agreement'
-      | 'maxAbsDiff'
-      | 'runtime'
-    >
-  > & {
+  | 'runtime';
+
+/** A variant as the schema allows it: training rows carry `energyJ`, inference rows `energyPerInferenceJ`. */
+export type TacticsVariant = Omit<VariantFigures, InferenceOnly> &
+  Partial<Pick<VariantFigures, InferenceOnly>> & {
     /** Training phase: energy of one training run, J. */
     energyJ?: number;
     durationS?: number;

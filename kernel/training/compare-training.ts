@@ -15,7 +15,8 @@ import {
   paretoFront,
   percentChange,
   recommendIndex,
-  withinBudget
+  withinBudget,
+  type VariantStanding
 } from '../../core/tactics';
 import type { Displayable, MimeBundle } from '../display';
 import { fitWithEnergy, type TrainingData as TensorData } from './fit';
@@ -70,15 +71,9 @@ export interface TrainingVariantDeltas {
 }
 
 /** One variant in the payload (schema/tactics.schema.json, phase "training"). */
-export interface TrainingVariantFigures {
-  name: string;
+export interface TrainingVariantFigures extends VariantStanding {
   /** What the variant does differently, e.g. "early-stopping(val_acc, patience 3)". */
   tactics: string[];
-  baseline: boolean;
-  recommended: boolean;
-  pareto: boolean;
-  withinBudget: boolean;
-  method: 'measured' | 'estimated';
   /** Energy of one training run (J): the schema's training figure. */
   energyJ: number;
   /**
