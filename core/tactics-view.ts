@@ -81,6 +81,23 @@ interface Row {
   qualityDelta: string;
 }
 
+/** A row's cells in the column order of both tables (text and HTML). */
+function cellsOf(r: Row): string[] {
+  return [
+    r.name,
+    r.energy,
+    r.energyDelta,
+    r.p50,
+    r.p95,
+    r.throughput,
+    r.size,
+    r.gzip,
+    r.quality,
+    r.qualityDelta,
+    r.flags
+  ];
+}
+
 function rowsOf(payload: Loose): Row[] {
   return list(payload.variants).map(raw => {
     const v = obj(raw);
@@ -178,19 +195,7 @@ export function tacticsText(payloadIn: TacticsPayload | unknown): string {
       'Δ',
       'marks'
     ],
-    ...rows.map(r => [
-      r.name,
-      r.energy,
-      r.energyDelta,
-      r.p50,
-      r.p95,
-      r.throughput,
-      r.size,
-      r.gzip,
-      r.quality,
-      r.qualityDelta,
-      r.flags
-    ])
+    ...rows.map(cellsOf)
   ]);
   const notes = notesOf(payload);
   return [
@@ -272,19 +277,7 @@ export function tacticsHtml(payloadIn: TacticsPayload | unknown): string {
     .map(
       r =>
         `<tr${r.flags.includes('recommended') ? ' class="gaissa-recommended"' : ''}>` +
-        [
-          r.name,
-          r.energy,
-          r.energyDelta,
-          r.p50,
-          r.p95,
-          r.throughput,
-          r.size,
-          r.gzip,
-          r.quality,
-          r.qualityDelta,
-          r.flags
-        ]
+        cellsOf(r)
           .map(c => `<td>${escapeMarkup(c)}</td>`)
           .join('') +
         '</tr>'
