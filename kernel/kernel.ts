@@ -171,7 +171,9 @@ export class Kernel {
       const runner = new TypeScriptRunner(this.rootDir, id =>
         id === 'gaissa' ? { ...gaissa, gaissa, default: gaissa } : undefined
       );
-      await runner.prelude("import { gaissa } from 'gaissa';", () => this.onSigint());
+      await runner.provide('gaissa', "typeof import('gaissa').gaissa", gaissa, () =>
+        this.onSigint()
+      );
       this.runnerBuilt = runner;
       return runner;
     })();
