@@ -80,42 +80,83 @@ export class BenchKernel {
     return decode(frames, this.signer);
   }
 
-  /** Sends kernel_info_request and waits for its reply (sent at once: zeromq queues until bound). */
-  async kernelInfo(): Promise<Message> {
-    const id = await this.request(this.shell, 'kernel_info_request', {});
-    for (;;) {
-      const msg = await this.receive(this.shell);
-      if (msg.parent_header.msg_id === id) return msg;
+  /**
+   * The next message on `socket` that `wanted` accepts, by `deadline` (Date.now() ms); throws a
+   * message naming `what` after it. An EAGAIN before the deadline is retried rather than trusted.
+   */
+  async receiveUntil(
+    socket: Dealer | Subscriber,
+    deadline: number,
+    what: string,
+    wanted: (msg: Message) => boolean = () => true
+  ): Promise<Message> {
+    try {
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error('timed out');
+        socket.receiveTimeout = Math.ceil(left);
+        let msg: Message;
+        try {
+          msg = await this.receive(socket);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+          throw e;
+        }
+        if (wanted(msg)) return msg;
+      }
+    } catch (e) {
+      throw new Error(
+        `kernel ${this.process.spawnargs.slice(1, 3).join(' ')}: no ${what} (${(e as Error).message})`,
+        { cause: e }
+      );
+    } finally {
+      socket.receiveTimeout = -1;
     }
+  }
+
+  /**
+   * Sends kernel_info_request and waits for its reply (sent at once: zeromq queues until bound).
+   * Gives up after `timeoutMs`, so that a kernel that never answers fails the run, not hangs it.
+   */
+  async kernelInfo(timeoutMs = 60_000): Promise<Message> {
+    const id = await this.request(this.shell, 'kernel_info_request', {});
+    return this.receiveUntil(
+      this.shell,
+      Date.now() + timeoutMs,
+      'kernel_info_reply',
+      msg => msg.parent_header.msg_id === id
+    );
   }
 
   /**
    * Waits until our iopub subscription is live (zeromq's slow joiner: messages published before
    * it connects are lost), by sending kernel_info requests until their status messages arrive.
    */
-  async waitForIopub(): Promise<void> {
-    this.iopub.receiveTimeout = 200;
+  async waitForIopub(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.kernelInfo();
       try {
-        await this.receive(this.iopub);
+        await this.receiveUntil(this.iopub, Math.min(deadline, Date.now() + 200), 'iopub');
         break;
-      } catch {
-        // timed out: not subscribed yet
+      } catch (e) {
+        if (Date.now() >= deadline) throw e;
       }
     }
-    this.iopub.receiveTimeout = -1;
     // Drain what is already queued so later waits see only their own messages.
-    this.iopub.receiveTimeout = 100;
     try {
-      for (;;) await this.receive(this.iopub);
+      for (;;) await this.receiveUntil(this.iopub, Date.now() + 100, 'iopub');
     } catch {
-      this.iopub.receiveTimeout = -1;
+      // nothing more queued
     }
   }
 
-  /** execute_request until the kernel publishes idle for it. */
-  async execute(code: string): Promise<void> {
+  /**
+   * Runs `code`; returns the round trip in ms, from execute_request to the idle status on iopub.
+   * Then reads the execute_reply (untimed), as a real client does, so replies do not pile up.
+   */
+  async execute(code: string, timeoutMs = 120_000): Promise<number> {
+    const t0 = process.hrtime.bigint();
     const id = await this.request(this.shell, 'execute_request', {
       code,
       silent: false,
@@ -124,16 +165,24 @@ export class BenchKernel {
       allow_stdin: false,
       stop_on_error: true
     });
-    for (;;) {
-      const msg = await this.receive(this.iopub);
-      if (
+    const deadline = Date.now() + timeoutMs;
+    await this.receiveUntil(
+      this.iopub,
+      deadline,
+      'idle status',
+      msg =>
         msg.parent_header.msg_id === id &&
         msg.header.msg_type === 'status' &&
         msg.content.execution_state === 'idle'
-      ) {
-        return;
-      }
-    }
+    );
+    const roundTrip = Number(process.hrtime.bigint() - t0) / 1e6;
+    await this.receiveUntil(
+      this.shell,
+      deadline,
+      'execute_reply',
+      msg => msg.parent_header.msg_id === id
+    );
+    return roundTrip;
   }
 
   async shutdown(): Promise<void> {

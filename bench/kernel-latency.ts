@@ -3,7 +3,8 @@
  *   - start: process spawn to the first kernel_info_reply
  *   - start to first result: process spawn to the idle status of a first `1+1` (what a user waits
  *     for before the first cell's output, whatever the kernel defers)
- *   - round trip: execute_request of `1+1` to its idle status
+ *   - round trip: execute_request of `1+1` to its idle status, with one kernel of each kind alive
+ *     and single requests alternating between them
  * Prints medians, p95 and the ratios ours/tslab (<= 1.0 means ours is no slower).
  * Run: npm run build && node lib/bench/kernel-latency.js [--starts N] [--runs N]
  */
@@ -39,50 +40,52 @@ const kernels: Record<string, string[]> = {
 };
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const names = Object.keys(kernels);
 
-async function measure(name: string, argv: string[], cwd: string) {
-  const starts: number[] = [];
-  const firsts: number[] = [];
-  const trips: number[] = [];
-  for (let i = 0; i < STARTS; i++) {
-    const t0 = process.hrtime.bigint();
-    const k = await BenchKernel.start(argv, cwd);
-    await k.kernelInfo();
-    starts.push(ms(t0));
-    await k.waitForIopub();
-    await k.execute('1+1');
-    firsts.push(ms(t0));
-    // Round trips on the first few kernels only; warm-up runs, then timed runs.
-    if (i < 3) {
-      for (let w = 0; w < 10; w++) await k.execute('1+1');
-      for (let r = 0; r < Math.ceil(RUNS / 3); r++) {
-        const t1 = process.hrtime.bigint();
-        await k.execute('1+1');
-        trips.push(ms(t1));
-      }
-    }
-    await k.shutdown();
-  }
-  process.stdout.write(
-    `  measured ${name}: ${starts.length} starts, ${trips.length} round trips\n`
-  );
-  return { starts, firsts, trips };
+type Series = { starts: number[]; firsts: number[]; trips: number[] };
+
+/** A started kernel with its start-up figures recorded. */
+async function started(name: string, cwd: string, into: Series): Promise<BenchKernel> {
+  const t0 = process.hrtime.bigint();
+  const k = await BenchKernel.start(kernels[name], cwd);
+  await k.kernelInfo();
+  into.starts.push(ms(t0));
+  await k.waitForIopub();
+  await k.execute('1+1');
+  into.firsts.push(ms(t0));
+  return k;
 }
 
 async function main() {
   // Both kernels start in a directory with no node_modules, as a notebook folder would be.
   const cwd = mkdtempSync(join(tmpdir(), 'gaissa-bench-cwd-'));
-  // Interleave the two kernels so that machine noise hits both alike.
-  type Series = { starts: number[]; firsts: number[]; trips: number[] };
-  const empty = (): Series => ({ starts: [], firsts: [], trips: [] });
-  const results: Record<string, Series> = { gaissa: empty(), tslab: empty() };
-  for (let round = 0; round < 2; round++) {
-    for (const name of Object.keys(kernels)) {
-      const r = await measure(name, kernels[name], cwd);
-      results[name].starts.push(...r.starts);
-      results[name].firsts.push(...r.firsts);
-      results[name].trips.push(...r.trips);
+  const results: Record<string, Series> = {};
+  for (const name of names) results[name] = { starts: [], firsts: [], trips: [] };
+  // Starts alternate between the kernels so that machine noise hits both alike.
+  for (let i = 0; i < STARTS; i++) {
+    for (const name of names) await (await started(name, cwd, results[name])).shutdown();
+  }
+  // Round trips: one kernel of each kind alive at once, single requests alternating between them
+  // (drift on this shared machine then lands on both); a fresh pair per pass.
+  const PASSES = 3;
+  for (let pass = 0; pass < PASSES; pass++) {
+    const pair: BenchKernel[] = [];
+    for (const name of names)
+      pair.push(await started(name, cwd, { starts: [], firsts: [], trips: [] }));
+    for (let w = 0; w < 20; w++) for (const k of pair) await k.execute('1+1');
+    for (let r = 0; r < Math.ceil(RUNS / PASSES); r++) {
+      // Alternate which kernel goes first, so neither always follows the other.
+      const order = r % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        results[names[i]].trips.push(await pair[i].execute('1+1'));
+      }
     }
+    for (const k of pair) await k.shutdown();
+    const last = (name: string) => results[name].trips.slice(-Math.ceil(RUNS / PASSES));
+    const [ours, theirs] = names.map(n => quantile(last(n), 0.5));
+    process.stdout.write(
+      `  pass ${pass + 1}/${PASSES}: round trip ${ours.toFixed(2)} vs ${theirs.toFixed(2)} ms (${(ours / theirs).toFixed(2)})\n`
+    );
   }
   const row = (label: string, pick: keyof Series) => {
     const ours = results.gaissa[pick];
