@@ -3,16 +3,13 @@
  * any power. Pure (no Vega import), so it is unit-tested without loading Vega.
  */
 import type { TimelinePoint } from '../core/measurement';
+import { chartConfig, type ThemeColors } from './chart-theme';
 
 /** Colours resolved from the theme's CSS variables when the chart is drawn. */
-export interface ChartColors {
+export interface ChartColors extends ThemeColors {
   cpu: string;
   gpu: string;
   ram: string;
-  text: string;
-  mutedText: string;
-  grid: string;
-  font: string;
 }
 
 const COMPONENTS = [
@@ -85,17 +82,6 @@ export function powerChartSpec(
         { field: 'watts', type: 'quantitative', title: 'power (W)', format: '.3~g' }
       ]
     },
-    config: {
-      font: colors.font,
-      view: { stroke: null },
-      axis: {
-        labelColor: colors.mutedText,
-        titleColor: colors.text,
-        gridColor: colors.grid,
-        domainColor: colors.grid,
-        tickColor: colors.grid
-      },
-      legend: { labelColor: colors.text, titleColor: colors.text }
-    }
+    config: chartConfig(colors)
   };
 }

@@ -4,20 +4,17 @@
  */
 import embed from 'vega-embed';
 import type { TimelinePoint } from '../core/measurement';
+import { themeColors, themeReader } from './chart-theme';
 import { powerChartSpec, type ChartColors } from './power-chart-spec';
 
 /** The theme's colours as the browser resolved them for `host` (light and dark alike). */
 export function chartColors(host: HTMLElement): ChartColors {
-  const style = getComputedStyle(host);
-  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const read = themeReader(host);
   return {
     cpu: read('--gaissa-cpu-color', '#1976d2'),
     gpu: read('--gaissa-gpu-color', '#f57c00'),
     ram: read('--gaissa-ram-color', '#388e3c'),
-    text: read('--jp-ui-font-color1', '#000'),
-    mutedText: read('--jp-ui-font-color2', '#555'),
-    grid: read('--jp-border-color2', '#ccc'),
-    font: read('--jp-ui-font-family', 'sans-serif')
+    ...themeColors(read)
   };
 }
 

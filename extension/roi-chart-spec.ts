@@ -10,34 +10,27 @@
  */
 import { finiteNumber, formatNumber } from '../core/format';
 import type { RoiResult, RoiSensitivity, RoiSensitivityMetric } from '../core/roi';
+import { chartConfig, themeColors, themeReader, type ThemeColors } from './chart-theme';
 
 /** Colours resolved from the theme's CSS variables when a chart is drawn (light and dark). */
-export interface RoiChartColors {
+export interface RoiChartColors extends ThemeColors {
   baseline: string;
   optimized: string;
   low: string;
   high: string;
   co2: string;
-  text: string;
-  mutedText: string;
-  grid: string;
-  font: string;
 }
 
 /** The theme's colours as the browser resolved them for `node`; fallbacks outside a page. */
 export function roiChartColors(node: HTMLElement): RoiChartColors {
-  const style = typeof getComputedStyle === 'function' ? getComputedStyle(node) : null;
-  const read = (name: string, fallback: string) => style?.getPropertyValue(name).trim() || fallback;
+  const read = themeReader(node);
   return {
     baseline: read('--gaissa-roi-baseline-color', '#f57c00'),
     optimized: read('--gaissa-roi-optimized-color', '#1976d2'),
     low: read('--gaissa-roi-low-color', '#1976d2'),
     high: read('--gaissa-roi-high-color', '#f57c00'),
     co2: read('--gaissa-roi-co2-color', '#388e3c'),
-    text: read('--jp-ui-font-color1', '#000'),
-    mutedText: read('--jp-ui-font-color2', '#555'),
-    grid: read('--jp-border-color2', '#ccc'),
-    font: read('--jp-ui-font-family', 'sans-serif')
+    ...themeColors(read)
   };
 }
 
@@ -62,22 +55,6 @@ const HEIGHT = 180;
  */
 export const MAX_POINT_SYMBOLS = 24;
 
-function config(colors: RoiChartColors): Record<string, unknown> {
-  return {
-    font: colors.font,
-    view: { stroke: null },
-    axis: {
-      labelColor: colors.mutedText,
-      titleColor: colors.text,
-      gridColor: colors.grid,
-      domainColor: colors.grid,
-      tickColor: colors.grid
-    },
-    legend: { labelColor: colors.text, titleColor: colors.text },
-    text: { color: colors.text }
-  };
-}
-
 function base(colors: RoiChartColors): Record<string, unknown> {
   return {
     $schema: SCHEMA,
@@ -85,7 +62,7 @@ function base(colors: RoiChartColors): Record<string, unknown> {
     height: HEIGHT,
     background: 'transparent',
     autosize: { type: 'fit-x', contains: 'padding' },
-    config: config(colors)
+    config: chartConfig(colors)
   };
 }
 

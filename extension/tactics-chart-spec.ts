@@ -4,18 +4,15 @@
  * variant ringed, and the accuracy budget as a dashed rule. Pure (no Vega import), so it is
  * unit-tested without loading Vega.
  */
+import { chartConfig, type ThemeColors } from './chart-theme';
 import { variantEnergy, type TacticsComparisonPayload } from './tactics-validation';
 
 /** Colours resolved from the theme's CSS variables when the chart is drawn. */
-export interface TacticsChartColors {
+export interface TacticsChartColors extends ThemeColors {
   point: string;
   pareto: string;
   recommended: string;
   budget: string;
-  text: string;
-  mutedText: string;
-  grid: string;
-  font: string;
 }
 
 export interface TacticsDatum {
@@ -144,17 +141,6 @@ export function tacticsChartSpec(
     background: 'transparent',
     data: { values: data },
     layer: layers,
-    config: {
-      font: colors.font,
-      view: { stroke: null },
-      axis: {
-        labelColor: colors.mutedText,
-        titleColor: colors.text,
-        gridColor: colors.grid,
-        domainColor: colors.grid,
-        tickColor: colors.grid
-      },
-      legend: { labelColor: colors.text, titleColor: colors.text }
-    }
+    config: chartConfig(colors)
   };
 }

@@ -3,22 +3,19 @@
  * through a dynamic import(), so Vega stays out of JupyterLab's start.
  */
 import embed from 'vega-embed';
+import { themeColors, themeReader } from './chart-theme';
 import { tacticsChartSpec, type TacticsChartColors } from './tactics-chart-spec';
 import type { TacticsComparisonPayload } from './tactics-validation';
 
 /** The theme's colours as the browser resolved them for `host` (light and dark alike). */
 export function tacticsChartColors(host: HTMLElement): TacticsChartColors {
-  const style = getComputedStyle(host);
-  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const read = themeReader(host);
   return {
     point: read('--gaissa-tactics-point-color', '#757575'),
     pareto: read('--gaissa-tactics-pareto-color', '#1976d2'),
     recommended: read('--gaissa-tactics-recommended-color', '#388e3c'),
     budget: read('--gaissa-tactics-budget-color', '#f57c00'),
-    text: read('--jp-ui-font-color1', '#000'),
-    mutedText: read('--jp-ui-font-color2', '#555'),
-    grid: read('--jp-border-color2', '#ccc'),
-    font: read('--jp-ui-font-family', 'sans-serif')
+    ...themeColors(read)
   };
 }
 
