@@ -2,28 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliIO } from '../../../kernel/cli/command';
-import { main } from '../../../kernel/cli/main';
+import { runGaissa as gaissa } from '../fixtures/run-cli';
 import { formatQuantity } from '../../../core/label/quantity-format';
 import { XmlElement, parseXml } from './xml-wellformed';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function gaissa(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: t => void (stdout += t),
-    stderr: t => void (stderr += t),
-    readStdin: async () => ''
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 let cwd: string;

@@ -10,27 +10,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CliIO } from '../../../kernel/cli/command';
-import { main } from '../../../kernel/cli/main';
+import { runGaissa as gaissa } from '../fixtures/run-cli';
 import { parseXml } from './xml-wellformed';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function gaissa(args: string[], stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: t => void (stdout += t),
-    stderr: t => void (stderr += t),
-    readStdin: async () => stdin
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 beforeEach(() => {

@@ -3,26 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliIO } from '../../../kernel/cli/command';
-import { main } from '../../../kernel/cli/main';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function gaissa(args: string[], stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: t => void (stdout += t),
-    stderr: t => void (stderr += t),
-    readStdin: async () => stdin
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+import { runGaissa as gaissa } from '../fixtures/run-cli';
 
 const scenario = {
   baselineEnergyJ: 1000,

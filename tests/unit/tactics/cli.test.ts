@@ -5,24 +5,11 @@
 // problem for bad input; the input model is never written and no half-written output remains.
 import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliIO } from '../../../kernel/cli/command';
-import { main } from '../../../kernel/cli/main';
+import { runGaissa as gaissa } from '../fixtures/run-cli';
 import { OnnxModel } from '../../../kernel/onnx/onnx-model';
 import { mlpModel } from '../../../kernel/onnx/synthetic-models';
 import { encodeNpy } from '../../../kernel/tactics/npy';
 import { expectUnchanged, expectValid, inputs, modelFile, tempDir } from './fixtures';
-
-async function gaissa(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: t => void (stdout += t),
-    stderr: t => void (stderr += t),
-    readStdin: async () => ''
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 let tmp: ReturnType<typeof tempDir>;
 let model: Awaited<ReturnType<typeof modelFile>>;
