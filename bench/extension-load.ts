@@ -14,6 +14,7 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { writeNotebook } from '../tests/ui/jupyterlab-helpers';
 import { startJupyterLab, type JupyterLabServer } from '../tests/ui/jupyterlab-server';
 import { asPayload, sampleRecord } from '../tests/unit/extension/fixtures/measurement-record';
 
@@ -75,37 +76,13 @@ async function writeCardNotebook(
   withOutput = true
 ): Promise<void> {
   const payload = asPayload(sampleRecord());
-  const content = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'gaissa', display_name: 'TypeScript (GAISSA)', language: 'typescript' }
-    },
-    cells: [
-      {
-        id: 'card',
-        cell_type: 'code',
-        metadata: {},
-        execution_count: 1,
-        source: `gaissa.display({ '${MIME}': ${JSON.stringify(payload)}, 'text/plain': 'measurement' });`,
-        outputs: withOutput
-          ? [
-              {
-                output_type: 'display_data',
-                metadata: {},
-                data: { [MIME]: payload, 'text/plain': 'measurement' }
-              }
-            ]
-          : []
-      }
-    ]
+  const source = `gaissa.display({ '${MIME}': ${JSON.stringify(payload)}, 'text/plain': 'measurement' });`;
+  const output = {
+    output_type: 'display_data',
+    metadata: {},
+    data: { [MIME]: payload, 'text/plain': 'measurement' }
   };
-  const response = await fetch(`${server.url}/api/contents/${name}`, {
-    method: 'PUT',
-    headers: { Authorization: `token ${server.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ type: 'notebook', format: 'json', content })
-  });
-  if (!response.ok) throw new Error(`could not write the notebook: ${response.status}`);
+  await writeNotebook(name, [{ source, outputs: withOutput ? [output] : [] }], server);
 }
 
 async function main(): Promise<void> {

@@ -20,6 +20,7 @@
 import { chromium, type Locator, type Page } from '@playwright/test';
 import { parseArgs } from 'node:util';
 import { roiPayload, type RoiScenario } from '../core/roi';
+import { writeNotebook } from '../tests/ui/jupyterlab-helpers';
 import { startJupyterLab, type JupyterLabServer } from '../tests/ui/jupyterlab-server';
 import { TIMED_SCENARIO } from '../tests/unit/extension/fixtures/roi-payload';
 import { quantile } from './stats';
@@ -35,38 +36,19 @@ const SCENARIOS: Array<{ name: string; scenario: RoiScenario }> = [
 
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : 'n/a');
 
-async function writeNotebook(server: JupyterLabServer, name: string, scenario: RoiScenario) {
+async function writeRoiNotebook(server: JupyterLabServer, name: string, scenario: RoiScenario) {
   const payload = JSON.parse(JSON.stringify(roiPayload(scenario)));
-  const content = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'gaissa', display_name: 'TypeScript (GAISSA)', language: 'typescript' }
-    },
-    cells: [
-      {
-        id: 'roi',
-        cell_type: 'code',
-        metadata: {},
-        execution_count: 1,
-        source: `gaissa.roi(${JSON.stringify(scenario)})`,
-        outputs: [
-          {
-            output_type: 'execute_result',
-            execution_count: 1,
-            metadata: {},
-            data: { [MIME]: payload, 'text/plain': 'GAISSA ROI' }
-          }
-        ]
-      }
-    ]
+  const output = {
+    output_type: 'execute_result',
+    execution_count: 1,
+    metadata: {},
+    data: { [MIME]: payload, 'text/plain': 'GAISSA ROI' }
   };
-  const response = await fetch(`${server.url}/api/contents/${name}`, {
-    method: 'PUT',
-    headers: { Authorization: `token ${server.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ type: 'notebook', format: 'json', content })
-  });
-  if (!response.ok) throw new Error(`could not write the notebook: ${response.status}`);
+  await writeNotebook(
+    name,
+    [{ source: `gaissa.roi(${JSON.stringify(scenario)})`, outputs: [output] }],
+    server
+  );
 }
 
 /** Collects the widget's measures, and the time to the frame after each update, in the page. */
@@ -210,7 +192,7 @@ async function main(): Promise<void> {
     console.log('goal: gaissa:roi-update <= 16 ms at the median');
     for (const [index, { name, scenario }] of SCENARIOS.entries()) {
       const file = `roi-bench-${index}.ipynb`;
-      await writeNotebook(server, file, scenario);
+      await writeRoiNotebook(server, file, scenario);
       const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
       const page = await context.newPage();
       await page.goto(`${server.url}/lab/tree/${file}?token=${server.token}&reset`);

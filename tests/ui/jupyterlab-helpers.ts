@@ -2,15 +2,25 @@
 import { expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 
-export function server(): { url: string; token: string } {
+/** Where a JupyterLab answers: the UI tests' own (from the environment) or one a benchmark started. */
+export interface ServerAddress {
+  url: string;
+  token: string;
+}
+
+export function server(): ServerAddress {
   const url = process.env.GAISSA_UI_URL;
   const token = process.env.GAISSA_UI_TOKEN;
   if (!url || !token) throw new Error('the JupyterLab of the UI tests is not running');
   return { url, token };
 }
 
-export async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  const { url, token } = server();
+export async function api(
+  path: string,
+  init: RequestInit = {},
+  target: ServerAddress = server()
+): Promise<Response> {
+  const { url, token } = target;
   const response = await fetch(`${url}${path}`, {
     ...init,
     headers: {
@@ -30,7 +40,11 @@ export interface CellSpec {
 }
 
 /** Writes a notebook on the `gaissa` kernel into the server's root. */
-export async function writeNotebook(name: string, cells: CellSpec[]): Promise<void> {
+export async function writeNotebook(
+  name: string,
+  cells: CellSpec[],
+  target: ServerAddress = server()
+): Promise<void> {
   const content = {
     nbformat: 4,
     nbformat_minor: 5,
@@ -47,10 +61,11 @@ export async function writeNotebook(name: string, cells: CellSpec[]): Promise<vo
       outputs: cell.outputs ?? []
     }))
   };
-  await api(`/api/contents/${encodeURIComponent(name)}`, {
-    method: 'PUT',
-    body: JSON.stringify({ type: 'notebook', format: 'json', content })
-  });
+  await api(
+    `/api/contents/${encodeURIComponent(name)}`,
+    { method: 'PUT', body: JSON.stringify({ type: 'notebook', format: 'json', content }) },
+    target
+  );
 }
 
 export async function readNotebook(name: string): Promise<{
