@@ -39,11 +39,10 @@ function isSignalInterruption(e: unknown): boolean {
   return e instanceof Error && INTERRUPTED_CODES.has((e as NodeJS.ErrnoException).code ?? '');
 }
 
+/** Stopped by a SIGINT, or by tslab's interrupt() while the cell awaited. */
 function isInterruption(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
   return (
-    INTERRUPTED_CODES.has((e as NodeJS.ErrnoException).code ?? '') ||
-    e.message === 'Interrupted asynchronously'
+    isSignalInterruption(e) || (e instanceof Error && e.message === 'Interrupted asynchronously')
   );
 }
 
@@ -79,11 +78,11 @@ export class TypeScriptRunner {
   }
 
   /**
-   * Gives every cell a binding `name` of type `type` that holds `value`. A declaration rather than
-   * an import: tslab carries a cell's imports into every later cell and resolves them again for
-   * each one (~0.3 ms a cell, bench/kernel-latency), while a declared name costs nothing. tslab
-   * turns references to earlier cells' names into reads of its locals, which is where `value` goes.
-   * A SIGINT that stops the declaration was meant for a cell: it goes to `onSignal` and it runs again.
+   * Gives every cell a binding `name` of type `type` that holds `value`, without running an import
+   * in the user's namespace (measured no slower than the import it replaced). tslab carries the
+   * declaration into every later cell and turns references to it into reads of its locals, which
+   * is where `value` goes. A SIGINT that stops the declaration was meant for a cell: it goes to
+   * `onSignal` and the declaration runs again.
    */
   async provide(
     name: string,

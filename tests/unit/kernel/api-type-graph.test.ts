@@ -1,7 +1,7 @@
 /**
- * Every notebook cell is type-checked with `import { gaissa } from 'gaissa'`, so every file the
- * API's declarations reach is loaded into every cell's program (issue #2: tfjs's ~600 .d.ts files
- * made each kernel parse them before its first cell). This emits the declarations of
+ * Every notebook cell is type-checked with `gaissa` declared as `typeof import('gaissa').gaissa`
+ * (kernel.ts), so every file the API's declarations reach is loaded into every cell's program
+ * (issue #2: tfjs's ~600 .d.ts files made each kernel parse them before its first cell). This emits the declarations of
  * kernel/api/index.ts in memory from the sources, as `npm run build` would, then builds the
  * program a cell sees from them and checks which packages it holds.
  */
@@ -74,7 +74,7 @@ function cellProgramFiles(declarations: Map<string, string>): string[] {
   return program.getSourceFiles().map(f => f.fileName);
 }
 
-describe("the declarations a cell loads with `import { gaissa } from 'gaissa'`", () => {
+describe('the declarations a cell loads for the `gaissa` binding', () => {
   let files: string[];
   beforeAll(() => {
     files = cellProgramFiles(emitApiDeclarations());
