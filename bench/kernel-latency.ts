@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchKernel } from './kernel-client';
+import { kernelSpec } from '../kernel/cli/install';
 import { packageRoot } from '../kernel/versions';
 import { quantile } from './stats';
 
@@ -23,13 +24,8 @@ const STARTS = Number(values.starts);
 const RUNS = Number(values.runs);
 
 const kernels: Record<string, string[]> = {
-  gaissa: [
-    process.execPath,
-    join(packageRoot, 'bin', 'gaissa.js'),
-    'kernel',
-    '-f',
-    '{connection_file}'
-  ],
+  // Ours exactly as the installed kernelspec starts it.
+  gaissa: kernelSpec().argv,
   tslab: [
     process.execPath,
     join(packageRoot, 'node_modules', 'tslab', 'bin', 'tslab'),

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { MeasureSession } from '../kernel/measure/session';
 import { packageRoot } from '../kernel/versions';
 import { BenchKernel } from './kernel-client';
+import { kernelSpec } from '../kernel/cli/install';
 import { median, quantile } from './stats';
 
 const { values } = parseArgs({
@@ -58,10 +59,7 @@ const work = (n: number) => `work(${n})`;
 /** Returns the fixed cost of the magic (ms) and the A/B overhead on the ~1 s cell (%). */
 async function kernelOverheads(): Promise<{ fixedMs: number; abPct: number; cellMs: number }> {
   const cwd = mkdtempSync(join(tmpdir(), 'gaissa-bench-'));
-  const k = await BenchKernel.start(
-    [process.execPath, join(packageRoot, 'bin', 'gaissa.js'), 'kernel', '-f', '{connection_file}'],
-    cwd
-  );
+  const k = await BenchKernel.start(kernelSpec().argv, cwd);
   await k.kernelInfo();
   await k.waitForIopub();
   const pid = k.process.pid!;

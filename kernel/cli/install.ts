@@ -66,7 +66,16 @@ function packageName(): string {
     .name;
 }
 
-export function kernelSpec(): Record<string, unknown> {
+/** A Jupyter kernelspec (kernel.json); `argv` is how Jupyter, and our benchmarks, start the kernel. */
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  interrupt_mode: 'signal' | 'message';
+  metadata: Record<string, unknown>;
+}
+
+export function kernelSpec(): KernelSpec {
   return {
     argv: [
       process.execPath,
