@@ -4,6 +4,7 @@
  * training tactics (kernel/training/). TensorFlow.js loads on first use, not with the kernel.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
+import { FieldError } from '../../core/field-error';
 import type { MimeBundle } from '../display';
 import type { OnnxExport, OnnxExportOptions } from '../onnx-export/onnx-export-types';
 import type {
@@ -109,15 +110,21 @@ export function createTrainApi(
       return null;
     }
   };
-  // The caller's models and tensors are tfjs's own at run time; each entry checks them first.
-  const tfjsModel = (model: TrainableModel) => model as LayersModel;
+  // The caller's models are tfjs's own at run time (typed structurally here): one gate for every
+  // entry, so that a wrong argument names the field instead of failing deep inside tfjs.
+  const tfjsModel = (model: TrainableModel): LayersModel => {
+    if (!model || typeof model !== 'object' || !Array.isArray((model as LayersModel).layers)) {
+      throw new FieldError('model', 'must be a tfjs LayersModel (tf.sequential() or tf.model())');
+    }
+    return model as LayersModel;
+  };
   /* eslint-disable @typescript-eslint/no-require-imports -- tfjs and friends load on first use */
   return {
     tfjs: <Module extends object>() =>
       (
         require('../training/tfjs-runtime') as typeof import('../training/tfjs-runtime')
       ).loadTfjs() as Promise<object> as Promise<Module>,
-    fit: (model, data, options) =>
+    fit: async (model, data, options) =>
       (require('../training/fit') as typeof import('../training/fit')).fitWithEnergy(
         tfjsModel(model),
         data as TensorData,
@@ -128,11 +135,11 @@ export function createTrainApi(
       (
         require('../training/fit-callbacks') as typeof import('../training/fit-callbacks')
       ).trainingCallbacks(model, options, openLive),
-    freeze: (model, layers) =>
+    freeze: async (model, layers) =>
       (
         require('../training/layer-freezing') as typeof import('../training/layer-freezing')
       ).freezeLayers(tfjsModel(model), layers),
-    unfreeze: (model, layers) =>
+    unfreeze: async (model, layers) =>
       (
         require('../training/layer-freezing') as typeof import('../training/layer-freezing')
       ).unfreezeLayers(tfjsModel(model), layers),
@@ -152,7 +159,7 @@ export function createTrainApi(
         createModel: modelOptions => workload.createMnistMlp(tf, modelOptions)
       };
     },
-    exportOnnx: (model, path, options) =>
+    exportOnnx: async (model, path, options) =>
       (
         require('../onnx-export/tfjs-to-onnx') as typeof import('../onnx-export/tfjs-to-onnx')
       ).writeOnnx(tfjsModel(model), path, options)

@@ -236,3 +236,19 @@ describe('gaissa.time', () => {
     }
   });
 });
+
+describe('gaissa.train: a model that is not a tfjs LayersModel', () => {
+  // One gate in kernel/api/train.ts; tfjs never loads for these calls.
+  test.each([
+    ['fit', () => gaissa.train.fit({} as never, {} as never, { epochs: 1 })],
+    ['freeze', () => gaissa.train.freeze({} as never, 1)],
+    ['unfreeze', () => gaissa.train.unfreeze(null as never)],
+    ['exportOnnx', () => gaissa.train.exportOnnx('model' as never, '/nonexistent/x.onnx')]
+  ])('%s rejects naming the model field', async (_name, call) => {
+    await expect(call()).rejects.toMatchObject({
+      name: 'FieldError',
+      field: 'model',
+      message: 'model: must be a tfjs LayersModel (tf.sequential() or tf.model())'
+    });
+  });
+});
