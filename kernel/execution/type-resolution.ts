@@ -7,6 +7,7 @@
  */
 import { dirname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../versions';
+import { tslabTypeScriptPath } from './cell-module';
 
 type TsSys = Record<string, (...args: any[]) => any>;
 
@@ -54,11 +55,8 @@ let installed = false;
 export function installTypeResolution(): void {
   if (installed) return;
   installed = true;
-  const tslabDir = dirname(require.resolve('tslab/package.json'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's own TypeScript, by path
-  const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as {
-    sys: TsSys;
-  };
+  const ts = require(tslabTypeScriptPath()) as { sys: TsSys };
   for (const name of ['fileExists', 'directoryExists', 'readFile', 'realpath', 'getFileSize']) {
     const original = ts.sys[name];
     if (typeof original !== 'function') continue;

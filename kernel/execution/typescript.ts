@@ -1,11 +1,14 @@
 /**
  * Runs cells with tslab's converter and executor (npm `tslab`), embedded behind our protocol layer.
  * tslab reports the last expression and failures through a console interface; we capture those
- * calls to produce execute_result and structured errors instead of printed text.
+ * calls to produce execute_result and structured errors instead of printed text. The ES module
+ * tslab emits for a cell becomes CommonJS through our own pass (cell-module.ts), not a second
+ * TypeScript compile.
  */
-import { createConverter, isCompleteCode, Converter } from 'tslab/dist/converter';
+import type { Converter } from 'tslab/dist/converter';
 import { createExecutor, Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
+import { installCellModules } from './cell-module';
 import { ErrorContent, errorContent, interruptedError } from './errors';
 import { installTypeResolution } from './type-resolution';
 
@@ -46,6 +49,12 @@ function isInterruption(e: unknown): boolean {
   );
 }
 
+/** tslab's converter, loaded once the faster module pass for its cells is in place. */
+function tslabConverter(): typeof import('tslab/dist/converter') {
+  installCellModules();
+  return require('tslab/dist/converter'); // eslint-disable-line @typescript-eslint/no-require-imports
+}
+
 export class TypeScriptRunner {
   private readonly executor: Executor;
   private readonly node: Converter;
@@ -53,6 +62,7 @@ export class TypeScriptRunner {
 
   constructor(rootDir: string, resolveModule?: (id: string) => unknown) {
     installTypeResolution();
+    const { createConverter } = tslabConverter();
     this.node = createConverter({ isJS: false, isBrowser: false });
     let browser: Converter | undefined;
     const node = this.node;
@@ -153,7 +163,7 @@ export class TypeScriptRunner {
   }
 
   isComplete(code: string): { completed: boolean; indent?: string } {
-    return isCompleteCode(code);
+    return tslabConverter().isCompleteCode(code);
   }
 
   /** Stops pending asynchronous work; synchronous code stops on SIGINT (vm breakOnSigint). */
