@@ -8,9 +8,10 @@
  * print: imports, declarations, `export { every top-level name }` and `export const tsLastExpr =
  * …`), so a parse and a few splices give the same program: each top-level name exported is kept in
  * `exports` after its declaration and after every assignment to it, as TypeScript does
- * (`exports.n = n += 2`), and imports become `require` calls with the same interop. Anything
- * outside that shape (a name declared twice, destructuring into an exported name, dynamic
- * `import()`, `export default`, re-exports…) is left to TypeScript: `toCommonJs` returns undefined.
+ * (`exports.n = n += 2`), and imports become `require` calls with the same interop and the same
+ * live reads (`(0, m.join)(…)`). Anything outside that shape (a name declared twice, destructuring
+ * into an exported name, dynamic `import()`, `export default`, re-exports…) is left to
+ * TypeScript: `toCommonJs` returns undefined.
  */
 import { dirname } from 'node:path';
 import type * as TS from '@tslab/typescript-for-tslab';
@@ -26,38 +27,58 @@ interface Edit {
   order: number;
 }
 
-/** `import * as ns` with TypeScript's esModuleInterop semantics: live getters and `default`. */
-const IMPORT_STAR = '__gaissaImportStar';
+/** Names this pass introduces; a cell that mentions the prefix is left to TypeScript. */
+const RESERVED = '__gaissa';
+/** `import * as ns` with esModuleInterop's semantics: the module's own keys as live getters
+ * (read-only data kept as it is), and the module itself as `default`. */
+const IMPORT_STAR = `${RESERVED}ImportStar`;
 const IMPORT_STAR_HELPER =
   `var ${IMPORT_STAR} = function (m) { if (m && m.__esModule) return m; var ns = {};` +
-  ` if (m != null) Object.keys(m).forEach(function (k) { if (k !== "default")` +
-  ` Object.defineProperty(ns, k, { enumerable: true, get: function () { return m[k]; } }); });` +
+  ` if (m != null) for (var k in m) if (k !== "default" && Object.prototype.hasOwnProperty.call(m, k))` +
+  ` (function (k) { var d = Object.getOwnPropertyDescriptor(m, k);` +
+  ` if (!d || ("get" in d ? !m.__esModule : d.writable || d.configurable))` +
+  ` d = { enumerable: true, get: function () { return m[k]; } };` +
+  ` Object.defineProperty(ns, k, d); })(k);` +
   ` Object.defineProperty(ns, "default", { enumerable: true, value: m }); return ns; };\n`;
 /** `import d` with esModuleInterop: a module without `__esModule` is its own default. */
 const importDefault = (required: string) =>
-  `(function (m) { return m && m.__esModule ? m.default : m; })(${required})`;
+  `(function (m) { return m && m.__esModule ? m : { default: m }; })(${required})`;
+/** TypeScript writes `exports.a = exports.b = … = void 0` in statements of this many names. */
+const VOID_CHAIN = 50;
 
 class Unsupported extends Error {}
 
 /** CommonJS for tslab's executor, or undefined where the cell is not in the shape handled here. */
 export function toCommonJs(ts: TypeScript, js: string): string | undefined {
-  if (js.includes(IMPORT_STAR)) return undefined;
-  const file = ts.createSourceFile('cell.js', js, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  if (js.includes(RESERVED)) return undefined;
   try {
+    const file = ts.createSourceFile(
+      'cell.js',
+      js,
+      ts.ScriptTarget.Latest,
+      false,
+      ts.ScriptKind.JS
+    );
     return new CellModule(ts, file).commonJs();
   } catch (e) {
-    if (e instanceof Unsupported) return undefined;
+    // RangeError: a cell nested deeper than this pass's recursion; TypeScript's goes deeper.
+    if (e instanceof Unsupported || e instanceof RangeError) return undefined;
     throw e;
   }
 }
 
 class CellModule {
   private readonly edits: Edit[] = [];
-  /** Top-level names and where their `exports.x = x` goes (after the declaring statement). */
-  private readonly declaredAt = new Map<string, number>();
+  /** Top-level bindings: where `exports.x = …` goes (after the declaring statement) and its value. */
+  private readonly bindings = new Map<string, { after: number; value: string }>();
+  /** Names imported by name or as default: each reference reads the module, as TypeScript's do. */
+  private readonly imported = new Map<string, string>();
   /** How often each name is declared anywhere in the cell (parameters, nested scopes included). */
   private readonly declarations = new Map<string, number>();
   private readonly exported = new Set<string>();
+  /** tslab's last-expression name when it is assigned straight to `exports` (no local). */
+  private assignedToExports?: string;
+  private modules = 0;
   private needsImportStar = false;
 
   constructor(
@@ -71,26 +92,40 @@ class CellModule {
     if (first && this.ts.isExpressionStatement(first) && this.ts.isStringLiteral(first.expression))
       throw new Unsupported();
     for (const statement of this.file.statements) this.topLevel(statement);
-    this.file.forEachChild(node => this.visit(node));
-    // Each exported name must be one top-level binding, so every assignment to it is one to keep.
-    for (const name of this.exported) {
-      if (!this.declaredAt.has(name) || this.declarations.get(name) !== 1) throw new Unsupported();
+    this.file.forEachChild(node => this.visit(node, this.file));
+    // Each exported or imported name must be one binding, so every mention of it is that binding.
+    for (const name of [...this.exported, ...this.imported.keys()]) {
+      const own = this.bindings.has(name) || name === this.assignedToExports;
+      if (!own || this.declarations.get(name) !== 1) throw new Unsupported();
     }
-    if (this.declarations.has('exports') || this.declarations.has('require'))
+    // The lines added here use these globals (as TypeScript's do).
+    if (['exports', 'require', 'Object'].some(name => this.declarations.has(name)))
       throw new Unsupported();
     const after = new Map<number, string[]>();
     for (const name of this.exported) {
-      const at = this.declaredAt.get(name)!;
-      after.set(at, [...(after.get(at) ?? []), `exports.${name} = ${name};`]);
+      const binding = this.bindings.get(name);
+      if (!binding) continue;
+      after.set(binding.after, [
+        ...(after.get(binding.after) ?? []),
+        `exports.${name} = ${binding.value};`
+      ]);
     }
     for (const [at, lines] of after) this.edit(at, at, '\n' + lines.join('\n'), 1);
-    // `exports.a = exports.b = void 0` assigns right to left: list them last first, as TypeScript
-    // does, so `exports` gets its keys in the order of the cell's exports.
-    const names = [...this.exported].reverse();
-    const head =
-      (this.needsImportStar ? IMPORT_STAR_HELPER : '') +
-      (names.length ? names.map(n => `exports.${n} = `).join('') + 'void 0;\n' : '');
-    return head + this.applyEdits();
+    return this.head() + this.applyEdits();
+  }
+
+  /** What TypeScript writes first: helpers, the ES module marker, every export set to undefined. */
+  private head(): string {
+    let head = this.needsImportStar ? IMPORT_STAR_HELPER : '';
+    head += 'Object.defineProperty(exports, "__esModule", { value: true });\n';
+    // `exports.a = exports.b = void 0` assigns right to left: each statement lists its names last
+    // first, as TypeScript does, so `exports` gets its keys in the order of the cell's exports.
+    const names = [...this.exported];
+    for (let i = 0; i < names.length; i += VOID_CHAIN) {
+      const chunk = names.slice(i, i + VOID_CHAIN).reverse();
+      head += chunk.map(n => `exports.${n} = `).join('') + 'void 0;\n';
+    }
+    return head;
   }
 
   /** Records what a top-level statement declares and exports, and rewrites imports and exports. */
@@ -121,16 +156,12 @@ class CellModule {
     const exportKeyword = modifiers?.find(m => m.kind === ts.SyntaxKind.ExportKeyword);
     if (ts.isVariableStatement(statement)) {
       if (modifiers?.some(m => m.kind !== ts.SyntaxKind.ExportKeyword)) throw new Unsupported();
-      if (exportKeyword && !this.isLastExpression(statement)) throw new Unsupported();
-      for (const declaration of statement.declarationList.declarations) {
-        for (const name of this.boundNames(declaration.name)) {
-          this.declare(name, statement.end);
-          if (exportKeyword) this.exported.add(name);
-        }
-      }
       if (exportKeyword) {
-        const list = this.start(statement.declarationList);
-        this.edit(this.start(exportKeyword), list, '', 0);
+        this.lastExpression(statement, exportKeyword);
+        return;
+      }
+      for (const declaration of statement.declarationList.declarations) {
+        for (const name of this.boundNames(declaration.name)) this.declare(name, statement.end);
       }
       return;
     }
@@ -142,20 +173,42 @@ class CellModule {
 
   /**
    * tslab's `export const tsLastExpr = <the cell's last expression>`, under a name no other
-   * binding has. Other `export`s written in a cell are TypeScript's to convert: it turns reads of
-   * an exported `let` into reads of `exports`, which a later cell may assign.
+   * binding has. TypeScript assigns it straight to `exports`, keeping a local only where the
+   * value takes its name from it (an arrow, function or class expression, unparenthesized).
+   * Other `export`s written in a cell are TypeScript's to convert: it turns reads of an exported
+   * `let` into reads of `exports`, which a later cell may assign.
    */
-  private isLastExpression(statement: TS.VariableStatement): boolean {
+  private lastExpression(statement: TS.VariableStatement, exportKeyword: TS.Node): void {
+    const ts = this.ts;
     const [declaration, ...more] = statement.declarationList.declarations;
-    return (
-      more.length === 0 &&
-      (statement.declarationList.flags & this.ts.NodeFlags.Const) !== 0 &&
-      this.ts.isIdentifier(declaration.name) &&
-      /^tsLastExpr\d*$/.test(declaration.name.text)
-    );
+    const value = declaration?.initializer;
+    if (
+      more.length > 0 ||
+      !value ||
+      (statement.declarationList.flags & ts.NodeFlags.Const) === 0 ||
+      !ts.isIdentifier(declaration.name) ||
+      !/^tsLastExpr\d*$/.test(declaration.name.text)
+    )
+      throw new Unsupported();
+    const name = declaration.name.text;
+    this.exported.add(name);
+    if (
+      ts.isArrowFunction(value) ||
+      ts.isFunctionExpression(value) ||
+      ts.isClassExpression(value)
+    ) {
+      this.edit(this.start(exportKeyword), this.start(statement.declarationList), '', 0);
+      this.declare(name, statement.end);
+    } else {
+      this.edit(this.start(exportKeyword), this.start(value), `exports.${name} = `, 0);
+      this.assignedToExports = name;
+    }
   }
 
-  /** `const … = require("m")` with the bindings TypeScript's esModuleInterop would give. */
+  /**
+   * `require("m")` bound as TypeScript's esModuleInterop binds it: a namespace import is a
+   * binding; named and default imports become reads of the module object at each use.
+   */
   private requireFor(statement: TS.ImportDeclaration): string {
     const ts = this.ts;
     if (!ts.isStringLiteral(statement.moduleSpecifier) || statement.assertClause)
@@ -165,57 +218,69 @@ class CellModule {
     if (!clause) return `${required};`;
     if (clause.isTypeOnly) throw new Unsupported();
     const bindings = clause.namedBindings;
-    const bind = (name: string) => this.declare(name, statement.end);
+    const mod = `${RESERVED}Import${this.modules++}`;
+    const bind = (name: string, value: string) => {
+      this.imported.set(name, value);
+      this.declare(name, statement.end, value);
+    };
     if (clause.name && !bindings) {
-      bind(clause.name.text);
-      return `const ${clause.name.text} = ${importDefault(required)};`;
+      bind(clause.name.text, `${mod}.default`);
+      return `const ${mod} = ${importDefault(required)};`;
     }
     if (!bindings || clause.name) throw new Unsupported();
     if (ts.isNamespaceImport(bindings)) {
       this.needsImportStar = true;
-      bind(bindings.name.text);
+      this.declare(bindings.name.text, statement.end);
       return `const ${bindings.name.text} = ${IMPORT_STAR}(${required});`;
     }
-    const parts = bindings.elements.map(element => {
+    if (bindings.elements.length === 0) throw new Unsupported(); // TypeScript drops the import
+    for (const element of bindings.elements) {
       const from = element.propertyName?.text ?? element.name.text;
       if (element.isTypeOnly || from === 'default') throw new Unsupported();
-      bind(element.name.text);
-      return from === element.name.text ? from : `${from}: ${element.name.text}`;
-    });
-    return `const { ${parts.join(', ')} } = ${required};`;
+      bind(element.name.text, `${mod}.${from}`);
+    }
+    return `const ${mod} = ${required};`;
   }
 
-  private declare(name: string, after: number): void {
-    if (this.declaredAt.has(name)) throw new Unsupported();
-    this.declaredAt.set(name, after);
+  private declare(name: string, after: number, value = name): void {
+    if (this.bindings.has(name)) throw new Unsupported();
+    this.bindings.set(name, { after, value });
   }
 
-  /** Counts declarations and rewrites assignments to exported names, everywhere in the cell. */
-  private visit(node: TS.Node, parent?: TS.Node): void {
+  /** Counts declarations, rewrites assignments to exported names and reads of imported ones. */
+  private visit(node: TS.Node, parent: TS.Node): void {
     const ts = this.ts;
     this.countDeclarations(node);
+    if (ts.isIdentifier(node)) {
+      const value = this.imported.get(node.text);
+      if (value && this.isReference(node, parent)) {
+        const read = `(0, ${value})`; // (0, m.f)() calls f without `this`, as the import would
+        const text = ts.isShorthandPropertyAssignment(parent) ? `${node.text}: ${read}` : read;
+        this.edit(this.start(node), node.end, text, 0);
+      }
+      return;
+    }
     if (ts.isBinaryExpression(node) && this.isAssignment(node.operatorToken.kind)) {
-      const target = this.unparenthesized(node.left);
-      if (ts.isIdentifier(target)) this.keepExported(target.text, node);
-      else if (this.mentionsExported(target)) throw new Unsupported(); // destructuring
+      // A parenthesized name, `(n) = 1`, is left as it is: TypeScript 5.0 does not follow it either.
+      if (ts.isIdentifier(node.left)) this.keepExported(node.left.text, node);
+      else if (
+        (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) &&
+        this.mentionsExported(node.left)
+      )
+        throw new Unsupported(); // destructuring
     } else if (
       (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
       (node.operator === ts.SyntaxKind.PlusPlusToken ||
-        node.operator === ts.SyntaxKind.MinusMinusToken)
+        node.operator === ts.SyntaxKind.MinusMinusToken) &&
+      ts.isIdentifier(node.operand) &&
+      this.exported.has(node.operand.text)
     ) {
-      const operand = this.unparenthesized(node.operand);
-      if (ts.isIdentifier(operand) && this.exported.has(operand.text)) {
-        if (ts.isPrefixUnaryExpression(node)) this.keepExported(operand.text, node);
-        else if (parent && this.valueUnused(node, parent)) {
-          const op = node.operator === ts.SyntaxKind.PlusPlusToken ? '++' : '--';
-          this.edit(
-            this.start(node),
-            node.end,
-            `(exports.${operand.text} = ${op}${operand.text})`,
-            0
-          );
-        } else throw new Unsupported();
-      }
+      const name = node.operand.text;
+      if (ts.isPrefixUnaryExpression(node)) this.keepExported(name, node);
+      else if (this.valueUnused(node, parent)) {
+        const op = node.operator === ts.SyntaxKind.PlusPlusToken ? '++' : '--';
+        this.edit(this.start(node), node.end, `(exports.${name} = ${op}${name})`, 0);
+      } else throw new Unsupported();
     } else if (
       (ts.isForInStatement(node) || ts.isForOfStatement(node)) &&
       !ts.isVariableDeclarationList(node.initializer) &&
@@ -228,6 +293,37 @@ class CellModule {
       throw new Unsupported(); // import.meta
     }
     node.forEachChild(child => this.visit(child, node));
+  }
+
+  /** Whether an identifier reads a binding, rather than naming a property, label or declaration. */
+  private isReference(node: TS.Identifier, parent: TS.Node): boolean {
+    const ts = this.ts;
+    if (
+      ts.isPropertyAccessExpression(parent) ||
+      ts.isPropertyAssignment(parent) ||
+      ts.isMethodDeclaration(parent) ||
+      ts.isPropertyDeclaration(parent) ||
+      ts.isGetAccessor(parent) ||
+      ts.isSetAccessor(parent) ||
+      ts.isVariableDeclaration(parent) ||
+      ts.isParameter(parent) ||
+      ts.isFunctionDeclaration(parent) ||
+      ts.isFunctionExpression(parent) ||
+      ts.isClassDeclaration(parent) ||
+      ts.isClassExpression(parent)
+    )
+      return parent.name !== node;
+    if (ts.isBindingElement(parent)) return parent.name !== node && parent.propertyName !== node;
+    return !(
+      ts.isLabeledStatement(parent) ||
+      ts.isBreakOrContinueStatement(parent) ||
+      ts.isImportClause(parent) ||
+      ts.isImportSpecifier(parent) ||
+      ts.isNamespaceImport(parent) ||
+      ts.isExportSpecifier(parent) ||
+      ts.isMetaProperty(parent) ||
+      ts.isJsxAttribute(parent)
+    );
   }
 
   private countDeclarations(node: TS.Node): void {
@@ -260,11 +356,6 @@ class CellModule {
     return (
       ts.isExpressionStatement(parent) || (ts.isForStatement(parent) && parent.incrementor === node)
     );
-  }
-
-  private unparenthesized(node: TS.Expression): TS.Expression {
-    while (this.ts.isParenthesizedExpression(node)) node = node.expression;
-    return node;
   }
 
   private mentionsExported(node: TS.Node): boolean {

@@ -33,7 +33,11 @@ interface Run {
 }
 
 /** Runs a converted cell as tslab's executor does; `later` gets the exports after the cell. */
-function run(code: string, later?: (exports: Record<string, any>) => void): Run {
+function run(
+  code: string,
+  later?: (exports: Record<string, any>) => void,
+  load: (id: string) => unknown = require
+): Run {
   const store: Record<string, unknown> = { fromEarlierCell: 1 };
   const exports = new Proxy(store, {
     defineProperty: (_target, key, attributes) => {
@@ -45,7 +49,7 @@ function run(code: string, later?: (exports: Record<string, any>) => void): Run 
   const cell = runInThisContext(`(function (exports, require) {${code}\n})`);
   let error: string | undefined;
   try {
-    cell(exports, require);
+    cell(exports, load);
     later?.(exports);
   } catch (e) {
     error = String(e);
@@ -64,18 +68,31 @@ function snapshot(result: Run): unknown {
   };
 }
 
-function expectSameAsTypeScript(js: string, later?: (exports: Record<string, any>) => void) {
+function expectSameAsTypeScript(
+  js: string,
+  later?: (exports: Record<string, any>) => void,
+  load?: () => (id: string) => unknown
+) {
   const ours = toCommonJs(ts, js);
   expect(ours).toBeDefined();
-  expect(snapshot(run(ours!, later))).toEqual(snapshot(run(typescriptPass(js), later)));
+  expect(snapshot(run(ours!, later, load?.()))).toEqual(
+    snapshot(run(typescriptPass(js), later, load?.()))
+  );
   return ours!;
 }
 
 describe('cells in the shape tslab emits convert like TypeScript would', () => {
   test('the last expression alone', () => {
     const out = expectSameAsTypeScript('export const tsLastExpr = 1 + 1;\nexport {};\n');
-    expect(out).not.toContain('__esModule');
+    expect(out).toContain('exports.tsLastExpr = 1 + 1;');
   });
+
+  test.each(['(function () { })', '(class { })', '() => 1', '(() => 1)', 'function () { }'])(
+    'a last expression %s gets the name TypeScript gives it (or none)',
+    expression => {
+      expectSameAsTypeScript(`export const tsLastExpr = ${expression};\nexport {};\n`);
+    }
+  );
 
   test('an exported let follows compound assignments, in the cell and in its closures later', () => {
     expectSameAsTypeScript(
@@ -115,6 +132,60 @@ describe('cells in the shape tslab emits convert like TypeScript would', () => {
     expect(p.default).toBe(expected.default); // the module itself
     expect(Object.keys(p)).toEqual(Object.keys(expected));
     expect(typeof Object.getOwnPropertyDescriptor(p, 'join')?.get).toBe('function');
+  });
+
+  test('named and default imports are read from the module at each use, as TypeScript does', () => {
+    const js =
+      'import { f, k as kay } from "m";\nimport d from "m";\n' +
+      'function call() { return [f(), kay, d]; }\nexport { f, kay, d, call };\n';
+    const load = () => {
+      const m = { __esModule: true, f: () => 1, k: 'k', default: 10 };
+      return () => m;
+    };
+    expectSameAsTypeScript(js, exports => (exports.result = exports.call()), load);
+    // A later cell patching the module: the cell's function sees it, with either pass.
+    for (const pass of [toCommonJs(ts, js)!, typescriptPass(js)]) {
+      const m: Record<string, unknown> = { __esModule: true, f: () => 1, k: 'k', default: 10 };
+      const result = run(
+        pass,
+        exports => {
+          Object.assign(m, { f: () => 2, k: 'K', default: 20 });
+          exports.after = exports.call();
+        },
+        () => m
+      );
+      expect(result.exports.after).toEqual([2, 'K', 20]);
+    }
+  });
+
+  test('an import read as a value, a callee, a shorthand property, a key and a label', () => {
+    expectSameAsTypeScript(
+      'import { join } from "path";\nconst o = { join, k: join, join: 1 };\n' +
+        'class C {\n    join() { return join("a", "b"); }\n}\n' +
+        'join: for (;;) {\n    break join;\n}\n' +
+        'export const tsLastExpr = [o.k === join, new C().join(), typeof join, { [join.name]: 1 }];\n' +
+        'export { join, o, C };\n'
+    );
+  });
+
+  test('a module tslab loads from a file keeps its ES module marker for its importers', () => {
+    const js = 'const x = 1;\nfunction f() { return x; }\nexport { x, f };\n';
+    for (const pass of [toCommonJs(ts, js)!, typescriptPass(js)]) {
+      const plain: Record<string, unknown> = {};
+      runInThisContext(`(function (exports, require) {${pass}\n})`)(plain, require);
+      expect(plain).toMatchObject({ __esModule: true, x: 1 });
+    }
+  });
+
+  test('thousands of top-level names', () => {
+    const names = Array.from({ length: 6000 }, (_, i) => `v${i}`);
+    const js = names.map(n => `let ${n} = 1;`).join('\n') + `\nexport { ${names.join(', ')} };\n`;
+    expectSameAsTypeScript(js);
+  });
+
+  test('an expression nested deeper than the pass recurses is left to TypeScript', () => {
+    const js = `export const tsLastExpr = ${Array(100_000).fill('1').join(' + ')};\nexport {};\n`;
+    expect(toCommonJs(ts, js)).toBeUndefined();
   });
 
   test('destructured declarations, classes, earlier cells read through exports', () => {
@@ -197,7 +268,17 @@ describe('anything else is left to TypeScript', () => {
     ['a named import of default', 'import { default as d } from "path";\nexport { d };\n'],
     ['a directive prologue', '"use strict";\nlet u = 1;\nexport { u };\n'],
     ['a declaration named exports', 'const exports = 1;\nexport { exports };\n'],
-    ['a var declared twice', 'var v = 1;\nvar v = 2;\nexport { v };\n']
+    ['a var declared twice', 'var v = 1;\nvar v = 2;\nexport { v };\n'],
+    [
+      'an import named Object (the helpers use it)',
+      'import * as fs from "fs";\nimport Object from "path";\nexport { fs, Object };\n'
+    ],
+    ['an import of nothing (TypeScript drops it)', 'import {} from "path";\nexport {};\n'],
+    [
+      'an import shadowed in a function',
+      'import { join } from "path";\nfunction f(join) { return join; }\nexport { join, f };\n'
+    ],
+    ['the names this pass uses', 'let __gaissaImport0 = 1;\nexport { __gaissaImport0 };\n']
   ])('%s', (_what, js) => {
     expect(toCommonJs(ts, js)).toBeUndefined();
     // …and TypeScript's own pass still handles it (tslab falls back to it).
