@@ -1,6 +1,7 @@
 /** Versions reported by `kernel_info`, `%gaissa version` and `gaissa version`. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tslabTypeScriptPath } from './execution/tslab-typescript';
 
 function readVersion(packageJsonPath: string): string {
   return (JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version: string }).version;
@@ -19,8 +20,4 @@ function findPackageRoot(dir: string): string {
 export const packageRoot = findPackageRoot(__dirname);
 export const packageVersion = readVersion(join(packageRoot, 'package.json'));
 export const tslabVersion = readVersion(require.resolve('tslab/package.json'));
-export const typescriptVersion = readVersion(
-  require.resolve('@tslab/typescript-for-tslab/package.json', {
-    paths: [dirname(require.resolve('tslab/package.json'))]
-  })
-);
+export const typescriptVersion = readVersion(tslabTypeScriptPath('package.json'));

@@ -13,8 +13,8 @@
  * into an exported name, dynamic `import()`, `export default`, re-exports…) is left to
  * TypeScript: `toCommonJs` returns undefined.
  */
-import { dirname } from 'node:path';
 import type * as TS from '@tslab/typescript-for-tslab';
+import { tslabTypeScriptPath } from './tslab-typescript';
 
 type TypeScript = typeof TS;
 
@@ -299,48 +299,60 @@ class CellModule {
   private isReference(node: TS.Identifier, parent: TS.Node): boolean {
     const ts = this.ts;
     if (
+      this.isDeclaration(parent) ||
       ts.isPropertyAccessExpression(parent) ||
       ts.isPropertyAssignment(parent) ||
       ts.isMethodDeclaration(parent) ||
       ts.isPropertyDeclaration(parent) ||
       ts.isGetAccessor(parent) ||
-      ts.isSetAccessor(parent) ||
-      ts.isVariableDeclaration(parent) ||
-      ts.isParameter(parent) ||
-      ts.isFunctionDeclaration(parent) ||
-      ts.isFunctionExpression(parent) ||
-      ts.isClassDeclaration(parent) ||
-      ts.isClassExpression(parent)
+      ts.isSetAccessor(parent)
     )
       return parent.name !== node;
     if (ts.isBindingElement(parent)) return parent.name !== node && parent.propertyName !== node;
     return !(
+      this.isImportBinding(parent) ||
+      ts.isExportSpecifier(parent) ||
       ts.isLabeledStatement(parent) ||
       ts.isBreakOrContinueStatement(parent) ||
-      ts.isImportClause(parent) ||
-      ts.isImportSpecifier(parent) ||
-      ts.isNamespaceImport(parent) ||
-      ts.isExportSpecifier(parent) ||
       ts.isMetaProperty(parent) ||
       ts.isJsxAttribute(parent)
     );
   }
 
   private countDeclarations(node: TS.Node): void {
-    const ts = this.ts;
     let names: string[] = [];
-    if (ts.isVariableDeclaration(node) || ts.isParameter(node)) names = this.boundNames(node.name);
-    else if (
-      (ts.isFunctionDeclaration(node) ||
-        ts.isFunctionExpression(node) ||
-        ts.isClassDeclaration(node) ||
-        ts.isClassExpression(node)) &&
-      node.name
-    )
-      names = [node.name.text];
-    else if (ts.isImportClause(node) && node.name) names = [node.name.text];
-    else if (ts.isNamespaceImport(node) || ts.isImportSpecifier(node)) names = [node.name.text];
+    if (this.isDeclaration(node) && node.name) names = this.boundNames(node.name);
+    else if (this.isImportBinding(node) && node.name) names = [node.name.text];
     for (const name of names) this.declarations.set(name, (this.declarations.get(name) ?? 0) + 1);
+  }
+
+  /** A variable, parameter, function or class: what declares `name` (a name or a pattern). */
+  private isDeclaration(
+    node: TS.Node
+  ): node is
+    | TS.VariableDeclaration
+    | TS.ParameterDeclaration
+    | TS.FunctionDeclaration
+    | TS.FunctionExpression
+    | TS.ClassDeclaration
+    | TS.ClassExpression {
+    const ts = this.ts;
+    return (
+      ts.isVariableDeclaration(node) ||
+      ts.isParameter(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isClassDeclaration(node) ||
+      ts.isClassExpression(node)
+    );
+  }
+
+  /** What an import declares: `d` in `import d`, `ns` in `* as ns`, each `{ a as b }`. */
+  private isImportBinding(
+    node: TS.Node
+  ): node is TS.ImportClause | TS.NamespaceImport | TS.ImportSpecifier {
+    const ts = this.ts;
+    return ts.isImportClause(node) || ts.isNamespaceImport(node) || ts.isImportSpecifier(node);
   }
 
   /** Wraps an assignment to an exported name so `exports` follows it: `(exports.n = n += 2)`. */
@@ -400,24 +412,27 @@ class CellModule {
 
 type TranspileModule = TypeScript['transpileModule'];
 
-let installed = false;
+let attempted = false;
 
 /**
  * Gives tslab's converter, when it loads, a TypeScript whose `transpileModule` converts cells with
  * `toCommonJs` and hands TypeScript only what that declines. tslab's TypeScript exports read-only
  * getters, so the converter gets a view of the module (a Proxy in Node's module cache) rather than
- * a patched one. Must run before `tslab/dist/converter` is first required; returns whether the
- * converter will use it (not under a module system without Node's cache, such as jest's).
+ * a patched one. Must run before `tslab/dist/converter` is first required; without Node's module
+ * cache (jest's module system) the converter keeps TypeScript's pass.
  */
-export function installCellModules(): boolean {
-  if (installed) return true;
+export function installCellModules(): void {
+  if (attempted) return;
+  attempted = true;
   const path = tslabTypeScriptPath();
   const converterPath = require.resolve('tslab/dist/converter');
   const ts = require(path) as TypeScript; // eslint-disable-line @typescript-eslint/no-require-imports
   const entry = require.cache?.[path];
-  if (!entry || entry.exports !== ts || require.cache[converterPath]) return false;
+  if (!entry || entry.exports !== ts || require.cache[converterPath]) return;
   const transpile: TranspileModule = (input, options) => {
-    const cell = options.fileName === 'custom.js' && isCommonJs(ts, options);
+    const cell =
+      options.fileName === 'custom.js' &&
+      options.compilerOptions?.module === ts.ModuleKind.CommonJS;
     const outputText = cell ? toCommonJs(ts, input) : undefined;
     return outputText !== undefined
       ? { outputText, diagnostics: [] }
@@ -427,16 +442,4 @@ export function installCellModules(): boolean {
     get: (target, key, receiver) =>
       key === 'transpileModule' ? transpile : Reflect.get(target, key, receiver)
   });
-  installed = true;
-  return true;
-}
-
-function isCommonJs(ts: TypeScript, options: TS.TranspileOptions): boolean {
-  return options.compilerOptions?.module === ts.ModuleKind.CommonJS;
-}
-
-/** tslab's own TypeScript (5.0, bundled with it), which its converter uses. */
-export function tslabTypeScriptPath(): string {
-  const tslabDir = dirname(require.resolve('tslab/package.json'));
-  return require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] });
 }

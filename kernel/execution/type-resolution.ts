@@ -7,7 +7,7 @@
  */
 import { dirname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../versions';
-import { tslabTypeScriptPath } from './cell-module';
+import { tslabTypeScriptPath } from './tslab-typescript';
 
 type TsSys = Record<string, (...args: any[]) => any>;
 

@@ -49,20 +49,24 @@ function isInterruption(e: unknown): boolean {
   );
 }
 
+type ConverterModule = typeof import('tslab/dist/converter');
+
 /** tslab's converter, loaded once the faster module pass for its cells is in place. */
-function tslabConverter(): typeof import('tslab/dist/converter') {
+function tslabConverter(): ConverterModule {
   installCellModules();
-  return require('tslab/dist/converter'); // eslint-disable-line @typescript-eslint/no-require-imports
+  return require('tslab/dist/converter') as ConverterModule; // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
 export class TypeScriptRunner {
   private readonly executor: Executor;
+  private readonly converter: ConverterModule;
   private readonly node: Converter;
   private capture: Capture | null = null;
 
   constructor(rootDir: string, resolveModule?: (id: string) => unknown) {
     installTypeResolution();
-    const { createConverter } = tslabConverter();
+    this.converter = tslabConverter();
+    const { createConverter } = this.converter;
     this.node = createConverter({ isJS: false, isBrowser: false });
     let browser: Converter | undefined;
     const node = this.node;
@@ -163,7 +167,7 @@ export class TypeScriptRunner {
   }
 
   isComplete(code: string): { completed: boolean; indent?: string } {
-    return tslabConverter().isCompleteCode(code);
+    return this.converter.isCompleteCode(code);
   }
 
   /** Stops pending asynchronous work; synchronous code stops on SIGINT (vm breakOnSigint). */

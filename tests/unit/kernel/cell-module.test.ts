@@ -8,7 +8,8 @@
 import { runInThisContext } from 'node:vm';
 import fc from 'fast-check';
 import type * as TS from '@tslab/typescript-for-tslab';
-import { toCommonJs, tslabTypeScriptPath } from '../../../kernel/execution/cell-module';
+import { toCommonJs } from '../../../kernel/execution/cell-module';
+import { tslabTypeScriptPath } from '../../../kernel/execution/tslab-typescript';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's own TypeScript, by path
 const ts = require(tslabTypeScriptPath()) as typeof TS;
