@@ -46,3 +46,12 @@ def run(kc, code, timeout=30):
         if msg["msg_type"] not in ("status", "execute_input"):
             outputs.append((msg["msg_type"], msg["content"]))
     return reply["content"], outputs
+
+
+def value(kc, code):
+    """Executes code that must succeed with one result; returns that result's text/plain."""
+    reply, outputs = run(kc, code)
+    assert reply["status"] == "ok", reply
+    results = [c["data"]["text/plain"] for t, c in outputs if t == "execute_result"]
+    assert len(results) == 1, outputs
+    return results[0]

@@ -1,15 +1,7 @@
 """Cells run through the kernel's own module pass (kernel/execution/cell-module.ts), not tslab's
 second TypeScript compile, and keep tslab's semantics across cells; what that pass declines still
 runs through TypeScript. A real Jupyter client against the installed kernel."""
-from conftest import run
-
-
-def value(kc, code):
-    reply, outputs = run(kc, code)
-    assert reply["status"] == "ok", reply
-    results = [c["data"]["text/plain"] for t, c in outputs if t == "execute_result"]
-    assert len(results) == 1, outputs
-    return results[0]
+from conftest import run, value
 
 
 def test_cells_use_the_kernels_module_pass(kernel):
