@@ -9,6 +9,9 @@
  *   header is written exactly once and no line can come before it.
  * - A writer killed mid-write can leave at most its own last line incomplete; the next append
  *   sees the missing newline and starts on a fresh line, so every earlier record stays parseable.
+ *   Readers can also see another process's append half copied in (write(2) is atomic against
+ *   other writes, not against reads), so a tail counts as torn only if it is still so a moment
+ *   later; otherwise that append would gain a stray blank line before it.
  */
 import {
   closeSync,
@@ -32,6 +35,9 @@ export interface AppendOptions {
 }
 
 const checkedHeaders = new Set<string>();
+/** How long a tail that looks torn is given to complete: an append in flight takes microseconds. */
+const SETTLE_MS = 5;
+const settle = new Int32Array(new SharedArrayBuffer(4));
 
 function code(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException).code;
@@ -90,6 +96,21 @@ function setAsideIfHeaderDiffers(path: string, header: string): void {
   checkedHeaders.add(path);
 }
 
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+/** Whether the file ends mid-line because a writer died there (not because one is writing). */
+function endsTorn(fd: number): boolean {
+  if (endsWithNewline(fd)) return false;
+  Atomics.wait(settle, 0, 0, SETTLE_MS);
+  return !endsWithNewline(fd);
+}
+
 /** Append `line` (a newline is added if missing) as one write. */
 export function appendLine(path: string, line: string, options: AppendOptions = {}): void {
   if (options.header !== undefined) {
@@ -100,13 +121,7 @@ export function appendLine(path: string, line: string, options: AppendOptions = 
   const fd = openSync(path, 'a+');
   try {
     // A torn last line (a writer killed mid-write) must not swallow this one.
-    const size = fstatSync(fd).size;
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
+    const prefix = endsTorn(fd) ? '\n' : '';
     const buffer = Buffer.from(prefix + text, 'utf8');
     let written = 0;
     while (written < buffer.length) {
