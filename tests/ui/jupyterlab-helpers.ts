@@ -1,6 +1,7 @@
 /** Talking to the test's JupyterLab: its REST API for files and settings, the page for the UI. */
 import { expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Where a JupyterLab answers: the UI tests' own (from the environment) or one a benchmark started. */
 export interface ServerAddress {
@@ -13,6 +14,16 @@ export function server(): ServerAddress {
   const token = process.env.GAISSA_UI_TOKEN;
   if (!url || !token) throw new Error('the JupyterLab of the UI tests is not running');
   return { url, token };
+}
+
+/** A request the server answered with an error status. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
+    super(message);
+  }
 }
 
 export async function api(
@@ -29,7 +40,8 @@ export async function api(
       ...init.headers
     }
   });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status}`);
+  if (!response.ok)
+    throw new ApiError(`${init.method ?? 'GET'} ${path}: ${response.status}`, response.status);
   return response;
 }
 
@@ -68,11 +80,23 @@ export async function writeNotebook(
   );
 }
 
+/**
+ * The notebook as saved. jupyter_server saves in place (it truncates the file and writes it; its
+ * backup copy is for failed writes), so a read while JupyterLab saves can find half a file and get
+ * 400 "Unreadable Notebook": such a read is tried again.
+ */
 export async function readNotebook(name: string): Promise<{
   cells: Array<{ metadata: Record<string, unknown>; outputs: unknown[] }>;
 }> {
-  const response = await api(`/api/contents/${encodeURIComponent(name)}?content=1`);
-  return ((await response.json()) as { content: never }).content;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await api(`/api/contents/${encodeURIComponent(name)}?content=1`);
+      return ((await response.json()) as { content: never }).content;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 400) || attempt === 10) throw e;
+      await sleep(100);
+    }
+  }
 }
 
 /** Overrides one plugin's user settings (what the Settings Editor writes). */
