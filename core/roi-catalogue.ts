@@ -104,7 +104,7 @@ export const ROI_CATALOGUE: readonly CatalogueEntry[] = [
     measurement: 'measured',
     caveat:
       'Layer-wise figures for sparse layers, not end-to-end inference; they need sparse kernels. ' +
-      'Unstructured pruning with dense kernels changes neither speed nor energy (DESIGN.md §6).',
+      'Unstructured pruning with dense kernels changes neither speed nor energy (checked with onnxruntime-node 1.30 on CPU).',
     source: {
       authors: ['Song Han', 'Huizi Mao', 'William J. Dally'],
       title:

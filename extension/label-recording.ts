@@ -26,7 +26,7 @@ export interface ShownLabel {
   record: LabelRecord;
 }
 
-/** The notebook-level metadata key (DESIGN.md §3). */
+/** The notebook-level metadata key (`metadata.gaissa`; cells use `cell.metadata.gaissa`). */
 export const NOTEBOOK_METADATA_KEY = 'gaissa';
 
 export interface OutputLike {

@@ -1,7 +1,7 @@
 /**
  * The one way this extension builds DOM. Payload strings only ever become text nodes or the value
  * of a plain attribute (title, aria-label), never markup: there is no innerHTML anywhere, so a
- * notebook from a stranger cannot run script through our outputs (DESIGN.md §3).
+ * notebook from a stranger cannot run script through our outputs.
  */
 
 export type Child = Node | string | number | null | undefined | false;

@@ -35,7 +35,8 @@ for r in "${reqs[@]}"; do
   fi
 done
 
-# --- the UI tests' browser: Debian's Chromium (DESIGN.md §9), installed when running as root (CI)
+# --- the UI tests' browser: Debian's Chromium (Playwright never downloads one here), installed when
+# running as root (CI)
 if [ "${1:-}" = "--test" ] && [ -z "${GAISSA_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
     echo "gaissa setup: installing chromium for the UI tests"

@@ -1,5 +1,7 @@
 /**
- * Makes type resolution in cells independent of the notebook's directory (DESIGN.md §4 trap).
+ * Makes type resolution in cells independent of the notebook's directory. The trap: npm hoists
+ * `@types/node` out of tslab's folder, so a kernel started where no `node_modules/@types/node` lies
+ * above the notebook fails every cell with "Cannot find name 'console'".
  * TypeScript sees a virtual package `node_modules/gaissa` next to every notebook, forwarded to this
  * package's install (as tslab does for `tslab`), and that package's own `node_modules/@types/node`
  * forwarded to the Node types installed with us. A notebook far from any node_modules thus still

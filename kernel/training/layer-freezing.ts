@@ -1,7 +1,7 @@
 /**
  * Layer freezing for tfjs models, done so that training goes on correctly afterwards.
  *
- * Two traps (DESIGN.md §6): tfjs-layers collects the trainable weights when the model is
+ * Two traps of tfjs 4.22: tfjs-layers collects the trainable weights when the model is
  * compiled, so a change of `layer.trainable` only takes effect after a recompile; and tfjs's
  * optimizers keep their state (Adam's moments, momentum...) in arrays indexed by the position of
  * each variable in the trainable list, not by name. Recompiling with the same optimizer after

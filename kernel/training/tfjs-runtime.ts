@@ -1,7 +1,8 @@
 /**
  * TensorFlow.js as the training features use it: loaded on first use (the kernel starts without
  * it) with the WebAssembly backend, which ships inside its npm package and runs several times
- * faster than the pure-JS one (DESIGN.md §6; tfjs-node cannot install offline).
+ * faster than the pure-JS one. tfjs-node is not an option: its install script downloads
+ * libtensorflow, which offline machines cannot fetch.
  */
 import type * as TF from '@tensorflow/tfjs';
 
