@@ -36,7 +36,8 @@ export interface LabelBasis {
  */
 export const WORLD_GRID_INTENSITY = {
   gPerKWh: 472.94,
-  source: "Ember yearly electricity data (WORLD aggregate), as shipped in @tgwf/co2's average intensities",
+  source:
+    "Ember yearly electricity data (WORLD aggregate), as shipped in @tgwf/co2's average intensities",
   /** The data year: Ember's world figure for 2024 (473 g/kWh in its Global Electricity Review 2025). */
   year: 2024,
   dataVersion: '@tgwf/co2 0.19.0'
@@ -155,7 +156,10 @@ export const KNOWN_BASES: Readonly<Record<string, { phase: Phase; basis: LabelBa
  */
 export function basisDifferences(name: string, phase: Phase, basis: LabelBasis): string[] {
   const known = KNOWN_BASES[name];
-  if (!known) return [`unknown basis ${JSON.stringify(name)} (known: ${Object.keys(KNOWN_BASES).join(', ')})`];
+  if (!known)
+    return [
+      `unknown basis ${JSON.stringify(name)} (known: ${Object.keys(KNOWN_BASES).join(', ')})`
+    ];
   if (known.phase !== phase) return [`${name} is a ${known.phase} basis, the label is ${phase}`];
   const differences: string[] = [];
   const metrics = new Set([

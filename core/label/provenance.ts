@@ -71,7 +71,8 @@ export interface RecordEvidence {
  * count as fully measured when `estimated` is false and as estimated otherwise.
  */
 export function recordEvidence(value: unknown, field: string): RecordEvidence {
-  if (!isPlainObject(value)) throw new FieldError(field, 'is not a measurement record (a JSON object)');
+  if (!isPlainObject(value))
+    throw new FieldError(field, 'is not a measurement record (a JSON object)');
   const number = (key: string, optional = false): number | undefined => {
     const v = value[key];
     if (v === undefined && optional) return undefined;

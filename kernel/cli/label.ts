@@ -123,7 +123,9 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   const trust =
     values.trust === undefined
       ? undefined
-      : await reportingFields(() => readPublicKey(resolve(process.cwd(), values.trust!), '--trust'));
+      : await reportingFields(() =>
+          readPublicKey(resolve(process.cwd(), values.trust!), '--trust')
+        );
   const report = await verifyLabel(record, {
     labelDir: dirname(labelPath),
     modelPath: values.model && resolve(process.cwd(), values.model),
@@ -140,11 +142,7 @@ async function verify(args: string[], io: CliIO): Promise<number> {
       const detail = c.detail ? ` — ${c.detail}` : '';
       io.stdout(`${c.status.padEnd(12)} ${c.kind.padEnd(11)} ${c.subject}${why}${detail}\n`);
     }
-    io.stdout(
-      report.ok
-        ? `verified: every check matches; ${report.scope}\n`
-        : 'NOT verified\n'
-    );
+    io.stdout(report.ok ? `verified: every check matches; ${report.scope}\n` : 'NOT verified\n');
   }
   return report.ok ? 0 : 1;
 }

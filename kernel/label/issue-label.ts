@@ -62,7 +62,10 @@ export async function issueLabel(
       try {
         read = await readMeasurementRecord(absolute, m.id);
       } catch (e) {
-        throw new FieldError(m.id !== undefined ? `${field}.id` : `${field}.path`, (e as Error).message);
+        throw new FieldError(
+          m.id !== undefined ? `${field}.id` : `${field}.path`,
+          (e as Error).message
+        );
       }
       if (!read) throw new FieldError(`${field}.id`, `no record with id ${m.id} in ${m.path}`);
       if (m.sha256 && m.sha256 !== read.sha256) {

@@ -37,14 +37,7 @@ export type CheckStatus = 'match' | 'mismatch' | 'missing' | 'unverifiable' | 'n
 
 export interface VerifyCheck {
   kind:
-    | 'model'
-    | 'measurement'
-    | 'method'
-    | 'derivation'
-    | 'basis'
-    | 'rating'
-    | 'sci'
-    | 'signature';
+    'model' | 'measurement' | 'method' | 'derivation' | 'basis' | 'rating' | 'sci' | 'signature';
   /** What was checked: a path, a path#id, or a field. */
   subject: string;
   status: CheckStatus;
@@ -218,7 +211,12 @@ function checkDerivation(
     try {
       again = metricFromRecord(name, source, d.inferences);
     } catch (e) {
-      return { kind: 'derivation', subject: subject(name), status: 'mismatch', detail: (e as Error).message };
+      return {
+        kind: 'derivation',
+        subject: subject(name),
+        status: 'mismatch',
+        detail: (e as Error).message
+      };
     }
     return {
       kind: 'derivation',
@@ -269,8 +267,7 @@ function checkBasis(record: LabelRecord): VerifyCheck {
     kind: 'basis',
     subject: `basis ${name}`,
     status: differences.length === 0 ? 'match' : 'mismatch',
-    detail:
-      differences.length === 0 ? undefined : `differs from ${name}: ${differences.join(', ')}`
+    detail: differences.length === 0 ? undefined : `differs from ${name}: ${differences.join(', ')}`
   };
 }
 
