@@ -8,7 +8,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
-import { facilityEnergyJ } from '../../core/carbon';
 import { Boundaries } from '../../core/label/defaults';
 import {
   METRICS,
@@ -31,13 +30,12 @@ import {
 } from '../../core/label/record';
 import { drawLabelSvg } from '../../core/label/svg';
 import { SciInput } from '../../core/sci';
-import { gramsToKilograms, joulesToKWh } from '../../core/units';
-import { writeFileAtomic } from '../atomic-write';
 import type { CardOverrides, Co2EqEmissions } from '../../core/label/model-card';
-import { issueLabel } from '../label/issue-label';
+import { inputsOf, issueLabel } from '../label/issue-label';
 import { writeModelCard } from '../label/model-card-file';
 import { verifyLabel, type VerifyReport } from '../label/verify-label';
 import { sha256JsonLine, sha256Text } from '../label/sha256';
+import { Output, writeOutputs } from '../label/write-outputs';
 import { Displayable, MimeBundle } from '../display';
 import { MeasurementLike, isMeasurementRecord, measurementProblems } from './measurement-source';
 import {
@@ -418,9 +416,13 @@ export async function issueNotebookLabel(
     labelDir: out && dirname(out),
     records: held === undefined ? undefined : [held]
   });
-  if (out) await writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');
-  if (checked.svg !== undefined)
-    await writeFileAtomic(resolve(cwd, checked.svg), drawLabelSvg(record));
+  // Both files or neither, and never over a file the label was issued from.
+  const outputs: Output[] = [];
+  if (out) outputs.push({ path: out, data: JSON.stringify(record, null, 2) + '\n' });
+  if (checked.svg !== undefined) {
+    outputs.push({ path: resolve(cwd, checked.svg), data: drawLabelSvg(record) });
+  }
+  await writeOutputs(outputs, inputsOf(request, cwd));
   const view = new LabelView(record, {
     file: checked.out,
     recordInNotebook: checked.record !== false

@@ -5,7 +5,7 @@ import { isRating, RATINGS, Rating, isWorseThan } from '../../core/label/metrics
 import { methodTitle } from '../../core/label/provenance';
 import { parseLabelRequest } from '../../core/label/record';
 import { drawLabelSvg } from '../../core/label/svg';
-import { issueLabel } from '../label/issue-label';
+import { inputsOf, issueLabel } from '../label/issue-label';
 import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
 import { verifyLabel } from '../label/verify-label';
 import { Output, writeOutputs } from '../label/write-outputs';
@@ -78,8 +78,8 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   const input = await readJsonArg(values.json, io);
   const cwd = process.cwd();
   const out = values.out && resolve(cwd, values.out);
+  const request = await reportingFields(async () => parseLabelRequest(input));
   let record = await reportingFields(async () => {
-    const request = parseLabelRequest(input);
     const issued = await issueLabel(request, { cwd, labelDir: out && dirname(out) });
     if (request.method && request.method !== issued.method) {
       io.stderr(
@@ -97,8 +97,10 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   const outputs: Output[] = [];
   if (out) outputs.push({ path: out, data: json });
   if (values.svg) outputs.push({ path: resolve(cwd, values.svg), data: drawLabelSvg(record) });
-  const inputs = values.json && values.json !== '-' ? [values.json] : [];
-  if (values.sign !== undefined) inputs.push(values.sign);
+  // No output may replace what the label was issued from: the request, key, model or records.
+  const inputs = inputsOf(request, cwd);
+  if (values.json && values.json !== '-') inputs.push(resolve(cwd, values.json));
+  if (values.sign !== undefined) inputs.push(resolve(cwd, values.sign));
   await writeOutputs(outputs, inputs);
   io.stdout(json);
   if (minimum && isWorseThan(record.rating, minimum)) {

@@ -96,3 +96,9 @@ async function hashOrFail(path: string, field: string): Promise<string> {
 export function resolveStoredPath(path: string, labelDir: string): string {
   return isAbsolute(path) ? path : resolve(labelDir, path);
 }
+
+/** The files a request reads (model, measurement records): no output may replace one. */
+export function inputsOf(request: LabelRequest, cwd: string): string[] {
+  const paths = [request.model?.path, ...(request.measurements ?? []).map(m => m.path)];
+  return paths.filter((p): p is string => p !== undefined).map(p => resolve(cwd, p));
+}
