@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import * as fsPromises from 'node:fs/promises';
+import { copyFile, link, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputError extends Error {
@@ -22,6 +23,19 @@ export class OutputError extends Error {
 export interface Output {
   path: string;
   data: string | Uint8Array;
+}
+
+/** The two calls a write can fail in; tests pass failing ones (a read-only folder as root). */
+export interface OutputFs {
+  open: typeof fsPromises.open;
+  rename: typeof fsPromises.rename;
+}
+
+const realFs: OutputFs = { open: fsPromises.open, rename: fsPromises.rename };
+
+/** Removes a side file; one that cannot be there (its folder is a file) is not an error. */
+async function removeQuietly(path: string): Promise<void> {
+  await rm(path, { force: true }).catch(() => undefined);
 }
 
 /** The reason of a file-system error in words, without the temporary names Node puts in it. */
@@ -51,7 +65,7 @@ export function fsReason(e: unknown): string {
 }
 
 /** The path as the file system names it (symbolic links and `..` resolved) when it exists. */
-function canonical(path: string): string {
+export function canonicalPath(path: string): string {
   const absolute = resolve(path);
   try {
     return realpathSync.native(absolute);
@@ -73,10 +87,10 @@ function sideName(path: string, kind: string): string {
 
 /** Refuses outputs that are inputs, repeat one another or name a directory; writes nothing. */
 async function checkTargets(paths: string[], inputs: readonly string[]): Promise<void> {
-  const inputSet = new Map(inputs.map(p => [canonical(p), p]));
+  const inputSet = new Map(inputs.map(p => [canonicalPath(p), p]));
   const seen = new Set<string>();
   for (const path of paths) {
-    const key = canonical(path);
+    const key = canonicalPath(path);
     const input = inputSet.get(key);
     if (input !== undefined) {
       throw new OutputError(path, `it is the input ${input}; choose another path`);
@@ -88,11 +102,11 @@ async function checkTargets(paths: string[], inputs: readonly string[]): Promise
   }
 }
 
-async function writeTemp(output: Output): Promise<string> {
+async function writeTemp(output: Output, fs: OutputFs): Promise<string> {
   const temp = sideName(output.path, 'tmp');
   try {
     await mkdir(dirname(output.path), { recursive: true });
-    const handle = await open(temp, 'wx');
+    const handle = await fs.open(temp, 'wx');
     try {
       await handle.writeFile(output.data, 'utf8');
       await handle.sync();
@@ -101,7 +115,7 @@ async function writeTemp(output: Output): Promise<string> {
     }
     return temp;
   } catch (e) {
-    await rm(temp, { force: true });
+    await removeQuietly(temp);
     throw new OutputError(output.path, fsReason(e));
   }
 }
@@ -128,7 +142,8 @@ async function backUp(path: string): Promise<string | undefined> {
  */
 export async function writeOutputs(
   outputs: readonly Output[],
-  inputs: readonly string[] = []
+  inputs: readonly string[] = [],
+  fs: OutputFs = realFs
 ): Promise<void> {
   const targets = outputs.map(o => ({ ...o, path: resolve(o.path) }));
   await checkTargets(
@@ -139,7 +154,7 @@ export async function writeOutputs(
   const backups: (string | undefined)[] = [];
   let renamed = 0;
   try {
-    for (const t of targets) temps.push(await writeTemp(t));
+    for (const t of targets) temps.push(await writeTemp(t, fs));
     for (const t of targets) {
       try {
         backups.push(await backUp(t.path));
@@ -149,7 +164,7 @@ export async function writeOutputs(
     }
     for (const [i, t] of targets.entries()) {
       try {
-        await rename(temps[i], t.path);
+        await fs.rename(temps[i], t.path);
       } catch (e) {
         throw new OutputError(t.path, fsReason(e));
       }
@@ -159,11 +174,11 @@ export async function writeOutputs(
     // Put back what the already replaced targets held, then drop every side file.
     for (let i = 0; i < renamed; i++) {
       const backup = backups[i];
-      if (backup) await rename(backup, targets[i].path).catch(() => undefined);
-      else await rm(targets[i].path, { force: true });
+      if (backup) await fsPromises.rename(backup, targets[i].path).catch(() => undefined);
+      else await removeQuietly(targets[i].path);
     }
-    await Promise.all([...temps, ...backups].map(f => f && rm(f, { force: true })));
+    await Promise.all([...temps, ...backups].map(f => f && removeQuietly(f)));
     throw e;
   }
-  await Promise.all(backups.map(f => f && rm(f, { force: true })));
+  await Promise.all(backups.map(f => f && removeQuietly(f)));
 }
