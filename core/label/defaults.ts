@@ -30,15 +30,14 @@ export interface LabelBasis {
 
 /**
  * World-average grid intensity in gCO2e/kWh, used only to make the CO2e reference consistent
- * with the energy reference. Pinned, because the rating basis must not move when a dependency
- * updates its data: tests/unit/label/defaults.test.ts fails when the installed @tgwf/co2 no
+ * with the energy reference. Pinned, because a rating basis must not move when a dependency
+ * updates its data: tests/unit/label/grid-data.test.ts fails when the installed @tgwf/co2 no
  * longer holds this figure, so a data update becomes a new basis version, not a silent change.
  */
 export const WORLD_GRID_INTENSITY = {
   gPerKWh: 472.94,
-  source:
-    "Ember yearly electricity data (WORLD aggregate), as shipped in @tgwf/co2's average intensities",
-  /** The data year: Ember's world figure for 2024 (473 g/kWh in its Global Electricity Review 2025). */
+  source: 'Ember yearly electricity data, WORLD aggregate (via @tgwf/co2 average intensities)',
+  /** Ember's world figure for 2024 (473 g/kWh in its Global Electricity Review 2025). */
   year: 2024,
   dataVersion: '@tgwf/co2 0.19.0'
 } as const;
