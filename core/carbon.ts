@@ -10,9 +10,19 @@ import { COUNTRY_CODES } from './country-codes';
 import { FieldError, requireNumber } from './field-error';
 import { joulesToKWh } from './units';
 
-/** Where the default intensities come from (named in every record that uses one). */
-export const GRID_INTENSITY_SOURCE =
-  'Ember yearly average grid intensity, via the @tgwf/co2 package (CC BY-SA 4.0)';
+/**
+ * The data version of the default intensities: the @tgwf/co2 release whose table they are.
+ * Pinned here so that every record names it; tests/unit/label/grid-data.test.ts fails when the
+ * installed package is another version, whose figures may differ.
+ */
+export const GRID_INTENSITY_DATA_VERSION = '@tgwf/co2 0.19.0';
+
+/**
+ * Where the default intensities come from (named in every record that uses one). The package
+ * takes each region's latest year of Ember's yearly data and does not state it; the WORLD figure
+ * (472.94) is Ember's for 2024.
+ */
+export const GRID_INTENSITY_SOURCE = `Ember yearly average grid intensity (latest year per region; WORLD 2024), ${GRID_INTENSITY_DATA_VERSION} data (CC BY-SA 4.0)`;
 
 /** Used when no region is configured: Ember's world average, with a note in the record. */
 export const DEFAULT_REGION = 'WORLD';

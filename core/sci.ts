@@ -133,6 +133,16 @@ export function computeSci(input: SciInput): SciResult {
   const sci = parseSciInput(input);
   const operationalG = (sci.energyKWh * sci.carbonIntensity) / sci.functionalUnits;
   const embodiedG = sci.embodied ? embodiedEmissionsG(sci.embodied) / sci.functionalUnits : 0;
+  // Finite inputs can still overflow (1e308 kWh x 300 g/kWh): out of range, not a score.
+  if (!Number.isFinite(operationalG)) {
+    throw new FieldError(
+      'energyKWh',
+      `x carbonIntensity / functionalUnits overflows (${sci.energyKWh} x ${sci.carbonIntensity} / ${sci.functionalUnits}): out of range`
+    );
+  }
+  if (!Number.isFinite(embodiedG) || !Number.isFinite(operationalG + embodiedG)) {
+    throw new FieldError('embodied', 'the embodied emissions overflow: out of range');
+  }
   return {
     sciG: operationalG + embodiedG,
     operationalG,

@@ -17,8 +17,9 @@ import {
   type Rating
 } from '../core/label/metrics';
 import { formatMetric, formatNumber, formatQuantity } from '../core/label/quantity-format';
+import { methodTitle } from '../core/label/provenance';
 import type { LabelRecord } from '../core/label/record';
-import { RATING_COLOURS, drawLabelSvg } from '../core/label/svg';
+import { RATING_COLOURS, basisTitle, drawLabelSvg } from '../core/label/svg';
 import type { LabelOutputMetadata } from './label-validation';
 import { SVG_NS, parseLabelSvg, svgImage } from './label-svg-dom';
 import { append, clear, clip, el, type Child } from './safe-dom';
@@ -37,6 +38,14 @@ const UNIT_TEXT: Record<MetricName, string> = {
 };
 
 const PHASE_TITLE: Record<Phase, string> = { inference: 'Inference', training: 'Training' };
+
+/** What each method says about the figures, as derived from the measurement records. */
+const METHOD_SENTENCE: Record<string, string> = {
+  measured: 'computed from records measured by hardware counters over their whole window',
+  'partly-measured': 'computed from records that hardware counters measured only in part',
+  estimated: 'computed from records whose energy was estimated, not measured',
+  declared: 'given by the issuer, not computed from a measurement record'
+};
 
 let instances = 0;
 
@@ -318,7 +327,7 @@ export class LabelWidget {
     this.shown = record;
     const summary =
       `Energy label ${record.rating} for ${clip(String(record.model.name), 200)}, ` +
-      `${phaseOf(record)} phase, ${record.method}`;
+      `${phaseOf(record)} phase, ${methodTitle(record.method)}, ${basisTitle(record)}`;
     this.node.setAttribute('aria-label', summary);
     this.node.dataset.rating = record.rating;
     this.node.dataset.phase = phaseOf(record);
@@ -527,7 +536,7 @@ function overallText(record: LabelRecord): string {
   return (
     `Overall rating ${record.rating}: the weighted mean of the metric ratings ` +
     `(A = 0 … E = 4) is ${formatNumber(record.score)}; a tie rounds to the worse rating. ` +
-    `Values ${record.method === 'measured' ? 'measured' : 'estimated'}.`
+    `Figures ${METHOD_SENTENCE[record.method] ?? 'of unknown origin'}.`
   );
 }
 
@@ -549,7 +558,22 @@ function aboutBlock(record: LabelRecord): HTMLElement {
         ` score ${formatNumber(record.score)} (weighted mean of the metric ratings, A = 0 … E = 4)`
       ),
       row('Phase', PHASE_TITLE[phaseOf(record)]),
-      row('Method', record.method),
+      row(
+        'Method',
+        `${methodTitle(record.method)}: figures ${METHOD_SENTENCE[record.method] ?? 'of unknown origin'}`
+      ),
+      row(
+        'Basis',
+        record.basis.name
+          ? `${record.basis.name}: the reference, boundaries and weights of that name`
+          : 'custom basis: reference, boundaries or weights chosen by the issuer'
+      ),
+      row(
+        'Signature',
+        record.signature
+          ? 'Ed25519, checked by gaissa label verify --trust KEY against the issuer’s public key'
+          : 'unsigned: verify can check only its internal consistency'
+      ),
       row('Issued', record.issued),
       row('Model', String(record.model.name)),
       record.model.path ? row('Model file', el('code', {}, record.model.path)) : null,

@@ -21,16 +21,28 @@ export type Boundaries = readonly [number, number, number, number];
 
 /** Everything the rating of one phase rests on; a label record carries the basis it used. */
 export interface LabelBasis {
+  /** A named, versioned basis the tool knows (KNOWN_BASES); absent for a custom basis. */
+  name?: string;
   reference: Partial<Record<MetricName, number>>;
   boundaries: Partial<Record<MetricName, Boundaries>>;
   weights: Partial<Record<MetricName, number>>;
 }
 
 /**
- * World-average grid intensity in gCO2e/kWh, Ember's yearly data as shipped by @tgwf/co2 0.19
- * (`WORLD: 472.94`); used only to make the CO2e reference consistent with the energy reference.
+ * World-average grid intensity in gCO2e/kWh, used only to make the CO2e reference consistent
+ * with the energy reference. Pinned, because a rating basis must not move when a dependency
+ * updates its data: tests/unit/label/grid-data.test.ts fails when the installed @tgwf/co2 no
+ * longer holds this figure, so a data update becomes a new basis version, not a silent change.
  */
-export const WORLD_GRID_INTENSITY_G_PER_KWH = 472.94;
+export const WORLD_GRID_INTENSITY = {
+  gPerKWh: 472.94,
+  source: 'Ember yearly electricity data, WORLD aggregate (via @tgwf/co2 average intensities)',
+  /** Ember's world figure for 2024 (473 g/kWh in its Global Electricity Review 2025). */
+  year: 2024,
+  dataVersion: '@tgwf/co2 0.19.0'
+} as const;
+
+export const WORLD_GRID_INTENSITY_G_PER_KWH = WORLD_GRID_INTENSITY.gPerKWh;
 
 const JOULES_PER_KWH = 3.6e6;
 
@@ -126,3 +138,49 @@ export const DEFAULT_BASIS: Record<Phase, LabelBasis> = {
     weights: { trainingEnergyKWh: 0.4, trainingCo2eKg: 0.4, accuracy: 0.2 }
   }
 };
+
+/**
+ * The named, versioned bases: a label whose reference, boundaries and weights are exactly one of
+ * these carries its name, and `gaissa label verify` checks them against it. A change to any
+ * figure above must become a new name (v2), so old labels keep meaning what they meant.
+ */
+export const KNOWN_BASES: Readonly<Record<string, { phase: Phase; basis: LabelBasis }>> = {
+  'gaissa-inference-v1': { phase: 'inference', basis: DEFAULT_BASIS.inference },
+  'gaissa-training-v1': { phase: 'training', basis: DEFAULT_BASIS.training }
+};
+
+/**
+ * Where `basis` (for the metrics it covers) departs from the named basis: an empty list when it
+ * is that basis, a reason per difference otherwise.
+ */
+export function basisDifferences(name: string, phase: Phase, basis: LabelBasis): string[] {
+  const known = KNOWN_BASES[name];
+  if (!known)
+    return [
+      `unknown basis ${JSON.stringify(name)} (known: ${Object.keys(KNOWN_BASES).join(', ')})`
+    ];
+  if (known.phase !== phase) return [`${name} is a ${known.phase} basis, the label is ${phase}`];
+  const differences: string[] = [];
+  const metrics = new Set([
+    ...Object.keys(basis.reference),
+    ...Object.keys(basis.boundaries),
+    ...Object.keys(basis.weights)
+  ]) as Set<MetricName>;
+  for (const metric of metrics) {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    if (!same(basis.reference[metric], known.basis.reference[metric]))
+      differences.push(`reference.${metric}`);
+    if (!same(basis.boundaries[metric], known.basis.boundaries[metric]))
+      differences.push(`boundaries.${metric}`);
+    if (!same(basis.weights[metric], known.basis.weights[metric]))
+      differences.push(`weights.${metric}`);
+  }
+  return differences;
+}
+
+/** The name of the known basis `basis` is exactly, if any. */
+export function basisName(phase: Phase, basis: LabelBasis): string | undefined {
+  return Object.keys(KNOWN_BASES).find(
+    name => KNOWN_BASES[name].phase === phase && basisDifferences(name, phase, basis).length === 0
+  );
+}

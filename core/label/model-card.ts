@@ -5,7 +5,9 @@
  */
 import { isMap, parseDocument } from 'yaml';
 import { FieldError } from '../field-error';
+import { methodTitle } from './provenance';
 import { LabelRecord } from './record';
+import { basisTitle } from './svg';
 
 export interface Co2EqEmissions {
   /** Training emissions in grams CO2e (the card's unit). */
@@ -39,7 +41,8 @@ export function co2EqEmissions(record: LabelRecord, overrides: CardOverrides = {
     emissions: Number((kg * 1000).toPrecision(12)),
     source:
       overrides.source ??
-      `GAISSA for JupyterLab (${record.method}, label ${record.rating} issued ${record.issued.slice(0, 10)})`
+      `GAISSA for JupyterLab (${methodTitle(record.method)}, label ${record.rating} on ` +
+        `${basisTitle(record)}, issued ${record.issued.slice(0, 10)})`
   };
   const trainingType = overrides.trainingType ?? record.context?.trainingType;
   const location = overrides.location ?? record.context?.location;

@@ -93,6 +93,12 @@ export function rateLabel(input: LabelRatingInput): LabelRating {
       throw new FieldError(`reference.${name}`, 'no default for this phase: give one');
     }
     const index = metricIndex(value, reference, METRICS[name].better);
+    if (!Number.isFinite(index)) {
+      throw new FieldError(
+        `metrics.${name}`,
+        `${value} against the reference ${reference} gives an index that overflows: the value is out of range`
+      );
+    }
     const rating = ratingFromIndex(index, boundaries);
     metrics[name] = { value, index, rating };
     basis.reference[name] = reference;
@@ -109,7 +115,10 @@ export function rateLabel(input: LabelRatingInput): LabelRating {
  * other phase, a negative, non-finite or out-of-range value, no metrics, boundaries out of order.
  * Fields other than the rating's own are left to the caller.
  */
-export function parseLabelRatingInput(value: unknown): LabelRatingInput {
+export function parseLabelRatingInput(
+  value: unknown,
+  options: { allowNoMetrics?: boolean } = {}
+): LabelRatingInput {
   if (!isPlainObject(value)) throw new FieldError('input', 'must be a JSON object');
   if (!isPhase(value.phase)) {
     throw new FieldError(
@@ -120,9 +129,12 @@ export function parseLabelRatingInput(value: unknown): LabelRatingInput {
   const phase = value.phase;
   const input: LabelRatingInput = {
     phase,
-    metrics: parseMetricMap(value.metrics, 'metrics', phase, parseMetricValue)
+    metrics:
+      value.metrics === undefined && options.allowNoMetrics
+        ? {}
+        : parseMetricMap(value.metrics, 'metrics', phase, parseMetricValue)
   };
-  if (Object.keys(input.metrics).length === 0) {
+  if (Object.keys(input.metrics).length === 0 && !options.allowNoMetrics) {
     throw new FieldError(
       'metrics',
       `no metrics given (${phase} metrics: ${PHASE_METRICS[phase].join(', ')})`

@@ -8,8 +8,20 @@
  */
 import { FieldError, describe, isPlainObject } from '../field-error';
 import { SciInput, SciResult, computeSci, parseSciInput } from '../sci';
-import { LabelBasis } from './defaults';
+import { LabelBasis, basisName } from './defaults';
 import { MetricName, Phase, Rating } from './metrics';
+import {
+  LABEL_METHODS,
+  LabelDerivation,
+  LabelMethod,
+  RECORD_METRICS,
+  RecordEvidence,
+  deriveLabelMethod,
+  isLabelMethod,
+  metricFromRecord,
+  sciEnergyKWhFromRecord,
+  weakerMethod
+} from './provenance';
 import {
   LabelRating,
   LabelRatingInput,
@@ -22,8 +34,8 @@ export const LABEL_MIME = 'application/vnd.gaissa.label.v1+json';
 export const LABEL_FORMAT = 'gaissa.label';
 export const LABEL_VERSION = 1;
 
-/** How the metric values were obtained: a meter read them, or a model estimated them. */
-export type Method = 'measured' | 'estimated';
+/** How the figures were obtained, derived from the records (core/label/provenance.ts). */
+export type Method = LabelMethod;
 
 export interface ModelRef {
   name: string;
@@ -41,6 +53,15 @@ export interface MeasurementRef {
   id?: string;
   /** SHA-256 of the file's bytes, or of the record's line (without its line break) with `id`. */
   sha256: string;
+}
+
+/** An Ed25519 signature over the canonical JSON of the record without this field. */
+export interface LabelSignature {
+  algorithm: 'Ed25519';
+  /** The signer's public key, DER (SPKI) in base64: says who signed, not that they are trusted. */
+  publicKey: string;
+  /** The signature, base64. */
+  value: string;
 }
 
 /** Facts about where and how, used for the model card. */
@@ -67,8 +88,22 @@ export interface LabelRecord {
   sci?: SciResult;
   /** ISO 8601 date-time the label was issued. */
   issued: string;
+  /** Derived from the measurement records (or a downgrade of it), never taken on trust. */
   method: Method;
+  /** Which metrics were computed from which measurement record. */
+  derivation?: LabelDerivation;
   context?: LabelContext;
+  signature?: LabelSignature;
+}
+
+/** Compute the phase's energy and carbon figures (and the SCI) from one of the measurements. */
+export interface DeriveRequest {
+  /** Index into `measurements` (default 0). */
+  measurement?: number;
+  /** Inference phase: inferences the measured run made (required there). */
+  inferences?: number;
+  /** Also take the SCI's energy, grid intensity and functional units from the record. */
+  sci?: boolean;
 }
 
 /** What a caller asks a label for (the `gaissa label --json` input). */
@@ -76,6 +111,9 @@ export interface LabelRequest extends LabelRatingInput {
   model?: { name?: string; path?: string; sha256?: string };
   measurements?: Array<{ path?: string; id?: string; sha256?: string }>;
   sci?: SciInput;
+  /** Figures computed from a measurement record rather than given in `metrics`. */
+  derive?: DeriveRequest;
+  /** A lesser claim than the records support ("estimated" for measured records); never more. */
   method?: Method;
   context?: LabelContext;
   /** ISO 8601 date-time; now when absent. */
@@ -91,15 +129,19 @@ const REQUEST_FIELDS = [
   'model',
   'measurements',
   'sci',
+  'derive',
   'method',
   'context',
   'issued'
 ];
 const SHA256 = /^[0-9a-f]{64}$/;
+/** As schema/label.schema.json bounds it: a label rests on a handful of records, not millions. */
+export const MAX_MEASUREMENTS = 100;
 
 /** Checks an untrusted label request; errors name the offending field. */
 export function parseLabelRequest(value: unknown): LabelRequest {
-  const rating = parseLabelRatingInput(value);
+  const derives = isPlainObject(value) && value.derive !== undefined;
+  const rating = parseLabelRatingInput(value, { allowNoMetrics: derives });
   const raw = value as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
     if (!REQUEST_FIELDS.includes(key)) {
@@ -119,6 +161,12 @@ export function parseLabelRequest(value: unknown): LabelRequest {
     if (!Array.isArray(raw.measurements)) {
       throw new FieldError('measurements', 'must be an array of { path, id?, sha256? }');
     }
+    if (raw.measurements.length > MAX_MEASUREMENTS) {
+      throw new FieldError(
+        'measurements',
+        `at most ${MAX_MEASUREMENTS} records, got ${raw.measurements.length}`
+      );
+    }
     request.measurements = raw.measurements.map((entry, i) => {
       const at = `measurements[${i}]`;
       const e = objectOf(entry, at, ['path', 'id', 'sha256']);
@@ -134,11 +182,12 @@ export function parseLabelRequest(value: unknown): LabelRequest {
     });
   }
   if (raw.sci !== undefined) request.sci = parseSciInput(raw.sci, 'sci');
+  if (raw.derive !== undefined) request.derive = parseDerive(raw.derive, request);
   if (raw.method !== undefined) {
-    if (raw.method !== 'measured' && raw.method !== 'estimated') {
+    if (!isLabelMethod(raw.method)) {
       throw new FieldError(
         'method',
-        `must be "measured" or "estimated", got ${describe(raw.method)}`
+        `must be one of ${LABEL_METHODS.join(', ')}, got ${describe(raw.method)}`
       );
     }
     request.method = raw.method;
@@ -161,17 +210,23 @@ export function parseLabelRequest(value: unknown): LabelRequest {
 }
 
 /**
- * Rates a request and assembles its record. Hashes are the caller's (the kernel reads files;
- * core does not), so every measurement must arrive with its sha256. Without a `method` the label
- * says "estimated": it never claims a measurement nobody vouched for.
+ * Rates a request and assembles its record. Hashes and record contents are the caller's (the
+ * kernel reads files; core does not): every measurement arrives with its sha256, and `evidence[i]`
+ * is what measurements[i] holds (undefined when it could not be read: it then counts as estimated).
+ * The method is derived from that evidence; a requested method can only lower it.
  */
-export function buildLabelRecord(request: LabelRequest, now: Date = new Date()): LabelRecord {
-  const rated = rateLabel(request);
+export function buildLabelRecord(
+  request: LabelRequest,
+  now: Date = new Date(),
+  evidence: ReadonlyArray<RecordEvidence | undefined> = []
+): LabelRecord {
   const measurements = (request.measurements ?? []).map((m, i) => {
     if (!m.sha256)
       throw new FieldError(`measurements[${i}].sha256`, 'missing (hash the record first)');
     return dropUndefined({ path: m.path, id: m.id, sha256: m.sha256 });
   });
+  const derived = request.derive ? deriveFigures(request, evidence) : undefined;
+  const rated = rateLabel({ ...request, metrics: { ...request.metrics, ...derived?.metrics } });
   const model = request.model ?? {};
   const record: LabelRecord = {
     format: LABEL_FORMAT,
@@ -180,7 +235,7 @@ export function buildLabelRecord(request: LabelRequest, now: Date = new Date()):
     rating: rated.rating,
     score: rated.score,
     metrics: rated.metrics,
-    basis: rated.basis,
+    basis: withBasisName(rated.phase, rated.basis),
     model: dropUndefined({
       name: model.name ?? (model.path ? baseName(model.path) : 'unnamed model'),
       path: model.path,
@@ -188,12 +243,107 @@ export function buildLabelRecord(request: LabelRequest, now: Date = new Date()):
     }),
     measurements,
     issued: request.issued ?? now.toISOString(),
-    method: request.method ?? 'estimated'
+    method: 'declared'
   };
-  if (request.sci) record.sci = computeSci(request.sci);
+  if (derived) record.derivation = derived.derivation;
+  const coverages = measurements.map((_, i) => ({ coverage: evidence[i]?.coverage ?? 0 }));
+  const { method } = deriveLabelMethod(record, coverages);
+  record.method = request.method ? weakerMethod(request.method, method) : method;
+  const sci = derived?.sci ?? request.sci;
+  if (sci) record.sci = computeSci(sci);
   const context = request.context && dropUndefined(request.context);
   if (context && Object.keys(context).length > 0) record.context = context;
   return record;
+}
+
+/** The basis with its name when it is exactly a named basis the tool knows. */
+function withBasisName(phase: Phase, basis: LabelBasis): LabelBasis {
+  const name = basisName(phase, basis);
+  return name ? { name, ...basis } : basis;
+}
+
+function parseDerive(value: unknown, request: LabelRequest): DeriveRequest {
+  const d = objectOf(value, 'derive', ['measurement', 'inferences', 'sci']);
+  const derive: DeriveRequest = {};
+  const count = request.measurements?.length ?? 0;
+  const index = d.measurement ?? 0;
+  if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= count) {
+    throw new FieldError(
+      'derive.measurement',
+      count === 0
+        ? 'needs a measurement record to compute the figures from (measurements is empty)'
+        : `must be an index into measurements (0..${count - 1}), got ${describe(index)}`
+    );
+  }
+  derive.measurement = index as number;
+  if (request.phase === 'inference') {
+    const n = d.inferences;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+      throw new FieldError(
+        'derive.inferences',
+        `is required for the inference phase: inferences the measured run made (a number > 0), got ${describe(n)}`
+      );
+    }
+    derive.inferences = n;
+  } else if (d.inferences !== undefined) {
+    throw new FieldError('derive.inferences', 'applies to the inference phase');
+  }
+  if (d.sci !== undefined) {
+    if (typeof d.sci !== 'boolean') throw new FieldError('derive.sci', 'must be true or false');
+    if (d.sci && request.sci) {
+      throw new FieldError('derive.sci', 'the SCI is either given (sci) or derived, not both');
+    }
+    derive.sci = d.sci;
+  }
+  for (const name of RECORD_METRICS[request.phase]) {
+    if (request.metrics[name] !== undefined) {
+      throw new FieldError(
+        `metrics.${name}`,
+        'is computed from the measurement record (derive): do not give it as well'
+      );
+    }
+  }
+  return derive;
+}
+
+/** The figures `request.derive` asks for, computed from the record's evidence. */
+function deriveFigures(
+  request: LabelRequest,
+  evidence: ReadonlyArray<RecordEvidence | undefined>
+): {
+  metrics: Partial<Record<MetricName, number>>;
+  derivation: LabelDerivation;
+  sci?: SciInput;
+} {
+  const derive = request.derive!;
+  const index = derive.measurement ?? 0;
+  const record = evidence[index];
+  if (!record) {
+    throw new FieldError(
+      `measurements[${index}]`,
+      'could not be read: the figures to derive come from its content (give its path)'
+    );
+  }
+  const names = RECORD_METRICS[request.phase];
+  const metrics: Partial<Record<MetricName, number>> = {};
+  for (const name of names) metrics[name] = metricFromRecord(name, record, derive.inferences);
+  const derivation: LabelDerivation = { measurement: index, metrics: [...names] };
+  if (derive.inferences !== undefined) derivation.inferences = derive.inferences;
+  let sci: SciInput | undefined;
+  if (derive.sci) {
+    if (record.carbonIntensityGPerKWh === undefined) {
+      throw new FieldError(`measurements[${index}]`, 'has no carbonIntensityGPerKWh for the SCI');
+    }
+    derivation.sci = true;
+    sci = {
+      energyKWh: sciEnergyKWhFromRecord(record),
+      carbonIntensity: record.carbonIntensityGPerKWh,
+      functionalUnits: derive.inferences ?? 1,
+      functionalUnit: request.phase === 'inference' ? 'inference' : 'training run',
+      boundary: 'IT energy x PUE of one run, from the measurement record'
+    };
+  }
+  return { metrics, derivation, sci };
 }
 
 /** Rates a record's metric values again with the basis it carries (detects an edited rating). */

@@ -1,7 +1,8 @@
 /**
  * The label drawing: one SVG string for the kernel's `image/svg+xml` output and the extension's
  * widget alike. EU appliance style: coloured A-E arrows with the rating marked, then the model,
- * each metric with its own rating, the SCI per functional unit, date and method.
+ * each metric with its own rating, the SCI per functional unit, date, method (as derived from the
+ * measurement records) and rating basis (named, or "custom basis").
  *
  * The record may come from a stranger's notebook, so every text goes through `escapeXml`, numbers
  * go through the formatter, and unknown ratings draw as a grey "?". The label paints its own white
@@ -11,7 +12,14 @@
 import { escapeMarkup } from '../format';
 import { formatMetric, formatQuantity } from './quantity-format';
 import { METRICS, MetricName, PHASE_METRICS, RATINGS, Rating, isPhase, isRating } from './metrics';
+import { methodTitle } from './provenance';
 import { LabelRecord } from './record';
+
+/** How the label names its basis: the known basis by name, anything else as custom. */
+export function basisTitle(record: Pick<LabelRecord, 'basis'>): string {
+  const name = record.basis?.name;
+  return typeof name === 'string' ? `basis ${name}` : 'custom basis';
+}
 
 /** Fill and letter colour per rating: dark green to red, letters chosen for contrast. */
 export const RATING_COLOURS: Record<Rating, { fill: string; text: string }> = {
@@ -207,12 +215,8 @@ export function drawLabelSvg(record: LabelRecord): string {
   y += 6;
   parts.push(rule(y));
   const issued = truncate(String(record.issued ?? '').slice(0, 10), 10) || 'undated';
-  const method = record.method === 'measured' ? 'measured' : 'estimated';
+  const method = methodTitle(record.method);
   parts.push(text(16, y + 20, `Issued ${issued}`, { 'font-size': 11 }));
-  parts.push(
-    `<rect${attrs({ x: 126, y: y + 7, width: 72, height: 18, rx: 3, fill: method === 'measured' ? '#ffffff' : '#fff3c4', stroke: INK, 'stroke-width': 0.8 })}/>`,
-    text(162, y + 20, method, { 'font-size': 11, 'font-weight': 'bold', 'text-anchor': 'middle' })
-  );
   parts.push(
     text(WIDTH - 16, y + 20, 'GAISSALabel · ISO/IEC 21031', {
       'font-size': 9.5,
@@ -220,9 +224,25 @@ export function drawLabelSvg(record: LabelRecord): string {
       'text-anchor': 'end'
     })
   );
-  const height = y + 34;
+  y += 24;
+  // The method chip is as wide as its word; anything short of measured is drawn highlighted.
+  const chipWidth = Math.max(72, method.length * 7 + 14);
+  parts.push(
+    `<rect${attrs({ x: 16, y: y + 3, width: chipWidth, height: 18, rx: 3, fill: record.method === 'measured' ? '#ffffff' : '#fff3c4', stroke: INK, 'stroke-width': 0.8 })}/>`,
+    text(16 + chipWidth / 2, y + 16, method, {
+      'font-size': 11,
+      'font-weight': 'bold',
+      'text-anchor': 'middle'
+    }),
+    text(WIDTH - 16, y + 16, truncate(basisTitle(record), 40), {
+      'font-size': 11,
+      'font-weight': record.basis?.name === undefined ? 'bold' : 'normal',
+      'text-anchor': 'end'
+    })
+  );
+  const height = y + 30;
 
-  const summary = `Energy label ${isRating(record.rating) ? record.rating : '?'} for ${modelName}, ${phaseTitle.toLowerCase()} phase, ${method}`;
+  const summary = `Energy label ${isRating(record.rating) ? record.rating : '?'} for ${modelName}, ${phaseTitle.toLowerCase()} phase, ${method}, ${basisTitle(record)}`;
   return (
     `<svg${attrs({ xmlns: 'http://www.w3.org/2000/svg', width: WIDTH, height, viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': summary, 'font-family': FONT, class: 'gaissa-label-svg' })}>` +
     `<title>${escapeXml(summary)}</title>` +

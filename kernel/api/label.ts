@@ -8,7 +8,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
-import { facilityEnergyJ } from '../../core/carbon';
 import { Boundaries } from '../../core/label/defaults';
 import {
   METRICS,
@@ -31,13 +30,12 @@ import {
 } from '../../core/label/record';
 import { drawLabelSvg } from '../../core/label/svg';
 import { SciInput } from '../../core/sci';
-import { gramsToKilograms, joulesToKWh } from '../../core/units';
-import { writeFileAtomic } from '../atomic-write';
 import type { CardOverrides, Co2EqEmissions } from '../../core/label/model-card';
-import { issueLabel } from '../label/issue-label';
+import { inputsOf, issueLabel } from '../label/issue-label';
 import { writeModelCard } from '../label/model-card-file';
 import { verifyLabel, type VerifyReport } from '../label/verify-label';
 import { sha256JsonLine, sha256Text } from '../label/sha256';
+import { Output, writeOutputs } from '../label/write-outputs';
 import { Displayable, MimeBundle } from '../display';
 import { MeasurementLike, isMeasurementRecord, measurementProblems } from './measurement-source';
 import {
@@ -273,10 +271,14 @@ function hardwareOf(record: MeasurementLike): string | undefined {
   return host.gpuModel ? `${cpu}, ${host.gpuCount} x ${host.gpuModel}` : cpu;
 }
 
+/**
+ * The request a measurement stands for: energy and CO2e (and the SCI) are derived from the record
+ * by core (`derive`), so the label links them to it and its method follows the record's coverage.
+ */
 async function requestFromMeasurement(
   record: MeasurementLike,
   options: LabelOptions
-): Promise<LabelRequest> {
+): Promise<{ request: LabelRequest; held?: unknown }> {
   const problems = measurementProblems(record, 'measurement');
   if (problems.length > 0) throw problems[0];
   refuse(options, ['variant'], 'applies to a comparison, not to a measurement');
@@ -287,14 +289,7 @@ async function requestFromMeasurement(
   if (!isPhase(phase)) {
     throw new FieldError('options.phase', `must be inference or training, got ${describe(phase)}`);
   }
-  const facilityKWh = joulesToKWh(
-    record.facilityEnergyJ ?? facilityEnergyJ(record.energyJ, record)
-  );
-  let metrics: Partial<Record<MetricName, number>>;
-  let sci: SciInput;
-  const boundary =
-    `${record.estimated ? 'estimated' : 'measured'} energy of one run (${record.method ?? 'meter'})` +
-    `, x PUE ${record.pue}`;
+  let inferences: number | undefined;
   if (phase === 'inference') {
     const n = options.inferences;
     if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
@@ -303,45 +298,30 @@ async function requestFromMeasurement(
         `is required: inferences the measured run made (a number > 0), got ${describe(n)}`
       );
     }
-    metrics = { energyPerInferenceJ: record.energyJ / n, co2ePerInferenceG: record.co2eG / n };
-    sci = {
-      energyKWh: facilityKWh,
-      carbonIntensity: record.carbonIntensityGPerKWh,
-      functionalUnits: n,
-      functionalUnit: 'inference',
-      boundary
-    };
+    inferences = n;
   } else {
     refuse(options, ['inferences'], 'applies to the inference phase');
-    metrics = {
-      trainingEnergyKWh: joulesToKWh(record.energyJ),
-      trainingCo2eKg: gramsToKilograms(record.co2eG)
-    };
-    sci = {
-      energyKWh: facilityKWh,
-      carbonIntensity: record.carbonIntensityGPerKWh,
-      functionalUnits: 1,
-      functionalUnit: 'training run',
-      boundary
-    };
   }
   const context = defined({
     location: record.regionName ?? record.region,
     hardware: hardwareOf(record),
     ...options.context
   });
-  return defined({
+  const ref = await measurementRef(record, options.recordsFile);
+  const request = defined({
     phase,
-    metrics: { ...metrics, ...options.metrics },
+    metrics: options.metrics ?? {},
+    derive: defined({ measurement: 0, inferences, sci: options.sci === undefined }),
     reference: options.reference as Partial<Record<MetricName, number>> | undefined,
     boundaries: options.boundaries,
     weights: options.weights,
     model: defined(modelOf(options.model, { name: record.label ?? undefined })),
-    measurements: [await measurementRef(record, options.recordsFile)],
-    sci: options.sci === false ? undefined : (options.sci ?? sci),
-    method: record.estimated ? ('estimated' as const) : ('measured' as const),
+    measurements: [ref],
+    sci: options.sci === false ? undefined : options.sci,
     context: Object.keys(context).length > 0 ? context : undefined
   });
+  // A record in no file yet: its content is the evidence the label is derived from.
+  return { request, held: ref.path === undefined ? record : undefined };
 }
 
 function requestFromComparison(
@@ -383,12 +363,18 @@ function requestFromComparison(
   });
 }
 
-/** Builds the request a source stands for; errors name the field (FieldError). */
-async function requestOf(source: unknown, options: LabelOptions): Promise<LabelRequest> {
+/**
+ * Builds the request a source stands for, with the measurement record it holds in memory (if
+ * any); errors name the field (FieldError).
+ */
+async function requestOf(
+  source: unknown,
+  options: LabelOptions
+): Promise<{ request: LabelRequest; held?: unknown }> {
   // A training comparison knows its own training-phase request (energy per run, not per inference).
   const training = source as { phase?: unknown; labelRequest?: (variant?: string) => unknown };
   if (training?.phase === 'training' && typeof training.labelRequest === 'function') {
-    return parseLabelRequest({
+    const request = parseLabelRequest({
       ...(training.labelRequest(options.variant) as object),
       ...defined({
         model: options.model ? modelOf(options.model, {}) : undefined,
@@ -396,17 +382,21 @@ async function requestOf(source: unknown, options: LabelOptions): Promise<LabelR
         context: options.context
       })
     });
+    return { request };
   }
-  if (isTacticsComparison(source)) return parseLabelRequest(requestFromComparison(source, options));
+  if (isTacticsComparison(source)) {
+    return { request: parseLabelRequest(requestFromComparison(source, options)) };
+  }
   if (isMeasurementRecord(source)) {
-    return parseLabelRequest(await requestFromMeasurement(source, options));
+    const { request, held } = await requestFromMeasurement(source, options);
+    return { request: parseLabelRequest(request), held };
   }
   refuse(
     options,
     SOURCE_OPTIONS,
     'applies to a measurement or a comparison; a request carries its own'
   );
-  return parseLabelRequest(source);
+  return { request: parseLabelRequest(source) };
 }
 
 /**
@@ -418,13 +408,21 @@ export async function issueNotebookLabel(
   options: LabelOptions = {}
 ): Promise<LabelView> {
   const checked = checkOptions(options);
-  const request = await requestOf(source, checked);
+  const { request, held } = await requestOf(source, checked);
   const cwd = process.cwd();
   const out = checked.out !== undefined ? resolve(cwd, checked.out) : undefined;
-  const record = await issueLabel(request, { cwd, labelDir: out && dirname(out) });
-  if (out) await writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');
-  if (checked.svg !== undefined)
-    await writeFileAtomic(resolve(cwd, checked.svg), drawLabelSvg(record));
+  const record = await issueLabel(request, {
+    cwd,
+    labelDir: out && dirname(out),
+    records: held === undefined ? undefined : [held]
+  });
+  // Both files or neither, and never over a file the label was issued from.
+  const outputs: Output[] = [];
+  if (out) outputs.push({ path: out, data: JSON.stringify(record, null, 2) + '\n' });
+  if (checked.svg !== undefined) {
+    outputs.push({ path: resolve(cwd, checked.svg), data: drawLabelSvg(record) });
+  }
+  await writeOutputs(outputs, inputsOf(request, cwd));
   const view = new LabelView(record, {
     file: checked.out,
     recordInNotebook: checked.record !== false

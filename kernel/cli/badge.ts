@@ -12,7 +12,7 @@ import { escapeMarkup } from '../../core/format';
 import { LabelRecord } from '../../core/label/record';
 import { formatQuantity } from '../../core/label/quantity-format';
 import { RATING_COLOURS, escapeXml, truncate } from '../../core/label/svg';
-import { writeFileAtomic } from '../atomic-write';
+import { writeOutputs } from '../label/write-outputs';
 import { Command, UsageError } from './command';
 import { parsingOptions, readLabelFile } from './parse-options';
 
@@ -160,7 +160,10 @@ export const badge: Command = {
     const text = badgeText(record);
     let image = shieldsUrl(text);
     if (values.svg !== undefined) {
-      await writeFileAtomic(resolve(values.svg), drawBadgeSvg(text));
+      await writeOutputs(
+        [{ path: resolve(values.svg), data: drawBadgeSvg(text) }],
+        [positionals[0]]
+      );
       image = linkPath(values.svg);
     }
     const link = values.link ?? linkPath(positionals[0]);

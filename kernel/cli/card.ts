@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { writeModelCard } from '../label/model-card-file';
+import { canonicalPath } from '../label/write-outputs';
 import { Command, UsageError } from './command';
 import { parsingOptions, readLabelFile, reportingFields } from './parse-options';
 
@@ -38,6 +39,9 @@ export const card: Command = {
     if (positionals.length !== 1) throw new UsageError('card needs exactly one LABEL.json');
     const record = await readLabelFile(positionals[0]);
     const readmePath = resolve(values.readme ?? 'README.md');
+    if (canonicalPath(readmePath) === canonicalPath(positionals[0])) {
+      throw new UsageError(`--readme ${readmePath} is the label itself: choose the model card`);
+    }
     const { emissions } = await reportingFields(() =>
       writeModelCard(readmePath, record, {
         source: values.source,

@@ -43,3 +43,29 @@ export async function readJsonArg(path: string | undefined, io: CliIO): Promise<
     );
   }
 }
+
+/** Where the first non-finite number (NaN, ±Infinity) in a JSON-bound value is, if any. */
+export function nonFinitePath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path || '(value)';
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const found = nonFinitePath(v, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * `value` as indented JSON. JSON.stringify writes NaN and Infinity as null, which would pass an
+ * overflow off as a figure; a computed figure that overflows is invalid input instead.
+ */
+export function finiteJson(value: unknown, what: string): string {
+  const bad = nonFinitePath(value);
+  if (bad !== undefined) {
+    throw new UsageError(
+      `${what}: ${bad} overflows (is not a finite number): the input figures are out of range`
+    );
+  }
+  return JSON.stringify(value, null, 2) + '\n';
+}

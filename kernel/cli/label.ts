@@ -2,32 +2,39 @@
 import { parseArgs } from 'node:util';
 import { dirname, resolve } from 'node:path';
 import { isRating, RATINGS, Rating, isWorseThan } from '../../core/label/metrics';
+import { methodTitle } from '../../core/label/provenance';
 import { parseLabelRequest } from '../../core/label/record';
 import { drawLabelSvg } from '../../core/label/svg';
-import { writeFileAtomic } from '../atomic-write';
-import { issueLabel } from '../label/issue-label';
+import { inputsOf, issueLabel } from '../label/issue-label';
+import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
 import { verifyLabel } from '../label/verify-label';
-import { Command, CliIO, UsageError, readJsonArg } from './command';
+import { Output, writeOutputs } from '../label/write-outputs';
+import { Command, CliIO, UsageError, finiteJson, readJsonArg } from './command';
 import { parsingOptions, readLabelFile, reportingFields } from './parse-options';
 
 const usage = `Usage: gaissa label --json FILE|- [--min RATING] [--svg OUT.svg] [--out LABEL.json]
-       gaissa label verify LABEL.json [--model MODEL] [--json]
+                    [--sign PRIVATE_KEY.pem]
+       gaissa label verify LABEL.json [--model MODEL] [--trust PUBLIC_KEY.pem] [--json]
 
 Issues an A-E energy label (GAISSALabel method) from a JSON request read from FILE, or from
 standard input with '-', and prints the label record as JSON.
 
-Request: { phase, metrics, reference?, boundaries?, weights?, model?, measurements?, sci?,
-           method?, context?, issued? }
+Request: { phase, metrics, reference?, boundaries?, weights?, model?, measurements?, derive?,
+           sci?, method?, context?, issued? }
   phase         "inference" or "training"
   metrics       inference: energyPerInferenceJ, co2ePerInferenceG, latencyMs, modelSizeMB, accuracy
                 training:  trainingEnergyKWh, trainingCo2eKg, accuracy   (accuracy is a fraction 0..1)
   reference, boundaries, weights
                 per-metric overrides of the defaults (boundaries: [b1, b2, b3, b4], descending)
   model         { name?, path?, sha256? }: the model file is hashed (SHA-256) into the record
-  measurements  [{ path, id? }]: measurement records hashed into the record (with id: the line of
-                that record in a JSON Lines file)
+  measurements  [{ path, id? }]: measurement records (gaissa measure, %%gaissa measure) hashed
+                into the record (with id: the line of that record in a JSON Lines file)
+  derive        { measurement?, inferences?, sci? }: compute the energy and CO2e metrics (per
+                inference: give inferences) and with sci: true the SCI from measurements[measurement]
   sci           { energyKWh, carbonIntensity, embodied?, functionalUnits, functionalUnit? }
-  method        "measured" or "estimated" (default "estimated")
+  method        only to claim less than the records show; the label's method is derived:
+                measured (every record from hardware counters), partly-measured, estimated, or
+                declared (no records, or energy and CO2e typed rather than derived)
   context       { location?, hardware?, trainingType? } for the model card
 Relative paths are resolved against the current folder; the record stores them relative to the
 --out file's folder (absolute without --out).
@@ -36,9 +43,14 @@ Options:
   --min RATING  CI gate: exit 1 when the rating is worse than RATING (A-E)
   --svg FILE    also write the label drawing as SVG
   --out FILE    also write the label record (JSON) to FILE
+  --sign KEY    sign the record with an Ed25519 private key (PEM; openssl genpkey -algorithm ed25519)
+Outputs are written all or none, and never over the --json input.
 
 verify: recomputes the SHA-256 of the model file (or --model MODEL) and of the measurement
-records the label rests on, re-rates its metrics, and reports each check (--json: as JSON).
+records the label rests on, the method and every figure derived from those records, checks a
+named basis (gaissa-inference-v1, gaissa-training-v1; others show as custom), re-rates the
+metrics, and reports each check (--json: as JSON). Without --trust KEY (the issuer's Ed25519
+public key, PEM) only the label's internal consistency is checked, not who issued it.
 
 Exit status: 0 ok (verify: every check matches); 1 rating below --min (verify: a mismatch, a
 missing file or nothing to verify); 2 bad usage or invalid input (the field is named).`;
@@ -51,7 +63,8 @@ async function issue(args: string[], io: CliIO): Promise<number> {
         json: { type: 'string' },
         min: { type: 'string' },
         svg: { type: 'string' },
-        out: { type: 'string' }
+        out: { type: 'string' },
+        sign: { type: 'string' }
       },
       strict: true
     })
@@ -65,12 +78,30 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   const input = await readJsonArg(values.json, io);
   const cwd = process.cwd();
   const out = values.out && resolve(cwd, values.out);
-  const record = await reportingFields(async () =>
-    issueLabel(parseLabelRequest(input), { cwd, labelDir: out && dirname(out) })
-  );
-  const json = JSON.stringify(record, null, 2) + '\n';
-  if (out) await writeFileAtomic(out, json);
-  if (values.svg) await writeFileAtomic(resolve(cwd, values.svg), drawLabelSvg(record));
+  const request = await reportingFields(async () => parseLabelRequest(input));
+  let record = await reportingFields(async () => {
+    const issued = await issueLabel(request, { cwd, labelDir: out && dirname(out) });
+    if (request.method && request.method !== issued.method) {
+      io.stderr(
+        `gaissa label: method "${request.method}" asked, but the records support ` +
+          `${methodTitle(issued.method)}: the label says ${methodTitle(issued.method)}\n`
+      );
+    }
+    return issued;
+  });
+  if (values.sign !== undefined) {
+    const key = await reportingFields(() => readPrivateKey(resolve(cwd, values.sign!), '--sign'));
+    record = signLabel(record, key);
+  }
+  const json = finiteJson(record, 'the label');
+  const outputs: Output[] = [];
+  if (out) outputs.push({ path: out, data: json });
+  if (values.svg) outputs.push({ path: resolve(cwd, values.svg), data: drawLabelSvg(record) });
+  // No output may replace what the label was issued from: the request, key, model or records.
+  const inputs = inputsOf(request, cwd);
+  if (values.json && values.json !== '-') inputs.push(resolve(cwd, values.json));
+  if (values.sign !== undefined) inputs.push(resolve(cwd, values.sign));
+  await writeOutputs(outputs, inputs);
   io.stdout(json);
   if (minimum && isWorseThan(record.rating, minimum)) {
     io.stderr(`gaissa label: rating ${record.rating} is worse than the minimum ${minimum}\n`);
@@ -83,7 +114,7 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parsingOptions(() =>
     parseArgs({
       args,
-      options: { model: { type: 'string' }, json: { type: 'boolean' } },
+      options: { model: { type: 'string' }, trust: { type: 'string' }, json: { type: 'boolean' } },
       allowPositionals: true,
       strict: true
     })
@@ -91,9 +122,16 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('verify needs exactly one LABEL.json');
   const labelPath = resolve(process.cwd(), positionals[0]);
   const record = await readLabelFile(positionals[0]);
+  const trust =
+    values.trust === undefined
+      ? undefined
+      : await reportingFields(() =>
+          readPublicKey(resolve(process.cwd(), values.trust!), '--trust')
+        );
   const report = await verifyLabel(record, {
     labelDir: dirname(labelPath),
-    modelPath: values.model && resolve(process.cwd(), values.model)
+    modelPath: values.model && resolve(process.cwd(), values.model),
+    trust
   });
   if (values.json) {
     io.stdout(JSON.stringify(report, null, 2) + '\n');
@@ -106,7 +144,7 @@ async function verify(args: string[], io: CliIO): Promise<number> {
       const detail = c.detail ? ` — ${c.detail}` : '';
       io.stdout(`${c.status.padEnd(12)} ${c.kind.padEnd(11)} ${c.subject}${why}${detail}\n`);
     }
-    io.stdout(report.ok ? 'verified: every check matches\n' : 'NOT verified\n');
+    io.stdout(report.ok ? `verified: every check matches; ${report.scope}\n` : 'NOT verified\n');
   }
   return report.ok ? 0 : 1;
 }

@@ -1,6 +1,24 @@
 /** `gaissa` command line: dispatches to the subcommands registered in `commands`. */
+import { fsReason, OutputError } from '../label/write-outputs';
 import { CliIO, Command, UsageError } from './command';
 import { commands } from './commands';
+
+/** A Node file-system error: it names the file it failed on. */
+function isFileError(e: unknown): e is NodeJS.ErrnoException & { path: string } {
+  return (
+    e instanceof Error &&
+    typeof (e as NodeJS.ErrnoException).code === 'string' &&
+    typeof (e as NodeJS.ErrnoException).path === 'string'
+  );
+}
+
+/**
+ * The file a file-system error is about: writeFileAtomic (kernel/atomic-write.ts) fails on its
+ * temporary `.NAME.PID.HEX.tmp` beside the target, so that name is turned back into the target's.
+ */
+function fileOf(path: string): string {
+  return path.replace(/(^|[\\/])\.([^\\/]+)\.\d+\.[0-9a-f]{8}\.tmp$/, '$1$2');
+}
 
 async function usage(): Promise<string> {
   const all = await Promise.all(Object.values(commands).map(load => load()));
@@ -34,8 +52,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
+    // Bad input and files that cannot be written are the user's to fix: one line, exit 2.
+    if (e instanceof UsageError || e instanceof OutputError) {
       io.stderr(`gaissa ${name}: ${e.message}\n`);
+      return 2;
+    }
+    if (isFileError(e)) {
+      io.stderr(`gaissa ${name}: ${fileOf(e.path)}: ${fsReason(e)}\n`);
       return 2;
     }
     throw e;

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { computeRoi, ROI_FIELD_RULES, validateScenario } from '../../core/roi';
 import { roiText } from '../../core/roi-view';
-import { Command, readJsonArg, UsageError } from './command';
+import { Command, finiteJson, readJsonArg, UsageError } from './command';
 import { parsingOptions } from './parse-options';
 
 const usage = `Usage: gaissa roi --json FILE|- [--text]
@@ -43,8 +43,9 @@ export const roi: Command = {
       throw new UsageError(`invalid scenario:\n${lines.join('\n')}`);
     }
     const result = computeRoi(checked.scenario);
-    // JSON.stringify would write a stray NaN or Infinity as null; the model produces none anyway.
-    io.stdout(values.text ? roiText(result) + '\n' : JSON.stringify(result, null, 2) + '\n');
+    // Checked for both outputs: a figure that overflows is invalid input, never null or "Infinity".
+    const json = finiteJson(result, 'the scenario');
+    io.stdout(values.text ? roiText(result) + '\n' : json);
     return 0;
   }
 };

@@ -1,7 +1,7 @@
 /** `gaissa sci`: Software Carbon Intensity (ISO/IEC 21031:2024) per functional unit. */
 import { parseArgs } from 'node:util';
 import { computeSci, parseSciInput } from '../../core/sci';
-import { Command, readJsonArg } from './command';
+import { Command, finiteJson, readJsonArg } from './command';
 import { parsingOptions, reportingFields } from './parse-options';
 
 const usage = `Usage: gaissa sci --json FILE|-
@@ -16,7 +16,7 @@ from a JSON object read from FILE, or from standard input with '-':
   boundary         optional words on what the energy covers
 Prints sciG, operationalG and embodiedG (g CO2e per functional unit) with the disclosure, as JSON.
 
-Exit status: 0 ok; 2 bad usage or invalid input (the field is named).`;
+Exit status: 0 ok; 2 bad usage or invalid input (the field is named; figures that overflow too).`;
 
 export const sci: Command = {
   name: 'sci',
@@ -28,7 +28,7 @@ export const sci: Command = {
     );
     const input = await readJsonArg(values.json, io);
     const result = await reportingFields(async () => computeSci(parseSciInput(input)));
-    io.stdout(JSON.stringify(result, null, 2) + '\n');
+    io.stdout(finiteJson(result, 'the SCI'));
     return 0;
   }
 };

@@ -3,9 +3,11 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { FieldError } from '../../core/field-error';
+import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
 import { LabelRecord, LabelRequest, buildLabelRecord } from '../../core/label/record';
 import { validateLabelRecord } from './label-schema';
-import { sha256File, sha256JsonLine } from './sha256';
+import { evidenceOf, readMeasurementRecord } from './measurement-records';
+import { sha256File } from './sha256';
 
 export interface IssueOptions {
   /** Folder that relative paths in the request are resolved against. */
@@ -16,6 +18,11 @@ export interface IssueOptions {
    */
   labelDir?: string;
   now?: Date;
+  /**
+   * Records the caller holds in memory, by position in `request.measurements` (a measurement
+   * not yet in any file): their content stands in for a file to read.
+   */
+  records?: ReadonlyArray<unknown>;
 }
 
 export async function issueLabel(
@@ -38,35 +45,38 @@ export async function issueLabel(
     hashed.model = { ...request.model, path: stored(absolute), sha256 };
   }
 
+  const evidence: (RecordEvidence | undefined)[] = [];
   if (request.measurements) {
     hashed.measurements = [];
     for (const [i, m] of request.measurements.entries()) {
+      const field = `measurements[${i}]`;
       if (!m.path) {
+        const held = options.records?.[i];
+        evidence.push(held === undefined ? undefined : recordEvidence(held, field));
         hashed.measurements.push(m);
         continue;
       }
       const absolute = resolve(options.cwd, m.path);
-      let sha256: string | undefined;
-      if (m.id !== undefined) {
-        await ensureReadable(absolute, `measurements[${i}].path`);
-        try {
-          sha256 = await sha256JsonLine(absolute, m.id);
-        } catch (e) {
-          throw new FieldError(`measurements[${i}].id`, (e as Error).message);
-        }
-        if (!sha256)
-          throw new FieldError(`measurements[${i}].id`, `no record with id ${m.id} in ${m.path}`);
-      } else {
-        sha256 = await hashOrFail(absolute, `measurements[${i}].path`);
+      await ensureReadable(absolute, `${field}.path`);
+      let read;
+      try {
+        read = await readMeasurementRecord(absolute, m.id);
+      } catch (e) {
+        throw new FieldError(
+          m.id !== undefined ? `${field}.id` : `${field}.path`,
+          (e as Error).message
+        );
       }
-      if (m.sha256 && m.sha256 !== sha256) {
-        throw new FieldError(`measurements[${i}].sha256`, `does not match ${m.path} (${sha256})`);
+      if (!read) throw new FieldError(`${field}.id`, `no record with id ${m.id} in ${m.path}`);
+      if (m.sha256 && m.sha256 !== read.sha256) {
+        throw new FieldError(`${field}.sha256`, `does not match ${m.path} (${read.sha256})`);
       }
-      hashed.measurements.push({ ...m, path: stored(absolute), sha256 });
+      evidence.push(evidenceOf(read, field, m.id));
+      hashed.measurements.push({ ...m, path: stored(absolute), sha256: read.sha256 });
     }
   }
 
-  return validateLabelRecord(buildLabelRecord(hashed, options.now));
+  return validateLabelRecord(buildLabelRecord(hashed, options.now, evidence));
 }
 
 async function ensureReadable(path: string, field: string): Promise<void> {
@@ -85,4 +95,10 @@ async function hashOrFail(path: string, field: string): Promise<string> {
 /** A stored path resolved against the label file's folder (absolute paths stay as they are). */
 export function resolveStoredPath(path: string, labelDir: string): string {
   return isAbsolute(path) ? path : resolve(labelDir, path);
+}
+
+/** The files a request reads (model, measurement records): no output may replace one. */
+export function inputsOf(request: LabelRequest, cwd: string): string[] {
+  const paths = [request.model?.path, ...(request.measurements ?? []).map(m => m.path)];
+  return paths.filter((p): p is string => p !== undefined).map(p => resolve(cwd, p));
 }

@@ -1,22 +1,43 @@
 /**
  * `gaissa label verify`: recomputes what a label record claims and reports each check. A label
- * verifies only when every recorded SHA-256 matches its file, the rating follows from the metric
- * values and basis it carries, and the SCI from its inputs; a label with nothing to check does not
- * verify (stripping the hashes must not be a way to pass).
+ * verifies only when every recorded SHA-256 matches its file, its method follows from the
+ * measurement records (or claims less), every figure computed from a record is that record's
+ * figure, a named basis is the basis of that name, the rating follows from the metric values and
+ * basis it carries, and the SCI from its inputs; a label with nothing to check does not verify
+ * (stripping the hashes must not be a way to pass).
+ *
+ * All of that is internal consistency: whoever can edit the label and its files can make it
+ * consistent again. Only a signature checked against a key the reader trusts (`trust`) says who
+ * issued it; the report says which of the two was established.
  */
+import type { KeyObject } from 'node:crypto';
 import { computeSci } from '../../core/sci';
+import { basisDifferences } from '../../core/label/defaults';
 import { LabelRecord, rerateRecord } from '../../core/label/record';
 import { MetricName } from '../../core/label/metrics';
+import {
+  RecordEvidence,
+  claimsNoMoreThan,
+  deriveLabelMethod,
+  metricFromRecord,
+  methodTitle,
+  sameFigure,
+  sciEnergyKWhFromRecord
+} from '../../core/label/provenance';
 import { resolveStoredPath } from './issue-label';
-import { sha256File, sha256JsonLine } from './sha256';
+import { ReadRecord, evidenceOf, readMeasurementRecord } from './measurement-records';
+import { sha256File } from './sha256';
+import { publicKeyText, signatureValid, signerKey } from './signature';
 
 const RATING_SUBJECT = 'rating (from metric values and basis)';
 const SCI_SUBJECT = 'sciG (from sci.input)';
 
-export type CheckStatus = 'match' | 'mismatch' | 'missing' | 'unverifiable';
+/** `note`: worth knowing, not a failure (a custom basis, an unsigned label). */
+export type CheckStatus = 'match' | 'mismatch' | 'missing' | 'unverifiable' | 'note';
 
 export interface VerifyCheck {
-  kind: 'model' | 'measurement' | 'rating' | 'sci';
+  kind:
+    'model' | 'measurement' | 'method' | 'derivation' | 'basis' | 'rating' | 'sci' | 'signature';
   /** What was checked: a path, a path#id, or a field. */
   subject: string;
   status: CheckStatus;
@@ -27,14 +48,24 @@ export interface VerifyCheck {
 
 export interface VerifyReport {
   ok: boolean;
+  /** True only when a signature was checked against a key the caller trusts. */
+  authenticated: boolean;
+  /** What a passing verification establishes, in words. */
+  scope: string;
   checks: VerifyCheck[];
 }
+
+export const INTERNAL_ONLY =
+  'internal consistency only: the label is not signed by a key you trust, so anyone able to ' +
+  'edit it and the files it names could have made it consistent';
 
 export interface VerifyOptions {
   /** Folder of the label file: relative paths in the record are relative to it. */
   labelDir: string;
   /** Model file to check instead of the record's model.path. */
   modelPath?: string;
+  /** Public key of the issuer the caller trusts: the label must carry its valid signature. */
+  trust?: KeyObject;
 }
 
 export async function verifyLabel(
@@ -69,9 +100,11 @@ export async function verifyLabel(
     }
   }
 
-  for (const m of record.measurements) {
+  const evidence: (RecordEvidence | undefined)[] = [];
+  for (const [i, m] of record.measurements.entries()) {
     const subject = m.path ? (m.id !== undefined ? `${m.path}#${m.id}` : m.path) : m.sha256;
     if (!m.path) {
+      evidence.push(undefined);
       checks.push({
         kind: 'measurement',
         subject,
@@ -81,11 +114,22 @@ export async function verifyLabel(
       continue;
     }
     const file = resolveStoredPath(m.path, options.labelDir);
-    checks.push(
-      await compareFile('measurement', subject, m.sha256, () =>
-        m.id !== undefined ? sha256JsonLine(file, m.id) : sha256File(file)
-      )
-    );
+    let read: ReadRecord | undefined;
+    const check = await compareFile('measurement', subject, m.sha256, async () => {
+      read = await readMeasurementRecord(file, m.id);
+      return read?.sha256;
+    });
+    let found: RecordEvidence | undefined;
+    if (check.status === 'match' && read) {
+      try {
+        found = evidenceOf(read, `measurements[${i}]`, m.id);
+      } catch (e) {
+        check.status = 'mismatch';
+        check.detail = (e as Error).message;
+      }
+    }
+    evidence.push(found);
+    checks.push(check);
   }
 
   if (checks.length === 0) {
@@ -97,9 +141,183 @@ export async function verifyLabel(
     });
   }
 
+  checks.push(checkMethod(record, evidence));
+  if (record.derivation) checks.push(...checkDerivation(record, evidence));
+  checks.push(checkBasis(record));
   checks.push(checkRating(record));
   if (record.sci) checks.push(checkSci(record));
-  return { ok: checks.every(c => c.status === 'match'), checks };
+  const signature = checkSignature(record, options.trust);
+  checks.push(signature.check);
+  return {
+    ok: checks.every(c => c.status === 'match' || c.status === 'note'),
+    authenticated: signature.authenticated,
+    scope: signature.authenticated
+      ? 'the label is signed by the key you trust, and consistent with the files it names'
+      : INTERNAL_ONLY,
+    checks
+  };
+}
+
+/** The method the records support (unreadable or changed records count as estimated). */
+function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)[]): VerifyCheck {
+  const coverages = evidence.map(e => ({ coverage: e?.coverage ?? 0 }));
+  const { method, why } = deriveLabelMethod(record, coverages);
+  const ok = claimsNoMoreThan(record.method, method);
+  return {
+    kind: 'method',
+    subject: 'method (from the measurement records)',
+    status: ok ? 'match' : 'mismatch',
+    expected: record.method,
+    actual: method,
+    detail: ok
+      ? record.method === method
+        ? why
+        : `the label says ${methodTitle(record.method)}, less than the records show (${why})`
+      : `the label says ${methodTitle(record.method)}, the records show ${methodTitle(method)}: ${why}`
+  };
+}
+
+/** Every figure the label says it computed from a record, computed again from that record. */
+function checkDerivation(
+  record: LabelRecord,
+  evidence: (RecordEvidence | undefined)[]
+): VerifyCheck[] {
+  const d = record.derivation!;
+  const source = evidence[d.measurement];
+  const subject = (what: string) => `${what} (from measurements[${d.measurement}])`;
+  if (d.measurement >= record.measurements.length) {
+    return [
+      {
+        kind: 'derivation',
+        subject: subject('figures'),
+        status: 'mismatch',
+        detail: `the label has ${record.measurements.length} measurement records: there is no record ${d.measurement}`
+      }
+    ];
+  }
+  if (!source) {
+    return [
+      {
+        kind: 'derivation',
+        subject: subject(d.metrics.join(', ')),
+        status: 'unverifiable',
+        detail: 'the record could not be read or has changed (see its check)'
+      }
+    ];
+  }
+  const checks: VerifyCheck[] = d.metrics.map(name => {
+    const stated = record.metrics[name as MetricName]?.value;
+    let again: number;
+    try {
+      again = metricFromRecord(name, source, d.inferences);
+    } catch (e) {
+      return {
+        kind: 'derivation',
+        subject: subject(name),
+        status: 'mismatch',
+        detail: (e as Error).message
+      };
+    }
+    return {
+      kind: 'derivation',
+      subject: subject(name),
+      status: stated !== undefined && sameFigure(stated, again) ? 'match' : 'mismatch',
+      expected: String(stated),
+      actual: String(again)
+    };
+  });
+  if (d.sci) {
+    const input = record.sci?.input;
+    const expected = {
+      energyKWh: sciEnergyKWhFromRecord(source),
+      carbonIntensity: source.carbonIntensityGPerKWh,
+      functionalUnits: d.inferences ?? 1
+    };
+    const ok =
+      input !== undefined &&
+      expected.carbonIntensity !== undefined &&
+      sameFigure(input.energyKWh, expected.energyKWh) &&
+      sameFigure(input.carbonIntensity, expected.carbonIntensity) &&
+      input.functionalUnits === expected.functionalUnits;
+    checks.push({
+      kind: 'derivation',
+      subject: subject('sci.input'),
+      status: ok ? 'match' : 'mismatch',
+      detail: ok
+        ? undefined
+        : `the record gives energyKWh ${expected.energyKWh}, carbonIntensity ${expected.carbonIntensity}, functionalUnits ${expected.functionalUnits}`
+    });
+  }
+  return checks;
+}
+
+/** A named basis must be that basis; an unnamed one is custom, which the label shows. */
+function checkBasis(record: LabelRecord): VerifyCheck {
+  const name = record.basis.name;
+  if (name === undefined) {
+    return {
+      kind: 'basis',
+      subject: 'basis (reference, boundaries, weights)',
+      status: 'note',
+      detail: 'custom basis, chosen by the issuer: the rating means only as much as it does'
+    };
+  }
+  const differences = basisDifferences(name, record.phase, record.basis);
+  return {
+    kind: 'basis',
+    subject: `basis ${name}`,
+    status: differences.length === 0 ? 'match' : 'mismatch',
+    detail: differences.length === 0 ? undefined : `differs from ${name}: ${differences.join(', ')}`
+  };
+}
+
+function checkSignature(
+  record: LabelRecord,
+  trust: KeyObject | undefined
+): { check: VerifyCheck; authenticated: boolean } {
+  const subject = 'signature (Ed25519)';
+  if (!record.signature) {
+    return {
+      authenticated: false,
+      check: {
+        kind: 'signature',
+        subject,
+        status: trust ? 'mismatch' : 'note',
+        detail: trust
+          ? 'the label is unsigned, but a trusted key was given: it is not from that key'
+          : 'unsigned: only the internal consistency of the label was checked'
+      }
+    };
+  }
+  const signer = signerKey(record);
+  if (trust) {
+    const ok = signatureValid(record, trust);
+    return {
+      authenticated: ok,
+      check: {
+        kind: 'signature',
+        subject,
+        status: ok ? 'match' : 'mismatch',
+        detail: ok
+          ? 'signed by the trusted key'
+          : signer && publicKeyText(signer) !== publicKeyText(trust)
+            ? 'signed by another key than the trusted one'
+            : 'the signature does not match the label: it was changed after signing'
+      }
+    };
+  }
+  const ok = signer !== undefined && signatureValid(record, signer);
+  return {
+    authenticated: false,
+    check: {
+      kind: 'signature',
+      subject,
+      status: ok ? 'note' : 'mismatch',
+      detail: ok
+        ? 'signed, but no trusted key was given (--trust): the key in the label vouches only for itself'
+        : 'the signature does not match the label: it was changed after signing'
+    }
+  };
 }
 
 async function compareFile(

@@ -5,6 +5,7 @@
  */
 import { FieldError } from '../../core/field-error';
 import { MetricName, RATINGS, Rating, isRating, isWorseThan } from '../../core/label/metrics';
+import { LABEL_METHODS } from '../../core/label/provenance';
 import { LabelRequest } from '../../core/label/record';
 import { SciInput } from '../../core/sci';
 import { joulesToKWh } from '../../core/units';
@@ -108,8 +109,9 @@ export const labelMagic: MagicCommand<MagicContext> = {
     {
       name: 'method',
       type: 'string',
-      description: 'how the figures were obtained (a label says estimated unless told)',
-      choices: ['measured', 'estimated']
+      description:
+        'claim less than the records show; typed figures are declared, whatever is asked',
+      choices: [...LABEL_METHODS]
     },
     {
       name: 'carbon-intensity',

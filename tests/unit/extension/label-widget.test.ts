@@ -84,6 +84,28 @@ describe('the label widget', () => {
     expect(details(node).textContent).toContain(`Overall rating ${record.rating}`);
   });
 
+  it('shows the method the records support, the basis and whether the label is signed', () => {
+    const typed = asPayload(sampleLabel());
+    // The fixture asks for "measured" with typed figures: the record says declared.
+    expect(typed.method).toBe('declared');
+    const plain = mount(new LabelWidget(typed));
+    expect(plain.getAttribute('aria-label')).toMatch(/, declared, basis gaissa-inference-v1$/);
+    const about = plain.querySelector('.gaissa-label-about')!.textContent ?? '';
+    expect(about).toContain('Methoddeclared: figures given by the issuer');
+    expect(about).toContain('Basisgaissa-inference-v1');
+    expect(about).toContain('Signatureunsigned');
+    const partly = {
+      ...asPayload(sampleLabel({ reference: { latencyMs: 6 } })),
+      method: 'partly-measured' as const
+    };
+    const node = mount(new LabelWidget(partly));
+    expect(node.getAttribute('aria-label')).toMatch(/, partly measured, custom basis$/);
+    expect(node.querySelector('.gaissa-label-picture svg')!.textContent).toContain('custom basis');
+    expect(details(node).textContent).toContain(
+      'Figures computed from records that hardware counters measured only in part.'
+    );
+  });
+
   it('details a metric on keyboard focus: value, unit, index, rating, reference', () => {
     const record = asPayload(sampleLabel());
     const node = mount(new LabelWidget(record));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runGaissa as gaissa } from '../fixtures/run-cli';
+import { measuredRecord, writeJsonLines } from './measurement-fixture';
 import { parseXml } from './xml-wellformed';
 
 let dir: string;
@@ -123,8 +124,11 @@ describe('gaissa label verify', () => {
     extra: object = {}
   ): Promise<{ label: string; model: string; runs: string }> {
     const model = write('model.onnx', 'model bytes v1');
-    const runs = write('runs.jsonl', '{"id":"r1","energyKWh":0.1}\n{"id":"r2","energyKWh":0.2}\n');
-    const single = write('run3.json', '{"id":"r3"}');
+    const runs = writeJsonLines(join(dir, 'runs.jsonl'), [
+      measuredRecord('r1'),
+      measuredRecord('r2')
+    ]);
+    const single = write('run3.json', measuredRecord('r3'));
     const label = join(dir, 'label.json');
     const input = write('in.json', {
       ...request,
@@ -158,7 +162,7 @@ describe('gaissa label verify', () => {
 
   test('still verifies after the folder moves, and after more records are appended', async () => {
     const { runs } = await issue();
-    appendFileSync(runs, '{"id":"r4","energyKWh":0.4}\n');
+    appendFileSync(runs, JSON.stringify(measuredRecord('r4')) + '\n');
     const moved = mkdtempSync(join(tmpdir(), 'gaissa-moved-'));
     try {
       cpSync(dir, moved, { recursive: true });
@@ -179,7 +183,7 @@ describe('gaissa label verify', () => {
 
   test('a changed measurement record is a mismatch (exit 1)', async () => {
     const { label, runs } = await issue();
-    writeFileSync(runs, '{"id":"r1","energyKWh":0.1}\n{"id":"r2","energyKWh":0.02}\n');
+    writeJsonLines(runs, [measuredRecord('r1'), measuredRecord('r2', 3.6)]);
     const r = await gaissa(['label', 'verify', label, '--json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
@@ -231,14 +235,14 @@ describe('gaissa label verify', () => {
 
   test('a record id missing from the JSON Lines file is reported missing (exit 1)', async () => {
     const { label, runs } = await issue();
-    writeFileSync(runs, '{"id":"r1","energyKWh":0.1}\n');
+    writeJsonLines(runs, [measuredRecord('r1')]);
     const r = await gaissa(['label', 'verify', label]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/missing\s+measurement runs\.jsonl#r2 — no record with this id/);
   });
 
   test('an unknown record id at issue time exits 2 naming the field', async () => {
-    const runs = write('runs.jsonl', '{"id":"r1"}\n');
+    const runs = writeJsonLines(join(dir, 'runs.jsonl'), [measuredRecord('r1')]);
     const input = write('in.json', { ...request, measurements: [{ path: runs, id: 'zz' }] });
     const r = await gaissa(['label', '--json', input]);
     expect(r.code).toBe(2);
@@ -326,7 +330,7 @@ describe('gaissa card', () => {
       tags: ['a', 'b'],
       co2_eq_emissions: {
         emissions: 27.5,
-        source: expect.stringContaining('GAISSA for JupyterLab (measured'),
+        source: expect.stringContaining('GAISSA for JupyterLab (declared'),
         training_type: 'pre-training',
         geographical_location: 'Spain',
         hardware_used: '1 x Xeon'

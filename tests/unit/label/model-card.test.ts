@@ -2,21 +2,29 @@ import { parse } from 'yaml';
 import { buildLabelRecord } from '../../../core/label/record';
 import { co2EqEmissions, mergeModelCard } from '../../../core/label/model-card';
 
-const training = buildLabelRecord({
-  phase: 'training',
-  method: 'measured',
-  metrics: { trainingEnergyKWh: 2, trainingCo2eKg: 0.1492, accuracy: 0.9 },
-  model: { name: 'net' },
-  context: { location: 'Spain', hardware: '1 x Intel Xeon (CPU)', trainingType: 'fine-tuning' },
-  issued: '2025-06-01T00:00:00Z'
-});
+const SHA = 'b'.repeat(64);
+/** A training label derived from a fully counter-measured record (its content as evidence). */
+const training = buildLabelRecord(
+  {
+    phase: 'training',
+    metrics: { accuracy: 0.9 },
+    measurements: [{ path: 'run.json', sha256: SHA }],
+    derive: { measurement: 0 },
+    model: { name: 'net' },
+    context: { location: 'Spain', hardware: '1 x Intel Xeon (CPU)', trainingType: 'fine-tuning' },
+    issued: '2025-06-01T00:00:00Z'
+  },
+  new Date(),
+  [{ energyJ: 7.2e6, co2eG: 149.2, coverage: 1 }]
+);
 const block = co2EqEmissions(training);
 
 describe('Hugging Face co2_eq_emissions', () => {
   test('emissions in grams, with source, training type, location and hardware', () => {
     expect(block).toEqual({
       emissions: 149.2,
-      source: 'GAISSA for JupyterLab (measured, label A issued 2025-06-01)',
+      source:
+        'GAISSA for JupyterLab (measured, label A on basis gaissa-training-v1, issued 2025-06-01)',
       training_type: 'fine-tuning',
       geographical_location: 'Spain',
       hardware_used: '1 x Intel Xeon (CPU)'
@@ -25,6 +33,30 @@ describe('Hugging Face co2_eq_emissions', () => {
       geographical_location: 'FR',
       source: 'CodeCarbon'
     });
+  });
+
+  test('the source says the derived method, and a custom basis as such', () => {
+    const typed = buildLabelRecord({
+      phase: 'training',
+      method: 'measured',
+      metrics: { trainingCo2eKg: 0.1492 },
+      reference: { trainingCo2eKg: 10 },
+      issued: '2025-06-01T00:00:00Z'
+    });
+    expect(co2EqEmissions(typed).source).toBe(
+      'GAISSA for JupyterLab (declared, label A on custom basis, issued 2025-06-01)'
+    );
+    const partly = buildLabelRecord(
+      {
+        phase: 'training',
+        measurements: [{ path: 'run.json', sha256: SHA }],
+        derive: {},
+        issued: '2025-06-01T00:00:00Z'
+      },
+      new Date(),
+      [{ energyJ: 7.2e6, co2eG: 149.2, coverage: 0.4 }]
+    );
+    expect(co2EqEmissions(partly).source).toMatch(/^GAISSA for JupyterLab \(partly measured,/);
   });
 
   test('an inference label is refused: the card field is about training', () => {

@@ -11,6 +11,7 @@ const SHA = 'a'.repeat(64);
 
 describe('label record', () => {
   test('carries rating, per-metric {value,index,rating}, basis, hashes, sci, date and method', () => {
+    // Typed figures: the requested "measured" is not what a label without derived figures shows.
     const r = buildLabelRecord(
       parseLabelRequest({
         phase: 'inference',
@@ -31,7 +32,8 @@ describe('label record', () => {
       model: { name: 'm', sha256: SHA },
       measurements: [{ path: 'runs.jsonl', id: 'r1', sha256: SHA }],
       issued: '2025-01-02T03:04:05.000Z',
-      method: 'measured',
+      method: 'declared',
+      basis: { name: 'gaissa-inference-v1' },
       context: { location: 'FR' }
     });
     expect(r.sci?.sciG).toBeCloseTo(10, 12);
@@ -39,13 +41,13 @@ describe('label record', () => {
     expect(LABEL_MIME).toBe('application/vnd.gaissa.label.v1+json');
   });
 
-  test('without a method the label says estimated; the model name falls back to the file name', () => {
+  test('without records the label says declared; the model name falls back to the file name', () => {
     const r = buildLabelRecord({
       phase: 'training',
       metrics: { trainingCo2eKg: 1 },
       model: { path: 'out/models/net.onnx', sha256: SHA }
     });
-    expect(r.method).toBe('estimated');
+    expect(r.method).toBe('declared');
     expect(r.model.name).toBe('net.onnx');
     expect(validateLabelRecord(r)).toBe(r);
   });

@@ -58,7 +58,9 @@ describe('drawLabelSvg', () => {
       'SCI',
       'per inference',
       'Issued 2025-03-04',
-      'measured'
+      // Typed figures: the label shows what its (absent) records support, whatever was asked.
+      'declared',
+      'basis gaissa-inference-v1'
     ]) {
       expect(texts).toContain(expected);
     }
@@ -132,7 +134,7 @@ describe('drawLabelSvg', () => {
     expect(labelText(r)).toContain('embodied not included');
   });
 
-  test('a training label lists the training metrics and says estimated', () => {
+  test('a training label lists the training metrics and says declared (typed figures)', () => {
     const r = buildLabelRecord({
       phase: 'training',
       metrics: { trainingEnergyKWh: 0.002, trainingCo2eKg: 0.0009, accuracy: 0.9 },
@@ -140,7 +142,7 @@ describe('drawLabelSvg', () => {
     });
     const texts = allElements(parseXml(drawLabelSvg(r))).map(textContent);
     expect(texts).toEqual(
-      expect.arrayContaining(['Training phase', '2 Wh', '900 mg CO2e', 'estimated'])
+      expect.arrayContaining(['Training phase', '2 Wh', '900 mg CO2e', 'declared'])
     );
   });
 });
@@ -169,7 +171,9 @@ describe('text helpers', () => {
   });
   test('text/plain view', () => {
     const text = labelText(record());
-    expect(text).toMatch(/^GAISSA energy label [A-E] — mnist-mlp \(inference, measured\)/);
+    expect(text).toMatch(
+      /^GAISSA energy label [A-E] — mnist-mlp \(inference, declared, basis gaissa-inference-v1\)/
+    );
     expect(text).toContain('SCI');
   });
 });

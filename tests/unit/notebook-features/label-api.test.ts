@@ -48,7 +48,8 @@ describe('gaissa.label(request)', () => {
     expect(bundle['image/svg+xml']).toContain('mnist-mlp &lt;fp32&gt;');
     expect(bundle['text/plain']).toMatch(/^GAISSA energy label [A-E] — mnist-mlp <fp32>/);
     expect(view.rating).toBe(view.record.rating);
-    expect(view.record.method).toBe('measured');
+    // Typed figures with no measurement record: declared, whatever the request asked.
+    expect(view.record.method).toBe('declared');
   });
 
   test('output metadata asks the frontend to record the label, keyed by its hash', async () => {
@@ -202,7 +203,8 @@ describe('gaissa.label(comparison)', () => {
     expect(view.record.model.name).toBe('quantize-dynamic');
     expect(view.record.metrics.energyPerInferenceJ?.value).toBe(0.2);
     expect(view.record.metrics.modelSizeMB?.value).toBe(0.85);
-    expect(view.record.method).toBe('measured');
+    // A comparison hands over figures, not the records behind them: declared.
+    expect(view.record.method).toBe('declared');
   });
 
   test("reference 'baseline' rates against the baseline variant; a variant by name", async () => {

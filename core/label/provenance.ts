@@ -1,0 +1,206 @@
+/**
+ * What a label may claim about how its figures were obtained, derived from the measurement
+ * records it rests on, never taken from the caller: `measured` when every record's energy came
+ * from a hardware counter over its whole window (coverage 1), `partly-measured` when some did,
+ * `estimated` when none did, and `declared` when the label rests on no record or its energy and
+ * carbon figures were typed rather than computed from one.
+ */
+import { FieldError, describe, isPlainObject } from '../field-error';
+import { MetricName, Phase } from './metrics';
+
+export type LabelMethod = 'measured' | 'partly-measured' | 'estimated' | 'declared';
+export const LABEL_METHODS: readonly LabelMethod[] = [
+  'measured',
+  'partly-measured',
+  'estimated',
+  'declared'
+];
+
+/** How much a method claims: a label may say less than its records show, never more. */
+const RANK: Record<LabelMethod, number> = {
+  measured: 3,
+  'partly-measured': 2,
+  estimated: 1,
+  declared: 0
+};
+
+export function isLabelMethod(value: unknown): value is LabelMethod {
+  return typeof value === 'string' && (LABEL_METHODS as readonly string[]).includes(value);
+}
+
+/** True when `method` claims no more than `derived`. */
+export function claimsNoMoreThan(method: LabelMethod, derived: LabelMethod): boolean {
+  return RANK[method] <= RANK[derived];
+}
+
+/** The lesser claim of the two. */
+export function weakerMethod(a: LabelMethod, b: LabelMethod): LabelMethod {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
+/** How the label, the widget and the model card spell a method. */
+export function methodTitle(method: unknown): string {
+  return method === 'partly-measured'
+    ? 'partly measured'
+    : isLabelMethod(method)
+      ? method
+      : 'unknown method';
+}
+
+/** The energy and carbon metrics: the figures a measurement record can be the source of. */
+export const RECORD_METRICS: Record<Phase, readonly MetricName[]> = {
+  inference: ['energyPerInferenceJ', 'co2ePerInferenceG'],
+  training: ['trainingEnergyKWh', 'trainingCo2eKg']
+};
+
+/** What a label reads from a measurement record (schema/measurement.schema.json). */
+export interface RecordEvidence {
+  id?: string;
+  /** IT energy of one run, J. */
+  energyJ: number;
+  /** energyJ x PUE, J. */
+  facilityEnergyJ?: number;
+  co2eG: number;
+  carbonIntensityGPerKWh?: number;
+  /** Share of the energy a hardware counter measured, 0..1. */
+  coverage: number;
+}
+
+/**
+ * The evidence in an untrusted measurement record. Records written before `coverage` existed
+ * count as fully measured when `estimated` is false and as estimated otherwise.
+ */
+export function recordEvidence(value: unknown, field: string): RecordEvidence {
+  if (!isPlainObject(value))
+    throw new FieldError(field, 'is not a measurement record (a JSON object)');
+  const number = (key: string, optional = false): number | undefined => {
+    const v = value[key];
+    if (v === undefined && optional) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new FieldError(
+        field,
+        `is not a measurement record: ${key} must be a number >= 0, got ${describe(v)}`
+      );
+    }
+    return v;
+  };
+  let coverage: number;
+  if (value.coverage !== undefined) {
+    coverage = number('coverage')!;
+    if (coverage > 1) throw new FieldError(field, `coverage must be within 0..1, got ${coverage}`);
+  } else if (typeof value.estimated === 'boolean') {
+    coverage = value.estimated ? 0 : 1;
+  } else {
+    throw new FieldError(
+      field,
+      'is not a measurement record: it has neither coverage nor estimated'
+    );
+  }
+  if (value.status !== undefined && value.status !== 'ok') {
+    throw new FieldError(field, `is a ${describe(value.status)} measurement, not a completed one`);
+  }
+  const evidence: RecordEvidence = {
+    energyJ: number('energyJ')!,
+    co2eG: number('co2eG')!,
+    coverage
+  };
+  if (typeof value.id === 'string') evidence.id = value.id;
+  const facility = number('facilityEnergyJ', true);
+  if (facility !== undefined) evidence.facilityEnergyJ = facility;
+  const intensity = number('carbonIntensityGPerKWh', true);
+  if (intensity !== undefined) evidence.carbonIntensityGPerKWh = intensity;
+  return evidence;
+}
+
+/** measured / partly-measured / estimated from the records' coverages; declared without records. */
+export function methodOfRecords(records: readonly Pick<RecordEvidence, 'coverage'>[]): LabelMethod {
+  if (records.length === 0) return 'declared';
+  if (records.every(r => r.coverage === 1)) return 'measured';
+  if (records.some(r => r.coverage > 0)) return 'partly-measured';
+  return 'estimated';
+}
+
+/** Which metrics of a label were computed from which record, and per how many units. */
+export interface LabelDerivation {
+  /** Index into the label's measurements. */
+  measurement: number;
+  /** Inference phase: the inferences the measured run made (per-inference figures). */
+  inferences?: number;
+  /** The metrics computed from the record. */
+  metrics: MetricName[];
+  /** The SCI's energy, grid intensity and functional units were taken from the record too. */
+  sci?: boolean;
+}
+
+const JOULES_PER_KWH = 3.6e6;
+
+/** A metric's value as computed from a record (see RECORD_METRICS for which ones can be). */
+export function metricFromRecord(
+  name: MetricName,
+  evidence: RecordEvidence,
+  inferences = 1
+): number {
+  switch (name) {
+    case 'energyPerInferenceJ':
+      return evidence.energyJ / inferences;
+    case 'co2ePerInferenceG':
+      return evidence.co2eG / inferences;
+    case 'trainingEnergyKWh':
+      return evidence.energyJ / JOULES_PER_KWH;
+    case 'trainingCo2eKg':
+      return evidence.co2eG / 1000;
+    default:
+      throw new FieldError(`metrics.${name}`, 'is not a figure a measurement record holds');
+  }
+}
+
+/** The SCI's energy (facility kWh of the window) from a record. */
+export function sciEnergyKWhFromRecord(evidence: RecordEvidence): number {
+  return (evidence.facilityEnergyJ ?? evidence.energyJ) / JOULES_PER_KWH;
+}
+
+/** Equal within floating-point noise (recomputation may round differently). */
+export function sameFigure(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) || a === b;
+}
+
+/**
+ * The method a label's figures support, with the reason. A label whose energy or carbon
+ * figures were not computed from its records is `declared` even when records are attached:
+ * a measurement next to invented figures does not make them measured.
+ */
+export function deriveLabelMethod(
+  label: {
+    phase: Phase;
+    metrics: Partial<Record<MetricName, unknown>>;
+    derivation?: LabelDerivation;
+  },
+  records: readonly Pick<RecordEvidence, 'coverage'>[]
+): { method: LabelMethod; why: string } {
+  if (records.length === 0) {
+    return { method: 'declared', why: 'the label rests on no measurement record' };
+  }
+  const present = RECORD_METRICS[label.phase].filter(name => label.metrics[name] !== undefined);
+  const derived = new Set(label.derivation?.metrics ?? []);
+  const typed = present.filter(name => !derived.has(name));
+  if (present.length === 0) {
+    return { method: 'declared', why: 'no energy or carbon figure was computed from its records' };
+  }
+  if (typed.length > 0) {
+    return {
+      method: 'declared',
+      why: `${typed.join(', ')}: given, not computed from a measurement record`
+    };
+  }
+  const method = methodOfRecords(records);
+  const counted = records.filter(r => r.coverage === 1).length;
+  return {
+    method,
+    why:
+      `${records.length} record${records.length === 1 ? '' : 's'}, ${counted} fully from hardware ` +
+      `counters` +
+      (method === 'partly-measured'
+        ? ` (counter share ${records.map(r => `${Math.round(r.coverage * 100)} %`).join(', ')})`
+        : '')
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Reads the measurement records a label rests on: a JSON file (hashed whole) or one line of a
+ * JSON Lines file (kernel/records writes those; only the line is hashed). Hash and content come
+ * from the same bytes, so what is checked is what was hashed.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { FieldError } from '../../core/field-error';
+import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
+import { sha256Text } from './sha256';
+
+export interface ReadRecord {
+  sha256: string;
+  /** The parsed record; undefined when the bytes are not JSON. */
+  content: unknown;
+}
+
+/**
+ * The record in `path` (with `id`: the line of the JSON Lines file whose record has that id).
+ * Undefined when no record has the id; an error when several do or the file cannot be read.
+ */
+export async function readMeasurementRecord(
+  path: string,
+  id?: string
+): Promise<ReadRecord | undefined> {
+  const bytes = await readFile(path);
+  if (id === undefined) {
+    let content: unknown;
+    try {
+      content = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      content = undefined;
+    }
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), content };
+  }
+  const found: { line: string; content: unknown }[] = [];
+  for (const raw of bytes.toString('utf8').split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    try {
+      const record = JSON.parse(line) as { id?: unknown };
+      if (record !== null && typeof record === 'object' && String(record.id) === id) {
+        found.push({ line, content: record });
+      }
+    } catch {
+      // Not a JSON line (a torn tail, a blank line): not the record asked for.
+    }
+  }
+  if (found.length > 1) throw new Error(`${path}: ${found.length} records have id ${id}`);
+  if (found.length === 0) return undefined;
+  return { sha256: sha256Text(found[0].line), content: found[0].content };
+}
+
+/** The evidence of a read record; a FieldError naming `field` when it is no measurement record. */
+export function evidenceOf(read: ReadRecord, field: string, id?: string): RecordEvidence {
+  const evidence = recordEvidence(read.content, field);
+  if (id !== undefined && evidence.id !== id) {
+    throw new FieldError(field, `the record's id is ${evidence.id}, not ${id}`);
+  }
+  return evidence;
+}

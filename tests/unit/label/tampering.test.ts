@@ -1,0 +1,360 @@
+/**
+ * Adversarial checks of `gaissa label verify`: each tampering of issue #15 (finding 7) is tried
+ * on a real label, issued by the CLI from real measurement records, and must be caught, or, for
+ * an unsigned label, reported as checked for internal consistency only, never as authentic.
+ */
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LabelRecord, rerateRecord } from '../../../core/label/record';
+import { drawLabelSvg } from '../../../core/label/svg';
+import { labelText } from '../../../core/label/plain-text';
+import { validateLabelRecord } from '../../../kernel/label/label-schema';
+import { runGaissa as gaissa } from '../fixtures/run-cli';
+import {
+  estimatedRecord,
+  measuredRecord,
+  partlyMeasuredRecord,
+  writeJsonLines
+} from './measurement-fixture';
+
+let dir: string;
+let privateKey: string;
+let publicKey: string;
+let strangerKey: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gaissa-tamper-'));
+  const pair = generateKeyPairSync('ed25519');
+  privateKey = file('issuer.pem', pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  publicKey = file('issuer.pub.pem', pair.publicKey.export({ type: 'spki', format: 'pem' }));
+  const stranger = generateKeyPairSync('ed25519');
+  strangerKey = file('stranger.pem', stranger.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** Issues a label from records.jsonl#r1 (energy, CO2e and SCI derived from it) via the CLI. */
+async function issue(
+  options: { sign?: boolean; record?: object; name?: string } = {}
+): Promise<string> {
+  file('model.onnx', 'the real model');
+  writeJsonLines(join(dir, 'records.jsonl'), [
+    options.record ?? measuredRecord('r1'),
+    measuredRecord('r2', 360)
+  ]);
+  const label = join(dir, options.name ?? 'label.json');
+  const request = file('request.json', {
+    phase: 'inference',
+    metrics: { latencyMs: 5, modelSizeMB: 0.85, accuracy: 0.97 },
+    model: { name: 'mnist-mlp', path: join(dir, 'model.onnx') },
+    measurements: [{ path: join(dir, 'records.jsonl'), id: 'r1' }],
+    derive: { inferences: 1000, sci: true }
+  });
+  const args = ['label', '--json', request, '--out', label];
+  if (options.sign) args.push('--sign', privateKey);
+  const r = await gaissa(args);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return label;
+}
+
+const read = (label: string): LabelRecord => JSON.parse(readFileSync(label, 'utf8'));
+const save = (label: string, record: LabelRecord) => writeFileSync(label, JSON.stringify(record));
+
+async function verify(label: string, trust = true) {
+  const args = ['label', 'verify', label, '--json'];
+  if (trust) args.push('--trust', publicKey);
+  const r = await gaissa(args);
+  return {
+    code: r.code,
+    report: r.code === 2 ? undefined : JSON.parse(r.stdout),
+    stderr: r.stderr
+  };
+}
+
+/** Re-rates metrics and rating after an edit, as a careful forger would. */
+function rerated(record: LabelRecord): LabelRecord {
+  const again = rerateRecord(record);
+  return { ...record, metrics: again.metrics, rating: again.rating, score: again.score };
+}
+
+describe('a label as issued', () => {
+  test('verifies, signed by the trusted key; the method is derived from the record', async () => {
+    const label = await issue({ sign: true });
+    const record = read(label);
+    expect(record.method).toBe('measured');
+    expect(record.derivation).toEqual({
+      measurement: 0,
+      inferences: 1000,
+      metrics: ['energyPerInferenceJ', 'co2ePerInferenceG'],
+      sci: true
+    });
+    expect(record.basis.name).toBe('gaissa-inference-v1');
+    const { code, report } = await verify(label);
+    expect(code).toBe(0);
+    expect(report.authenticated).toBe(true);
+    const text = await gaissa(['label', 'verify', label, '--trust', publicKey]);
+    expect(text.stdout).toContain('signed by the key you trust');
+  });
+
+  test('unsigned: verifies, but says only its internal consistency was checked', async () => {
+    const label = await issue();
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(0);
+    expect(report.authenticated).toBe(false);
+    expect(report.scope).toMatch(/^internal consistency only/);
+    const text = await gaissa(['label', 'verify', label]);
+    expect(text.stdout).toMatch(/verified: every check matches; internal consistency only/);
+    expect(text.stdout).toMatch(/note\s+signature\s.*unsigned/);
+    expect(text.stdout).not.toMatch(/signed by the key you trust|authentic/);
+  });
+});
+
+describe('tamperings verify catches', () => {
+  test('model swapped, its SHA-256 rewritten: the signature fails', async () => {
+    const label = await issue({ sign: true });
+    const record = read(label);
+    const other = file('other.onnx', 'a 10x worse model');
+    save(label, {
+      ...record,
+      model: { ...record.model, path: 'other.onnx', sha256: sha256(other) }
+    });
+    const { code, report } = await verify(label);
+    expect(code).toBe(1);
+    expect(report.authenticated).toBe(false);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'signature', status: 'mismatch' })
+    );
+  });
+
+  test('model swapped on an unsigned label: consistent, so never reported as authentic', async () => {
+    const label = await issue();
+    const record = read(label);
+    const other = file('other.onnx', 'a 10x worse model');
+    save(label, {
+      ...record,
+      model: { ...record.model, path: 'other.onnx', sha256: sha256(other) }
+    });
+    const plain = await verify(label, false);
+    expect(plain.code).toBe(0);
+    expect(plain.report.authenticated).toBe(false);
+    expect(plain.report.scope).toMatch(/^internal consistency only/);
+    // Asked to trust a key, an unsigned label fails: it is not from that key.
+    const trusted = await verify(label, true);
+    expect(trusted.code).toBe(1);
+    expect(trusted.report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'signature', status: 'mismatch' })
+    );
+  });
+
+  test('re-signed by another key after the swap: not the trusted key', async () => {
+    const label = await issue({ sign: true, record: measuredRecord('r1') });
+    const forged = await gaissa([
+      'label',
+      '--json',
+      join(dir, 'request.json'),
+      '--out',
+      join(dir, 'forged.json'),
+      '--sign',
+      strangerKey
+    ]);
+    expect(forged.code).toBe(0);
+    const { code, report } = await verify(join(dir, 'forged.json'));
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'signature', detail: expect.stringMatching(/another key/) })
+    );
+    expect((await verify(label)).code).toBe(0);
+  });
+
+  test('method edited from estimated to measured', async () => {
+    const label = await issue({ record: estimatedRecord('r1') });
+    const record = read(label);
+    expect(record.method).toBe('estimated');
+    save(label, { ...record, method: 'measured' });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'method',
+        status: 'mismatch',
+        expected: 'measured',
+        actual: 'estimated',
+        detail: expect.stringMatching(/the records show estimated/)
+      })
+    );
+  });
+
+  test('method edited from partly measured to measured', async () => {
+    const label = await issue({ record: partlyMeasuredRecord('r1') });
+    const record = read(label);
+    expect(record.method).toBe('partly-measured');
+    save(label, { ...record, method: 'measured' });
+    expect((await verify(label, false)).code).toBe(1);
+  });
+
+  test('issue date edited: the signature fails, with or without a trusted key', async () => {
+    const label = await issue({ sign: true });
+    save(label, { ...read(label), issued: '2020-01-01T00:00:00.000Z' });
+    for (const trust of [true, false]) {
+      const { code, report } = await verify(label, trust);
+      expect(code).toBe(1);
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({
+          kind: 'signature',
+          status: 'mismatch',
+          detail: expect.stringMatching(/changed after signing/)
+        })
+      );
+    }
+  });
+
+  test('measurement list emptied: the measured method has nothing to rest on', async () => {
+    const label = await issue();
+    save(label, { ...read(label), measurements: [] });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'method', status: 'mismatch', actual: 'declared' })
+    );
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'derivation', status: 'mismatch' })
+    );
+  });
+
+  test("measurement pointing at another file with that file's real hash", async () => {
+    const label = await issue();
+    const other = file('other-run.json', measuredRecord('r9', 360));
+    const record = read(label);
+    save(label, { ...record, measurements: [{ path: 'other-run.json', sha256: sha256(other) }] });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'measurement', status: 'match' })
+    );
+    const derived = report.checks.filter((c: { kind: string }) => c.kind === 'derivation');
+    expect(derived.map((c: { status: string }) => c.status)).toEqual([
+      'mismatch',
+      'mismatch',
+      'mismatch'
+    ]);
+  });
+
+  test("measurement pointing at another line of the log, with that line's hash", async () => {
+    const label = await issue();
+    const record = read(label);
+    const line = readFileSync(join(dir, 'records.jsonl'), 'utf8').split('\n')[1];
+    const hash = createHash('sha256').update(line).digest('hex');
+    save(label, { ...record, measurements: [{ path: 'records.jsonl', id: 'r2', sha256: hash }] });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'derivation', status: 'mismatch' })
+    );
+  });
+
+  test('own boundaries that give a 10x worse model an A: named basis flagged, custom shown', async () => {
+    const label = await issue({ record: measuredRecord('r1', 10 * 36 * 1000) });
+    const honest = read(label);
+    expect(honest.metrics.energyPerInferenceJ?.rating).toBe('E');
+    const forged = rerated({
+      ...honest,
+      basis: {
+        ...honest.basis,
+        boundaries: {
+          ...honest.basis.boundaries,
+          energyPerInferenceJ: [0.001, 0.0005, 0.0002, 0.0001],
+          co2ePerInferenceG: [0.001, 0.0005, 0.0002, 0.0001],
+          latencyMs: [0.001, 0.0005, 0.0002, 0.0001]
+        }
+      }
+    });
+    expect(forged.rating).toBe('A');
+    save(label, forged);
+    const named = await verify(label, false);
+    expect(named.code).toBe(1);
+    expect(named.report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'basis',
+        status: 'mismatch',
+        detail: expect.stringContaining('boundaries.energyPerInferenceJ')
+      })
+    );
+    // Without the name, the basis is custom: verify notes it and the label shows it.
+    const { name: _name, ...custom } = forged.basis;
+    void _name;
+    save(label, { ...forged, basis: custom });
+    const unnamed = await verify(label, false);
+    expect(unnamed.report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'basis',
+        status: 'note',
+        detail: expect.stringMatching(/^custom basis/)
+      })
+    );
+    expect(unnamed.report.authenticated).toBe(false);
+    expect(drawLabelSvg(read(label))).toContain('custom basis');
+    expect(labelText(read(label))).toContain('custom basis');
+    // An unknown basis name is flagged too.
+    save(label, { ...forged, basis: { ...custom, name: 'gaissa-inference-v9' } });
+    const unknown = await verify(label, false);
+    expect(unknown.code).toBe(1);
+    expect(unknown.report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'basis', detail: expect.stringMatching(/unknown basis/) })
+    );
+  });
+
+  test('real measurement plus invented metrics', async () => {
+    const label = await issue();
+    const record = read(label);
+    const invented = rerated({
+      ...record,
+      metrics: {
+        ...record.metrics,
+        energyPerInferenceJ: { ...record.metrics.energyPerInferenceJ!, value: 0.0001 }
+      }
+    });
+    save(label, invented);
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'derivation',
+        subject: 'energyPerInferenceJ (from measurements[0])',
+        status: 'mismatch'
+      })
+    );
+    // Dropping the link as well leaves typed figures: not measured.
+    const { derivation: _d, ...unlinked } = invented;
+    void _d;
+    save(label, unlinked);
+    const again = await verify(label, false);
+    expect(again.code).toBe(1);
+    expect(again.report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'method', status: 'mismatch', actual: 'declared' })
+    );
+  });
+
+  test('1e6 measurements: the schema rejects the label before anything is drawn', async () => {
+    const label = await issue();
+    const record = read(label);
+    const huge = { ...record, measurements: new Array(1e6).fill(record.measurements[0]) };
+    expect(() => validateLabelRecord(huge)).toThrow(
+      /measurements: must NOT have more than 100 items/
+    );
+    // Through the CLI, just over the bound (a million entries would be an 80 MB file).
+    save(label, { ...record, measurements: new Array(101).fill(record.measurements[0]) });
+    const r = await gaissa(['label', 'verify', label]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('measurements');
+  });
+});
