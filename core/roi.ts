@@ -1,7 +1,7 @@
 /**
  * The ROI / what-if model: one implementation shared by the kernel, the CLI and the browser widget.
  *
- * Formulas follow the GAISSA ROI Analyzer (GAISSA project, UPC) as restated in DESIGN.md §7:
+ * Formulas follow the GAISSA ROI Analyzer (GAISSA project, UPC):
  *   C = E[J] / 3.6e6 × price[/kWh] (× PUE where given)          cost per inference
  *   ROI(N) = (C_old·N − (C_new·N + I)) / (C_new·N + I)            I = one-off implementation cost
  *   N* = I / (C_old − C_new)                                      break-even; none without a saving
