@@ -1,8 +1,8 @@
 /**
  * `gaissa.train.compare(baseline, variants)`: the baseline training and its tactic variants
  * (early stopping, freezing, both...) run on the same data, from the same initial weights and with
- * the same seed, each measured, after an unmeasured warm-up (so the first run does not alone pay
- * the runtime's start-up) and `repeat` times in alternating order (so drift of a shared machine
+ * the same seed, each measured, after a warm-up that counts in no figure (so the first run does not
+ * alone pay the runtime's start-up) and `repeat` times in alternating order (so drift of a shared machine
  * favours no variant); the result reports energy (mean and spread), time and accuracy with deltas
  * against the baseline, and recommends a variant only when its saving exceeds the run-to-run noise,
  * as a tactics comparison
@@ -63,7 +63,10 @@ export interface CompareOptions {
    * least 2: with one run the run-to-run noise is unknown and no saving can be told from it.
    */
   repeat?: number;
-  /** Unmeasured epochs of the baseline trained first, on a model of its own (default 1). */
+  /**
+   * Epochs of the baseline trained first and thrown away (in no figure, not logged), so the first
+   * measured run does not alone pay the runtime's start-up (default 1).
+   */
   warmup?: number;
   /** Live progress display (default true inside a kernel). */
   display?: boolean;
