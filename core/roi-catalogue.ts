@@ -104,7 +104,7 @@ export const ROI_CATALOGUE: readonly CatalogueEntry[] = [
     measurement: 'measured',
     caveat:
       'Layer-wise figures for sparse layers, not end-to-end inference; they need sparse kernels. ' +
-      'Unstructured pruning with dense kernels changes neither speed nor energy (checked with onnxruntime-node 1.30 on CPU).',
+      'Unstructured pruning with dense kernels changes neither speed nor energy.',
     source: {
       authors: ['Song Han', 'Huizi Mao', 'William J. Dally'],
       title:
@@ -240,9 +240,21 @@ export function citation(source: CatalogueSource): string {
 export type WhatIfInput = Omit<RoiScenario, 'optimizedEnergyJ'> & {
   /** Catalogue entry id. */
   tactic: string;
-  /** Which end of a reported range to use; defaults to the conservative 'low'. */
+  /**
+   * Which end of the published bounds to use: 'low' (the default) is the least favourable one,
+   * 'high' the most favourable, 'mid' halfway.
+   */
   pick?: 'low' | 'mid' | 'high';
 };
+
+/**
+ * The reductions an entry's figure allows. "Up to" is a best case: it guarantees nothing above
+ * zero, so its least favourable bound is no reduction at all.
+ */
+export function reductionBounds(entry: CatalogueEntry): { low: number; high: number } {
+  const { low, high } = entry.reduction;
+  return entry.qualifier === 'up to' ? { low: Math.min(0, low), high } : { low, high };
+}
 
 /**
  * A scenario whose optimized energy is the baseline reduced by a published figure, marked
@@ -257,7 +269,7 @@ export function whatIf(input: WhatIfInput): { scenario: RoiScenario; expected: R
       `unknown tactic '${tactic}'; known: ${ROI_CATALOGUE.map(e => e.id).join(', ')}`
     );
   }
-  const { low, high } = entry.reduction;
+  const { low, high } = reductionBounds(entry);
   const reduction = pick === 'high' ? high : pick === 'mid' ? (low + high) / 2 : low;
   const scenario: RoiScenario = {
     ...rest,
@@ -267,17 +279,22 @@ export function whatIf(input: WhatIfInput): { scenario: RoiScenario; expected: R
     entry.phase === 'training'
       ? ' Training-phase figure: read each "inference" as one training run.'
       : '';
+  // Below the "up to" figure the reduction is one end of the range 0..figure, not the figure.
+  const belowBestCase = entry.qualifier === 'up to' && reduction !== entry.reduction.high;
+  const pickNote = belowBestCase
+    ? ` Published as "${entry.reported}"; this what-if takes the ${pick === 'low' ? 'least favourable end (no reduction)' : 'middle'} of 0 to that figure (pick 'high' for the best case).`
+    : '';
   return {
     scenario,
     expected: {
       tactic: entry.id,
       name: entry.name,
       reduction,
-      qualifier: entry.qualifier,
+      qualifier: belowBestCase ? 'range' : entry.qualifier,
       phase: entry.phase,
       source: citation(entry.source),
       url: entry.source.url,
-      caveat: entry.caveat + phaseNote
+      caveat: entry.caveat + phaseNote + pickNote
     }
   };
 }

@@ -1,17 +1,22 @@
 /**
  * `gaissa.train.compare(baseline, variants)`: the baseline training and its tactic variants
- * (early stopping, freezing, both...) run one after the other on the same data, from the same
- * initial weights and with the same seed, each measured; the result reports energy, time and
- * accuracy with deltas against the baseline, as a tactics comparison
+ * (early stopping, freezing, both...) run on the same data, from the same initial weights and with
+ * the same seed, each measured, after a warm-up that counts in no figure (so the first run does not
+ * alone pay the runtime's start-up) and `repeat` times in alternating order (so drift of a shared machine
+ * favours no variant); the result reports energy (mean and spread), time and accuracy with deltas
+ * against the baseline, and recommends a variant only when its saving exceeds the run-to-run noise,
+ * as a tactics comparison
  * (`application/vnd.gaissa.tactics.v1+json`, phase "training", one training run as the
  * functional unit), so `gaissa.roi.from` and `gaissa.label` take it like an ONNX comparison.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
 import { escapeMarkup, plainText } from '../../core/format';
+import { mean, sampleStandardDeviation } from '../../core/statistics';
 import { joulesToKWh, gramsToKilograms } from '../../core/units';
 import {
   TACTICS_MIME,
+  energiesDistinguishable,
   paretoFront,
   percentChange,
   recommendIndex,
@@ -53,6 +58,16 @@ export interface VariantSpec extends Partial<TrainingOptions> {
 export interface CompareOptions {
   /** Largest accuracy drop accepted for the recommendation, as a fraction; default 0.01 (1 point). */
   maxAccuracyDrop?: number;
+  /**
+   * Measured runs of each variant (default 1), in alternating order. A recommendation needs at
+   * least 2: with one run the run-to-run noise is unknown and no saving can be told from it.
+   */
+  repeat?: number;
+  /**
+   * Epochs of the baseline trained first and thrown away (in no figure, not logged), so the first
+   * measured run does not alone pay the runtime's start-up (default 1).
+   */
+  warmup?: number;
   /** Live progress display (default true inside a kernel). */
   display?: boolean;
 }
@@ -74,17 +89,18 @@ export interface TrainingVariantDeltas {
 export interface TrainingVariantFigures extends VariantStanding {
   /** What the variant does differently, e.g. "early-stopping(val_acc, patience 3)". */
   tactics: string[];
-  /** Energy of one training run (J): the schema's training figure. */
+  /** Energy of one training run (J), the mean over the repeats: the schema's training figure. */
   energyJ: number;
   /**
    * The same figure under the name the ROI and label features read (kernel/api/tactics-comparison.ts):
    * energy per functional unit, and the functional unit here is one training run.
    */
   energyPerInferenceJ: number;
-  energyPerInferenceSdJ: null;
+  /** Sample standard deviation of the runs' energies; null with one run. */
+  energyPerInferenceSdJ: number | null;
   /** CO2e of one training run, g. */
   co2ePerInferenceG: number;
-  /** Training time of the run, s. */
+  /** Training time of the run, s (mean over the repeats). */
   durationS: number;
   /** Test accuracy (or the last validation accuracy without test data), 0..1. */
   quality: number;
@@ -181,10 +197,14 @@ export class TrainingComparison<M extends TrainableModel = TrainableModel> imple
     readonly payload: TrainingTacticsPayload,
     /** Per variant: epochs run, why it stopped, what was frozen, time delta, forecast. */
     readonly training: Record<string, TrainingFigures>,
-    /** The runs by variant name (per-epoch records, measurement records). */
+    /** The last run of each variant (per-epoch records, measurement records). */
     readonly runs: Record<string, TrainingRun>,
     /** The trained model of each variant (one shared model when a model, not a factory, was given). */
-    readonly models: Record<string, M>
+    readonly models: Record<string, M>,
+    /** Every measured run of each variant, in the order they ran. */
+    readonly allRuns: Record<string, TrainingRun[]> = Object.fromEntries(
+      Object.entries(runs).map(([name, run]) => [name, [run]])
+    )
   ) {}
 
   /** What gaissa.roi.from and gaissa.label read (kernel/api/tactics-comparison.ts). */
@@ -250,7 +270,7 @@ function signedPct(v: number | null): string {
   return `${v > 0 ? '+' : ''}${Math.abs(v) < 10 ? v.toFixed(1) : Math.round(v)} %`;
 }
 
-function points(v: number | null): string {
+function pointsText(v: number | null): string {
   return v === null ? '' : `${v > 0 ? '+' : ''}${v.toFixed(2)} pts`;
 }
 
@@ -262,12 +282,14 @@ function comparisonRows(
     v.name,
     v.tactics.join(' + ') || 'none',
     `${training[v.name]?.epochs ?? '?'}/${training[v.name]?.plannedEpochs ?? '?'}`,
-    formatEnergy(v.energyJ) + (v.method === 'estimated' ? ' (est.)' : ''),
+    formatEnergy(v.energyJ) +
+      (v.energyPerInferenceSdJ !== null ? ` ± ${formatEnergy(v.energyPerInferenceSdJ)}` : '') +
+      (v.method === 'estimated' ? ' (est.)' : ''),
     signedPct(v.deltas?.energyPct ?? null),
     formatDuration(v.durationS),
     signedPct(training[v.name]?.durationPct ?? null),
     formatMetric('acc', v.quality),
-    points(v.deltas?.qualityPoints ?? null),
+    pointsText(v.deltas?.qualityPoints ?? null),
     [
       v.baseline ? 'baseline' : '',
       v.recommended ? 'recommended' : '',
@@ -385,6 +407,14 @@ export async function compareTraining<M extends TrainableModel>(
       `must be a fraction in [0, 1), got ${describe(maxDrop)}`
     );
   }
+  const repeat = options.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
+    throw new FieldError('repeat', `must be a whole number from 1 to 100, got ${describe(repeat)}`);
+  }
+  const warmup = options.warmup ?? 1;
+  if (!Number.isInteger(warmup) || warmup < 0 || warmup > 100) {
+    throw new FieldError('warmup', `must be a whole number from 0 to 100, got ${describe(warmup)}`);
+  }
   const isFactory = typeof source === 'function';
   if (!isFactory && (!source || typeof (source as M).fit !== 'function')) {
     throw new FieldError('baseline.model', 'must be a tfjs model or a function returning one');
@@ -404,30 +434,64 @@ export async function compareTraining<M extends TrainableModel>(
       return { name: v.name, options: merged, tactics: describeTactics(merged) };
     })
   ];
-  const runs: Record<string, TrainingRun> = {};
+  const allRuns: Record<string, TrainingRun[]> = Object.fromEntries(specs.map(s => [s.name, []]));
   const models: Record<string, M> = {};
   const startedAt = Date.now();
+  let trained = false;
+  const freshModel = async (): Promise<M> => {
+    if (!shared) return (source as () => M | Promise<M>)();
+    if (trained) await resetModel(tfjsModel(shared), start!);
+    trained = true;
+    return shared;
+  };
   try {
-    for (const [i, spec] of specs.entries()) {
-      let model: M;
-      if (shared) {
-        if (i > 0) await resetModel(tfjsModel(shared), start!);
-        model = shared;
-      } else {
-        model = await (source as () => M | Promise<M>)();
+    if (warmup > 0) {
+      // The runtime's start-up (wasm compilation, first kernels, the meter's thread) lands here,
+      // not on whichever run comes first. Not logged, not shown.
+      await fitWithEnergy(
+        tfjsModel(await freshModel()),
+        data as TensorData,
+        {
+          ...specs[0].options,
+          name: 'warm-up',
+          epochs: warmup,
+          earlyStopping: undefined,
+          freeze: undefined,
+          forecastAfter: false,
+          onEpochEnd: undefined,
+          log: false,
+          display: false
+        },
+        { live: null }
+      );
+    }
+    for (let r = 0; r < repeat; r++) {
+      // Alternating order: the baseline first in one round, last in the next.
+      const order = r % 2 === 0 ? specs : [...specs].reverse();
+      for (const [i, spec] of order.entries()) {
+        const model = await freshModel();
+        const round = repeat > 1 ? `, round ${r + 1} of ${repeat}` : '';
+        // The tensors are tfjs's own at run time: fit checks them before training.
+        const run = await fitWithEnergy(tfjsModel(model), data as TensorData, spec.options, {
+          live,
+          header: `${i + 1} of ${specs.length}${round}`
+        });
+        allRuns[spec.name].push(run);
+        models[spec.name] = model;
       }
-      // The tensors are tfjs's own at run time: fit checks them before training.
-      runs[spec.name] = await fitWithEnergy(tfjsModel(model), data as TensorData, spec.options, {
-        live,
-        header: `${i + 1} of ${specs.length}`
-      });
-      models[spec.name] = model;
     }
   } finally {
     start?.dispose();
   }
-  const { payload, training } = buildPayload(specs, runs, maxDrop, data, Date.now() - startedAt);
-  const comparison = new TrainingComparison(payload, training, runs, models);
+  const { payload, training } = buildPayload(
+    specs,
+    allRuns,
+    { maxDrop, repeat, warmup },
+    data,
+    Date.now() - startedAt
+  );
+  const runs = Object.fromEntries(specs.map(s => [s.name, allRuns[s.name][repeat - 1]]));
+  const comparison = new TrainingComparison(payload, training, runs, models, allRuns);
   live?.update({
     'text/plain': `Compared ${specs.length} trainings; recommended: ${payload.recommended}`,
     'text/html': `<div>${escapeMarkup(`Compared ${specs.length} trainings; recommended: ${payload.recommended}`)}</div>`
@@ -435,14 +499,19 @@ export async function compareTraining<M extends TrainableModel>(
   return comparison;
 }
 
-function trainingFigures(run: TrainingRun, base: TrainingRun): TrainingFigures {
+function trainingFigures(
+  run: TrainingRun,
+  base: TrainingRun,
+  durationS: number,
+  baseDurationS: number
+): TrainingFigures {
   const d = run.data;
   const last = d.epochs[d.epochs.length - 1];
   return {
     epochs: d.epochs.length,
     plannedEpochs: d.plannedEpochs ?? d.epochs.length,
-    durationS: d.durationS,
-    durationPct: run === base ? null : percentChange(d.durationS, base.data.durationS),
+    durationS,
+    durationPct: run === base ? null : percentChange(durationS, baseDurationS),
     energyPerEpochJ: d.epochs.length
       ? d.epochs.reduce((a, e) => a + e.energyJ, 0) / d.epochs.length
       : 0,
@@ -470,21 +539,59 @@ function runNotes(run: TrainingRun, figures: TrainingFigures): string[] {
   return notes;
 }
 
+/** Mean and spread of a variant's runs, in the shape energiesDistinguishable takes. */
+function energyStats(runs: readonly TrainingRun[]): { mean: number; sd: number | null; n: number } {
+  const energies = runs.map(r => r.energyJ);
+  return { mean: mean(energies), sd: sampleStandardDeviation(energies), n: energies.length };
+}
+
+/** The least favourable method of a variant's runs: one estimated run makes the figure estimated. */
+function methodOf(runs: readonly TrainingRun[]): TrainingVariantFigures['method'] {
+  return runs.find(r => r.data.method !== 'measured')?.data.method ?? 'measured';
+}
+
 function buildPayload(
   specs: Array<{ name: string; tactics: string[] }>,
-  runs: Record<string, TrainingRun>,
-  maxDrop: number,
+  allRuns: Record<string, TrainingRun[]>,
+  settings: { maxDrop: number; repeat: number; warmup: number },
   data: TrainingData,
   elapsedMs: number
 ): { payload: TrainingTacticsPayload; training: Record<string, TrainingFigures> } {
-  const list = specs.map(s => ({ spec: s, run: runs[s.name], quality: qualityOf(runs[s.name]) }));
+  const { maxDrop, repeat, warmup } = settings;
+  // Accuracy, epochs and stops repeat exactly (seeded); energy and time do not.
+  const list = specs.map(s => {
+    const runs = allRuns[s.name];
+    const run = runs[runs.length - 1];
+    return {
+      spec: s,
+      run,
+      runs,
+      quality: qualityOf(run),
+      energy: energyStats(runs),
+      durationS: mean(runs.map(r => r.data.durationS)),
+      co2eG: mean(runs.map(r => r.data.co2eG))
+    };
+  });
   const base = list[0];
   const qualityKnown = list.every(v => v.quality !== null);
-  const energyQuality = list.map(v => ({ energy: v.run.energyJ, quality: v.quality?.value ?? 0 }));
+  const energyQuality = list.map(v => ({ energy: v.energy.mean, quality: v.quality?.value ?? 0 }));
   const pareto = paretoFront(energyQuality);
-  const recommended = recommendIndex(energyQuality, 0, qualityKnown ? maxDrop : 1);
+  // The ONNX comparison's noise rule; one run has no spread, so it cannot pass a saving.
+  const beyondNoise = list.map(
+    (v, i) => i === 0 || (repeat >= 2 && energiesDistinguishable(v.energy, base.energy))
+  );
+  const budget = qualityKnown ? maxDrop : 1;
+  const bestUntested = recommendIndex(energyQuality, 0, budget);
+  const recommended = recommendIndex(
+    energyQuality.map((p, i) => (beyondNoise[i] ? p : { ...p, energy: Infinity })),
+    0,
+    budget
+  );
   const notes: string[] = [
-    'energy per training run: the functional unit is one whole training (for ROI, N counts training runs)'
+    'energy per training run: the functional unit is one whole training (for ROI, N counts training runs)',
+    repeat > 1
+      ? `each variant trained ${repeat} times in alternating order${warmup ? ` after a ${warmup}-epoch warm-up` : ''}; energy and time are means`
+      : `each variant trained once${warmup ? ` after a ${warmup}-epoch warm-up` : ''}: the run-to-run noise is unknown`
   ];
   if (!qualityKnown) {
     notes.push(
@@ -493,15 +600,14 @@ function buildPayload(
   }
   const training: Record<string, TrainingFigures> = {};
   const variants: TrainingVariantFigures[] = list.map((v, i) => {
-    const run = v.run.data;
     const quality = v.quality?.value;
-    const figures = trainingFigures(v.run, base.run);
+    const figures = trainingFigures(v.run, base.run, v.durationS, base.durationS);
     training[v.spec.name] = figures;
     const deltas: TrainingVariantDeltas | null =
       i === 0
         ? null
         : {
-            energyPct: percentChange(run.energyJ, base.run.energyJ) ?? 0,
+            energyPct: percentChange(v.energy.mean, base.energy.mean) ?? 0,
             latencyPct: null,
             throughputPct: null,
             sizePct: null,
@@ -516,6 +622,8 @@ function buildPayload(
       variantNotes.push(
         `did not pay off: ${signedPct(deltas.energyPct)} energy against the baseline`
       );
+    } else if (deltas && repeat >= 2 && !beyondNoise[i]) {
+      variantNotes.push('energy within the measurement noise of the baseline');
     }
     return {
       name: v.spec.name,
@@ -527,12 +635,12 @@ function buildPayload(
         quality === undefined || base.quality === null
           ? true
           : withinBudget(quality, base.quality.value, maxDrop),
-      method: run.method,
-      energyJ: run.energyJ,
-      energyPerInferenceJ: run.energyJ,
-      energyPerInferenceSdJ: null,
-      co2ePerInferenceG: run.co2eG,
-      durationS: run.durationS,
+      method: methodOf(v.runs),
+      energyJ: v.energy.mean,
+      energyPerInferenceJ: v.energy.mean,
+      energyPerInferenceSdJ: v.energy.sd,
+      co2ePerInferenceG: v.co2eG,
+      durationS: v.durationS,
       quality: quality ?? 0,
       ...(quality !== undefined ? { accuracy: quality } : {}),
       deltas,
@@ -542,13 +650,24 @@ function buildPayload(
   });
   const rec = variants[recommended];
   const record = base.run.record;
-  const recTime = training[rec.name].durationPct;
-  const recommendation =
-    recommended === 0
-      ? `No variant saves energy within ${(maxDrop * 100).toFixed(2)} accuracy points of the baseline.`
-      : `Least training energy within ${(maxDrop * 100).toFixed(2)} accuracy points: ` +
-        `${signedPct(rec.deltas?.energyPct ?? null)} energy, ${signedPct(recTime)} time, ` +
-        `${points(rec.deltas?.qualityPoints ?? null) || 'accuracy n/a'} against the baseline.`;
+  const points = `${(maxDrop * 100).toFixed(2)} accuracy points`;
+  let recommendation: string;
+  if (recommended !== 0) {
+    const recTime = training[rec.name].durationPct;
+    recommendation =
+      `Least training energy within ${points}, beyond the run-to-run noise (${repeat} runs each): ` +
+      `${signedPct(rec.deltas?.energyPct ?? null)} energy, ${signedPct(recTime)} time, ` +
+      `${pointsText(rec.deltas?.qualityPoints ?? null) || 'accuracy n/a'} against the baseline.`;
+  } else if (bestUntested === 0) {
+    recommendation = `No variant saves energy within ${points} of the baseline.`;
+  } else {
+    const best = variants[bestUntested];
+    const saving = `${best.name}: ${signedPct(best.deltas?.energyPct ?? null)} energy`;
+    recommendation =
+      repeat < 2
+        ? `No recommendation from single runs: ${saving}, but the run-to-run noise is unknown; compare with repeat: 2 or more.`
+        : `No variant saves energy beyond the run-to-run noise within ${points} (${saving}, within the noise of ${repeat} runs); more repeats may tell.`;
+  }
   const qualityOn = list.some(v => v.quality?.on === 'validation') ? 'validation' : 'test';
   const payload: TrainingTacticsPayload = {
     schemaVersion: 1,
@@ -562,8 +681,8 @@ function buildPayload(
     variants,
     setup: {
       samples: Math.max(1, (qualityOn === 'test' ? data.test : data.validation)?.x.shape[0] ?? 1),
-      repeat: 1,
-      warmup: 0,
+      repeat,
+      warmup,
       minWindowS: 0,
       runtime: `TensorFlow.js (wasm backend); accuracy on the ${qualityOn} data`,
       meterMethod: record.method,

@@ -12,7 +12,8 @@ KERNEL = "gaissa"
 
 @pytest.fixture
 def bare_dir():
-    """A working directory with no node_modules anywhere above it (DESIGN.md §4 trap)."""
+    """A working directory with no node_modules anywhere above it: cells must resolve their types
+    and modules without the notebook sitting inside the project."""
     d = tempfile.mkdtemp(prefix="gaissa-bare-")
     probe = d
     while probe != os.path.dirname(probe):

@@ -2,10 +2,19 @@
 directory with no node_modules, and produces the outputs its cells promise. The end-to-end demo,
 which `npm start` and Binder open, has every step checked."""
 import glob
+import http.client
 import json
 import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from html.parser import HTMLParser
 
 import nbformat
 import pytest
@@ -68,10 +77,76 @@ def test_demo_checks_every_step_under_a_stable_cell_id():
     assert code_ids == set(expected), (code_ids ^ set(expected))
 
 
+class PageConfig(HTMLParser):
+    """The JSON of <script id="jupyter-config-data"> in a JupyterLab page."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.inside, self.text = False, ""
+        self.feed(html)
+        self.config = json.loads(self.text)
+
+    def handle_starttag(self, tag, attrs):
+        self.inside = tag == "script" and ("id", "jupyter-config-data") in attrs
+
+    def handle_endtag(self, tag):
+        self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.text += data
+
+
 def test_npm_start_opens_the_demo():
-    with open(os.path.join(REPO, "scripts", "start.sh")) as f:
-        script = f.read()
-    notebook_dir = re.search(r"--notebook-dir=(\S+)", script).group(1)
-    opened = re.search(r"--ServerApp\.default_url=/lab/tree/([^\s)]+)", script).group(1)
-    assert os.path.join(REPO, notebook_dir, opened) == DEMO
-    assert os.path.isfile(DEMO)
+    """`npm start` as a user runs it (set-up skipped: the test run has just done it), then through the
+    running server: the URL it prints and the redirect of `/` lead to the demo notebook."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = uuid.uuid4().hex
+    server = subprocess.Popen(
+        ["npm", "start", "--", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"],
+        cwd=REPO, env={**os.environ, "GAISSA_SETUP_DONE": "1"}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        printed = None
+        deadline = time.monotonic() + 120
+        log = []
+        while printed is None and time.monotonic() < deadline and server.poll() is None:
+            line = server.stdout.readline()
+            log.append(line)
+            printed = re.search(rf"http://127\.0\.0\.1:{port}(/\S*)\?token=", line)
+        assert printed, "".join(log)
+        assert printed.group(1) == "/lab/tree/demo.ipynb", printed.group(0)
+
+        base = f"http://127.0.0.1:{port}"
+        # The URL is printed just before the server's loop starts taking connections.
+        for _ in range(100):
+            try:
+                root = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                root.request("GET", f"/?token={token}")
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.2)
+        redirect = root.getresponse()
+        assert redirect.status in (301, 302), redirect.status
+        target = urllib.parse.urlsplit(redirect.getheader("Location")).path
+        assert target == "/lab/tree/demo.ipynb", target
+        # JupyterLab itself says which file the page opens, and the server serves it from notebooks/.
+        with urllib.request.urlopen(f"{base}{target}?token={token}", timeout=30) as page:
+            tree_path = PageConfig(page.read().decode()).config["treePath"]
+        with urllib.request.urlopen(f"{base}/api/contents/{tree_path}?token={token}", timeout=30) as r:
+            served = json.load(r)
+        with open(DEMO) as f:
+            demo = json.load(f)
+        assert served["type"] == "notebook"
+        assert [c.get("id") for c in served["content"]["cells"]] == [c["id"] for c in demo["cells"]]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()

@@ -1,6 +1,6 @@
 /**
  * UI tests: the project's JupyterLab with the installed extension, driven in Debian's Chromium
- * (/usr/bin/chromium from apt; no browser is ever downloaded). Run with `npm run test:ui`.
+ * (the system package: no browser is ever downloaded). Run with `npm run test:ui`.
  */
 import { defineConfig } from '@playwright/test';
 import { join } from 'node:path';

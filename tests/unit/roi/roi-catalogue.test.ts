@@ -1,6 +1,12 @@
 /** The literature catalogue and the what-if built on it. */
 import { computeRoi } from '../../../core/roi';
-import { catalogueEntry, citation, ROI_CATALOGUE, whatIf } from '../../../core/roi-catalogue';
+import {
+  catalogueEntry,
+  citation,
+  reductionBounds,
+  ROI_CATALOGUE,
+  whatIf
+} from '../../../core/roi-catalogue';
 
 test('every entry is sourced and scoped', () => {
   const ids = new Set<string>();
@@ -72,6 +78,38 @@ describe('whatIf', () => {
     expect(low.scenario.optimizedEnergyJ).toBeCloseTo(10 / 3, 12);
     expect(high.scenario.optimizedEnergyJ).toBeCloseTo(10 / 7, 12);
     expect(mid.expected.reduction).toBeCloseTo((2 / 3 + 6 / 7) / 2, 12);
+  });
+
+  test('"up to" figures default to their least favourable bound: no reduction', () => {
+    const upTo = ROI_CATALOGUE.filter(e => e.qualifier === 'up to');
+    expect(upTo.length).toBeGreaterThan(0);
+    for (const e of upTo) {
+      const conservative = whatIf({ ...base, tactic: e.id });
+      expect(conservative.expected.reduction).toBe(0);
+      expect(conservative.scenario.optimizedEnergyJ).toBe(base.baselineEnergyJ);
+      expect(computeRoi(conservative.scenario).breakEvenInferences).toBeNull();
+      // The view must not print "up to 0 %": the applied figure is one end of a range, and the
+      // caveat names the published one.
+      expect(conservative.expected.qualifier).toBe('range');
+      expect(conservative.expected.caveat).toContain(`Published as "${e.reported}"`);
+      const mid = whatIf({ ...base, tactic: e.id, pick: 'mid' });
+      expect(mid.expected.reduction).toBeCloseTo(e.reduction.high / 2, 12);
+      const best = whatIf({ ...base, tactic: e.id, pick: 'high' });
+      expect(best.expected).toMatchObject({ reduction: e.reduction.high, qualifier: 'up to' });
+      expect(best.expected.caveat).not.toContain('Published as');
+    }
+  });
+
+  test('the default pick is never more favourable than any other', () => {
+    for (const e of ROI_CATALOGUE) {
+      const picked = (pick?: 'low' | 'mid' | 'high') =>
+        whatIf({ ...base, tactic: e.id, pick }).expected.reduction;
+      const { low, high } = reductionBounds(e);
+      expect(picked()).toBe(low);
+      expect(picked()).toBeLessThanOrEqual(picked('mid'));
+      expect(picked('mid')).toBeLessThanOrEqual(picked('high'));
+      expect(picked('high')).toBe(high);
+    }
   });
 
   test('training figures say how to read them', () => {

@@ -1,5 +1,5 @@
 /**
- * Formulas of core/roi.ts against values computed by hand (GAISSA ROI Analyzer, as listed in its header).
+ * Formulas of core/roi.ts against values computed by hand (GAISSA ROI Analyzer).
  * Reference: 1000 J → 400 J per inference at 0.36 per kWh gives C_old = 1e-4, C_new = 4e-5 and a
  * saving of 6e-5 per inference; the implementation costs 300.
  */

@@ -65,10 +65,16 @@ describe('text view', () => {
   });
 
   test('"up to" figures stay "up to", and the caveat is shown', () => {
-    const w = whatIf({ ...scenario, tactic: 'data-centric-reduction' });
+    const w = whatIf({ ...scenario, tactic: 'data-centric-reduction', pick: 'high' });
     const text = roiText(computeRoi(w.scenario), w.expected);
     expect(text).toMatch(/, up to 92\.2 % less energy \(Verdecchia et al\. \(2022\)/);
     expect(text).toMatch(/^Caveat: .*training run/m);
+    // The conservative default applies no reduction and says what was published.
+    const low = whatIf({ ...scenario, tactic: 'data-centric-reduction' });
+    const lowText = roiText(computeRoi(low.scenario), low.expected);
+    expect(lowText).toMatch(/, 0\.0 % less energy \(from a reported range\)/);
+    expect(lowText).not.toMatch(/up to 0/);
+    expect(lowText).toMatch(/^Caveat: .*Published as "up to 92\.16% less energy/m);
     const onnx = whatIf({ ...scenario, tactic: 'onnx-conversion-resnet50-batch64' });
     expect(roiText(computeRoi(onnx.scenario), onnx.expected)).toMatch(
       /approximately 10\.0 % more energy/

@@ -8,11 +8,11 @@ import schema from '../../../schema/tactics.schema.json';
 import { roiFrom } from '../../../kernel/api/roi';
 import { checkComparison } from '../../../kernel/api/tactics-comparison';
 import { parseLabelRequest } from '../../../core/label/record';
-import { TACTICS_MIME } from '../../../core/tactics';
+import { TACTICS_MIME, energiesDistinguishable } from '../../../core/tactics';
 import { compareTraining } from '../../../kernel/training/compare-training';
 import type { TrainingData } from '../../../kernel/training/fit';
 import { loadTfjs, type Tfjs } from '../../../kernel/training/tfjs-runtime';
-import { testEnvironment } from './fake-meter';
+import { fakeReading, testEnvironment } from './fake-meter';
 
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
 
@@ -134,7 +134,7 @@ describe('gaissa.train.compare', () => {
     const comparison = await compareTraining(
       { model: createModel, data, epochs: 4, batchSize: 8, ...perEpochMeter() },
       [{ name: 'short', epochs: 2 }],
-      { maxAccuracyDrop: 0.99 }
+      { maxAccuracyDrop: 0.99, repeat: 2 }
     );
     expectSchemaValid(comparison.payload);
     expect(() => checkComparison(comparison)).not.toThrow();
@@ -154,6 +154,19 @@ describe('gaissa.train.compare', () => {
   });
 
   test('bad input is refused before anything trains', async () => {
+    const one = [{ name: 'a' }];
+    for (const repeat of [0, 1.5, 101, '2']) {
+      await expect(
+        compareTraining({ model: createModel, data, epochs: 2, ...testEnvironment() }, one, {
+          repeat: repeat as number
+        })
+      ).rejects.toThrow(/repeat/);
+    }
+    await expect(
+      compareTraining({ model: createModel, data, epochs: 2, ...testEnvironment() }, one, {
+        warmup: -1
+      })
+    ).rejects.toThrow(/warmup/);
     const base = { model: createModel, data, epochs: 2, ...testEnvironment() };
     await expect(compareTraining(base, [])).rejects.toThrow(/non-empty array/);
     await expect(compareTraining(base, [{ name: 'a' }, { name: 'a' }])).rejects.toThrow(/twice/);
@@ -161,5 +174,117 @@ describe('gaissa.train.compare', () => {
     await expect(compareTraining(base, [{ name: 'x', data } as never])).rejects.toThrow(
       /variants\[0\]\.data/
     );
+  });
+});
+
+/**
+ * A meter whose whole-run windows report scripted energies in the order the runs end (epoch
+ * windows report 1 J): what a noisy machine would show, under the test's control.
+ */
+function scriptedRuns(runEnergies: number[]) {
+  const env = testEnvironment();
+  const ended: number[] = [];
+  let open = 0;
+  return {
+    ended,
+    options: {
+      ...env,
+      meter: {
+        begin() {
+          // A run window opens before its epochs' windows and ends after them.
+          const isRun = open === 0;
+          open++;
+          return {
+            end: async () => {
+              open--;
+              if (!isRun) return fakeReading(1);
+              const energy = runEnergies[ended.length];
+              if (energy === undefined) throw new Error('more runs than scripted');
+              ended.push(energy);
+              return fakeReading(energy);
+            }
+          };
+        }
+      }
+    }
+  };
+}
+
+describe('gaissa.train.compare: repeats, order, warm-up and noise', () => {
+  const budget = { maxAccuracyDrop: 0.99 };
+  const stats = (xs: number[]) => {
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
+    return { mean, sd, n: xs.length };
+  };
+
+  test('a warm-up first, then the runs in alternating order; means and spreads per variant', async () => {
+    // warm-up, then round 1: baseline, lean; round 2: lean, baseline; round 3: baseline, lean.
+    const meter = scriptedRuns([5000, 100, 50, 51, 102, 98, 49]);
+    const comparison = await compareTraining(
+      { model: createModel, data, epochs: 2, batchSize: 8, ...meter.options },
+      [{ name: 'lean', epochs: 1 }],
+      { ...budget, repeat: 3 }
+    );
+    const p = comparison.payload;
+    expectSchemaValid(p);
+    expect(meter.ended).toHaveLength(7);
+    expect(comparison.allRuns.baseline.map(r => r.energyJ)).toEqual([100, 102, 98]);
+    expect(comparison.allRuns.lean.map(r => r.energyJ)).toEqual([50, 51, 49]);
+    expect(comparison.allRuns.baseline[0].data.epochs).toHaveLength(2);
+    // The warm-up's start-up cost is nobody's figure.
+    expect(p.variants.map(v => v.energyJ)).toEqual([100, 50]);
+    expect(p.variants[0].energyPerInferenceSdJ).toBeCloseTo(2, 12);
+    expect(p.variants[1].energyPerInferenceSdJ).toBeCloseTo(1, 12);
+    expect(p.setup).toMatchObject({ repeat: 3, warmup: 1 });
+    expect(p.recommended).toBe('lean');
+    expect(p.recommendation).toMatch(/beyond the run-to-run noise \(3 runs each\): -50 % energy/);
+    expect(comparison.toMimeBundle()['text/plain']).toMatch(/100 J ± 2(\.0+)? J/);
+  });
+
+  test("a saving within the noise is not recommended, by the ONNX comparison's rule", async () => {
+    const base = [100, 60, 140];
+    const lean = [90, 130, 50];
+    // Run order: warm-up, baseline, lean, lean, baseline, baseline, lean.
+    const meter = scriptedRuns([1, base[0], lean[0], lean[1], base[1], base[2], lean[2]]);
+    const comparison = await compareTraining(
+      { model: createModel, data, epochs: 2, batchSize: 8, ...meter.options },
+      [{ name: 'lean', epochs: 1 }],
+      { ...budget, repeat: 3 }
+    );
+    expect(energiesDistinguishable(stats(lean), stats(base))).toBe(false);
+    const p = comparison.payload;
+    expect(p.variants[1].deltas?.energyPct).toBeCloseTo(-10, 10);
+    expect(p.recommended).toBe('baseline');
+    expect(p.recommendation).toMatch(/No variant saves energy beyond the run-to-run noise/);
+    expect(p.variants[1].notes).toContain('energy within the measurement noise of the baseline');
+    expect(p.variants[1].recommended).toBe(false);
+  });
+
+  test('single runs have no noise to test against: no recommendation, and it says why', async () => {
+    const meter = scriptedRuns([1, 100, 10]);
+    const comparison = await compareTraining(
+      { model: createModel, data, epochs: 2, batchSize: 8, ...meter.options },
+      [{ name: 'lean', epochs: 1 }],
+      budget
+    );
+    const p = comparison.payload;
+    expect(p.setup.repeat).toBe(1);
+    expect(p.variants[1].energyPerInferenceSdJ).toBeNull();
+    expect(p.recommended).toBe('baseline');
+    expect(p.recommendation).toMatch(
+      /single runs: lean: -90 % energy, but the run-to-run noise is unknown.*repeat: 2 or more/
+    );
+  });
+
+  test('warmup: 0 measures the first training as it comes', async () => {
+    const meter = scriptedRuns([100, 50]);
+    const comparison = await compareTraining(
+      { model: createModel, data, epochs: 2, batchSize: 8, ...meter.options },
+      [{ name: 'lean', epochs: 1 }],
+      { ...budget, warmup: 0 }
+    );
+    expect(comparison.payload.variants.map(v => v.energyJ)).toEqual([100, 50]);
+    expect(comparison.payload.setup.warmup).toBe(0);
   });
 });
