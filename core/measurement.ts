@@ -102,6 +102,8 @@ export interface HostInfo {
   ramTotalGB: number;
   gpuCount: number;
   gpuModel: string | null;
+  /** Cloud provider recognised from the firmware (aws, gcp, azure...); null: none recognised. */
+  cloudProvider?: string | null;
 }
 
 /** What the kernel's sampler returns for one measured window. */

@@ -21,6 +21,7 @@ import type { NvidiaGpuSample } from './nvidia';
 import { NvidiaSource } from './nvidia-source';
 import type { MeterOptions, MeterProbe } from './probe';
 import { RaplSource } from './rapl-source';
+import { detectCloudProvider } from './cloud';
 import type { SysfsReader } from './rapl';
 import type { LiveSample } from './sampler-messages';
 import type { PublishedRates } from './shared-state';
@@ -48,7 +49,8 @@ export function hostInfo(probe: MeterProbe): HostInfo {
     logicalCpus: Math.max(1, cpus.length),
     ramTotalGB: os.totalmem() / 1e9,
     gpuCount: probe.nvidia.gpus.length,
-    gpuModel: probe.nvidia.gpus.length > 0 ? probe.nvidia.gpus[0].name : null
+    gpuModel: probe.nvidia.gpus.length > 0 ? probe.nvidia.gpus[0].name : null,
+    cloudProvider: detectCloudProvider()
   };
 }
 
