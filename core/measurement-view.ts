@@ -9,6 +9,12 @@
  */
 import { escapeMarkup, finiteNumber as num, formatNumber, plainText } from './format';
 import type { MeasurementRecord } from './measurement';
+import {
+  coverageOfComponent,
+  coverageOfRecord,
+  coveragePercent,
+  provenanceText
+} from './provenance';
 
 type Loose = Record<string, unknown>;
 
@@ -143,24 +149,32 @@ const GPU_SOURCES = new Map<unknown, string>([
   ['power', 'power samples']
 ]);
 
-type Method = 'estimated' | 'measured' | 'unknown';
+type Method = 'estimated' | 'partly-measured' | 'measured' | 'unknown';
 
 /**
- * Estimated when anything says so (the flag, the method or one component); measured only when the
- * method is a counter and nothing contradicts it. Errs towards "estimated", never the other way.
+ * The record's coverage (coverageOfRecord: old records by their flag, a contradicted coverage not
+ * believed); measured only when all of it came from a counter and nothing says otherwise, so the
+ * view errs towards "estimated", never the other way.
  */
 function methodOf(r: Loose): Method {
   const components = obj(r.components);
-  const anyEstimate = ['cpu', 'gpu', 'ram'].some(k => obj(components[k]).method === 'estimate');
-  if (r.estimated === true || r.method === 'estimate' || anyEstimate) return 'estimated';
-  if (r.method === 'rapl' || r.method === 'nvml') return 'measured';
-  return 'unknown';
+  const uncounted = ['cpu', 'gpu', 'ram'].some(k => {
+    const c = obj(components[k]);
+    return METER_NAMES.has(c.method) && coverageOfComponent(c) < 1;
+  });
+  const saysEstimate = r.estimated === true || r.method === 'estimate' || uncounted;
+  if (!saysEstimate && r.method !== 'rapl' && r.method !== 'nvml') return 'unknown';
+  const coverage = coverageOfRecord(r);
+  if (coverage >= 1) return saysEstimate ? 'estimated' : 'measured';
+  return coverage > 0 ? 'partly-measured' : 'estimated';
 }
 
+/** "measured: RAPL", "partly measured (40 % counter)" or "estimated". */
 function methodShort(r: Loose): string {
   const method = methodOf(r);
-  if (method === 'estimated') return 'estimated';
   if (method === 'measured') return `measured: ${METER_NAMES.get(r.method)}`;
+  if (method === 'partly-measured') return provenanceText(coverageOfRecord(r));
+  if (method === 'estimated') return 'estimated';
   return 'method unknown';
 }
 
@@ -251,7 +265,15 @@ function componentRows(r: Loose): Row[] {
     const c = obj(components[key]);
     const name = key.toUpperCase();
     if (c.method === null || c.method === undefined) return `${name} none`;
-    const how = [METER_NAMES.get(c.method) ?? 'unknown method', SCOPE_NAMES.get(c.scope)]
+    const coverage = coverageOfComponent(c);
+    const counter = c.method === 'rapl' || c.method === 'nvml';
+    const meter = METER_NAMES.get(c.method) ?? 'unknown method';
+    const how = [
+      counter && coverage < 1
+        ? `${meter} for ${coveragePercent(coverage)} %, rest estimated`
+        : meter,
+      SCOPE_NAMES.get(c.scope)
+    ]
       .filter(Boolean)
       .join(', ');
     return `${name} ${energy(c.energyJ)} (${how})`;
@@ -371,14 +393,16 @@ function facts(record: MeasurementRecord): Facts {
       label: 'Method',
       value:
         method === 'estimated'
-          ? 'estimated (no readable energy counter for part or all of it; constants below)'
-          : method === 'measured'
-            ? `measured (${METER_NAMES.get(r.method)})`
-            : 'unknown',
+          ? 'estimated (no readable energy counter for any of it; constants below)'
+          : method === 'partly-measured'
+            ? `${provenanceText(coverageOfRecord(r))}: a hardware counter measured ${coveragePercent(coverageOfRecord(r))} % of the energy, the rest is estimated or extrapolated (see components and notes)`
+            : method === 'measured'
+              ? `measured (${METER_NAMES.get(r.method)})`
+              : 'unknown',
       strong: method !== 'measured'
     }
   );
-  if (method === 'estimated') rows.push(...estimatorRows(r));
+  if (method === 'estimated' || method === 'partly-measured') rows.push(...estimatorRows(r));
   rows.push(...componentRows(r), ...repeatRows(r, runs), ...baselineRows(r), regionRow(r));
   const notes = list(r.notes, 10)
     .map(x => oneLine(x, 300))

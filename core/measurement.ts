@@ -5,7 +5,16 @@
  */
 import { co2eGrams, energyCost, facilityEnergyJ, type CarbonSettings } from './carbon';
 import { summarize, T_TABLE_SOURCE, type Summary } from './statistics';
+import { combinedCoverage, provenanceOf, type Provenance } from './provenance';
 import { averagePowerW } from './units';
+
+export {
+  coverageOfComponent,
+  coverageOfRecord,
+  provenanceOf,
+  provenanceText,
+  type Provenance
+} from './provenance';
 
 export const MEASUREMENT_MIME = 'application/vnd.gaissa.measurement.v1+json';
 export const MEASUREMENT_SCHEMA_VERSION = 1;
@@ -20,9 +29,14 @@ export type MeasurementStatus = 'ok' | 'error' | 'interrupted';
 
 export interface ComponentEnergy {
   energyJ: number;
-  /** null when the component is absent (no GPU). */
+  /**
+   * The counter's name when any of the joules came from it, `estimate` when none did; null when
+   * the component is absent (no GPU).
+   */
   method: MeterMethod | null;
   scope: MeterScope | null;
+  /** Share of energyJ a hardware counter measured, 0..1 (absent component: 1, nothing to miss). */
+  coverage: number;
 }
 
 export interface Components {
@@ -38,6 +52,8 @@ export interface GpuEnergy {
   /** `counter`: NVML's total energy counter; `power`: power.draw samples integrated over time. */
   source: 'counter' | 'power';
   samples: number;
+  /** Share of energyJ read from nvidia-smi's samples (the rest extrapolated); absent in old records. */
+  coverage?: number;
 }
 
 /** Mean power per component over [t0, t1], seconds since the window started. */
@@ -86,6 +102,8 @@ export interface HostInfo {
   ramTotalGB: number;
   gpuCount: number;
   gpuModel: string | null;
+  /** Cloud provider recognised from the firmware (aws, gcp, azure...); null: none recognised. */
+  cloudProvider?: string | null;
 }
 
 /** What the kernel's sampler returns for one measured window. */
@@ -144,7 +162,12 @@ export interface MeasurementRecord {
   pricePerKWh: number | null;
   /** `estimate` whenever any part of the figure was estimated; see components for the detail. */
   method: MeterMethod;
+  /** coverage < 1. */
   estimated: boolean;
+  /** Share of energyJ a hardware counter measured (energy-weighted over components and runs). */
+  coverage: number;
+  /** measured iff coverage is 1, estimated iff 0, partly-measured otherwise. */
+  provenance: Provenance;
   region: string;
   regionName: string;
   carbonIntensityGPerKWh: number;
@@ -200,8 +223,15 @@ export function buildMeasurementRecord(input: BuildRecordInput): MeasurementReco
   const first = runs[0];
   const last = runs[runs.length - 1];
   const components = meanComponents(runs);
-  const estimated = (['cpu', 'gpu', 'ram'] as const).some(k => components[k].method === 'estimate');
+  const coverage = recordCoverage(components);
+  const estimated = coverage < 1;
   const notes = [...new Set([...settings.notes, ...runs.flatMap(r => r.notes)])];
+  const uncounted = runs.filter(r => recordCoverage(r.components) < 1).length;
+  if (runs.length > 1 && uncounted > 0 && uncounted < runs.length) {
+    notes.push(
+      `${uncounted} of ${runs.length} runs were not fully measured by a counter; coverage is energy-weighted over the runs`
+    );
+  }
 
   let baseline: MeasurementRecord['baseline'] = null;
   let dynamicEnergyJ: number | null = null;
@@ -235,6 +265,8 @@ export function buildMeasurementRecord(input: BuildRecordInput): MeasurementReco
     pricePerKWh: settings.pricePerKWh,
     method: estimated ? 'estimate' : components.cpu.method === 'rapl' ? 'rapl' : 'nvml',
     estimated,
+    coverage,
+    provenance: provenanceOf(coverage),
     region: settings.region,
     regionName: settings.regionName,
     carbonIntensityGPerKWh: settings.carbonIntensityGPerKWh,
@@ -283,13 +315,46 @@ function meanOf(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+const COMPONENT_KEYS = ['cpu', 'gpu', 'ram'] as const;
+
+/**
+ * Share of a reading's (or record's) energy that a counter measured, over its present components.
+ * A present component with no joules yet not fully counted (a GPU nothing could be read from)
+ * keeps the whole from reading as measured: its energy is unknown, not zero.
+ */
+export function recordCoverage(components: Components): number {
+  const present = COMPONENT_KEYS.map(k => components[k]).filter(c => c.method !== null);
+  const coverage = combinedCoverage(present);
+  const unknown = present.some(c => c.energyJ <= 0 && c.coverage < 1);
+  return unknown && coverage >= 1 ? 1 - 1e-9 : coverage;
+}
+
+/**
+ * Per-run means of each component. Method and coverage come from every run, not the first: a
+ * series where RAPL stopped answering mid-way averages counter and estimator joules, and says so
+ * through its energy-weighted coverage.
+ */
 function meanComponents(runs: readonly MeterReading[]): Components {
   const pick = (key: keyof Components): ComponentEnergy => {
-    const withMethod = runs.find(r => r.components[key].method !== null)?.components[key];
+    const parts = runs.map(r => r.components[key]).filter(c => c.method !== null);
+    if (parts.length === 0) {
+      return {
+        energyJ: meanOf(runs.map(r => r.components[key].energyJ)),
+        method: null,
+        scope: null,
+        coverage: 1
+      };
+    }
+    const coverage = combinedCoverage(parts);
+    // The counter's name while any joule came from one, else the estimator's.
+    const counted = parts.find(c => c.method !== 'estimate' && c.coverage > 0);
+    const named =
+      coverage > 0 && counted ? counted : (parts.find(c => c.method === 'estimate') ?? parts[0]);
     return {
       energyJ: meanOf(runs.map(r => r.components[key].energyJ)),
-      method: withMethod?.method ?? null,
-      scope: withMethod?.scope ?? null
+      method: named.method,
+      scope: named.scope,
+      coverage
     };
   };
   return { cpu: pick('cpu'), gpu: pick('gpu'), ram: pick('ram') };
@@ -298,10 +363,12 @@ function meanComponents(runs: readonly MeterReading[]): Components {
 function meanGpus(runs: readonly MeterReading[]): GpuEnergy[] {
   return runs[0].gpus.map(gpu => {
     const same = runs.map(r => r.gpus.find(g => g.index === gpu.index));
+    const parts = same.map(g => ({ energyJ: g?.energyJ ?? 0, coverage: g?.coverage ?? 0 }));
     return {
       ...gpu,
       energyJ: meanOf(same.map(g => g?.energyJ ?? 0)),
-      samples: same.reduce((a, g) => a + (g?.samples ?? 0), 0)
+      samples: same.reduce((a, g) => a + (g?.samples ?? 0), 0),
+      ...(same.every(g => g?.coverage !== undefined) ? { coverage: combinedCoverage(parts) } : {})
     };
   });
 }

@@ -10,7 +10,9 @@ import {
   formatDuration,
   formatEnergy,
   formatPower,
-  methodName
+  methodName,
+  provenanceOf,
+  provenanceText
 } from './measurement-format';
 import type { MeasurementSummary } from './measurement-summary';
 import { append, clear, el } from './safe-dom';
@@ -24,9 +26,17 @@ export function badgeText(s: MeasurementSummary): { text: string; title: string 
     title:
       `Last measurement${s.label ? ` “${s.label}”` : ''}: ${formatEnergy(s.energyJ)}${perRun}, ` +
       `${formatPower(s.powerW)} on average, ${formatCo2e(s.co2eG)} (${s.region}), ` +
-      `${formatCost(s.cost, s.currency)}; ${s.estimated ? 'estimated' : 'measured'} by the ` +
-      `${methodName(s.method)}; ${s.status === 'ok' ? 'finished' : s.status} at ${s.endedAt}.`
+      `${formatCost(s.cost, s.currency)}; ${howMeasured(s)}; ` +
+      `${s.status === 'ok' ? 'finished' : s.status} at ${s.endedAt}.`
   };
+}
+
+/** "measured by the RAPL counters", "partly measured (40 % counter): counters and the estimator"... */
+function howMeasured(s: MeasurementSummary): string {
+  const provenance = provenanceOf(s.coverage);
+  if (provenance === 'measured') return `measured by the ${methodName(s.method)}`;
+  if (provenance === 'estimated') return 'estimated by the estimator';
+  return `${provenanceText(s.coverage)}: hardware counters and the estimator`;
 }
 
 export class CellBadge extends Widget {
@@ -47,17 +57,14 @@ export class CellBadge extends Widget {
     const { text, title } = badgeText(summary);
     this.node.title = title;
     this.node.setAttribute('aria-label', title);
-    this.node.dataset.estimated = String(summary.estimated);
+    this.node.dataset.estimated = String(summary.estimated || summary.coverage < 1);
+    this.node.dataset.provenance = provenanceOf(summary.coverage);
     this.node.dataset.status = summary.status;
     append(
       this.node,
       boltIcon(),
       el('span', { className: 'gaissa-cell-badge-text' }, text),
-      el(
-        'span',
-        { className: 'gaissa-cell-badge-method' },
-        summary.estimated ? 'estimated' : 'measured'
-      ),
+      el('span', { className: 'gaissa-cell-badge-method' }, provenanceText(summary.coverage)),
       summary.status === 'ok'
         ? null
         : el('span', { className: 'gaissa-cell-badge-status' }, summary.status)

@@ -4,6 +4,12 @@
  * a placeholder here, filled later by the renderer so Vega loads on demand.
  */
 import type { Components, MeasurementRecord } from '../core/measurement';
+import {
+  coverageOfComponent,
+  coverageOfRecord,
+  provenanceOf,
+  provenanceText
+} from '../core/provenance';
 import type { Summary } from '../core/statistics';
 import {
   formatCo2e,
@@ -81,6 +87,9 @@ export function measurementCard(record: MeasurementRecord): MeasurementCard {
 
 function header(record: MeasurementRecord): HTMLElement {
   const constants = constantsText(record);
+  const coverage = coverageOfRecord(record);
+  const provenance = provenanceOf(coverage);
+  const badge = provenanceText(coverage);
   return el(
     'div',
     { className: 'gaissa-measurement-header' },
@@ -89,15 +98,15 @@ function header(record: MeasurementRecord): HTMLElement {
     el(
       'span',
       {
-        className: `gaissa-badge ${record.estimated ? 'gaissa-badge-estimated' : 'gaissa-badge-measured'}`,
+        className: `gaissa-badge gaissa-badge-${provenance === 'measured' ? 'measured' : provenance === 'estimated' ? 'estimated' : 'partly-measured'}`,
         // Focusable so keyboard users reach the same explanation as the hover.
         attrs: {
           tabindex: 0,
           title: constants.join('\n'),
-          'aria-label': `${record.estimated ? 'estimated' : 'measured'}: ${constants.join('; ')}`
+          'aria-label': `${badge}: ${constants.join('; ')}`
         }
       },
-      record.estimated ? 'estimated' : 'measured'
+      badge
     ),
     record.status === 'ok'
       ? null
@@ -192,7 +201,18 @@ function components(parts: Components, totalJ: number): HTMLElement {
               })
             )
       ),
-      el('td', {}, methodName(part.method), part.scope ? ` (${part.scope})` : '')
+      el(
+        'td',
+        {},
+        methodName(part.method),
+        part.scope ? ` (${part.scope})` : '',
+        // A counter that measured only part of the component's joules says how much.
+        part.method === 'rapl' || part.method === 'nvml'
+          ? coverageOfComponent(part) < 1
+            ? `, ${provenanceText(coverageOfComponent(part))}`
+            : ''
+          : ''
+      )
     );
   });
   return el(
@@ -299,6 +319,7 @@ export function constantsText(record: MeasurementRecord): string[] {
   const { constants } = record;
   const lines = [
     `Method: ${methodName(record.method)}${record.estimated ? ' (at least one figure is estimated)' : ''}`,
+    `Provenance: ${provenanceText(coverageOfRecord(record))} of the energy`,
     `Sampling every ${formatNumber(constants.samplingIntervalMs)} ms`
   ];
   if (constants.rapl) {

@@ -50,6 +50,15 @@ export function formatPercent(value: number): string {
   return finite(value) ? `${formatNumber(value)} %` : 'n/a';
 }
 
+/**
+ * "measured", "partly measured (NN % counter)" or "estimated": how much of a figure a hardware
+ * counter measured. Shown wherever a method is, so a mix never reads as plainly measured.
+ */
+export { provenanceText } from '../core/provenance';
+
+/** CSS modifier for a coverage: measured, partly-measured or estimated. */
+export { provenanceOf } from '../core/provenance';
+
 const METHOD_NAMES: Record<string, string> = {
   rapl: 'RAPL counters',
   nvml: 'NVIDIA counters',

@@ -5,6 +5,7 @@
  * write, so every field is checked here by hand (the full record goes through ajv in the card).
  */
 import type { MeasurementRecord } from '../core/measurement';
+import { coverageOfRecord } from '../core/provenance';
 
 export const MEASUREMENT_MIME = 'application/vnd.gaissa.measurement.v1+json';
 /** The key under cell.metadata. */
@@ -27,6 +28,11 @@ export interface MeasurementSummary {
   currency: string | null;
   method: SummaryMethod;
   estimated: boolean;
+  /**
+   * Share of energyJ a hardware counter measured, 0..1. Metadata written before it existed
+   * reads as 1 when estimated is false, else 0.
+   */
+  coverage: number;
   region: string;
   /** Measured runs (warm-ups excluded). */
   repeats: number;
@@ -71,6 +77,7 @@ export function summarizeMeasurement(payload: unknown): MeasurementSummary | nul
     currency: payload.currency,
     method: payload.method,
     estimated: payload.estimated,
+    coverage: payload.coverage,
     region: payload.region,
     repeats: n
   });
@@ -107,6 +114,8 @@ export function checkSummary(x: unknown): MeasurementSummary | null {
     typeof x.method === 'string' &&
     METHODS.includes(x.method) &&
     typeof x.estimated === 'boolean' &&
+    (x.coverage === undefined ||
+      (typeof x.coverage === 'number' && x.coverage >= 0 && x.coverage <= 1)) &&
     shortString(x.region, 100) &&
     x.region.length > 0 &&
     typeof x.repeats === 'number' &&
@@ -126,6 +135,7 @@ export function checkSummary(x: unknown): MeasurementSummary | null {
     currency: x.currency as string | null,
     method: x.method as SummaryMethod,
     estimated: x.estimated as boolean,
+    coverage: coverageOfRecord(x),
     region: x.region as string,
     repeats: x.repeats as number
   };

@@ -10,7 +10,8 @@ import {
   formatCost,
   formatDuration,
   formatEnergy,
-  formatPower
+  formatPower,
+  provenanceText
 } from './measurement-format';
 import {
   readCellMetadata,
@@ -106,8 +107,9 @@ const COLUMNS: readonly Column[] = [
   {
     key: 'method',
     title: 'Method',
-    value: r => (r.summary.estimated ? 'estimated' : 'measured'),
-    text: r => (r.summary.estimated ? 'estimated' : 'measured')
+    // Sorted by the counter's share; shown as measured / partly measured (NN % counter) / estimated.
+    value: r => r.summary.coverage,
+    text: r => provenanceText(r.summary.coverage)
   },
   {
     key: 'time',

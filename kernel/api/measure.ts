@@ -12,7 +12,6 @@ import { Displayable, MimeBundle } from '../display';
 import { measureSession } from '../measure/current';
 import type { MeasureOptions } from '../measure/session';
 import { KernelSettings, SETTING_KEYS, SettingKey, SettingSource } from '../measure/settings';
-import { appendMeasurement } from '../records/emissions-log';
 
 export type { MeasureOptions } from '../measure/session';
 
@@ -100,7 +99,8 @@ export function meter(): ManualMeter {
         settings: session.settings.carbon(),
         label: name
       });
-      if (options.log !== false) appendMeasurement(session.dir, record);
+      // The sink warns on stderr when it cannot write; the measurement is returned either way.
+      if (options.log !== false) session.sink.write(record);
       return new Measurement(record);
     },
     get open() {

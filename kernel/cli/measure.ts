@@ -6,7 +6,7 @@ import { measurementText } from '../../core/measurement-view';
 import { describeError } from '../meters/measure-runs';
 import { openPowerMeter, PowerMeter } from '../meters/sampler';
 import { SettingsStore } from '../measure/settings';
-import { appendMeasurement } from '../records/emissions-log';
+import { EmissionsFileSink } from '../records/record-sink';
 import { packageVersion } from '../versions';
 import { Command, UsageError } from './command';
 
@@ -93,8 +93,11 @@ Settings also come from gaissa.config.json and GAISSA_* variables, as in the ker
         : null,
       label: values.label ?? command.join(' ')
     });
+    // A record that cannot be logged is a warning on stderr, not a lost measurement.
     if (!values['no-log'])
-      appendMeasurement(process.cwd(), record, { toolVersion: packageVersion });
+      new EmissionsFileSink(process.cwd(), { toolVersion: packageVersion, warn: io.stderr }).write(
+        record
+      );
     io.stdout(
       values.json ? JSON.stringify(record, null, 2) + '\n' : measurementText(record) + '\n'
     );

@@ -62,11 +62,6 @@ async function measureCell(
   const measurement = new Measurement(measured.record, measured.result, compact);
   if (progress) progress.update(measurement.toMimeBundle(), measurement.toMimeMetadata());
   else ctx.api.display(measurement.toMimeBundle(), { metadata: measurement.toMimeMetadata() });
-  if ('error' in (measured.logged ?? {})) {
-    ctx.print(
-      `(not logged to gaissa-emissions.csv: ${(measured.logged as { error: string }).error})\n`
-    );
-  }
   return last.status === 'ok' ? { status: 'ok', value: measured.result } : last;
 }
 

@@ -6,7 +6,7 @@ import { co2eGrams, energyCost } from '../../core/carbon';
 import { buildMeasurementRecord, MeasurementRecord, MeterReading } from '../../core/measurement';
 import { describeError, measureRuns } from '../meters/measure-runs';
 import { openPowerMeter, PowerMeter, type LiveSample } from '../meters/sampler';
-import { appendMeasurement } from '../records/emissions-log';
+import { EmissionsFileSink, type RecordSink, type SinkResult } from '../records/record-sink';
 import { packageVersion } from '../versions';
 import { SettingsStore } from './settings';
 
@@ -33,19 +33,22 @@ export interface Measured<T> {
   result: T | undefined;
   /** What the failing run threw, when status is not ok. */
   error: unknown;
-  /** Where the record was appended, or why it was not. */
-  logged: { csvPath: string; jsonlPath: string } | { error: string } | null;
+  /** What the record sink did (a failure was also warned about on stderr); null when not logged. */
+  logged: SinkResult | null;
 }
 
 export class MeasureSession {
   readonly settings: SettingsStore;
   private meterPromise: Promise<PowerMeter> | undefined;
+  /** Where every measurement of this kernel goes (the emissions files in the notebook's folder). */
+  readonly sink: RecordSink;
 
   constructor(
     readonly dir: string,
     env: NodeJS.ProcessEnv = process.env
   ) {
     this.settings = new SettingsStore(dir, env);
+    this.sink = new EmissionsFileSink(dir, { toolVersion: packageVersion });
   }
 
   /** The kernel's power meter, started on first use (its worker thread costs ~0.1 s once). */
@@ -75,15 +78,8 @@ export class MeasureSession {
       warmup: runs.warmup,
       baseline: runs.baseline
     });
-    let logged: Measured<T>['logged'] = null;
-    if (options.log !== false) {
-      try {
-        logged = appendMeasurement(this.dir, record, { toolVersion: packageVersion });
-      } catch (e) {
-        // The record is still shown; losing the log line must not lose the measurement.
-        logged = { error: (e as Error).message };
-      }
-    }
+    // The record is returned whatever the sink does; a failure is warned about on stderr.
+    const logged = options.log !== false ? this.sink.write(record) : null;
     return { record, result: runs.result, error: runs.error, logged };
   }
 

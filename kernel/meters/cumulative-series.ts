@@ -23,6 +23,10 @@ export class CumulativeSeries {
     return this.times.length;
   }
 
+  get firstTime(): number | undefined {
+    return this.times[0];
+  }
+
   get lastTime(): number | undefined {
     return this.times[this.times.length - 1];
   }

@@ -170,26 +170,44 @@ export function readRaplCounters(zones: readonly RaplZone[], fs: SysfsReader = n
   return zones.map(zone => Number(fs.readFileSync(join(zone.path, 'energy_uj'), 'utf8').trim()));
 }
 
-/** µJ counted between two readings of one zone, corrected for one wrap at the counter's range. */
-export function counterDeltaUj(previous: number, next: number, maxEnergyRangeUj: number): number {
+/**
+ * µJ counted between two readings of one zone, corrected for one wrap at the counter's range;
+ * null when the counter wrapped and its range is unknown (max_energy_range_uj unreadable): the
+ * joules of that step cannot be counted, and the caller must say so rather than count 0.
+ */
+export function counterDeltaUj(
+  previous: number,
+  next: number,
+  maxEnergyRangeUj: number
+): number | null {
   const delta = next - previous;
   if (delta >= 0) return delta;
   // The counter passed max_energy_range_uj and restarted from 0.
-  return Number.isFinite(maxEnergyRangeUj) ? delta + maxEnergyRangeUj : 0;
+  return Number.isFinite(maxEnergyRangeUj) ? delta + maxEnergyRangeUj : null;
 }
 
-/** Joules between two readings, split into package (CPU) and dram (RAM), all sockets summed. */
+/**
+ * Joules between two readings, split into package (CPU) and dram (RAM), all sockets summed.
+ * A part holding a zone whose wrap could not be corrected is null (its joules are unknown).
+ */
 export function raplEnergyBetween(
   zones: readonly RaplZone[],
   previous: readonly number[],
   next: readonly number[]
-): { packageJ: number; dramJ: number } {
-  let packageUj = 0;
-  let dramUj = 0;
+): { packageJ: number | null; dramJ: number | null; uncorrected: string[] } {
+  let packageUj: number | null = 0;
+  let dramUj: number | null = 0;
+  const uncorrected: string[] = [];
   zones.forEach((zone, i) => {
     const delta = counterDeltaUj(previous[i], next[i], zone.maxEnergyRangeUj);
-    if (zone.kind === 'dram') dramUj += delta;
-    else if (zone.kind === 'package') packageUj += delta;
+    if (delta === null) uncorrected.push(zone.name);
+    if (zone.kind === 'dram') dramUj = delta === null || dramUj === null ? null : dramUj + delta;
+    else if (zone.kind === 'package')
+      packageUj = delta === null || packageUj === null ? null : packageUj + delta;
   });
-  return { packageJ: microjoulesToJoules(packageUj), dramJ: microjoulesToJoules(dramUj) };
+  return {
+    packageJ: packageUj === null ? null : microjoulesToJoules(packageUj),
+    dramJ: dramUj === null ? null : microjoulesToJoules(dramUj),
+    uncorrected
+  };
 }

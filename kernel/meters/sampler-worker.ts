@@ -23,14 +23,40 @@ async function run(config: WorkerConfig): Promise<void> {
   const shared = new SharedRates(config.shared);
   const publish = () => shared.write(engine.rates());
   publish();
+  // A window's end waits for every GPU's next line (at most a few intervals), so that its GPU
+  // joules are read between samples rather than extrapolated past the last one.
+  const waiting = new Map<number, { t: number; timer: ReturnType<typeof setTimeout> }>();
+  const finish = (id: number, t: number) => {
+    const wait = waiting.get(id);
+    if (wait) clearTimeout(wait.timer);
+    waiting.delete(id);
+    try {
+      send({ type: 'reading', id, reading: engine.end(id, t) });
+    } catch (e) {
+      send({ type: 'failed', id, message: (e as Error).message });
+    }
+    publish();
+  };
+  const settleWaiting = (all: boolean) => {
+    for (const [id, { t }] of waiting) if (all || !engine.awaitsGpu(t)) finish(id, t);
+    reschedule();
+  };
   const stream = probe.nvidia.available
-    ? new NvidiaSampleStream(probe.nvidia, activeMs, (s, at) => engine.gpuSample(s, at), {
-        env: options.nvidiaEnv
-      })
+    ? new NvidiaSampleStream(
+        probe.nvidia,
+        activeMs,
+        (s, at) => {
+          engine.gpuSample(s, at);
+          if (waiting.size > 0) settleWaiting(false);
+        },
+        { env: options.nvidiaEnv }
+      )
     : null;
   if (stream) {
-    stream.onUnexpectedExit = reason =>
+    stream.onUnexpectedExit = reason => {
       engine.note(`nvidia-smi stopped (${reason}): GPU energy after that is extrapolated`);
+      settleWaiting(true);
+    };
     stream.start();
   }
 
@@ -61,14 +87,17 @@ async function run(config: WorkerConfig): Promise<void> {
         engine.begin(message.id, message.t);
         publish();
         break;
-      case 'end':
-        try {
-          send({ type: 'reading', id: message.id, reading: engine.end(message.id, message.t) });
-        } catch (e) {
-          send({ type: 'failed', id: message.id, message: (e as Error).message });
-        }
-        publish();
+      case 'end': {
+        const { id, t } = message;
+        if (stream?.running && engine.awaitsGpu(t)) {
+          const timer = setTimeout(() => {
+            finish(id, t);
+            reschedule();
+          }, activeMs * 3);
+          waiting.set(id, { t, timer });
+        } else finish(id, t);
         break;
+      }
       case 'discard':
         engine.discard(message.id);
         break;
@@ -76,6 +105,7 @@ async function run(config: WorkerConfig): Promise<void> {
         live = message.enabled;
         break;
       case 'close':
+        for (const { timer } of waiting.values()) clearTimeout(timer);
         stream?.stop();
         engine.close();
         if (timer) clearInterval(timer);

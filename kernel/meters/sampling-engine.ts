@@ -6,27 +6,23 @@
  */
 import {
   mergeIntervals,
+  type ComponentEnergy,
   type Components,
-  type GpuEnergy,
   type HostInfo,
   type MeterConstants,
   type MeterReading,
   type PowerInterval
 } from '../../core/measurement';
+import { combinedCoverage } from '../../core/provenance';
 import * as os from 'node:os';
-import { CumulativeSeries } from './cumulative-series';
-import {
-  estimateInterval,
-  ProcFile,
-  readMachineCpuSeconds,
-  readProcessCpuSeconds,
-  readProcessTreeUsage,
-  readRssGB,
-  readThreadCpuSeconds
-} from './estimate';
+import { NullSource, type ComponentKey, type EnergySource } from './energy-source';
+import { EstimatorSource, processReaders, type EstimateReaders } from './estimator-source';
 import type { NvidiaGpuSample } from './nvidia';
+import { NvidiaSource } from './nvidia-source';
 import type { MeterOptions, MeterProbe } from './probe';
-import { raplEnergyBetween, readRaplCounters, type SysfsReader } from './rapl';
+import { RaplSource } from './rapl-source';
+import { detectCloudProvider } from './cloud';
+import type { SysfsReader } from './rapl';
 import type { LiveSample } from './sampler-messages';
 import type { PublishedRates } from './shared-state';
 
@@ -34,58 +30,15 @@ export const DEFAULT_INTERVAL_MS = 100;
 export const DEFAULT_LIVE_INTERVAL_MS = 1000;
 /** Timelines leave the worker with at most this many intervals; the record keeps 200 points. */
 export const MAX_READING_INTERVALS = 1000;
-/** Below this a GPU figure rests on extrapolation (nvidia-smi reports every 100 ms at best). */
-const SHORT_WINDOW_MS = 100;
 
-/** Where the estimator's inputs come from; injectable for deterministic tests. */
-export interface EstimateReaders {
-  processCpuS(): number;
-  machineCpuS(): { busyS: number; totalS: number };
-  rssGB(): number;
-  /** CPU time of the sampling thread itself; null where unknown. */
-  threadCpuS(): number | null;
-  /** Release open files. */
-  close?(): void;
-}
+export { processReaders, type EstimateReaders } from './estimator-source';
 
-export function processReaders(trackPid?: number): EstimateReaders {
-  // Opened lazily by the thread that samples: /proc/thread-self must be the sampler's thread.
-  const selfStat = new ProcFile('/proc/self/stat');
-  const threadSchedstat = new ProcFile('/proc/thread-self/schedstat', 128);
-  const threadStat = new ProcFile('/proc/thread-self/stat');
-  // Only the first line is needed; a short read keeps the copy small on many-CPU machines.
-  const machineStat = new ProcFile('/proc/stat', 256);
-  // One walk of the tracked process tree per sample: processCpuS() reads it, rssGB() reuses it.
-  let tree = { cpuS: 0, rssGB: 0 };
-  return {
-    processCpuS: () => {
-      if (trackPid !== undefined) tree = readProcessTreeUsage(trackPid);
-      return readProcessCpuSeconds(selfStat) + tree.cpuS;
-    },
-    machineCpuS: () => readMachineCpuSeconds(machineStat),
-    rssGB: () => readRssGB() + tree.rssGB,
-    threadCpuS: () => readThreadCpuSeconds(threadSchedstat, threadStat),
-    close: () => [selfStat, threadSchedstat, threadStat, machineStat].forEach(f => f.close())
-  };
-}
-
-interface GpuTrack {
-  index: number;
-  name: string;
-  source: 'counter' | 'power';
-  series: CumulativeSeries;
-  total: number;
-  lastAt?: number;
-  lastPowerW?: number;
-  lastMJ?: number;
-}
-
-interface Snapshot {
-  t: number;
-  processCpuS: number;
-  busyS: number;
-  totalS: number;
-  rssGB: number;
+/** Which source supplies a component from `from` (epoch ms) on. */
+interface Handoff {
+  from: number;
+  source: EnergySource;
+  /** The source's running total at `from`, J (for energy since the meter opened). */
+  startJ: number;
 }
 
 export function hostInfo(probe: MeterProbe): HostInfo {
@@ -96,7 +49,8 @@ export function hostInfo(probe: MeterProbe): HostInfo {
     logicalCpus: Math.max(1, cpus.length),
     ramTotalGB: os.totalmem() / 1e9,
     gpuCount: probe.nvidia.gpus.length,
-    gpuModel: probe.nvidia.gpus.length > 0 ? probe.nvidia.gpus[0].name : null
+    gpuModel: probe.nvidia.gpus.length > 0 ? probe.nvidia.gpus[0].name : null,
+    cloudProvider: detectCloudProvider()
   };
 }
 
@@ -123,29 +77,23 @@ export function meterConstants(probe: MeterProbe, options: MeterOptions): MeterC
   return constants;
 }
 
+const COMPONENTS: readonly ComponentKey[] = ['cpu', 'gpu', 'ram'];
+
 export class SamplingEngine {
   readonly now: () => number;
   readonly constants: MeterConstants;
   readonly host: HostInfo;
   private readonly readers: EstimateReaders;
-  private readonly sysfs?: SysfsReader;
-  private useRapl: boolean;
   private readonly notes: string[] = [];
 
-  // Running totals, all keyed by the same sample instants except the GPUs'.
-  private readonly raplCpu = new CumulativeSeries();
-  private readonly raplDram = new CumulativeSeries();
-  private readonly estCpu = new CumulativeSeries();
-  private readonly estRam = new CumulativeSeries();
-  private readonly busy = new CumulativeSeries();
-  private readonly capacity = new CumulativeSeries();
-  private readonly rssSeconds = new CumulativeSeries();
-  private readonly gpus = new Map<number, GpuTrack>();
-  private raplTotals = { cpu: 0, dram: 0 };
-  private estTotals = { cpu: 0, ram: 0, rssGBs: 0 };
-  private lastCounters: number[] | null = null;
-  private last: Snapshot | null = null;
+  // One source per meter; each component is supplied by a chain of sources over time (RAPL,
+  // then the estimator once RAPL stops answering).
+  private readonly estimator: EstimatorSource;
+  private readonly rapl: RaplSource;
+  private readonly nvidia: NvidiaSource;
+  private readonly handoffs: Record<ComponentKey, Handoff[]>;
   private samplerCpuBase: number | null = null;
+  private lastSampleT = -Infinity;
   private readonly windows = new Map<number, { t: number; threadCpuS: number | null }>();
 
   constructor(
@@ -155,19 +103,24 @@ export class SamplingEngine {
   ) {
     this.now = hooks.now ?? (() => performance.timeOrigin + performance.now());
     this.readers = hooks.readers ?? processReaders(options.trackPid);
-    this.sysfs = hooks.sysfs;
-    this.useRapl = probe.rapl.available;
     this.constants = meterConstants(probe, options);
     this.host = hostInfo(probe);
-    for (const gpu of probe.nvidia.gpus) {
-      this.gpus.set(gpu.index, {
-        index: gpu.index,
-        name: gpu.name,
-        source: probe.nvidia.energyCounter ? 'counter' : 'power',
-        series: new CumulativeSeries(),
-        total: 0
-      });
-    }
+    this.estimator = new EstimatorSource(probe.estimator, this.readers);
+    this.rapl = new RaplSource(probe.rapl, hooks.sysfs);
+    this.nvidia = new NvidiaSource(probe.nvidia);
+    const first = (k: ComponentKey): EnergySource =>
+      this.rapl.supplies(k)
+        ? this.rapl
+        : this.estimator.supplies(k)
+          ? this.estimator
+          : k === 'gpu' && probe.nvidia.available
+            ? this.nvidia
+            : new NullSource();
+    this.handoffs = {
+      cpu: [{ from: -Infinity, source: first('cpu'), startJ: 0 }],
+      gpu: [{ from: -Infinity, source: first('gpu'), startJ: 0 }],
+      ram: [{ from: -Infinity, source: first('ram'), startJ: 0 }]
+    };
     this.sample(this.now());
   }
 
@@ -178,86 +131,35 @@ export class SamplingEngine {
   /** Read every CPU-side meter now and extend the running totals. */
   sample(t: number = this.now()): void {
     const threadCpu = this.readers.threadCpuS();
-    if (this.useRapl) {
-      try {
-        const counters = readRaplCounters(this.probe.rapl.counted, this.sysfs);
-        if (this.lastCounters) {
-          const { packageJ, dramJ } = raplEnergyBetween(
-            this.probe.rapl.counted,
-            this.lastCounters,
-            counters
-          );
-          this.raplTotals.cpu += packageJ;
-          this.raplTotals.dram += dramJ;
-        }
-        this.lastCounters = counters;
-        this.raplCpu.push(t, this.raplTotals.cpu);
-        this.raplDram.push(t, this.raplTotals.dram);
-      } catch (e) {
-        this.useRapl = false;
-        this.notes.push(`RAPL stopped answering (${(e as Error).message}); the rest is estimated`);
+    this.rapl.sample(t);
+    // RAPL stopped answering: the estimator takes over its components from its last answer on.
+    const stoppedAt = this.rapl.stoppedAt;
+    if (stoppedAt !== null) {
+      for (const k of ['cpu', 'ram'] as const) {
+        const chain = this.handoffs[k];
+        if (chain[chain.length - 1].source === this.rapl)
+          chain.push({
+            from: stoppedAt,
+            source: this.estimator,
+            startJ: this.estimator.totalAt(k, stoppedAt)
+          });
       }
     }
-    // The sampler's own CPU time is not the user's work: leave it out of the process's share.
-    const processCpuS = this.readers.processCpuS() - (threadCpu ?? 0);
-    const machine = this.readers.machineCpuS();
-    const rssGB = this.readers.rssGB();
-    const snapshot: Snapshot = {
-      t,
-      processCpuS,
-      busyS: machine.busyS,
-      totalS: machine.totalS,
-      rssGB
-    };
-    if (this.last) {
-      const dtS = (t - this.last.t) / 1000;
-      if (dtS > 0) {
-        const meanRss = (rssGB + this.last.rssGB) / 2;
-        const estimate = estimateInterval(
-          {
-            dtS,
-            processCpuS: Math.max(0, processCpuS - this.last.processCpuS),
-            machineBusyS: Math.max(0, machine.busyS - this.last.busyS),
-            machineTotalS: Math.max(0, machine.totalS - this.last.totalS),
-            rssGB: meanRss
-          },
-          this.probe.estimator
-        );
-        this.estTotals.cpu += estimate.cpuW * dtS;
-        this.estTotals.ram += estimate.ramW * dtS;
-        this.estTotals.rssGBs += meanRss * dtS;
-      }
-    }
-    if (!this.last || t > this.last.t) this.last = snapshot;
-    this.estCpu.push(t, this.estTotals.cpu);
-    this.estRam.push(t, this.estTotals.ram);
-    this.busy.push(t, machine.busyS);
-    this.capacity.push(t, machine.totalS);
-    this.rssSeconds.push(t, this.estTotals.rssGBs);
+    this.estimator.sample(t, threadCpu);
+    this.lastSampleT = Math.max(this.lastSampleT, t);
     if (this.samplerCpuBase === null) this.samplerCpuBase = threadCpu;
     this.trim();
   }
 
   /** A line from nvidia-smi: extend that GPU's running total. */
   gpuSample(sample: NvidiaGpuSample, at: number): void {
-    const track = this.gpus.get(sample.index);
-    if (!track) return;
-    if (track.source === 'counter' && sample.energyMJ !== null) {
-      // A counter that goes backwards means the driver reloaded: count nothing for that step.
-      if (track.lastMJ !== undefined)
-        track.total += Math.max(0, sample.energyMJ - track.lastMJ) / 1000;
-      track.lastMJ = sample.energyMJ;
-    } else if (sample.powerW !== null) {
-      if (track.lastAt !== undefined && track.lastPowerW !== undefined && at > track.lastAt) {
-        // Trapezoid rule between consecutive power samples.
-        track.total += ((track.lastPowerW + sample.powerW) / 2) * ((at - track.lastAt) / 1000);
-      }
-      track.lastPowerW = sample.powerW;
-    }
-    track.lastAt = at;
-    track.series.push(at, track.total);
     // GPU lines keep coming while no window is open: keep the series short.
-    if (track.series.length > 64) this.trim();
+    if (this.nvidia.gpuSample(sample, at)) this.trim();
+  }
+
+  /** Whether a GPU has not reported since `t` (a window ending at `t` would be extrapolated). */
+  awaitsGpu(t: number): boolean {
+    return this.probe.nvidia.available && this.nvidia.awaits(t);
   }
 
   /** Something the readings from now on should mention (e.g. nvidia-smi stopped). */
@@ -292,96 +194,93 @@ export class SamplingEngine {
     this.trim();
   }
 
-  /** The CPU and RAM series the figures come from: RAPL's where it answers, else the estimator's. */
-  private inUse() {
-    const cpuRapl = this.useRapl;
-    const dramRapl = cpuRapl && this.probe.rapl.hasDram;
+  /** The source supplying `k` now. */
+  private current(k: ComponentKey): EnergySource {
+    const chain = this.handoffs[k];
+    return chain[chain.length - 1].source;
+  }
+
+  /** The parts of [from, to] each source supplied, in order. */
+  private segments(k: ComponentKey, from: number, to: number) {
+    const chain = this.handoffs[k];
+    const parts: Array<{ a: number; b: number; source: EnergySource }> = [];
+    chain.forEach((h, i) => {
+      const a = Math.max(from, h.from);
+      const b = Math.min(to, chain[i + 1]?.from ?? Infinity);
+      if (b > a || (from === to && a === b && i === chain.length - 1))
+        parts.push({ a, b, source: h.source });
+    });
+    return parts;
+  }
+
+  /** A component's joules over [from, to], with the method, scope and coverage they carry. */
+  private component(k: ComponentKey, from: number, to: number, notes: string[]): ComponentEnergy {
+    const parts = this.segments(k, from, to).map(s => ({ ...s, ...s.source.energy(k, s.a, s.b) }));
+    const present = parts.filter(p => p.source.method !== null);
+    if (present.length === 0) return { energyJ: 0, method: null, scope: null, coverage: 1 };
+    for (const p of present) for (const n of p.notes) if (!notes.includes(n)) notes.push(n);
+    const counted = present.find(p => p.source.method !== 'estimate' && p.counterJ > 0);
+    const coverage = combinedCoverage(present);
+    const named =
+      coverage > 0 ? (counted ?? present[present.length - 1]) : present[present.length - 1];
     return {
-      cpuRapl,
-      dramRapl,
-      cpuSeries: cpuRapl ? this.raplCpu : this.estCpu,
-      ramSeries: dramRapl ? this.raplDram : this.estRam
+      energyJ: present.reduce((a, p) => a + p.energyJ, 0),
+      // The counter's name while any joule came from one; else an estimate, whatever its basis.
+      method: coverage > 0 ? named.source.method : 'estimate',
+      scope: named.source.scope,
+      coverage
     };
+  }
+
+  /** The source's power over [a, b] for the component, summing the sources that cover it. */
+  private powerW(k: ComponentKey, a: number, b: number): number {
+    let joules = 0;
+    for (const s of this.segments(k, a, b))
+      joules += s.source.totalAt(k, s.b) - s.source.totalAt(k, s.a);
+    return Math.max(0, joules / ((b - a) / 1000));
   }
 
   /** The last interval's rates, for the main thread's short windows. */
   rates(): PublishedRates {
-    const { cpuRapl, cpuSeries, ramSeries } = this.inUse();
-    const capacity = this.capacity.lastRatePerMs();
+    const capacity = this.estimator.capacity.lastRatePerMs();
     return {
-      rapl: cpuRapl,
-      cpuW: cpuSeries.lastRatePerMs() * 1000,
-      ramW: ramSeries.lastRatePerMs() * 1000,
-      machineBusy: capacity > 0 ? Math.min(1, this.busy.lastRatePerMs() / capacity) : 0,
-      rssGB: this.last?.rssGB ?? 0
+      rapl: this.current('cpu') === this.rapl,
+      cpuW: this.current('cpu').lastPowerW('cpu'),
+      ramW: this.current('ram').lastPowerW('ram'),
+      machineBusy: capacity > 0 ? Math.min(1, this.estimator.busy.lastRatePerMs() / capacity) : 0,
+      rssGB: this.estimator.lastRssGB
     };
-  }
-
-  private delta(series: CumulativeSeries, from: number, to: number): number {
-    return Math.max(0, series.at(to) - series.at(from));
   }
 
   private readingBetween(from: number, to: number): MeterReading {
     const durationS = Math.max(0, (to - from) / 1000);
-    const { cpuRapl, dramRapl, cpuSeries, ramSeries } = this.inUse();
-    const gpus: GpuEnergy[] = [...this.gpus.values()].map(track => ({
-      index: track.index,
-      name: track.name,
-      energyJ: this.delta(track.series, from, to),
-      source: track.source,
-      samples: track.series.countBetween(from, to)
-    }));
-    const gpuJ = gpus.reduce((a, g) => a + g.energyJ, 0);
-    const components: Components = {
-      cpu: {
-        energyJ: this.delta(cpuSeries, from, to),
-        method: cpuRapl ? 'rapl' : 'estimate',
-        scope: cpuRapl ? 'machine' : 'process'
-      },
-      gpu: this.probe.nvidia.available
-        ? { energyJ: gpuJ, method: 'nvml', scope: 'device' }
-        : { energyJ: 0, method: null, scope: null },
-      ram: {
-        energyJ: this.delta(ramSeries, from, to),
-        method: dramRapl ? 'rapl' : 'estimate',
-        scope: dramRapl ? 'machine' : 'process'
-      }
-    };
+    const notes = [...this.notes, ...this.rapl.notes, ...this.nvidia.notes];
+    const components = Object.fromEntries(
+      COMPONENTS.map(k => [k, this.component(k, from, to, notes)])
+    ) as unknown as Components;
+    const gpus = this.probe.nvidia.available
+      ? this.nvidia.perGpu(from, to).map(({ counterJ: _c, notes: _n, ...gpu }) => gpu)
+      : [];
 
     // Timeline on the CPU-side sample instants; every component read off its own totals.
-    const bounds = [from, ...this.estCpu.timesBetween(from, to), to];
+    const bounds = [from, ...this.estimator.timesBetween(from, to), to];
     const intervals: PowerInterval[] = [];
-    const rate = (series: CumulativeSeries, a: number, b: number) =>
-      Math.max(0, (series.at(b) - series.at(a)) / ((b - a) / 1000));
     for (let i = 0; i < bounds.length - 1; i++) {
       const a = bounds[i];
       const b = bounds[i + 1];
       if (b <= a) continue;
-      let gpuW = 0;
-      for (const track of this.gpus.values()) gpuW += rate(track.series, a, b);
       intervals.push({
         t0: (a - from) / 1000,
         t1: (b - from) / 1000,
-        cpuW: rate(cpuSeries, a, b),
-        gpuW,
-        ramW: rate(ramSeries, a, b)
+        cpuW: this.powerW('cpu', a, b),
+        gpuW: this.powerW('gpu', a, b),
+        ramW: this.powerW('ram', a, b)
       });
     }
 
-    const busyS = this.delta(this.busy, from, to);
-    const capacityS = this.delta(this.capacity, from, to);
-    const notes = [...this.notes];
-    if (this.gpus.size > 0 && to - from < SHORT_WINDOW_MS) {
-      notes.push(
-        'window shorter than 100 ms: GPU energy extrapolated from the nearest nvidia-smi samples'
-      );
-    }
-    for (const gpu of gpus) {
-      if (gpu.samples < 2 && this.gpus.get(gpu.index)!.series.length < 2) {
-        notes.push(`GPU ${gpu.index}: fewer than two samples so far, energy not measurable`);
-      }
-    }
-    const fallbackReasons = [...this.probe.fallbackReasons];
+    const delta = (s: { at(t: number): number }) => Math.max(0, s.at(to) - s.at(from));
+    const busyS = delta(this.estimator.busy);
+    const capacityS = delta(this.estimator.capacity);
     const reading: MeterReading = {
       startedAt: from,
       endedAt: to,
@@ -391,18 +290,18 @@ export class SamplingEngine {
       intervals: mergeIntervals(intervals, MAX_READING_INTERVALS),
       constants: this.constants,
       host: this.host,
-      fallbackReasons,
+      fallbackReasons: [...this.probe.fallbackReasons],
       notes,
       cpuUtilisationPercent: capacityS > 0 ? Math.min(100, (100 * busyS) / capacityS) : 0,
       ramUsedGB:
-        durationS > 0 ? this.delta(this.rssSeconds, from, to) / durationS : (this.last?.rssGB ?? 0),
-      samples: this.estCpu.countBetween(from, to),
+        durationS > 0 ? delta(this.estimator.rssSeconds) / durationS : this.estimator.lastRssGB,
+      samples: this.estimator.countBetween(from, to),
       samplerCpuS: 0
     };
-    if (cpuRapl) {
+    if (this.segments('cpu', from, to).some(s => s.source === this.rapl)) {
       reading.estimateCheck = {
-        cpuJ: this.delta(this.estCpu, from, to),
-        ramJ: this.delta(this.estRam, from, to)
+        cpuJ: this.estimator.energy('cpu', from, to).energyJ,
+        ramJ: this.estimator.energy('ram', from, to).energyJ
       };
     }
     return reading;
@@ -410,23 +309,23 @@ export class SamplingEngine {
 
   /** Current power (last interval) and energy since the meter opened, for the live meter. */
   live(): LiveSample {
-    const t = this.last?.t ?? this.now();
-    const { cpuSeries, ramSeries } = this.inUse();
-    const cpuW = cpuSeries.lastRatePerMs() * 1000;
-    const ramW = ramSeries.lastRatePerMs() * 1000;
-    let gpuW = 0;
-    let gpuJ = 0;
-    for (const track of this.gpus.values()) {
-      gpuW += track.series.lastRatePerMs() * 1000;
-      gpuJ += track.total;
-    }
+    const t = Number.isFinite(this.lastSampleT) ? this.lastSampleT : this.now();
+    const cpuW = this.current('cpu').lastPowerW('cpu');
+    const ramW = this.current('ram').lastPowerW('ram');
+    const gpuW = this.nvidia.lastPowerW('gpu');
+    // Each source's joules while it supplied the component, up to the last sample.
+    const sinceOpen = (k: 'cpu' | 'ram') =>
+      this.handoffs[k].reduce((sum, h, i, chain) => {
+        const until = chain[i + 1]?.from ?? t;
+        return sum + h.source.totalAt(k, until) - h.startJ;
+      }, 0);
     return {
       t,
       powerW: cpuW + gpuW + ramW,
       cpuW,
       gpuW,
       ramW,
-      energyJ: (cpuSeries.lastTotal ?? 0) + (ramSeries.lastTotal ?? 0) + gpuJ
+      energyJ: sinceOpen('cpu') + sinceOpen('ram') + this.nvidia.totalJ
     };
   }
 
@@ -437,18 +336,7 @@ export class SamplingEngine {
   private trim(): void {
     let keepFrom = Infinity;
     for (const w of this.windows.values()) keepFrom = Math.min(keepFrom, w.t);
-    for (const series of [
-      this.raplCpu,
-      this.raplDram,
-      this.estCpu,
-      this.estRam,
-      this.busy,
-      this.capacity,
-      this.rssSeconds
-    ]) {
-      series.trimBefore(keepFrom);
-    }
-    for (const track of this.gpus.values()) track.series.trimBefore(keepFrom);
+    for (const source of [this.rapl, this.estimator, this.nvidia]) source.trimBefore(keepFrom);
   }
 
   close(): void {

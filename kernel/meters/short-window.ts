@@ -7,6 +7,8 @@
  *    the machine's utilisation of the last sampled interval, through the same estimateInterval;
  *  - RAPL: the package and DRAM power of the last sampled interval times the window's length
  *    (RAPL counters move about once a millisecond: a few ms of counter would be mostly noise).
+ *    No counter was read over the window itself, so its joules are not counted (coverage 0, method
+ *    `estimate`, machine scope) and a note says where they came from.
  * GPU machines and tracked child processes always go through the thread (nvidia-smi samples and
  * the process tree live there).
  */
@@ -73,14 +75,16 @@ export function shortWindowReading(
     components: {
       cpu: {
         energyJ: cpuW * dtS,
-        method: rapl ? 'rapl' : 'estimate',
-        scope: rapl ? 'machine' : 'process'
+        method: 'estimate',
+        scope: rapl ? 'machine' : 'process',
+        coverage: 0
       },
-      gpu: { energyJ: 0, method: null, scope: null },
+      gpu: { energyJ: 0, method: null, scope: null, coverage: 1 },
       ram: {
         energyJ: ramW * dtS,
-        method: dram ? 'rapl' : 'estimate',
-        scope: dram ? 'machine' : 'process'
+        method: 'estimate',
+        scope: dram ? 'machine' : 'process',
+        coverage: 0
       }
     },
     gpus: [],
@@ -89,7 +93,9 @@ export function shortWindowReading(
     host,
     fallbackReasons: [...probe.fallbackReasons],
     notes: rapl
-      ? [`window shorter than ${SHORT_WINDOW_MS} ms: RAPL power of the last sampled interval`]
+      ? [
+          `window shorter than ${SHORT_WINDOW_MS} ms: RAPL power of the last sampled interval x the window (extrapolated, not counted)`
+        ]
       : [],
     cpuUtilisationPercent: estimate.utilisationPercent,
     ramUsedGB: rates.rssGB,

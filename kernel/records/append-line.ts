@@ -18,6 +18,7 @@ import {
   existsSync,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   linkSync,
   openSync,
   readSync,
@@ -111,24 +112,72 @@ function endsTorn(fd: number): boolean {
   return !endsWithNewline(fd);
 }
 
-/** Append `line` (a newline is added if missing) as one write. */
-export function appendLine(path: string, line: string, options: AppendOptions = {}): void {
-  if (options.header !== undefined) {
-    if (!existsSync(path)) createWithHeader(path, options.header);
-    else setAsideIfHeaderDiffers(path, options.header);
+/**
+ * An open append descriptor on one file, so that a caller writing a record to several files can
+ * open them all before writing any (an unwritable file fails here, before anything is written)
+ * and take back its own line if a later file fails.
+ */
+export class LineAppender {
+  private before: number | null = null;
+  private after: number | null = null;
+
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    private readonly options: AppendOptions
+  ) {}
+
+  static open(path: string, options: AppendOptions = {}): LineAppender {
+    if (options.header !== undefined) {
+      if (!existsSync(path)) createWithHeader(path, options.header);
+      else setAsideIfHeaderDiffers(path, options.header);
+    }
+    return new LineAppender(path, openSync(path, 'a+'), options);
   }
-  const text = line.endsWith('\n') ? line : line + '\n';
-  const fd = openSync(path, 'a+');
-  try {
+
+  /** Append `line` (a newline is added if missing) as one write. */
+  append(line: string): void {
+    const text = line.endsWith('\n') ? line : line + '\n';
     // A torn last line (a writer killed mid-write) must not swallow this one.
-    const prefix = endsTorn(fd) ? '\n' : '';
+    const prefix = endsTorn(this.fd) ? '\n' : '';
     const buffer = Buffer.from(prefix + text, 'utf8');
+    this.before = fstatSync(this.fd).size;
     let written = 0;
     while (written < buffer.length) {
-      written += writeSync(fd, buffer, written, buffer.length - written);
+      written += writeSync(this.fd, buffer, written, buffer.length - written);
     }
-    if (options.fsync) fsyncSync(fd);
+    if (this.options.fsync) fsyncSync(this.fd);
+    this.after = fstatSync(this.fd).size;
+  }
+
+  /**
+   * Take the appended line back, if it is still the file's last one (no other process appended
+   * after it); false when it could not be.
+   */
+  undo(): boolean {
+    if (this.before === null || this.after === null) return true;
+    try {
+      if (fstatSync(this.fd).size !== this.after) return false;
+      ftruncateSync(this.fd, this.before);
+      if (this.options.fsync) fsyncSync(this.fd);
+      this.before = this.after = null;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** Append `line` (a newline is added if missing) as one write. */
+export function appendLine(path: string, line: string, options: AppendOptions = {}): void {
+  const appender = LineAppender.open(path, options);
+  try {
+    appender.append(line);
   } finally {
-    closeSync(fd);
+    appender.close();
   }
 }

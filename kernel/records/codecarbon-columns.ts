@@ -51,11 +51,16 @@ export const GAISSA_COLUMNS = [
   'gaissa_id',
   'gaissa_label',
   'gaissa_status',
-  'gaissa_method', // rapl | nvml | estimate
-  'gaissa_estimated', // true | false
+  'gaissa_method', // rapl | nvml | estimate (estimate whenever coverage < 1)
+  'gaissa_estimated', // true | false (coverage < 1)
   'gaissa_cpu_method',
   'gaissa_gpu_method',
   'gaissa_ram_method',
+  'gaissa_provenance', // measured | partly-measured | estimated
+  'gaissa_coverage', // 0..1: share of the energy a hardware counter measured
+  'gaissa_cpu_coverage',
+  'gaissa_gpu_coverage',
+  'gaissa_ram_coverage',
   'gaissa_started_at', // ISO 8601, UTC
   'gaissa_ended_at',
   'gaissa_repeat_n',

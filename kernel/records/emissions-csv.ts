@@ -4,7 +4,12 @@
  * measured runs, as a CodeCarbon row covers what its tracker saw; per-run figures are in ours.
  */
 import { gramsToKilograms, joulesToKWh } from '../../core/units';
-import type { MeasurementRecord } from '../../core/measurement';
+import {
+  coverageOfComponent,
+  coverageOfRecord,
+  provenanceOf,
+  type MeasurementRecord
+} from '../../core/measurement';
 import { EMISSIONS_CSV_COLUMNS } from './codecarbon-columns';
 
 export interface CsvRowContext {
@@ -56,6 +61,8 @@ export function emissionsCsvCells(
   const { cpu, gpu, ram } = record.components;
   const emissionsKg = gramsToKilograms(record.total.co2eG);
   const ci = record.repeat.energyJ.ci95;
+  // Records written before coverage existed read as 1 (estimated false) or 0.
+  const coverage = coverageOfRecord(record);
   return {
     timestamp: codecarbonTimestamp(new Date(record.endedAt)),
     project_name: context.projectName ?? 'gaissa',
@@ -76,7 +83,7 @@ export function emissionsCsvCells(
     country_name: record.regionName,
     country_iso_code: record.region,
     region: '',
-    cloud_provider: '',
+    cloud_provider: record.host.cloudProvider ?? '',
     cloud_region: '',
     os: record.host.os,
     python_version: '',
@@ -94,7 +101,8 @@ export function emissionsCsvCells(
     gpu_utilization_percent: '',
     ram_utilization_percent: '',
     ram_used_gb: record.ramUsedGB,
-    on_cloud: 'N',
+    // Y where the firmware names a provider; empty where none was recognised (unknown, not "N").
+    on_cloud: record.host.cloudProvider ? 'Y' : '',
     pue,
     wue: 0,
     gaissa_id: record.id,
@@ -105,6 +113,11 @@ export function emissionsCsvCells(
     gaissa_cpu_method: cpu.method,
     gaissa_gpu_method: gpu.method,
     gaissa_ram_method: ram.method,
+    gaissa_provenance: provenanceOf(coverage),
+    gaissa_coverage: coverage,
+    gaissa_cpu_coverage: cpu.method === null ? '' : coverageOfComponent(cpu),
+    gaissa_gpu_coverage: gpu.method === null ? '' : coverageOfComponent(gpu),
+    gaissa_ram_coverage: ram.method === null ? '' : coverageOfComponent(ram),
     gaissa_started_at: record.startedAt,
     gaissa_ended_at: record.endedAt,
     gaissa_repeat_n: n,

@@ -6,31 +6,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeasurementRecord } from '../../core/measurement';
-import { appendLine } from './append-line';
-import { EMISSIONS_CSV_HEADER, emissionsCsvRow, type CsvRowContext } from './emissions-csv';
+import type { CsvRowContext } from './emissions-csv';
+import { EMISSIONS_CSV, EMISSIONS_JSONL, EmissionsFileSink } from './record-sink';
 
-export const EMISSIONS_CSV = 'gaissa-emissions.csv';
-export const EMISSIONS_JSONL = 'gaissa-emissions.jsonl';
+export { EMISSIONS_CSV, EMISSIONS_JSONL } from './record-sink';
 
 export interface LogOptions extends CsvRowContext {
   /** fsync each file after appending (survives power loss; costs a few ms). */
   fsync?: boolean;
 }
 
-/** Append one record to both files in `dir`; returns their paths. */
+/**
+ * Append one record to both files in `dir` (both or neither); returns their paths, or throws
+ * naming the file that failed. Callers that must not fail use an EmissionsFileSink directly.
+ */
 export function appendMeasurement(
   dir: string,
   record: MeasurementRecord,
   options: LogOptions = {}
 ): { csvPath: string; jsonlPath: string } {
-  const jsonlPath = join(dir, EMISSIONS_JSONL);
-  const csvPath = join(dir, EMISSIONS_CSV);
-  appendLine(jsonlPath, JSON.stringify(record), { fsync: options.fsync });
-  appendLine(csvPath, emissionsCsvRow(record, options), {
-    header: EMISSIONS_CSV_HEADER,
-    fsync: options.fsync
-  });
-  return { csvPath, jsonlPath };
+  const sink = new EmissionsFileSink(dir, { ...options, warn: () => {} });
+  const result = sink.write(record);
+  if (!result.ok) throw new Error(`cannot write ${result.file} (${result.reason})`);
+  return { csvPath: join(dir, EMISSIONS_CSV), jsonlPath: join(dir, EMISSIONS_JSONL) };
 }
 
 /**

@@ -6,8 +6,6 @@
 import type { CarbonSettings } from '../../core/carbon';
 import type { MeasurementRecord, MeterReading } from '../../core/measurement';
 import { measureSession } from '../measure/current';
-import { appendMeasurement } from '../records/emissions-log';
-import { packageVersion } from '../versions';
 
 export interface EnergyWindow {
   end(): Promise<MeterReading>;
@@ -49,12 +47,11 @@ export async function trainingEnvironment(
     carbon,
     log: record => {
       if (options.log === false || !session) return null;
-      try {
-        return appendMeasurement(session.dir, record, { toolVersion: packageVersion }).csvPath;
-      } catch (e) {
-        // Losing the log line must not lose the training run.
-        return `not logged: ${(e as Error).message}`;
-      }
+      // Losing the log line must not lose the training run: the sink warns on stderr instead.
+      const result = session.sink.write(record);
+      return result.ok
+        ? result.paths[0]
+        : `not logged: cannot write ${result.file} (${result.reason})`;
     }
   };
 }

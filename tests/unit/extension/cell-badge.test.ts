@@ -23,9 +23,31 @@ describe('cell energy badge', () => {
     expect(badge.node.querySelector('.gaissa-cell-badge-method')?.textContent).toBe('estimated');
     expect(badge.node.title).toContain('per run (mean of 3)');
     expect(badge.node.getAttribute('role')).toBe('note');
-    badge.setSummary({ ...summary, estimated: false, method: 'rapl', status: 'interrupted' });
+    badge.setSummary({
+      ...summary,
+      estimated: false,
+      method: 'rapl',
+      coverage: 1,
+      status: 'interrupted'
+    });
     expect(badge.node.querySelector('.gaissa-cell-badge-method')?.textContent).toBe('measured');
     expect(badge.node.querySelector('.gaissa-cell-badge-status')?.textContent).toBe('interrupted');
+  });
+
+  // Issue #15: a partly estimated measurement never shows a plain "measured" badge.
+  it('shows a mix as partly measured with the counter share, in the badge and its title', () => {
+    const badge = new CellBadge();
+    badge.setSummary({ ...summary, method: 'estimate', estimated: true, coverage: 0.62 });
+    expect(badge.node.querySelector('.gaissa-cell-badge-method')?.textContent).toBe(
+      'partly measured (62 % counter)'
+    );
+    expect(badge.node.dataset.provenance).toBe('partly-measured');
+    expect(badge.node.title).toContain(
+      'partly measured (62 % counter): hardware counters and the estimator'
+    );
+    // Metadata from before coverage existed reads by its flag.
+    const old = summarizeMeasurement({ ...asPayload(sampleRecord()), coverage: undefined });
+    expect(old?.coverage).toBe(0);
   });
 
   it('hides when there is nothing to show', () => {

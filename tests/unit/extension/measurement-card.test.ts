@@ -66,6 +66,8 @@ describe('measurement card', () => {
       ...record,
       method: 'rapl' as const,
       estimated: false,
+      coverage: 1,
+      provenance: 'measured' as const,
       constants: {
         samplingIntervalMs: 100,
         rapl: { root: '/sys/class/powercap', zones: [{ name: 'package-0', path: 'intel-rapl:0' }] }
@@ -74,13 +76,15 @@ describe('measurement card', () => {
         cpu: {
           energyJ: record.components.cpu.energyJ,
           method: 'rapl' as const,
-          scope: 'machine' as const
+          scope: 'machine' as const,
+          coverage: 1
         },
         gpu: record.components.gpu,
         ram: {
           energyJ: record.components.ram.energyJ,
           method: 'rapl' as const,
-          scope: 'machine' as const
+          scope: 'machine' as const,
+          coverage: 1
         }
       }
     };
@@ -88,6 +92,39 @@ describe('measurement card', () => {
     const badge = node.querySelector('.gaissa-badge-measured') as HTMLElement;
     expect(badge.textContent).toBe('measured');
     expect(badge.title).toContain('RAPL zones: package-0');
+  });
+
+  // Issue #15: a partly estimated measurement never shows a plain "measured" badge.
+  it('says "partly measured (NN % counter)" when a counter measured only part of it', () => {
+    const record = sampleRecord();
+    const partly = {
+      ...record,
+      coverage: 0.4,
+      provenance: 'partly-measured' as const,
+      components: {
+        ...record.components,
+        cpu: {
+          ...record.components.cpu,
+          method: 'rapl' as const,
+          scope: 'machine' as const,
+          coverage: 0.45
+        }
+      }
+    };
+    const node = render(asPayload(partly));
+    expect(node.querySelector('.gaissa-badge-measured')).toBeNull();
+    const badge = node.querySelector('.gaissa-badge-partly-measured') as HTMLElement;
+    expect(badge.textContent).toBe('partly measured (40 % counter)');
+    expect(badge.getAttribute('aria-label')).toMatch(/^partly measured \(40 % counter\): /);
+    const cpu = node.querySelector('tr[data-component="cpu"]') as HTMLElement;
+    expect(cpu.textContent).toContain('RAPL counters (machine), partly measured (45 % counter)');
+  });
+
+  it('does not believe a "measured" badge the record contradicts', () => {
+    const forged = { ...sampleRecord(), coverage: 1, provenance: 'measured' as const };
+    const node = render(asPayload(forged)); // still estimated: true, method: estimate
+    expect(node.querySelector('.gaissa-badge-measured')).toBeNull();
+    expect(node.querySelector('.gaissa-badge-estimated')?.textContent).toBe('estimated');
   });
 
   it('draws a chart host only when there is a timeline', () => {

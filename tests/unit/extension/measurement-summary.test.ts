@@ -29,6 +29,7 @@ describe('measurement summary in cell.metadata.gaissa', () => {
       currency: 'EUR',
       method: 'estimate',
       estimated: true,
+      coverage: 0,
       region: 'FRA',
       repeats: 3
     });

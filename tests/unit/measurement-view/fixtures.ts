@@ -43,9 +43,9 @@ export function repeatedRecord(): MeasurementRecord {
 export function raplRecord(): MeasurementRecord {
   const reading: MeterReading = sampleReading(T0, 3);
   reading.components = {
-    cpu: { energyJ: 3, method: 'rapl', scope: 'machine' },
-    gpu: { energyJ: 7, method: 'nvml', scope: 'device' },
-    ram: { energyJ: 1, method: 'rapl', scope: 'machine' }
+    cpu: { energyJ: 3, method: 'rapl', scope: 'machine', coverage: 1 },
+    gpu: { energyJ: 7, method: 'nvml', scope: 'device', coverage: 1 },
+    ram: { energyJ: 1, method: 'rapl', scope: 'machine', coverage: 1 }
   };
   reading.gpus = [
     { index: 0, name: 'NVIDIA H100 80GB HBM3', energyJ: 7, source: 'counter', samples: 20 }
@@ -57,6 +57,27 @@ export function raplRecord(): MeasurementRecord {
   };
   reading.estimateCheck = { cpuJ: 2.5, ramJ: 0.4 };
   return buildMeasurementRecord({ runs: [reading], settings, id: 'rapl', label: 'gpu cell' });
+}
+
+/**
+ * A series where RAPL stopped answering after the first run: CPU 3 J counted, then 9 J estimated
+ * (RAM 1 J counted, then 1 J estimated); 4 of 14 J counted.
+ */
+export function partlyRecord(): MeasurementRecord {
+  const first: MeterReading = sampleReading(T0, 3);
+  first.components = {
+    cpu: { energyJ: 3, method: 'rapl', scope: 'machine', coverage: 1 },
+    gpu: { energyJ: 0, method: null, scope: null, coverage: 1 },
+    ram: { energyJ: 1, method: 'rapl', scope: 'machine', coverage: 1 }
+  };
+  const second: MeterReading = sampleReading(T0 + 3000, 9);
+  second.components = {
+    cpu: { energyJ: 9, method: 'estimate', scope: 'process', coverage: 0 },
+    gpu: { energyJ: 0, method: null, scope: null, coverage: 1 },
+    ram: { energyJ: 1, method: 'estimate', scope: 'process', coverage: 0 }
+  };
+  second.notes = ['RAPL stopped answering (EACCES); the rest is estimated'];
+  return buildMeasurementRecord({ runs: [first, second], settings, id: 'partly', label: 'mixed' });
 }
 
 /** A record whose fields are replaced by anything, as a stranger's notebook may hold. */

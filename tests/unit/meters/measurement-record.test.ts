@@ -99,17 +99,79 @@ describe('buildMeasurementRecord', () => {
   it('names the method "rapl" only when nothing was estimated', () => {
     const reading: MeterReading = sampleReading(1e12, 3);
     reading.components = {
-      cpu: { energyJ: 3, method: 'rapl', scope: 'machine' },
-      gpu: { energyJ: 7, method: 'nvml', scope: 'device' },
-      ram: { energyJ: 1, method: 'rapl', scope: 'machine' }
+      cpu: { energyJ: 3, method: 'rapl', scope: 'machine', coverage: 1 },
+      gpu: { energyJ: 7, method: 'nvml', scope: 'device', coverage: 1 },
+      ram: { energyJ: 1, method: 'rapl', scope: 'machine', coverage: 1 }
     };
     reading.estimateCheck = { cpuJ: 2.5, ramJ: 0.4 };
     const record = buildMeasurementRecord({ runs: [reading], settings });
     expectValid(record);
     expect(record.method).toBe('rapl');
     expect(record.estimated).toBe(false);
+    expect(record.coverage).toBe(1);
+    expect(record.provenance).toBe('measured');
     expect(record.energyJ).toBe(11);
     expect(record.estimateCheck).toEqual({ cpuJ: 2.5, ramJ: 0.4 });
+  });
+
+  function counted(startedAt: number, cpuJ: number, cpuCoverage: number): MeterReading {
+    const reading = sampleReading(startedAt, cpuJ);
+    const rapl = cpuCoverage > 0;
+    reading.components = {
+      cpu: {
+        energyJ: cpuJ,
+        method: rapl ? 'rapl' : 'estimate',
+        scope: rapl ? 'machine' : 'process',
+        coverage: cpuCoverage
+      },
+      gpu: { energyJ: 0, method: null, scope: null, coverage: 1 },
+      ram: {
+        energyJ: 0,
+        method: rapl ? 'rapl' : 'estimate',
+        scope: 'machine',
+        coverage: cpuCoverage
+      }
+    };
+    return reading;
+  }
+
+  // The defect of issue #15 (finding 3): the method came from the first run only, so a series
+  // where RAPL stopped answering mid-way said rapl / estimated false over estimator joules.
+  it('gives a series where RAPL stops mid-way its energy-weighted coverage, never "measured"', () => {
+    const runs = [
+      counted(1e12, 10, 1),
+      counted(1e12 + 3000, 10, 1),
+      counted(1e12 + 6000, 30, 0), // RAPL stopped answering before this run
+      counted(1e12 + 9000, 30, 0)
+    ];
+    const record = buildMeasurementRecord({ runs, settings });
+    expectValid(record);
+    expect(record.coverage).toBeCloseTo(20 / 80, 12);
+    expect(record.provenance).toBe('partly-measured');
+    expect(record.estimated).toBe(true);
+    expect(record.method).toBe('estimate');
+    // The component still names the counter that measured part of it, with its share.
+    expect(record.components.cpu).toMatchObject({ method: 'rapl', coverage: 0.25 });
+    expect(record.notes.join()).toMatch(/2 of 4 runs were not fully measured/);
+    // The order of the runs does not matter: the first run no longer decides.
+    const reversed = buildMeasurementRecord({ runs: [...runs].reverse(), settings });
+    expect(reversed.coverage).toBeCloseTo(0.25, 12);
+    expect(reversed.components.cpu.method).toBe('rapl');
+  });
+
+  it('is estimated when no run had a counter, and measured when every joule did', () => {
+    const none = buildMeasurementRecord({ runs: [counted(1e12, 5, 0)], settings });
+    expect(none).toMatchObject({ coverage: 0, provenance: 'estimated', estimated: true });
+    const all = buildMeasurementRecord({ runs: [counted(1e12, 5, 1)], settings });
+    expect(all).toMatchObject({ coverage: 1, provenance: 'measured', estimated: false });
+  });
+
+  it('never calls a record measured when a present component has unknown joules', () => {
+    const reading = counted(1e12, 5, 1);
+    reading.components.gpu = { energyJ: 0, method: 'estimate', scope: 'device', coverage: 0 };
+    const record = buildMeasurementRecord({ runs: [reading], settings });
+    expect(record.provenance).toBe('partly-measured');
+    expect(record.estimated).toBe(true);
   });
 
   it('keeps the timeline at 200 points or fewer, energy preserved', () => {

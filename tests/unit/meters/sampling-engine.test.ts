@@ -1,5 +1,7 @@
 // The engine is driven with a fixed clock and scripted estimator inputs, and RAPL is a fixture
 // powercap tree in a temporary folder (no RAPL on these VMs); the RAPL reader is the real one.
+import { resolveCarbonSettings } from '../../../core/carbon';
+import { buildMeasurementRecord } from '../../../core/measurement';
 import { CumulativeSeries } from '../../../kernel/meters/cumulative-series';
 import { probeMeters, type MeterProbe } from '../../../kernel/meters/probe';
 import { SamplingEngine, type EstimateReaders } from '../../../kernel/meters/sampling-engine';
@@ -69,11 +71,12 @@ describe('SamplingEngine with the estimator', () => {
     expect(reading.components.cpu).toEqual({
       energyJ: expect.any(Number),
       method: 'estimate',
-      scope: 'process'
+      scope: 'process',
+      coverage: 0
     });
     expect(reading.components.cpu.energyJ).toBeCloseTo(75 * 2, 6);
     expect(reading.components.ram.energyJ).toBeCloseTo(0.3725 * 2, 6);
-    expect(reading.components.gpu).toEqual({ energyJ: 0, method: null, scope: null });
+    expect(reading.components.gpu).toEqual({ energyJ: 0, method: null, scope: null, coverage: 1 });
     expect(reading.cpuUtilisationPercent).toBeCloseTo(50, 6);
     expect(reading.intervals.length).toBe(20);
     expect(reading.intervals.every(i => Math.abs(i.cpuW - 75) < 1e-6)).toBe(true);
@@ -133,7 +136,8 @@ describe('SamplingEngine with RAPL (fixture tree)', () => {
       expect(reading.components.cpu).toEqual({
         energyJ: expect.any(Number),
         method: 'rapl',
-        scope: 'machine'
+        scope: 'machine',
+        coverage: 1
       });
       expect(reading.components.cpu.energyJ).toBeCloseTo(3.5, 9);
       expect(reading.components.ram.energyJ).toBeCloseTo(0.4, 9);
@@ -192,8 +196,12 @@ describe('SamplingEngine with GPU samples', () => {
     for (let i = 0; i < 5000; i++) {
       engine.gpuSample({ index: 0, name: 'GPU', powerW: 100, energyMJ: null }, i * 100);
     }
-    const series = (engine as unknown as { gpus: Map<number, { series: CumulativeSeries }> }).gpus;
-    expect(series.get(0)!.series.length).toBeLessThanOrEqual(65);
+    const nvidia = (
+      engine as unknown as {
+        nvidia: { tracks: Map<number, { series: { total: CumulativeSeries } }> };
+      }
+    ).nvidia;
+    expect(nvidia.tracks.get(0)!.series.total.length).toBeLessThanOrEqual(65);
     expect(engine.live().gpuW).toBeCloseTo(100, 9);
   });
 
@@ -213,5 +221,179 @@ describe('SamplingEngine with GPU samples', () => {
     const reading = engine.end(1, 2000);
     expect(reading.components.gpu.energyJ).toBeCloseTo(50, 9);
     expect(reading.gpus[0].source).toBe('counter');
+  });
+});
+
+describe('SamplingEngine provenance (issue #15: every joule says where it came from)', () => {
+  function gpuProbe(
+    energyCounter: boolean,
+    base: MeterProbe,
+    powerW: number | null = 100
+  ): MeterProbe {
+    return {
+      ...base,
+      gpu: { method: 'nvml', scope: 'device' },
+      nvidia: {
+        available: true,
+        binary: 'nvidia-smi',
+        fields: ['index', 'name', 'power.draw', 'total_energy_consumption'],
+        energyCounter,
+        gpus: [{ index: 0, name: 'GPU', powerW, energyMJ: null }]
+      }
+    };
+  }
+
+  // RAPL in a VM: a fixture powercap tree, read by the real reader; here it vanishes mid-window.
+  it('splits a window where RAPL stops answering: counter joules, then estimated ones', async () => {
+    const root = makePowercapTree([{ id: 'intel-rapl:0', name: 'package-0', energyUj: 0 }]);
+    try {
+      const clock = { t: 0 };
+      const probe = await probeMeters({ raplRoot: root, nvidia: false, tdpW: 100 });
+      const engine = new SamplingEngine(
+        probe,
+        {},
+        { now: () => clock.t, readers: scriptedReaders(clock, 2) }
+      );
+      clock.t = 1000;
+      engine.begin(1, 1000);
+      clock.t = 2000;
+      setEnergy(root, 'intel-rapl:0', 50_000_000); // +50 J over the first second
+      engine.sample();
+      removeTree(root); // RAPL stops answering
+      clock.t = 3000;
+      engine.sample();
+      clock.t = 4000;
+      const reading = engine.end(1, 4000);
+      // 1 s of RAPL (50 J), then 2 s of the estimator at full load (102 W).
+      expect(reading.components.cpu.energyJ).toBeCloseTo(50 + 204, 6);
+      expect(reading.components.cpu.method).toBe('rapl');
+      expect(reading.components.cpu.coverage).toBeCloseTo(50 / 254, 9);
+      expect(reading.notes.join()).toMatch(/RAPL stopped answering/);
+      const record = buildMeasurementRecord({ runs: [reading], settings: resolveCarbonSettings() });
+      expect(record.provenance).toBe('partly-measured');
+      expect(record.method).toBe('estimate');
+      // A window wholly after the stop is the estimator's alone.
+      engine.begin(2, 4000);
+      clock.t = 5000;
+      const after = engine.end(2, 5000);
+      expect(after.components.cpu).toMatchObject({ method: 'estimate', coverage: 0 });
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  // The defect: a wrap with an unreadable max_energy_range_uj counted 0 J, silently.
+  it('fills in a wrap it cannot correct (range unreadable) and does not count it', async () => {
+    const root = makePowercapTree([
+      {
+        id: 'intel-rapl:0',
+        name: 'package-0',
+        energyUj: 90_000_000,
+        maxEnergyRangeIsDirectory: true
+      }
+    ]);
+    try {
+      const clock = { t: 0 };
+      const probe = await probeMeters({ raplRoot: root, nvidia: false, tdpW: 100 });
+      expect(probe.rapl.counted[0].maxEnergyRangeUj).toBeNaN();
+      const engine = new SamplingEngine(
+        probe,
+        {},
+        { now: () => clock.t, readers: scriptedReaders(clock, 1) }
+      );
+      clock.t = 1000;
+      engine.begin(1, 1000);
+      clock.t = 2000;
+      setEnergy(root, 'intel-rapl:0', 100_000_000); // +10 J
+      engine.sample();
+      clock.t = 3000;
+      setEnergy(root, 'intel-rapl:0', 5_000_000); // wrapped, range unknown
+      const reading = engine.end(1, 3000);
+      // The unknown second is filled in at the previous second's 10 W, not 0 J.
+      expect(reading.components.cpu.energyJ).toBeCloseTo(20, 9);
+      expect(reading.components.cpu.coverage).toBeCloseTo(0.5, 9);
+      expect(reading.notes.join()).toMatch(
+        /package-0 wrapped and its max_energy_range_uj is unreadable/
+      );
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  // The defect: an N/A counter line was integrated from power, and the next counter step counted
+  // the same interval again.
+  it('counts an interval once when a counter line reads N/A', async () => {
+    const clock = { t: 0 };
+    const engine = new SamplingEngine(
+      gpuProbe(true, await estimateOnlyProbe(100)),
+      {},
+      { now: () => clock.t, readers: scriptedReaders(clock, 0) }
+    );
+    engine.gpuSample({ index: 0, name: 'GPU', powerW: 100, energyMJ: 1_000_000 }, 1000);
+    clock.t = 1000;
+    engine.begin(1, 1000);
+    engine.gpuSample({ index: 0, name: 'GPU', powerW: 100, energyMJ: null }, 2000); // N/A
+    engine.gpuSample({ index: 0, name: 'GPU', powerW: 100, energyMJ: 1_200_000 }, 3000);
+    engine.gpuSample({ index: 0, name: 'GPU', powerW: 100, energyMJ: 1_300_000 }, 4000);
+    clock.t = 4000;
+    const reading = engine.end(1, 4000);
+    // 100 J (power, 1-2 s) + 100 J (power, 2-3 s: no counter at its start) + 100 J (counter).
+    expect(reading.components.gpu.energyJ).toBeCloseTo(300, 9);
+    expect(reading.components.gpu).toMatchObject({ method: 'nvml', coverage: 1 });
+  });
+
+  it('does not count GPU joules extrapolated past the last nvidia-smi line', async () => {
+    const clock = { t: 0 };
+    const engine = new SamplingEngine(
+      gpuProbe(false, await estimateOnlyProbe(100)),
+      {},
+      { now: () => clock.t, readers: scriptedReaders(clock, 0) }
+    );
+    engine.gpuSample({ index: 0, name: 'GPU', powerW: 100, energyMJ: null }, 1000);
+    clock.t = 1000;
+    engine.begin(1, 1000);
+    engine.gpuSample({ index: 0, name: 'GPU', powerW: 100, energyMJ: null }, 2000);
+    // nvidia-smi stops here; the window goes on for 2 s.
+    engine.note('nvidia-smi stopped (exit 1): GPU energy after that is extrapolated');
+    clock.t = 4000;
+    expect(engine.awaitsGpu(4000)).toBe(true);
+    const reading = engine.end(1, 4000);
+    expect(reading.components.gpu.energyJ).toBeCloseTo(300, 9);
+    expect(reading.components.gpu.method).toBe('nvml');
+    expect(reading.components.gpu.coverage).toBeCloseTo(1 / 3, 9);
+    expect(reading.gpus[0].coverage).toBeCloseTo(1 / 3, 9);
+    expect(reading.notes.join()).toMatch(/outside nvidia-smi's samples; that part is extrapolated/);
+  });
+
+  // The defect: a GPU with fewer than two samples gave 0 J, as nvml.
+  it('says what it did for a GPU with fewer than two samples, and does not count it', async () => {
+    const clock = { t: 0 };
+    const engine = new SamplingEngine(
+      gpuProbe(false, await estimateOnlyProbe(100), 60),
+      {},
+      { now: () => clock.t, readers: scriptedReaders(clock, 0) }
+    );
+    clock.t = 1000;
+    engine.begin(1, 1000);
+    engine.gpuSample({ index: 0, name: 'GPU', powerW: 80, energyMJ: null }, 1200);
+    clock.t = 1500;
+    const reading = engine.end(1, 1500);
+    expect(reading.components.gpu).toMatchObject({ method: 'estimate', coverage: 0 });
+    expect(reading.components.gpu.energyJ).toBeCloseTo(80 * 0.5, 9);
+    expect(reading.notes.join()).toMatch(/GPU 0: fewer than two nvidia-smi samples so far/);
+    const record = buildMeasurementRecord({ runs: [reading], settings: resolveCarbonSettings() });
+    expect(record.provenance).toBe('estimated');
+
+    // No power known at all: its energy is missing, and the record cannot read as measured.
+    const blind = new SamplingEngine(
+      gpuProbe(false, await estimateOnlyProbe(100), null),
+      {},
+      { now: () => clock.t, readers: scriptedReaders(clock, 0) }
+    );
+    blind.begin(1, 1500);
+    clock.t = 1600;
+    const missing = blind.end(1, 1600);
+    expect(missing.components.gpu).toMatchObject({ energyJ: 0, method: 'estimate', coverage: 0 });
+    expect(missing.notes.join()).toMatch(/no power reading yet, its energy is missing/);
   });
 });

@@ -1,6 +1,7 @@
 // Short windows close on the main thread from the sampler's published rates (short-window.ts).
 // RAPL is a fixture powercap tree (these VMs have none); the worker-thread test reads the real /proc.
-import type { HostInfo } from '../../../core/measurement';
+import { resolveCarbonSettings } from '../../../core/carbon';
+import { buildMeasurementRecord, type HostInfo } from '../../../core/measurement';
 import { estimateInterval } from '../../../kernel/meters/estimate';
 import { probeMeters, type MeterProbe } from '../../../kernel/meters/probe';
 import { openPowerMeter } from '../../../kernel/meters/sampler';
@@ -99,7 +100,8 @@ describe('shortWindowReading', () => {
     expect(reading.components.cpu).toEqual({
       energyJ: expect.closeTo(expected.cpuW * 0.004, 12),
       method: 'estimate',
-      scope: 'process'
+      scope: 'process',
+      coverage: 0
     });
     expect(reading.components.ram.energyJ).toBeCloseTo(expected.ramW * 0.004, 12);
     expect(reading.components.gpu.method).toBeNull();
@@ -115,7 +117,9 @@ describe('shortWindowReading', () => {
     expect(idle.components.ram.energyJ).toBeGreaterThan(0);
   });
 
-  it('takes RAPL power of the last interval, says so, and keeps the estimate as a check', async () => {
+  // A window under 10 ms is RAPL's power of the last sampled interval times the window: no
+  // counter read this window, so it must not pass for a counter reading (issue #15, finding 3).
+  it('takes RAPL power of the last interval, marks it not counted, says so, and keeps the estimate as a check', async () => {
     const root = makePowercapTree([
       { id: 'intel-rapl:0', name: 'package-0', energyUj: 1_000_000 },
       { id: 'intel-rapl:0:1', name: 'dram', energyUj: 0 }
@@ -127,12 +131,26 @@ describe('shortWindowReading', () => {
       const reading = shortWindowReading(mark(0, 0), mark(5, 1), live, context(probe))!;
       expect(reading.components.cpu).toEqual({
         energyJ: expect.closeTo(0.2, 12),
-        method: 'rapl',
-        scope: 'machine'
+        method: 'estimate',
+        scope: 'machine',
+        coverage: 0
       });
-      expect(reading.components.ram).toMatchObject({ method: 'rapl', scope: 'machine' });
+      expect(reading.components.ram).toMatchObject({
+        method: 'estimate',
+        scope: 'machine',
+        coverage: 0
+      });
       expect(reading.components.ram.energyJ).toBeCloseTo(0.015, 12);
-      expect(reading.notes.join()).toMatch(/shorter than 10 ms: RAPL power of the last/);
+      expect(reading.notes.join()).toMatch(
+        /shorter than 10 ms: RAPL power of the last sampled interval x the window \(extrapolated, not counted\)/
+      );
+      const record = buildMeasurementRecord({ runs: [reading], settings: resolveCarbonSettings() });
+      expect(record).toMatchObject({
+        method: 'estimate',
+        estimated: true,
+        coverage: 0,
+        provenance: 'estimated'
+      });
       expect(reading.estimateCheck?.cpuJ).toBeGreaterThan(0);
       // RAPL stopped answering since the probe: the thread's reading (with its note) is needed.
       expect(shortWindowReading(mark(0, 0), mark(5, 1), rates(), context(probe))).toBeNull();

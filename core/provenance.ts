@@ -1,0 +1,93 @@
+/**
+ * How much of a figure a hardware counter measured. `coverage` is the share of the joules that
+ * came from a counter over the part of the window it measured (0..1); a figure is `measured` only
+ * when all of it did, `estimated` when none did, and `partly-measured` otherwise.
+ *
+ * Pure and dependency-free: the kernel, the static views and the extension all read it, and the
+ * readers accept records written before coverage existed (see coverageOfRecord).
+ */
+
+export type Provenance = 'measured' | 'partly-measured' | 'estimated';
+
+/** Energy with the part of it a counter measured, for summing coverage over parts and runs. */
+export interface CountedEnergy {
+  energyJ: number;
+  coverage: number;
+}
+
+export function clampCoverage(x: number): number {
+  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}
+
+export function provenanceOf(coverage: number): Provenance {
+  if (coverage >= 1) return 'measured';
+  if (coverage <= 0 || !Number.isFinite(coverage)) return 'estimated';
+  return 'partly-measured';
+}
+
+/**
+ * Energy-weighted coverage of several parts. With no energy at all, the least covered part
+ * decides (a window too short to hold a joule is no proof that a counter measured it).
+ */
+export function combinedCoverage(parts: readonly CountedEnergy[]): number {
+  if (parts.length === 0) return 0;
+  let energy = 0;
+  let counted = 0;
+  for (const p of parts) {
+    const e = Math.max(0, p.energyJ);
+    energy += e;
+    counted += e * clampCoverage(p.coverage);
+  }
+  if (energy > 0) return clampCoverage(counted / energy);
+  return Math.min(...parts.map(p => clampCoverage(p.coverage)));
+}
+
+/**
+ * Percent shown for a partial coverage: floored, and never 0 or 100, so a partial figure can
+ * never read as all or nothing.
+ */
+export function coveragePercent(coverage: number): number {
+  const c = clampCoverage(coverage);
+  if (c >= 1) return 100;
+  if (c <= 0) return 0;
+  return Math.min(99, Math.max(1, Math.floor(c * 100)));
+}
+
+/** "measured", "partly measured (NN % counter)" or "estimated". */
+export function provenanceText(coverage: number): string {
+  const provenance = provenanceOf(coverage);
+  if (provenance === 'partly-measured') {
+    const c = clampCoverage(coverage);
+    const pct = c < 0.01 ? '<1' : String(coveragePercent(c));
+    return `partly measured (${pct} % counter)`;
+  }
+  return provenance;
+}
+
+function isRecordLike(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * The coverage a record (or one of its components) carries. Records written before coverage
+ * existed count as 1 when `estimated` is false and 0 otherwise. Untrusted payloads err towards
+ * the estimate: a coverage that contradicts the record's own `estimated` / `method` flags is not
+ * believed, and anything unreadable is 0.
+ */
+export function coverageOfRecord(record: unknown): number {
+  if (!isRecordLike(record)) return 0;
+  const saysEstimated = record.estimated === true || record.method === 'estimate';
+  const c = record.coverage;
+  if (typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= 1) {
+    return saysEstimated && c >= 1 ? 0 : c;
+  }
+  return record.estimated === false && !saysEstimated ? 1 : 0;
+}
+
+/** Same for a component: old components are counted (1) when their method is a counter. */
+export function coverageOfComponent(component: unknown): number {
+  if (!isRecordLike(component)) return 0;
+  const c = component.coverage;
+  if (typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= 1) return c;
+  return component.method === 'rapl' || component.method === 'nvml' ? 1 : 0;
+}
