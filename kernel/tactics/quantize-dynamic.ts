@@ -21,6 +21,7 @@ import { attr, makeNode } from '../onnx/graph-editor';
 import { cloneModel, opsetOf } from '../onnx/model-file';
 import type { OnnxModel } from '../onnx/onnx-model';
 import { DataType, float32Tensor, int8Tensor } from '../onnx/tensors';
+import { chooseWeightRange } from './int8-weight-range';
 import { quantizationTargets } from './quantization-targets';
 import { DEFAULT_OPS, TacticDefinition, TacticError, TacticOptions, argumentWords } from './tactic';
 
@@ -33,24 +34,26 @@ interface QuantizedWeight {
   scaleCount: number;
 }
 
-/** Options from the `quantize-dynamic:ARG[/ARG]` form (per-tensor, reduce-range, conv). */
+/** Options from the `quantize-dynamic:ARG[/ARG]` form (per-tensor, reduce-range, full-range, conv). */
 export function dynamicOptions(arg: string | undefined, options: TacticOptions): TacticOptions {
   const out = { ...options };
   for (const word of argumentWords(arg)) {
     if (word === 'per-channel') out.perChannel = true;
     else if (word === 'per-tensor') out.perChannel = false;
     else if (word === 'reduce-range') out.reduceRange = true;
+    else if (word === 'full-range') out.reduceRange = false;
     else if (word === 'conv') out.ops = [...new Set([...(out.ops ?? DEFAULT_OPS), 'Conv'])];
     else {
       throw new TacticError(
         ID,
-        `unknown argument '${word}'; use per-channel, per-tensor, reduce-range or conv (combine with '/')`
+        `unknown argument '${word}'; use per-channel, per-tensor, reduce-range, full-range or conv (combine with '/')`
       );
     }
   }
   return out;
 }
 
+/** `options.reduceRange` must be decided (chooseWeightRange) by the caller; unset is full range. */
 export function quantizeDynamicProto(
   model: OnnxModel,
   options: TacticOptions
@@ -72,7 +75,8 @@ export function quantizeDynamicProto(
   const { editor, targets, changed, leftAsIs } = quantizationTargets(proto, options);
   const gemmRewrites = changed.length;
   const perChannel = options.perChannel ?? true;
-  const range = int8SymmetricRange(options.reduceRange ?? false);
+  const reduceRange = options.reduceRange ?? false;
+  const range = int8SymmetricRange(reduceRange);
   const activations = new Map<string, [string, string, string]>();
   const weights = new Map<string, QuantizedWeight>();
   let conv = 0;
@@ -165,7 +169,7 @@ export function quantizeDynamicProto(
       node: label,
       op: node.opType,
       detail:
-        `int8 weights [${w.dims.join(', ')}] ${perChannel ? `per channel (${qw.scaleCount} scales)` : 'per tensor'}` +
+        `int8 weights${reduceRange ? ' (7-bit)' : ''} [${w.dims.join(', ')}] ${perChannel ? `per channel (${qw.scaleCount} scales)` : 'per tensor'}` +
         `, ${isMatMul ? 'MatMulInteger' : 'ConvInteger'} on uint8 activations`
     });
   }
@@ -176,17 +180,22 @@ export function quantizeDynamicProto(
 export const quantizeDynamic: TacticDefinition = {
   id: ID,
   summary:
-    'int8 weights (symmetric, per output channel) for MatMul, Gemm (as MatMul + Add) and Conv; uint8 activations quantized at run time',
+    'int8 weights (symmetric, per output channel; 7-bit where the CPU has no int8 dot product) for MatMul, Gemm (as MatMul + Add) and Conv; uint8 activations quantized at run time',
   argument: {
-    name: 'per-channel|per-tensor|reduce-range|conv',
+    name: 'per-channel|per-tensor|reduce-range|full-range|conv',
     description:
-      "scale per output channel (default) or per tensor; reduce-range: 7-bit weights; conv: quantize Conv too (ConvInteger); combine with '/'",
+      "scale per output channel (default) or per tensor; reduce-range / full-range: 7-bit or 8-bit weights (default: 7-bit exactly where the CPU has no VNNI or Arm dot product); conv: quantize Conv too (ConvInteger); combine with '/'",
     required: false
   },
   async apply(model, arg, options) {
     const opts = dynamicOptions(arg, options);
-    const { proto, changed, leftAsIs, quantized, conv } = quantizeDynamicProto(model, opts);
+    const weightRange = chooseWeightRange(opts, ID);
+    const { proto, changed, leftAsIs, quantized, conv } = quantizeDynamicProto(model, {
+      ...opts,
+      reduceRange: weightRange.reduceRange
+    });
     const notes = [
+      weightRange.note,
       "int8 weights take a quarter of the float32 bytes; activations are quantized on every call, so the speed-up grows with the batch size and depends on the CPU's integer instructions",
       'ONNX Runtime fuses DynamicQuantizeLinear + MatMulInteger + rescale into one kernel at graph optimization level extended or all'
     ];
@@ -195,11 +204,9 @@ export const quantizeDynamic: TacticDefinition = {
         'ConvInteger has a plain integer kernel on the CPU provider: measure before assuming a convolution got faster'
       );
     }
-    if (opts.reduceRange)
-      notes.push('reduce-range: 7-bit weights, a little less precise, for CPUs without VNNI');
     return {
       proto,
-      summary: `int8 weights for ${quantized} node${quantized === 1 ? '' : 's'}${conv ? ` (${conv} Conv)` : ''}; ${leftAsIs.length} left as is`,
+      summary: `int8 weights for ${quantized} node${quantized === 1 ? '' : 's'}${conv ? ` (${conv} Conv)` : ''}, ${weightRange.reduceRange ? '7-bit (reduce-range)' : 'full range'}; ${leftAsIs.length} left as is`,
       changed,
       leftAsIs,
       notes

@@ -18,12 +18,16 @@ import { attr, makeNode } from '../onnx/graph-editor';
 import { cloneModel, opsetOf } from '../onnx/model-file';
 import { float32Tensor, int32Tensor, int8Tensor, uint8Tensor } from '../onnx/tensors';
 import { calibrateRanges } from './calibration';
+import { chooseWeightRange } from './int8-weight-range';
 import { quantizationTargets } from './quantization-targets';
 import { DEFAULT_OPS, TacticDefinition, TacticError, TacticOptions, argumentWords } from './tactic';
 
 const ID = 'quantize-static';
 
-/** Options from the `quantize-static:ARG[/ARG]` form (minmax, percentile[=P], per-tensor, conv). */
+/**
+ * Options from the `quantize-static:ARG[/ARG]` form (minmax, percentile[=P], per-tensor,
+ * reduce-range, full-range, conv).
+ */
 export function staticOptions(arg: string | undefined, options: TacticOptions): TacticOptions {
   const out = { ...options };
   for (const word of argumentWords(arg)) {
@@ -34,11 +38,13 @@ export function staticOptions(arg: string | undefined, options: TacticOptions): 
       if (percentile[1]) out.percentile = Number(percentile[1]);
     } else if (word === 'per-channel') out.perChannel = true;
     else if (word === 'per-tensor') out.perChannel = false;
+    else if (word === 'reduce-range') out.reduceRange = true;
+    else if (word === 'full-range') out.reduceRange = false;
     else if (word === 'conv') out.ops = [...new Set([...(out.ops ?? DEFAULT_OPS), 'Conv'])];
     else {
       throw new TacticError(
         ID,
-        `unknown argument '${word}'; use minmax, percentile[=P], per-channel, per-tensor or conv (combine with '/')`
+        `unknown argument '${word}'; use minmax, percentile[=P], per-channel, per-tensor, reduce-range, full-range or conv (combine with '/')`
       );
     }
   }
@@ -53,9 +59,9 @@ export const quantizeStatic: TacticDefinition = {
   summary:
     'int8 QDQ (QuantizeLinear/DequantizeLinear) for MatMul, Gemm and Conv with activation ranges calibrated on sample inputs',
   argument: {
-    name: 'minmax|percentile[=P]|per-channel|per-tensor|conv',
+    name: 'minmax|percentile[=P]|per-channel|per-tensor|reduce-range|full-range|conv',
     description:
-      "calibration: extremes seen (default) or the P-th percentile (default 99.999); conv: quantize Conv too (QLinearConv); combine with '/'",
+      "calibration: extremes seen (default) or the P-th percentile (default 99.999); reduce-range / full-range: 7-bit or 8-bit weights (default: 7-bit exactly where the CPU has no VNNI or Arm dot product); conv: quantize Conv too (QLinearConv); combine with '/'",
     required: false
   },
   async apply(model, arg, options) {
@@ -74,7 +80,8 @@ export const quantizeStatic: TacticDefinition = {
         `needs opset 10 or later (QuantizeLinear); ${model.name} has opset ${opset}`
       );
     }
-    const notes: string[] = [];
+    const weightRange = chooseWeightRange(opts, ID);
+    const notes: string[] = [weightRange.note];
     // Per-axis QuantizeLinear/DequantizeLinear arrived in opset 13.
     let perChannel = opts.perChannel ?? true;
     if (perChannel && opset < 13) {
@@ -137,7 +144,7 @@ export const quantizeStatic: TacticDefinition = {
       return made;
     };
 
-    const range = int8SymmetricRange(opts.reduceRange ?? false);
+    const range = int8SymmetricRange(weightRange.reduceRange);
     for (const t of targets) {
       const { node, label, isConv, weight } = t;
       const newNodes: onnx.NodeProto[] = [];
@@ -226,7 +233,7 @@ export const quantizeStatic: TacticDefinition = {
       changed.push({
         node: label,
         op: node.opType,
-        detail: `QDQ: uint8 activations, int8 weights [${weight.dims.join(', ')}] ${perChannel ? 'per channel' : 'per tensor'}${t.bias ? ', int32 bias' : ''}`
+        detail: `QDQ: uint8 activations, int8 weights${weightRange.reduceRange ? ' (7-bit)' : ''} [${weight.dims.join(', ')}] ${perChannel ? 'per channel' : 'per tensor'}${t.bias ? ', int32 bias' : ''}`
       });
     }
     editor.commit();
@@ -240,7 +247,7 @@ export const quantizeStatic: TacticDefinition = {
     );
     return {
       proto,
-      summary: `QDQ int8 for ${targets.length} node${targets.length === 1 ? '' : 's'} (${method}); ${leftAsIs.length} left as is`,
+      summary: `QDQ int8 for ${targets.length} node${targets.length === 1 ? '' : 's'} (${method}, ${weightRange.reduceRange ? '7-bit weights' : 'full-range weights'}); ${leftAsIs.length} left as is`,
       changed,
       leftAsIs,
       notes

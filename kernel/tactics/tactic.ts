@@ -7,6 +7,7 @@ import type { ChangedNode, LeftAsIs } from '../../core/tactics';
 import type { SessionSettings } from '../onnx/inference';
 import type { OnnxModel } from '../onnx/onnx-model';
 import type { EvalInput } from './eval-data';
+import type { Int8DotProduct } from './int8-weight-range';
 
 /** Session options plus how many inputs go into one run() call. */
 export interface RuntimeSettings extends SessionSettings {
@@ -16,8 +17,13 @@ export interface RuntimeSettings extends SessionSettings {
 export interface TacticOptions {
   /** Quantization: one scale per output channel (default) or one per tensor. */
   perChannel?: boolean;
-  /** Quantization: 7-bit weights ([-64, 64]) for CPUs whose u8 x s8 path can saturate. */
+  /**
+   * Quantization: 7-bit weights ([-64, 64]), which CPUs without an int8 dot product need, or
+   * full-range ones. Unset: chosen from the CPU (int8-weight-range.ts).
+   */
   reduceRange?: boolean;
+  /** Quantization: the CPU's int8 dot product the choice rests on; detected when unset. */
+  int8DotProduct?: Int8DotProduct;
   /** Quantization: operator types to quantize (default MatMul and Gemm; add Conv to opt in). */
   ops?: string[];
   /** Node names to leave as they are. */

@@ -9,6 +9,7 @@ import {
   quantizeSymmetric,
   roundHalfToEven
 } from '../../../core/quantization';
+import { seededRandom } from '../../../core/seeded-random';
 import { quantile, quantileSorted } from '../../../core/statistics';
 import {
   agreementRate,
@@ -50,6 +51,28 @@ describe('quantization', () => {
     );
     expect(Array.from(q.scales)).toEqual([Math.fround(3 / 64)]);
     expect(Array.from(q.values)).toEqual([21, -64, 43, 11]);
+  });
+
+  test('balanced rounding: the fewest values nearest their midpoint move, errors sum to <= 0.5 step', () => {
+    // Scale 1: rounded to nearest, the errors w - q are 0.4, 0.4, 0.45, 0 (sum 1.25 steps).
+    const w = Float32Array.from([10.4, 20.4, 30.45, 127]);
+    const q = quantizeSymmetric(w, { channels: 1, inner: 4 });
+    expect(Array.from(q.scales)).toEqual([1]);
+    expect(Array.from(q.values)).toEqual([10, 20, 31, 127]);
+    // Per channel, on random weights: every value stays within one step, every sum within 0.5.
+    const random = seededRandom(3);
+    const dims = [256, 8];
+    const weights = Float32Array.from({ length: 256 * 8 }, () => random() - 0.3);
+    const layout = channelLayout(dims, 1);
+    const r = quantizeSymmetric(weights, layout, int8SymmetricRange(true));
+    const sums = new Float64Array(8);
+    weights.forEach((v, i) => {
+      const e = v / r.scales[i % 8] - r.values[i];
+      expect(Math.abs(e)).toBeLessThan(1);
+      sums[i % 8] += e;
+    });
+    sums.forEach(sum => expect(Math.abs(sum)).toBeLessThanOrEqual(0.5 + 1e-9));
+    expect(Math.max(...Array.from(r.values, Math.abs))).toBe(64);
   });
 
   test('affine uint8 parameters always represent 0 exactly', () => {

@@ -59,7 +59,9 @@ test('help lists the magic and its options; --tactics help lists the tactics', a
   expect(registry.help()).toMatch(/optimize +\[line\] apply green tactics/);
   expect(registry.help('optimize')).toMatch(/--tactics <string>/);
   const r = await run('optimize model.onnx --tactics help');
-  expect(r.printed).toMatch(/quantize-dynamic\[:per-channel\|per-tensor\|reduce-range\|conv\]/);
+  expect(r.printed).toMatch(
+    /quantize-dynamic\[:per-channel\|per-tensor\|reduce-range\|full-range\|conv\]/
+  );
 });
 
 test('applies each tactic, shows the reports, saves the variants, leaves the model alone', async () => {
