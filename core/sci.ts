@@ -137,7 +137,7 @@ export function computeSci(input: SciInput): SciResult {
   if (!Number.isFinite(operationalG)) {
     throw new FieldError(
       'energyKWh',
-      `x carbonIntensity / functionalUnits overflows (${sci.energyKWh} x ${sci.carbonIntensity} / ${sci.functionalUnits}): out of range`
+      `E x I / R = ${sci.energyKWh} x ${sci.carbonIntensity} / ${sci.functionalUnits} overflows: out of range`
     );
   }
   if (!Number.isFinite(embodiedG) || !Number.isFinite(operationalG + embodiedG)) {

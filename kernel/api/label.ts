@@ -35,6 +35,7 @@ import { inputsOf, issueLabel } from '../label/issue-label';
 import { writeModelCard } from '../label/model-card-file';
 import { verifyLabel, type VerifyReport } from '../label/verify-label';
 import { sha256JsonLine, sha256Text } from '../label/sha256';
+import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
 import { Output, writeOutputs } from '../label/write-outputs';
 import { Displayable, MimeBundle } from '../display';
 import { MeasurementLike, isMeasurementRecord, measurementProblems } from './measurement-source';
@@ -73,6 +74,8 @@ export interface LabelOptions {
   min?: Rating;
   /** Ask the frontend to record the label in the notebook metadata (default true). */
   record?: boolean;
+  /** Sign the label with this Ed25519 private key (PEM file), as `gaissa label --sign`. */
+  sign?: string;
 
   // The rest applies to a measurement or a comparison; a request carries its own.
   /** Measurement: 'inference' (default) or 'training'. */
@@ -121,12 +124,17 @@ export class LabelView implements Displayable {
   }
 
   /**
-   * Checks the record against the files it names (model and measurement hashes, rating, SCI), as
-   * `gaissa label verify` does; paths resolve from the written label's folder, else from here.
+   * Checks the record against the files it names (model and measurement hashes, method, figures
+   * derived from records, basis, rating, SCI), as `gaissa label verify` does; paths resolve from
+   * the written label's folder, else from here. `trust`: the issuer's public key (PEM file).
    */
-  verify(options: { modelPath?: string } = {}): Promise<VerifyReport> {
+  async verify(options: { modelPath?: string; trust?: string } = {}): Promise<VerifyReport> {
     const labelDir = this.file === undefined ? process.cwd() : dirname(resolve(this.file));
-    return verifyLabel(this.record, { labelDir, ...options });
+    const trust =
+      options.trust === undefined
+        ? undefined
+        : await readPublicKey(resolve(options.trust), 'trust');
+    return verifyLabel(this.record, { labelDir, modelPath: options.modelPath, trust });
   }
 
   /**
@@ -188,11 +196,12 @@ const OPTION_KEYS: readonly (keyof LabelOptions)[] = [
   'weights',
   'context',
   'sci',
-  'recordsFile'
+  'recordsFile',
+  'sign'
 ];
 /** Options that describe a request's content: a request passed whole carries its own. */
 const SOURCE_OPTIONS: readonly (keyof LabelOptions)[] = OPTION_KEYS.filter(
-  k => !['out', 'svg', 'min', 'record'].includes(k)
+  k => !['out', 'svg', 'min', 'record', 'sign'].includes(k)
 );
 
 function refuse(options: LabelOptions, keys: readonly (keyof LabelOptions)[], why: string): void {
@@ -209,7 +218,7 @@ function checkOptions(options: unknown): LabelOptions {
       throw new FieldError(`options.${key}`, `unknown option (options: ${OPTION_KEYS.join(', ')})`);
     }
   }
-  for (const key of ['out', 'svg', 'recordsFile'] as const) {
+  for (const key of ['out', 'svg', 'recordsFile', 'sign'] as const) {
     const v = options[key];
     if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
       throw new FieldError(`options.${key}`, `must be a file path, got ${describe(v)}`);
@@ -411,18 +420,23 @@ export async function issueNotebookLabel(
   const { request, held } = await requestOf(source, checked);
   const cwd = process.cwd();
   const out = checked.out !== undefined ? resolve(cwd, checked.out) : undefined;
-  const record = await issueLabel(request, {
+  let record = await issueLabel(request, {
     cwd,
     labelDir: out && dirname(out),
     records: held === undefined ? undefined : [held]
   });
+  if (checked.sign !== undefined) {
+    record = signLabel(record, await readPrivateKey(resolve(cwd, checked.sign), 'options.sign'));
+  }
   // Both files or neither, and never over a file the label was issued from.
   const outputs: Output[] = [];
   if (out) outputs.push({ path: out, data: JSON.stringify(record, null, 2) + '\n' });
   if (checked.svg !== undefined) {
     outputs.push({ path: resolve(cwd, checked.svg), data: drawLabelSvg(record) });
   }
-  await writeOutputs(outputs, inputsOf(request, cwd));
+  const inputs = inputsOf(request, cwd);
+  if (checked.sign !== undefined) inputs.push(resolve(cwd, checked.sign));
+  await writeOutputs(outputs, inputs);
   const view = new LabelView(record, {
     file: checked.out,
     recordInNotebook: checked.record !== false

@@ -44,7 +44,7 @@ Options:
   --svg FILE    also write the label drawing as SVG
   --out FILE    also write the label record (JSON) to FILE
   --sign KEY    sign the record with an Ed25519 private key (PEM; openssl genpkey -algorithm ed25519)
-Outputs are written all or none, and never over the --json input.
+Outputs are written all or none, never over an input (the request, key, model or records).
 
 verify: recomputes the SHA-256 of the model file (or --model MODEL) and of the measurement
 records the label rests on, the method and every figure derived from those records, checks a
@@ -53,7 +53,8 @@ metrics, and reports each check (--json: as JSON). Without --trust KEY (the issu
 public key, PEM) only the label's internal consistency is checked, not who issued it.
 
 Exit status: 0 ok (verify: every check matches); 1 rating below --min (verify: a mismatch, a
-missing file or nothing to verify); 2 bad usage or invalid input (the field is named).`;
+missing file or nothing to verify); 2 bad usage, invalid input (the field is named) or an output
+that cannot be written (the file and the reason are named; nothing is written).`;
 
 async function issue(args: string[], io: CliIO): Promise<number> {
   const { values } = parsingOptions(() =>

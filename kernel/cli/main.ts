@@ -3,12 +3,17 @@ import { fsReason, OutputError } from '../label/write-outputs';
 import { CliIO, Command, UsageError } from './command';
 import { commands } from './commands';
 
-/** A Node file-system error: it names the file it failed on. */
+/**
+ * A Node file-system error: it names the file it failed on. Duck-typed, since an error from
+ * another realm (a test environment, a worker) is no `instanceof Error` here.
+ */
 function isFileError(e: unknown): e is NodeJS.ErrnoException & { path: string } {
+  const error = e as NodeJS.ErrnoException | null;
   return (
-    e instanceof Error &&
-    typeof (e as NodeJS.ErrnoException).code === 'string' &&
-    typeof (e as NodeJS.ErrnoException).path === 'string'
+    typeof error === 'object' &&
+    error !== null &&
+    typeof error.code === 'string' &&
+    typeof error.path === 'string'
   );
 }
 

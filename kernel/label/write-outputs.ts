@@ -50,6 +50,7 @@ export function fsReason(e: unknown): string {
     case 'EISDIR':
       return 'it is a directory';
     case 'ENOTDIR':
+    case 'EEXIST':
       return 'a folder on its path is a file';
     case 'ENOSPC':
       return 'no space left on the device';

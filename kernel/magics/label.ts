@@ -31,6 +31,7 @@ const OPTION_OF: Record<string, string> = {
   'model.path': 'model-path',
   'options.out': 'out',
   'options.svg': 'svg',
+  'options.sign': 'sign',
   'sci.carbonIntensity': 'carbon-intensity'
 };
 
@@ -120,6 +121,7 @@ export const labelMagic: MagicCommand<MagicContext> = {
     },
     { name: 'out', type: 'string', description: 'also write the label record (JSON) to this file' },
     { name: 'svg', type: 'string', description: 'also write the label drawing (SVG) to this file' },
+    { name: 'sign', type: 'string', description: 'sign with this Ed25519 private key (PEM file)' },
     { name: 'min', type: 'string', description: 'fail the cell when the rating is worse (A-E)' },
     {
       name: 'record',
@@ -142,6 +144,7 @@ export const labelMagic: MagicCommand<MagicContext> = {
       view = await ctx.api.label(requestFromOptions(args.options), {
         out: args.options.out as string | undefined,
         svg: args.options.svg as string | undefined,
+        sign: args.options.sign as string | undefined,
         record: args.options.record as boolean
       });
     } catch (e) {

@@ -83,7 +83,7 @@ describe('gaissa badge', () => {
     });
     expect(formatQuantity(sci, 'g CO2e')).toBe('112 µg CO2e');
     expect(alt).toBe(
-      'GAISSA energy label C (inference) for mnist-mlp, SCI 112 µg CO2e per inference'
+      'GAISSA energy label C (inference, declared) for mnist-mlp, SCI 112 µg CO2e per inference'
     );
     expect(link).toBe('label.json');
     // Readable where it is pasted: only what could break the Markdown is escaped.
@@ -126,7 +126,7 @@ describe('gaissa badge', () => {
     });
     const { image, alt } = parseMarkdown((await gaissa(['badge', path])).stdout);
     expect(image).toBe('https://img.shields.io/badge/energy%20label-C-ffd500');
-    expect(alt).toBe('GAISSA energy label C (inference) for mnist-mlp');
+    expect(alt).toBe('GAISSA energy label C (inference, declared) for mnist-mlp');
   });
 
   test('--link sets the target; spaces and brackets in paths are percent-encoded', async () => {
@@ -186,7 +186,7 @@ describe('gaissa badge', () => {
     walk(svg);
     expect(texts).toEqual(['energy label', 'C · SCI 112 µg CO2e/inference']);
     expect(svg.attrs['aria-label']).toBe(
-      'GAISSA energy label C (inference) for a <b> & "c", SCI 112 µg CO2e per inference'
+      'GAISSA energy label C (inference, declared) for a <b> & "c", SCI 112 µg CO2e per inference'
     );
     // The message half is painted in the rating's colour.
     const rects = svg.children.filter(

@@ -105,3 +105,21 @@ describe('SCI input validation names the field', () => {
     expect(() => parseSciInput({ ...ok, energyKWh: -1 }, 'sci')).toThrow(/^sci\.energyKWh:/);
   });
 });
+
+describe('SCI figures that overflow are out of range, never Infinity or null', () => {
+  test('operational: E x I / R beyond the largest double names energyKWh', () => {
+    expect(() =>
+      computeSci({ energyKWh: 1e308, carbonIntensity: 400, functionalUnits: 1 })
+    ).toThrow(/^energyKWh: E x I \/ R = 1e\+308 x 400 \/ 1 overflows/);
+    expect(computeSci({ energyKWh: 1e300, carbonIntensity: 400, functionalUnits: 1 }).sciG).toBe(
+      4e302
+    );
+  });
+
+  test('embodied: a total that overflows names embodied', () => {
+    const embodied = { totalKg: 1e306, lifespanYears: 1, reservedHours: 8760, resourceShare: 1 };
+    expect(() =>
+      computeSci({ energyKWh: 1, carbonIntensity: 1, functionalUnits: 1, embodied })
+    ).toThrow(FieldError);
+  });
+});

@@ -11,6 +11,8 @@ import { LabelRecord, rerateRecord } from '../../../core/label/record';
 import { drawLabelSvg } from '../../../core/label/svg';
 import { labelText } from '../../../core/label/plain-text';
 import { validateLabelRecord } from '../../../kernel/label/label-schema';
+import { gaissa as api } from '../../../kernel/api';
+import { LabelView } from '../../../kernel/api/label';
 import { runGaissa as gaissa } from '../fixtures/run-cli';
 import {
   estimatedRecord,
@@ -356,5 +358,25 @@ describe('tamperings verify catches', () => {
     const r = await gaissa(['label', 'verify', label]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('measurements');
+  });
+});
+
+describe('in the notebook', () => {
+  test('gaissa.label(..., { sign }) signs; verify({ trust }) authenticates, and catches an edit', async () => {
+    const model = file('model.onnx', 'the real model');
+    const view = await api.label(
+      { phase: 'inference', metrics: { latencyMs: 5 }, model: { path: model } },
+      { sign: privateKey, out: join(dir, 'LABEL.json'), record: false }
+    );
+    expect(view.record.signature?.algorithm).toBe('Ed25519');
+    expect((await view.verify({ trust: publicKey })).authenticated).toBe(true);
+    expect((await view.verify()).authenticated).toBe(false);
+    const edited = new LabelView(
+      { ...view.record, issued: '2020-01-01T00:00:00.000Z' },
+      { file: join(dir, 'LABEL.json') }
+    );
+    const report = await edited.verify({ trust: publicKey });
+    expect(report.ok).toBe(false);
+    expect(report.authenticated).toBe(false);
   });
 });
