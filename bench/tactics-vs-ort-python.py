@@ -24,7 +24,9 @@ from onnxruntime.quantization.quant_utils import QuantizationMode
 from onnxruntime.quantization.registry import IntegerOpsRegistry
 
 
-def without_shape_inference(source: str, target: str, per_channel: bool, reduce_range: bool) -> None:
+def without_shape_inference(
+    source: str, target: str, per_channel: bool, reduce_range: bool
+) -> None:
     model = onnx.load(source)
     quantizer = ONNXQuantizer(
         model,
