@@ -12,7 +12,10 @@
  * which widen to 16 bits first: measured on AMD EPYC (AVX2, no VNNI) with onnxruntime-node 1.30,
  * MLPs 784-64-10 to 784-1024-1024-10 on 2,048 inputs, top-1 agreement with fp32 was 92-96 % full
  * range, 98.5-99.2 % 7-bit, 98.8-99.7 % uint8, but uint8 ran 1.2-1.3x slower at batch 64 while
- * 7-bit weights keep int8's kernels and speed: 7-bit is the choice.
+ * 7-bit weights keep int8's kernels and speed: 7-bit is the choice (figures before balanced
+ * rounding, core/quantization.ts). A CPU whose support is unknown, or an Arm CPU without the
+ * dot-product extension, is treated as lacking it: 7-bit weights cost it a little precision,
+ * saturation would cost far more.
  */
 import { readFileSync } from 'node:fs';
 import type { TacticOptions } from './tactic';
