@@ -6,6 +6,7 @@
  * (`application/vnd.gaissa.tactics.v1+json`, phase "training", one training run as the
  * functional unit), so `gaissa.roi.from` and `gaissa.label` take it like an ONNX comparison.
  */
+import { provenanceMark } from '../../core/provenance';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
 import { escapeMarkup, plainText } from '../../core/format';
@@ -228,7 +229,8 @@ export class TrainingComparison<M extends TrainableModel = TrainableModel> imple
       metrics: metricsOf(chosen),
       reference: metricsOf(base),
       model: { name: chosen.name },
-      method: chosen.method
+      // A label request claims no more than the variant shows: a mix is not "measured".
+      method: chosen.method === 'measured' ? 'measured' : 'estimated'
     };
   }
 
@@ -262,7 +264,7 @@ function comparisonRows(
     v.name,
     v.tactics.join(' + ') || 'none',
     `${training[v.name]?.epochs ?? '?'}/${training[v.name]?.plannedEpochs ?? '?'}`,
-    formatEnergy(v.energyJ) + (v.method === 'estimated' ? ' (est.)' : ''),
+    formatEnergy(v.energyJ) + provenanceMark(v.method, v.coverage),
     signedPct(v.deltas?.energyPct ?? null),
     formatDuration(v.durationS),
     signedPct(training[v.name]?.durationPct ?? null),
@@ -528,6 +530,7 @@ function buildPayload(
           ? true
           : withinBudget(quality, base.quality.value, maxDrop),
       method: run.method,
+      coverage: run.coverage,
       energyJ: run.energyJ,
       energyPerInferenceJ: run.energyJ,
       energyPerInferenceSdJ: null,
