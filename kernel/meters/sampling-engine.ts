@@ -319,13 +319,21 @@ export class SamplingEngine {
         const until = chain[i + 1]?.from ?? t;
         return sum + h.source.totalAt(k, until) - h.startJ;
       }, 0);
+    // Live power is counted where the source supplying it now is a counter (RAPL can stop).
+    const counted = (k: ComponentKey) => this.current(k).method !== 'estimate';
+    const parts = [
+      { energyJ: cpuW, coverage: counted('cpu') ? 1 : 0 },
+      { energyJ: ramW, coverage: counted('ram') ? 1 : 0 },
+      ...(this.probe.nvidia.available ? [{ energyJ: gpuW, coverage: 1 }] : [])
+    ];
     return {
       t,
       powerW: cpuW + gpuW + ramW,
       cpuW,
       gpuW,
       ramW,
-      energyJ: sinceOpen('cpu') + sinceOpen('ram') + this.nvidia.totalJ
+      energyJ: sinceOpen('cpu') + sinceOpen('ram') + this.nvidia.totalJ,
+      coverage: combinedCoverage(parts)
     };
   }
 
