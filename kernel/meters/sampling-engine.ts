@@ -108,14 +108,10 @@ export class SamplingEngine {
     this.estimator = new EstimatorSource(probe.estimator, this.readers);
     this.rapl = new RaplSource(probe.rapl, hooks.sysfs);
     this.nvidia = new NvidiaSource(probe.nvidia);
+    // Counters first, the estimator where none supplies the component, nothing where none can.
+    const preferred: EnergySource[] = [this.rapl, this.nvidia, this.estimator];
     const first = (k: ComponentKey): EnergySource =>
-      this.rapl.supplies(k)
-        ? this.rapl
-        : this.estimator.supplies(k)
-          ? this.estimator
-          : k === 'gpu' && probe.nvidia.available
-            ? this.nvidia
-            : new NullSource();
+      preferred.find(source => source.supplies(k)) ?? new NullSource();
     this.handoffs = {
       cpu: [{ from: -Infinity, source: first('cpu'), startJ: 0 }],
       gpu: [{ from: -Infinity, source: first('gpu'), startJ: 0 }],
