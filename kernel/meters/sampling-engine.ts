@@ -1,8 +1,10 @@
 /**
  * The sampler's bookkeeping, independent of threads so tests can drive it with a fixed clock:
- * each meter feeds running totals (CumulativeSeries); a measurement window is the difference of
- * those totals between its begin and end instants, and its timeline is the totals' slopes between
- * samples.
+ * each meter is an EnergySource (energy-source.ts) keeping running totals; a measurement window
+ * is the difference of those totals between its begin and end instants, its timeline the totals'
+ * slopes between samples. Each component is supplied by a chain of sources over time (RAPL, then
+ * the estimator once RAPL stops answering), so one window can be partly counted, and its
+ * reading says by how much (coverage) and why (notes).
  */
 import {
   mergeIntervals,
