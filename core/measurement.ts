@@ -5,7 +5,7 @@
  */
 import { co2eGrams, energyCost, facilityEnergyJ, type CarbonSettings } from './carbon';
 import { summarize, T_TABLE_SOURCE, type Summary } from './statistics';
-import { combinedCoverage, provenanceOf, type Provenance } from './provenance';
+import { combinedCoverage, coverageOfComponent, provenanceOf, type Provenance } from './provenance';
 import { averagePowerW } from './units';
 
 export {
@@ -323,7 +323,9 @@ const COMPONENT_KEYS = ['cpu', 'gpu', 'ram'] as const;
  * keeps the whole from reading as measured: its energy is unknown, not zero.
  */
 export function recordCoverage(components: Components): number {
-  const present = COMPONENT_KEYS.map(k => components[k]).filter(c => c.method !== null);
+  const present = COMPONENT_KEYS.map(k => components[k])
+    .filter(c => c.method !== null)
+    .map(withCoverage);
   const coverage = combinedCoverage(present);
   const unknown = present.some(c => c.energyJ <= 0 && c.coverage < 1);
   return unknown && coverage >= 1 ? 1 - 1e-9 : coverage;
@@ -334,9 +336,17 @@ export function recordCoverage(components: Components): number {
  * series where RAPL stopped answering mid-way averages counter and estimator joules, and says so
  * through its energy-weighted coverage.
  */
+/** A component as read, its coverage filled in for readings made without one (a counter: 1). */
+function withCoverage(c: ComponentEnergy): ComponentEnergy {
+  return typeof c.coverage === 'number' ? c : { ...c, coverage: coverageOfComponent(c) };
+}
+
 function meanComponents(runs: readonly MeterReading[]): Components {
   const pick = (key: keyof Components): ComponentEnergy => {
-    const parts = runs.map(r => r.components[key]).filter(c => c.method !== null);
+    const parts = runs
+      .map(r => r.components[key])
+      .filter(c => c.method !== null)
+      .map(withCoverage);
     if (parts.length === 0) {
       return {
         energyJ: meanOf(runs.map(r => r.components[key].energyJ)),

@@ -91,3 +91,20 @@ export function coverageOfComponent(component: unknown): number {
   if (typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= 1) return c;
   return component.method === 'rapl' || component.method === 'nvml' ? 1 : 0;
 }
+
+/**
+ * The mark a table puts after a figure: nothing for measured, " (est.)" for estimated,
+ * " (partly measured, NN % counter)" for a mix. `method` may be a row's provenance from before
+ * coverage existed; anything unknown reads as estimated.
+ */
+export function provenanceMark(method: unknown, coverage?: unknown): string {
+  const c =
+    typeof coverage === 'number' && Number.isFinite(coverage) && coverage >= 0 && coverage <= 1
+      ? coverage
+      : method === 'measured'
+        ? 1
+        : 0;
+  if (method === 'measured' && c >= 1) return '';
+  if (c <= 0 || (method !== 'measured' && method !== 'partly-measured')) return ' (est.)';
+  return ` (partly measured, ${c < 0.01 ? '<1' : coveragePercent(c)} % counter)`;
+}

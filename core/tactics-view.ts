@@ -7,6 +7,7 @@
  * Numbers are re-checked (a bad one reads "n/a"), payload strings are flattened to one line and
  * escaped, and no attribute ever takes a payload string.
  */
+import { provenanceMark } from './provenance';
 import { escapeMarkup, finiteNumber as num, formatNumber, plainText } from './format';
 import type { ModelSummary, TacticReport, TacticsPayload } from './tactics';
 import { formatSI } from './units';
@@ -108,7 +109,7 @@ function rowsOf(payload: Loose): Row[] {
       v.pareto === true ? 'pareto' : '',
       v.withinBudget === false ? 'over budget' : ''
     ].filter(Boolean);
-    const estimated = v.method === 'estimated' ? ' (est.)' : '';
+    const estimated = provenanceMark(v.method, v.coverage);
     return {
       name: line(v.name, 60) || '?',
       flags: flags.join(', '),

@@ -4,6 +4,7 @@
  * against the baseline, the Pareto front of energy vs quality, and the recommendation within an
  * accuracy budget. The kernel measures (kernel/tactics/compare.ts); the extension renders.
  */
+import type { Provenance } from './provenance';
 
 export const TACTICS_MIME = 'application/vnd.gaissa.tactics.v1+json';
 
@@ -46,8 +47,16 @@ export interface VariantStanding {
   pareto: boolean;
   /** Quality within the accuracy budget of the baseline. */
   withinBudget: boolean;
-  /** `estimated` when any part of the energy came from the estimator, not a counter. */
-  method: 'measured' | 'estimated';
+  /**
+   * How the variant's energy was obtained: `measured` when a hardware counter measured all of
+   * it, `estimated` when none, `partly-measured` otherwise (see coverage).
+   */
+  method: Provenance;
+  /**
+   * Share of the variant's energy a hardware counter measured, 0..1. Absent in payloads written
+   * before it existed: read it as 1 for `measured`, else 0.
+   */
+  coverage?: number;
 }
 
 export interface VariantFigures extends VariantStanding {

@@ -21,6 +21,8 @@ export interface PowerMessage {
   ramW: number;
   method: 'rapl' | 'nvml' | 'estimate';
   estimated: boolean;
+  /** Share of powerW that hardware counters read, 0..1; absent from older kernels. */
+  coverage?: number;
   /** Since the kernel's meter opened; IT energy (before PUE). */
   sessionEnergyJ: number;
   sessionCo2eG: number;
@@ -105,7 +107,10 @@ const APPLIED_KEYS = [
 
 function parsePower(x: Fields): PowerMessage | null {
   const ok =
-    exactly(x, POWER_KEYS) &&
+    (exactly(x, POWER_KEYS) ||
+      (exactly(x, [...POWER_KEYS, 'coverage']) &&
+        nonNegative(x.coverage) &&
+        (x.coverage as number) <= 1)) &&
     ['t', 'powerW', 'cpuW', 'gpuW', 'ramW', 'sessionEnergyJ', 'sessionCo2eG'].every(k =>
       nonNegative(x[k])
     ) &&

@@ -11,7 +11,8 @@ import {
   formatCost,
   formatEnergy,
   formatPower,
-  methodName
+  methodName,
+  provenanceText
 } from './measurement-format';
 import { append, clear, el } from './safe-dom';
 
@@ -45,7 +46,14 @@ export function meterText(state: MeterState): MeterText {
       if (!s) return { text: 'GAISSA: idle', title: 'No power reading yet', estimated: false };
       const totals = `${formatEnergy(s.sessionEnergyJ)} · ${formatCo2e(s.sessionCo2eG)}`;
       const power = state.kind === 'live' ? formatPower(s.powerW) : 'idle';
-      const how = `${s.estimated ? 'estimated' : 'measured'} by the ${methodName(s.method)}`;
+      // Older kernels send no coverage: their flag decides.
+      const coverage = s.coverage ?? (s.estimated ? 0 : 1);
+      const how =
+        coverage >= 1
+          ? `measured by the ${methodName(s.method)}`
+          : coverage > 0
+            ? `${provenanceText(coverage)}, the rest estimated`
+            : 'estimated by the estimator';
       return {
         text: `${power} · ${totals}`,
         title:
@@ -55,7 +63,7 @@ export function meterText(state: MeterState): MeterText {
           `This kernel session so far: ${formatEnergy(s.sessionEnergyJ)}, ${formatCo2e(s.sessionCo2eG)}` +
           (s.sessionCost !== null ? `, ${formatCost(s.sessionCost, s.currency)}` : '') +
           '. Click to list this notebook’s measurements.',
-        estimated: s.estimated
+        estimated: s.estimated || coverage < 1
       };
     }
   }

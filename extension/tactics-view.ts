@@ -5,6 +5,7 @@
  * the energy-vs-quality chart, which the renderer fills once Vega has loaded. Or, for a payload that
  * fails the schema, a short error. Every payload string goes in as text (safe-dom).
  */
+import { provenanceMark, provenanceText } from '../core/provenance';
 import { formatSI } from '../core/units';
 import { formatDuration, formatEnergy, formatNumber } from './measurement-format';
 import { el, type Child } from './safe-dom';
@@ -93,6 +94,19 @@ function badge(text: string, kind: string, title: string): HTMLElement {
   );
 }
 
+/** None for measured energy; "estimated" or "partly measured (NN % counter)" otherwise. */
+function provenanceBadge(v: TacticsVariant): HTMLElement | null {
+  const mark = provenanceMark(v.method, v.coverage);
+  if (mark === '') return null;
+  if (mark === ' (est.)')
+    return badge('estimated', 'estimated', 'Energy estimated, not read from a hardware counter');
+  return badge(
+    provenanceText(v.coverage as number),
+    'estimated',
+    'Energy partly read from a hardware counter, the rest estimated or extrapolated'
+  );
+}
+
 interface Column {
   header: string;
   /** Screen-reader and tooltip text for the header. */
@@ -113,7 +127,7 @@ function columns(p: TacticsComparisonPayload): Column[] {
       title: `${energyTitle(p)}; delta against the baseline`,
       cell: v =>
         cell(
-          formatEnergy(variantEnergy(p, v)) + (v.method === 'estimated' ? ' (est.)' : ''),
+          formatEnergy(variantEnergy(p, v)) + provenanceMark(v.method, v.coverage),
           delta(signedPct(v.deltas?.energyPct), v.deltas?.energyPct, true)
         )
     }
@@ -198,9 +212,7 @@ function nameCell(v: TacticsVariant): HTMLElement {
           )
         : null,
       v.withinBudget ? null : badge('over budget', 'over', 'Loses more quality than the budget'),
-      v.method === 'estimated'
-        ? badge('estimated', 'estimated', 'Energy estimated, not read from a hardware counter')
-        : null
+      provenanceBadge(v)
     )
   );
 }

@@ -367,7 +367,8 @@ function requestFromComparison(
     weights: options.weights,
     model: defined(modelOf(options.model, { name: variant.name, path: variant.modelPath })),
     sci: options.sci === false ? undefined : options.sci,
-    method: variant.method,
+    // A label request claims no more than the variant shows: a mix is not "measured".
+    method: variant.method === 'partly-measured' ? 'estimated' : variant.method,
     context: options.context
   });
 }

@@ -5,6 +5,7 @@
  */
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
 import type { MeasurementRecord } from '../../core/measurement';
+import { coverageOfRecord, provenanceText } from '../../core/provenance';
 
 export type MeasurementLike = Pick<
   MeasurementRecord,
@@ -24,6 +25,8 @@ export type MeasurementLike = Pick<
       | 'regionName'
       | 'host'
       | 'method'
+      | 'coverage'
+      | 'provenance'
     >
   >;
 
@@ -64,11 +67,18 @@ export function measurementProblems(record: MeasurementLike, at: string): FieldE
   return problems;
 }
 
-/** "m-abc (my run), measured with rapl" for provenance notes. */
+/**
+ * "m-abc (my run), measured with rapl" for provenance notes; a mix reads "partly measured (NN %
+ * counter)". Records from before coverage existed are read by their estimated flag.
+ */
 export function describeMeasurement(record: MeasurementLike): string {
   const name = record.label ? ` (${record.label})` : '';
-  const how = record.estimated
-    ? 'estimated (no hardware counter)'
-    : `measured${record.method ? ` with ${record.method}` : ''}`;
+  const coverage = coverageOfRecord(record);
+  const how =
+    coverage <= 0
+      ? 'estimated (no hardware counter)'
+      : coverage < 1
+        ? `${provenanceText(coverage)}, the rest estimated`
+        : `measured${record.method ? ` with ${record.method}` : ''}`;
   return `measurement ${record.id}${name}, ${how}`;
 }

@@ -19,7 +19,9 @@ export interface ComparedVariant {
   /** Model file of the variant, hashed into a label. */
   modelPath?: string;
   /** How the energy was obtained; a label says "estimated" unless this says "measured". */
-  method?: 'measured' | 'estimated';
+  method?: 'measured' | 'partly-measured' | 'estimated';
+  /** Share of the energy a hardware counter measured, 0..1. */
+  coverage?: number;
   baseline?: boolean;
   recommended?: boolean;
 }

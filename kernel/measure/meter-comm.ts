@@ -76,13 +76,13 @@ function open(comm: Comm, data: unknown): void {
   session
     .meter()
     .then(async meter => {
-      const method =
-        meter.probe.cpu.method === 'rapl' && meter.probe.ram.method !== 'estimate'
-          ? 'rapl'
-          : 'estimate';
+      const counter = meter.probe.cpu.method === 'rapl' ? 'rapl' : 'nvml';
       const stop = await session.live(s => {
         if (comm.closed) return;
         const carbon = session.settings.carbon();
+        // Each sample says how much of it counters read: RAPL can stop, a GPU can sit beside an
+        // estimated CPU.
+        const method = s.coverage >= 1 ? counter : 'estimate';
         comm.send({
           type: 'power',
           t: s.t,
@@ -91,7 +91,8 @@ function open(comm: Comm, data: unknown): void {
           gpuW: s.gpuW,
           ramW: s.ramW,
           method,
-          estimated: method === 'estimate',
+          estimated: s.coverage < 1,
+          coverage: s.coverage,
           sessionEnergyJ: s.energyJ,
           sessionCo2eG: s.co2eG,
           sessionCost: s.cost,

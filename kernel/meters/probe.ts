@@ -77,6 +77,13 @@ export async function probeMeters(
   const fallbackReasons: string[] = [];
   if (!rapl.available) fallbackReasons.push(`CPU energy estimated: ${rapl.reason}`);
   else if (!rapl.hasDram) fallbackReasons.push('RAM energy estimated: RAPL has no dram zone here');
+  for (const zone of rapl.available ? rapl.counted : []) {
+    if (!Number.isFinite(zone.maxEnergyRangeUj)) {
+      fallbackReasons.push(
+        `RAPL ${zone.name}: max_energy_range_uj unreadable, so a counter wrap cannot be corrected; such an interval is filled in, not counted`
+      );
+    }
+  }
   if (!nvidia.available) fallbackReasons.push(`no GPU energy: ${nvidia.reason}`);
   return {
     cpu: rapl.available

@@ -11,6 +11,8 @@ export interface LiveSample {
   ramW: number;
   /** Energy since the meter opened, J (IT energy, before PUE). */
   energyJ: number;
+  /** Share of powerW that hardware counters read (the rest estimated), 0..1. */
+  coverage: number;
 }
 
 export type ToWorker =

@@ -1,8 +1,10 @@
 /**
  * The sampler's bookkeeping, independent of threads so tests can drive it with a fixed clock:
- * each meter feeds running totals (CumulativeSeries); a measurement window is the difference of
- * those totals between its begin and end instants, and its timeline is the totals' slopes between
- * samples.
+ * each meter is an EnergySource (energy-source.ts) keeping running totals; a measurement window
+ * is the difference of those totals between its begin and end instants, its timeline the totals'
+ * slopes between samples. Each component is supplied by a chain of sources over time (RAPL, then
+ * the estimator once RAPL stops answering), so one window can be partly counted, and its
+ * reading says by how much (coverage) and why (notes).
  */
 import {
   mergeIntervals,
@@ -108,14 +110,10 @@ export class SamplingEngine {
     this.estimator = new EstimatorSource(probe.estimator, this.readers);
     this.rapl = new RaplSource(probe.rapl, hooks.sysfs);
     this.nvidia = new NvidiaSource(probe.nvidia);
+    // Counters first, the estimator where none supplies the component, nothing where none can.
+    const preferred: EnergySource[] = [this.rapl, this.nvidia, this.estimator];
     const first = (k: ComponentKey): EnergySource =>
-      this.rapl.supplies(k)
-        ? this.rapl
-        : this.estimator.supplies(k)
-          ? this.estimator
-          : k === 'gpu' && probe.nvidia.available
-            ? this.nvidia
-            : new NullSource();
+      preferred.find(source => source.supplies(k)) ?? new NullSource();
     this.handoffs = {
       cpu: [{ from: -Infinity, source: first('cpu'), startJ: 0 }],
       gpu: [{ from: -Infinity, source: first('gpu'), startJ: 0 }],
@@ -319,13 +317,21 @@ export class SamplingEngine {
         const until = chain[i + 1]?.from ?? t;
         return sum + h.source.totalAt(k, until) - h.startJ;
       }, 0);
+    // Live power is counted where the source supplying it now is a counter (RAPL can stop).
+    const counted = (k: ComponentKey) => this.current(k).method !== 'estimate';
+    const parts = [
+      { energyJ: cpuW, coverage: counted('cpu') ? 1 : 0 },
+      { energyJ: ramW, coverage: counted('ram') ? 1 : 0 },
+      ...(this.probe.nvidia.available ? [{ energyJ: gpuW, coverage: 1 }] : [])
+    ];
     return {
       t,
       powerW: cpuW + gpuW + ramW,
       cpuW,
       gpuW,
       ramW,
-      energyJ: sinceOpen('cpu') + sinceOpen('ram') + this.nvidia.totalJ
+      energyJ: sinceOpen('cpu') + sinceOpen('ram') + this.nvidia.totalJ,
+      coverage: combinedCoverage(parts)
     };
   }
 

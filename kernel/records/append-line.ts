@@ -118,7 +118,9 @@ function endsTorn(fd: number): boolean {
  * and take back its own line if a later file fails.
  */
 export class LineAppender {
+  /** File size before this appender's write, and the size its whole line would end at. */
   private before: number | null = null;
+  private intended: number | null = null;
   private after: number | null = null;
 
   private constructor(
@@ -142,6 +144,8 @@ export class LineAppender {
     const prefix = endsTorn(this.fd) ? '\n' : '';
     const buffer = Buffer.from(prefix + text, 'utf8');
     this.before = fstatSync(this.fd).size;
+    this.intended = this.before + buffer.length;
+    this.after = null;
     let written = 0;
     while (written < buffer.length) {
       written += writeSync(this.fd, buffer, written, buffer.length - written);
@@ -151,16 +155,18 @@ export class LineAppender {
   }
 
   /**
-   * Take the appended line back, if it is still the file's last one (no other process appended
-   * after it); false when it could not be.
+   * Take the appended line (or the part of it a failed write left) back, if nothing another
+   * process appended follows it; false when it could not be.
    */
   undo(): boolean {
-    if (this.before === null || this.after === null) return true;
+    if (this.before === null) return true;
     try {
-      if (fstatSync(this.fd).size !== this.after) return false;
-      ftruncateSync(this.fd, this.before);
+      const size = fstatSync(this.fd).size;
+      const ours = this.after !== null ? size === this.after : size <= this.intended!;
+      if (!ours) return false;
+      if (size > this.before) ftruncateSync(this.fd, this.before);
       if (this.options.fsync) fsyncSync(this.fd);
-      this.before = this.after = null;
+      this.before = this.intended = this.after = null;
       return true;
     } catch {
       return false;

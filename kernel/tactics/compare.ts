@@ -7,7 +7,8 @@
 import { gzipSync } from 'node:zlib';
 import type * as ort from 'onnxruntime-node';
 import { CarbonSettings, co2eGrams, resolveCarbonSettings } from '../../core/carbon';
-import { readingEnergyJ, type MeterReading } from '../../core/measurement';
+import { readingEnergyJ, recordCoverage, type MeterReading } from '../../core/measurement';
+import { combinedCoverage, provenanceOf, provenanceText } from '../../core/provenance';
 import { mean, quantileSorted, sampleStandardDeviation } from '../../core/statistics';
 import {
   QualityMetric,
@@ -284,12 +285,11 @@ async function qualityPass(p: Prepared): Promise<void> {
   p.predictions = topOne(outputs, total / classes, classes);
 }
 
-function measuredMethod(readings: readonly MeterReading[]): 'measured' | 'estimated' {
-  return readings.some(r =>
-    (['cpu', 'gpu', 'ram'] as const).some(k => r.components[k].method === 'estimate')
-  )
-    ? 'estimated'
-    : 'measured';
+/** Share of the readings' joules a counter measured: every window counts, not the first. */
+export function readingsCoverage(readings: readonly MeterReading[]): number {
+  return combinedCoverage(
+    readings.map(r => ({ energyJ: readingEnergyJ(r), coverage: recordCoverage(r.components) }))
+  );
 }
 
 export async function compareVariants(
@@ -417,7 +417,7 @@ export async function compareVariants(
         p.outputs!.length === base.outputs!.length
           ? maxAbsDifference(p.outputs!, base.outputs!)
           : Infinity,
-      method: measuredMethod(p.windows.map(w => w.reading))
+      coverage: readingsCoverage(p.windows.map(w => w.reading))
     };
   });
 
@@ -462,7 +462,8 @@ export async function compareVariants(
       recommended: i === pick,
       pareto: front[i],
       withinBudget: inBudget,
-      method: r.method,
+      method: provenanceOf(r.coverage),
+      coverage: r.coverage,
       energyPerInferenceJ: r.energy,
       energyPerInferenceSdJ: r.sd,
       co2ePerInferenceG: co2eGrams(r.energy, carbon),
@@ -527,9 +528,14 @@ export async function compareVariants(
   const first = readings[0];
   const meterMethod = first.components.cpu.method ?? 'estimate';
   const notes: string[] = [];
-  if (measuredMethod(readings) === 'estimated') {
+  const coverage = readingsCoverage(readings);
+  if (coverage <= 0) {
     notes.push(
       "energy is estimated from CPU time and the CPU's TDP (no hardware energy counter is readable here): ratios between variants are more reliable than absolute joules"
+    );
+  } else if (coverage < 1) {
+    notes.push(
+      `energy ${provenanceText(coverage)}: a hardware counter measured part of it, the rest is estimated or extrapolated (see each variant's coverage)`
     );
   } else if (meterMethod === 'rapl') {
     notes.push(

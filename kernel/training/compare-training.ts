@@ -9,6 +9,7 @@
  * (`application/vnd.gaissa.tactics.v1+json`, phase "training", one training run as the
  * functional unit), so `gaissa.roi.from` and `gaissa.label` take it like an ONNX comparison.
  */
+import { combinedCoverage, provenanceMark, provenanceOf } from '../../core/provenance';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
 import { escapeMarkup, plainText } from '../../core/format';
@@ -248,7 +249,8 @@ export class TrainingComparison<M extends TrainableModel = TrainableModel> imple
       metrics: metricsOf(chosen),
       reference: metricsOf(base),
       model: { name: chosen.name },
-      method: chosen.method
+      // A label request claims no more than the variant shows: a mix is not "measured".
+      method: chosen.method === 'measured' ? 'measured' : 'estimated'
     };
   }
 
@@ -284,7 +286,7 @@ function comparisonRows(
     `${training[v.name]?.epochs ?? '?'}/${training[v.name]?.plannedEpochs ?? '?'}`,
     formatEnergy(v.energyJ) +
       (v.energyPerInferenceSdJ !== null ? ` ± ${formatEnergy(v.energyPerInferenceSdJ)}` : '') +
-      (v.method === 'estimated' ? ' (est.)' : ''),
+      provenanceMark(v.method, v.coverage),
     signedPct(v.deltas?.energyPct ?? null),
     formatDuration(v.durationS),
     signedPct(training[v.name]?.durationPct ?? null),
@@ -545,9 +547,9 @@ function energyStats(runs: readonly TrainingRun[]): { mean: number; sd: number |
   return { mean: mean(energies), sd: sampleStandardDeviation(energies), n: energies.length };
 }
 
-/** The least favourable method of a variant's runs: one estimated run makes the figure estimated. */
-function methodOf(runs: readonly TrainingRun[]): TrainingVariantFigures['method'] {
-  return runs.find(r => r.data.method !== 'measured')?.data.method ?? 'measured';
+/** The counter share of a variant's runs together, weighted by their energy. */
+function coverageOf(runs: readonly TrainingRun[]): number {
+  return combinedCoverage(runs.map(r => ({ energyJ: r.energyJ, coverage: r.data.coverage })));
 }
 
 function buildPayload(
@@ -635,7 +637,8 @@ function buildPayload(
         quality === undefined || base.quality === null
           ? true
           : withinBudget(quality, base.quality.value, maxDrop),
-      method: methodOf(v.runs),
+      method: provenanceOf(coverageOf(v.runs)),
+      coverage: coverageOf(v.runs),
       energyJ: v.energy.mean,
       energyPerInferenceJ: v.energy.mean,
       energyPerInferenceSdJ: v.energy.sd,

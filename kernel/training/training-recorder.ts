@@ -4,7 +4,13 @@
  * decisions and best-weights copy, the forecast after the first epoch(s), the live display.
  */
 import { co2eGrams } from '../../core/carbon';
-import { buildMeasurementRecord, readingEnergyJ, type MeterReading } from '../../core/measurement';
+import {
+  buildMeasurementRecord,
+  readingEnergyJ,
+  recordCoverage,
+  type MeterReading
+} from '../../core/measurement';
+import { combinedCoverage, provenanceOf } from '../../core/provenance';
 import { earlyStoppingStatus, type EpochObservation } from '../../core/training-early-stopping';
 import {
   checkForecast,
@@ -50,7 +56,8 @@ export class TrainingRecorder {
   private current: ProgressState['current'] = null;
   private events: string[] = [];
   private lastLive = 0;
-  private method: 'measured' | 'estimated' = 'measured';
+  /** Counter share of the epochs read so far; null until the first reading (not "measured"). */
+  private coverage: number | null = null;
   private readonly notes: string[] = [];
 
   constructor(
@@ -104,12 +111,12 @@ export class TrainingRecorder {
     this.epochWindow = null;
     const reading = await window.end();
     this.readings.push(reading);
-    if (
-      reading.components.cpu.method === 'estimate' ||
-      reading.components.ram.method === 'estimate'
-    ) {
-      this.method = 'estimated';
-    }
+    this.coverage = combinedCoverage(
+      this.readings.map(r => ({
+        energyJ: readingEnergyJ(r),
+        coverage: recordCoverage(r.components)
+      }))
+    );
     const energyJ = readingEnergyJ(reading);
     const epoch = this.current.epoch;
     const status = freezeStatus(this.model);
@@ -210,7 +217,6 @@ export class TrainingRecorder {
       label: `train: ${this.options.name}`
     });
     const held = restored && this.bestEpoch !== null ? this.epochs[this.bestEpoch - 1] : last;
-    if (this.epochs.length > 0 && record.estimated) this.method = 'estimated';
     return {
       name: this.options.name,
       plannedEpochs: this.options.plannedEpochs,
@@ -228,7 +234,9 @@ export class TrainingRecorder {
       energyJ: record.energyJ,
       durationS: record.durationS,
       co2eG: record.co2eG,
-      method: this.method,
+      // The run's own record decides, whatever the epochs said.
+      method: record.provenance,
+      coverage: record.coverage,
       finalMetrics: { ...(held?.metrics ?? {}) },
       record,
       notes: this.notes
@@ -259,7 +267,8 @@ export class TrainingRecorder {
       current: this.current,
       forecast: this.forecast,
       stopped: this.stopped,
-      method: this.method
+      method: this.coverage === null ? null : provenanceOf(this.coverage),
+      coverage: this.coverage
     };
   }
 

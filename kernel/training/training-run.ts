@@ -3,6 +3,7 @@
  * which weights the model holds, the forecast against the actual cost, and the measurement record
  * of the whole run (for `gaissa.label(run.record, { phase: 'training' })` and the emissions log).
  */
+import type { Provenance } from '../../core/provenance';
 import type { MeasurementRecord } from '../../core/measurement';
 import type { StopReason } from '../../core/training-early-stopping';
 import type { ForecastCheck, TrainingForecast } from '../../core/training-forecast';
@@ -50,7 +51,10 @@ export interface TrainingRunData {
   energyJ: number;
   durationS: number;
   co2eG: number;
-  method: 'measured' | 'estimated';
+  /** How the run's energy was obtained, from its record (never assumed). */
+  method: Provenance;
+  /** Share of energyJ a hardware counter measured, 0..1. */
+  coverage: number;
   /** Metrics of the epoch whose weights the model holds at the end. */
   finalMetrics: Record<string, number>;
   /** Evaluated after training on the test data, outside the measured energy. */

@@ -2,6 +2,7 @@
  * Text and HTML views of a training run: the live progress (updated in place while training) and
  * the final report. Every string from the user (names, metric keys) is escaped.
  */
+import { provenanceText, type Provenance } from '../../core/provenance';
 import { escapeMarkup, formatNumber, plainText } from '../../core/format';
 import type { TrainingForecast } from '../../core/training-forecast';
 import { formatSI } from '../../core/units';
@@ -22,7 +23,9 @@ export interface ProgressState {
   current: { epoch: number; batch: number; batches: number | null } | null;
   forecast: TrainingForecast | null;
   stopped: StopInfo | null;
-  method: 'measured' | 'estimated';
+  /** null until the first reading: nothing is measured before anything was read. */
+  method: Provenance | null;
+  coverage: number | null;
 }
 
 const isAccuracy = (metric: string) => /acc/i.test(metric);
@@ -54,8 +57,10 @@ function metricNames(epochs: readonly EpochRecord[]): string[] {
   return names;
 }
 
-function estimatedMark(method: 'measured' | 'estimated'): string {
-  return method === 'estimated' ? ' (estimated)' : '';
+/** Nothing after measured figures; the provenance otherwise ("no reading yet" before any). */
+function estimatedMark(method: Provenance | null, coverage: number | null): string {
+  if (method === null || coverage === null) return ' (no reading yet)';
+  return method === 'measured' ? '' : ` (${provenanceText(coverage)})`;
 }
 
 function forecastLine(forecast: TrainingForecast): string {
@@ -116,7 +121,9 @@ function progressLines(state: ProgressState): string[] {
   } else {
     lines.push(`${title}: ${state.epochs.length}${planned} epochs done`);
   }
-  lines.push(`energy so far: ${formatEnergy(energy)}${estimatedMark(state.method)}`);
+  lines.push(
+    `energy so far: ${formatEnergy(energy)}${estimatedMark(state.method, state.coverage)}`
+  );
   if (state.forecast) lines.push(forecastLine(state.forecast));
   if (state.stopped) lines.push(stopLine(state.stopped));
   return lines;
@@ -145,7 +152,7 @@ function summaryLines(run: TrainingRunData): string[] {
   const planned = run.plannedEpochs === null ? '' : ` of ${run.plannedEpochs} planned`;
   lines.push(
     `Training '${plainText(run.name)}': ${ran} epoch${ran === 1 ? '' : 's'}${planned}, ` +
-      `${formatEnergy(run.energyJ)}${estimatedMark(run.method)}, ${formatDuration(run.durationS)}, ` +
+      `${formatEnergy(run.energyJ)}${estimatedMark(run.method, run.coverage)}, ${formatDuration(run.durationS)}, ` +
       `${formatCo2e(run.co2eG)}`
   );
   if (run.stopped) lines.push(stopLine(run.stopped));

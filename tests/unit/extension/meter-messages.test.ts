@@ -43,6 +43,7 @@ describe('gaissa.meter messages', () => {
     for (const message of [
       power,
       { ...power, method: 'rapl', estimated: false, sessionCost: 0.01, currency: 'USD' },
+      { ...power, coverage: 0.4 },
       applied,
       { type: 'settings-error', field: 'region', message: 'unknown region "Atlantis"' },
       { type: 'unavailable', reason: 'no meter' }
@@ -64,6 +65,7 @@ describe('gaissa.meter messages', () => {
     ['power as text', { ...power, powerW: '23 W' }],
     ['a NaN', { ...power, sessionEnergyJ: Number.NaN }],
     ['an unknown method', { ...power, method: 'guess' }],
+    ['a coverage above 1', { ...power, coverage: 1.5 }],
     ['an extra field', { ...power, html: '<b>x</b>' }],
     ['a missing field', (({ sessionCo2eG: _, ...rest }) => rest)(power)],
     ['a bad currency', { ...power, currency: '<script>' }],

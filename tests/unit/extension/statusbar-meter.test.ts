@@ -26,6 +26,20 @@ describe('status-bar meter', () => {
     Widget.detach(meter);
   });
 
+  // A live sample where a GPU counter reads beside an estimated CPU is not plain "measured".
+  it('says "partly measured" with the counter share of the live power', () => {
+    const mixed = { ...power, gpuW: 60, powerW: 83.5, coverage: 60 / 83.5 };
+    const text = meterText({ kind: 'live', sample: mixed });
+    expect(text.title).toContain('partly measured (71 % counter), the rest estimated');
+    expect(text.estimated).toBe(true);
+    const counted = meterText({
+      kind: 'live',
+      sample: { ...power, method: 'rapl', estimated: false, coverage: 1 }
+    });
+    expect(counted.title).toContain('measured by the RAPL counters');
+    expect(counted.estimated).toBe(false);
+  });
+
   it('is hidden when the active kernel is not a GAISSA kernel', () => {
     const meter = new MeterStatus(jest.fn());
     meter.setMeterState({ kind: 'connecting' });

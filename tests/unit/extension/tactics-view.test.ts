@@ -58,6 +58,25 @@ describe('tactics view', () => {
     expect(chart?.host.classList.contains('gaissa-tactics-chart')).toBe(true);
   });
 
+  // Issue #15: a comparison row whose energy a counter measured only in part says so.
+  it('marks a partly measured variant with its counter share, and a measured one not at all', () => {
+    const payload = inferencePayload();
+    payload.variants[1] = { ...payload.variants[1], method: 'partly-measured', coverage: 0.7 };
+    payload.variants[2] = { ...payload.variants[2], method: 'measured', coverage: 1 };
+    expect(validateTacticsPayload(payload).ok).toBe(true);
+    const { node } = renderTactics(payload);
+    const badges = (name: string) =>
+      [...row(node, name).querySelectorAll('.gaissa-tactics-badge')].map(b => b.textContent);
+    const partly = payload.variants[1].name;
+    expect(badges(partly)).toContain('partly measured (70 % counter)');
+    expect(row(node, partly).textContent).toContain('(partly measured, 70 % counter)');
+    expect(badges(payload.variants[2].name)).not.toContain('estimated');
+    // A "measured" row that says a counter measured only half of it is not shown as measured.
+    payload.variants[2] = { ...payload.variants[2], method: 'measured', coverage: 0.5 };
+    const again = renderTactics(payload).node;
+    expect(row(again, payload.variants[2].name).textContent).toContain('partly measured');
+  });
+
   it('marks baseline, recommended, Pareto and over-budget variants in words', () => {
     const { node } = renderTactics(inferencePayload());
     const badges = (name: string) =>

@@ -166,6 +166,18 @@ describe('buildMeasurementRecord', () => {
     expect(all).toMatchObject({ coverage: 1, provenance: 'measured', estimated: false });
   });
 
+  it('reads components made without a coverage by their method (counter 1, estimate 0)', () => {
+    const reading = sampleReading(1e12, 3);
+    reading.components = {
+      cpu: { energyJ: 3, method: 'rapl', scope: 'machine' },
+      gpu: { energyJ: 0, method: null, scope: null },
+      ram: { energyJ: 1, method: 'estimate', scope: 'process' }
+    } as never;
+    const record = buildMeasurementRecord({ runs: [reading], settings });
+    expect(record.coverage).toBeCloseTo(0.75, 12);
+    expect(record.provenance).toBe('partly-measured');
+  });
+
   it('never calls a record measured when a present component has unknown joules', () => {
     const reading = counted(1e12, 5, 1);
     reading.components.gpu = { energyJ: 0, method: 'estimate', scope: 'device', coverage: 0 };

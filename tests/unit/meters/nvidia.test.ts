@@ -1,5 +1,7 @@
 // nvidia-smi is a fake shell script put first on PATH (fixtures/fake-nvidia-smi.sh): these
 // machines have no NVIDIA GPU. The meter runs it exactly as it would run the real tool.
+import { probeMeters } from '../../../kernel/meters/probe';
+import { SamplingEngine } from '../../../kernel/meters/sampling-engine';
 import { rmSync } from 'node:fs';
 import {
   NvidiaSampleStream,
@@ -88,6 +90,46 @@ describe('probeNvidia', () => {
 });
 
 describe('NvidiaSampleStream', () => {
+  // Issue #15: a counter line reading N/A was integrated from power and then counted again by
+  // the next counter step. The fake draws 100 W on GPU 0; every other line's counter is N/A.
+  it('counts the energy of a stream with N/A counter lines once', async () => {
+    const env = envWithFake(fake.dir, { FAKE_NVSMI_COUNTER: '1', FAKE_NVSMI_COUNTER_NA: '1' });
+    const probe = await probeNvidia({ env });
+    expect(probe.fields).toContain('total_energy_consumption');
+    const base = await probeMeters({ rapl: false, nvidia: false });
+    const engine = new SamplingEngine(
+      { ...base, nvidia: probe, gpu: { method: 'nvml', scope: 'device' } },
+      {}
+    );
+    const seen: NvidiaGpuSample[] = [];
+    const stream = new NvidiaSampleStream(
+      probe,
+      50,
+      (s, at) => {
+        seen.push(s);
+        engine.gpuSample(s, at);
+      },
+      { env }
+    );
+    stream.start();
+    await new Promise(resolve => setTimeout(resolve, 300));
+    const t0 = engine.now();
+    engine.begin(1, t0);
+    await new Promise(resolve => setTimeout(resolve, 1000));
+    const t1 = engine.now();
+    // Wait for a line after the window's end, as the sampler thread does.
+    while (engine.awaitsGpu(t1)) await new Promise(resolve => setTimeout(resolve, 20));
+    stream.stop();
+    const reading = engine.end(1, t1);
+    engine.close();
+    expect(seen.some(s => s.index === 0 && s.energyMJ === null)).toBe(true);
+    const gpu0 = reading.gpus.find(g => g.index === 0)!;
+    // 100 W over the window; counting the N/A steps twice would give about 150 J.
+    expect(gpu0.energyJ / ((t1 - t0) / 1000)).toBeGreaterThan(85);
+    expect(gpu0.energyJ / ((t1 - t0) / 1000)).toBeLessThan(115);
+    expect(gpu0.coverage).toBe(1);
+  });
+
   it('streams one line per GPU per interval from a single nvidia-smi --loop-ms', async () => {
     const probe = await probeNvidia({ env: envWithFake(fake.dir) });
     const samples: Array<[NvidiaGpuSample, number]> = [];

@@ -296,6 +296,9 @@ describe('SamplingEngine provenance (issue #15: every joule says where it came f
       const clock = { t: 0 };
       const probe = await probeMeters({ raplRoot: root, nvidia: false, tdpW: 100 });
       expect(probe.rapl.counted[0].maxEnergyRangeUj).toBeNaN();
+      expect(probe.fallbackReasons.join()).toMatch(
+        /RAPL package-0: max_energy_range_uj unreadable/
+      );
       const engine = new SamplingEngine(
         probe,
         {},

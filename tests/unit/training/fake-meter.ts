@@ -14,9 +14,9 @@ export function fakeReading(
     endedAt: startedAt + durationS * 1000,
     durationS,
     components: {
-      cpu: { energyJ, method, scope: 'machine' },
-      gpu: { energyJ: 0, method: null, scope: null },
-      ram: { energyJ: 0, method, scope: 'machine' }
+      cpu: { energyJ, method, scope: 'machine', coverage: method === 'rapl' ? 1 : 0 },
+      gpu: { energyJ: 0, method: null, scope: null, coverage: 1 },
+      ram: { energyJ: 0, method, scope: 'machine', coverage: method === 'rapl' ? 1 : 0 }
     },
     gpus: [],
     intervals: [],
@@ -38,15 +38,24 @@ export function fakeReading(
   };
 }
 
-/** Every window reports `energyJ(index)` joules (index counts windows as they end). */
-export function fakeMeter(energyJ: (index: number) => number = () => 1000): EnergyMeter & {
+/**
+ * Every window reports `energyJ(index)` joules (index counts windows as they end), read by the
+ * meter `method(index)` says (RAPL by default).
+ */
+export function fakeMeter(
+  energyJ: (index: number) => number = () => 1000,
+  method: (index: number) => 'rapl' | 'estimate' = () => 'rapl'
+): EnergyMeter & {
   ended: number;
 } {
   const meter = {
     ended: 0,
     begin() {
       return {
-        end: async () => fakeReading(energyJ(meter.ended++))
+        end: async () => {
+          const index = meter.ended++;
+          return fakeReading(energyJ(index), 1, method(index));
+        }
       };
     }
   };
