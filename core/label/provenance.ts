@@ -6,6 +6,7 @@
  * carbon figures were typed rather than computed from one.
  */
 import { FieldError, describe, isPlainObject } from '../field-error';
+import { coverageOfRecord } from '../provenance';
 import { MetricName, Phase } from './metrics';
 
 export type LabelMethod = 'measured' | 'partly-measured' | 'estimated' | 'declared';
@@ -67,8 +68,9 @@ export interface RecordEvidence {
 }
 
 /**
- * The evidence in an untrusted measurement record. Records written before `coverage` existed
- * count as fully measured when `estimated` is false and as estimated otherwise.
+ * The evidence in an untrusted measurement record, its coverage read as everywhere else
+ * (coverageOfRecord: records written before `coverage` existed count as fully measured when
+ * `estimated` is false and as estimated otherwise).
  */
 export function recordEvidence(value: unknown, field: string): RecordEvidence {
   if (!isPlainObject(value))
@@ -84,18 +86,18 @@ export function recordEvidence(value: unknown, field: string): RecordEvidence {
     }
     return v;
   };
-  let coverage: number;
   if (value.coverage !== undefined) {
-    coverage = number('coverage')!;
-    if (coverage > 1) throw new FieldError(field, `coverage must be within 0..1, got ${coverage}`);
-  } else if (typeof value.estimated === 'boolean') {
-    coverage = value.estimated ? 0 : 1;
-  } else {
+    const c = number('coverage')!;
+    if (c > 1) throw new FieldError(field, `coverage must be within 0..1, got ${c}`);
+  } else if (typeof value.estimated !== 'boolean') {
     throw new FieldError(
       field,
       'is not a measurement record: it has neither coverage nor estimated'
     );
   }
+  // One reading of a record's evidence for the whole product: a coverage that contradicts the
+  // record's own estimated / method flags is not believed.
+  const coverage = coverageOfRecord(value);
   if (value.status !== undefined && value.status !== 'ok') {
     throw new FieldError(field, `is a ${describe(value.status)} measurement, not a completed one`);
   }
