@@ -26,23 +26,20 @@ function ed25519(key: KeyObject, field: string): KeyObject {
 }
 
 /** A PEM private key file (`openssl genpkey -algorithm ed25519`). */
-export async function readPrivateKey(path: string, field = 'sign'): Promise<KeyObject> {
-  let pem: Buffer;
-  try {
-    pem = await readFile(path);
-  } catch (e) {
-    throw new FieldError(field, `cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return ed25519(createPrivateKey(pem), field);
-  } catch (e) {
-    if (e instanceof FieldError) throw e;
-    throw new FieldError(field, `${path} is not a PEM private key: ${(e as Error).message}`);
-  }
+export function readPrivateKey(path: string, field = 'sign'): Promise<KeyObject> {
+  return readKey(path, field, 'private');
 }
 
 /** A PEM public key file (`openssl pkey -in key.pem -pubout`); a private key gives its public half. */
-export async function readPublicKey(path: string, field = 'trust'): Promise<KeyObject> {
+export function readPublicKey(path: string, field = 'trust'): Promise<KeyObject> {
+  return readKey(path, field, 'public');
+}
+
+async function readKey(
+  path: string,
+  field: string,
+  kind: 'private' | 'public'
+): Promise<KeyObject> {
   let pem: Buffer;
   try {
     pem = await readFile(path);
@@ -50,10 +47,10 @@ export async function readPublicKey(path: string, field = 'trust'): Promise<KeyO
     throw new FieldError(field, `cannot read ${path}: ${(e as Error).message}`);
   }
   try {
-    return ed25519(createPublicKey(pem), field);
+    return ed25519(kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem), field);
   } catch (e) {
     if (e instanceof FieldError) throw e;
-    throw new FieldError(field, `${path} is not a PEM public key: ${(e as Error).message}`);
+    throw new FieldError(field, `${path} is not a PEM ${kind} key: ${(e as Error).message}`);
   }
 }
 

@@ -1,7 +1,9 @@
 """Shared fixtures: a real Jupyter client (jupyter_client) talking to the installed `gaissa` kernel."""
+import json
 import os
 import shutil
 import tempfile
+from html.parser import HTMLParser
 
 import pytest
 from jupyter_client.manager import start_new_kernel
@@ -56,3 +58,26 @@ def value(kc, code):
     results = [c["data"]["text/plain"] for t, c in outputs if t == "execute_result"]
     assert len(results) == 1, outputs
     return results[0]
+
+
+def page_config(html):
+    """The JSON of <script id="jupyter-config-data"> in a JupyterLab page."""
+    parser = _PageConfig()
+    parser.feed(html)
+    return json.loads(parser.text)
+
+
+class _PageConfig(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inside, self.text = False, ""
+
+    def handle_starttag(self, tag, attrs):
+        self.inside = tag == "script" and ("id", "jupyter-config-data") in attrs
+
+    def handle_endtag(self, tag):
+        self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.text += data

@@ -21,11 +21,10 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from html.parser import HTMLParser
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, page_config
 
 # The notebook the Binder link opens (?urlpath=lab/tree/notebooks/demo.ipynb).
 DEMO = "notebooks/demo.ipynb"
@@ -67,25 +66,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class PageConfig(HTMLParser):
-    """Reads the JSON of <script id="jupyter-config-data"> from JupyterLab's page."""
-
-    def __init__(self):
-        super().__init__()
-        self.inside = False
-        self.text = ""
-
-    def handle_starttag(self, tag, attrs):
-        self.inside = tag == "script" and ("id", "jupyter-config-data") in attrs
-
-    def handle_endtag(self, tag):
-        self.inside = False
-
-    def handle_data(self, data):
-        if self.inside:
-            self.text += data
 
 
 def get(url, method="GET", body=None):
@@ -233,9 +213,7 @@ def test_binder_build_serves_the_extension_and_runs_the_demo(replay, lab):
     # server's websocket, as JupyterLab sends it.
     status, page = get(f"{base}/lab?token={token}")
     assert status == 200
-    parser = PageConfig()
-    parser.feed(page)
-    federated = {e["name"]: e for e in json.loads(parser.text)["federated_extensions"]}
+    federated = {e["name"]: e for e in page_config(page)["federated_extensions"]}
     assert name in federated, sorted(federated)
     status, _ = get(f"{base}/lab/extensions/{name}/{federated[name]['load']}?token={token}")
     assert status == 200

@@ -14,13 +14,12 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from html.parser import HTMLParser
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO
+from conftest import REPO, page_config
 
 NOTEBOOKS = sorted(glob.glob(os.path.join(REPO, "notebooks", "*.ipynb")))
 
@@ -77,26 +76,6 @@ def test_demo_checks_every_step_under_a_stable_cell_id():
     assert code_ids == set(expected), (code_ids ^ set(expected))
 
 
-class PageConfig(HTMLParser):
-    """The JSON of <script id="jupyter-config-data"> in a JupyterLab page."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.inside, self.text = False, ""
-        self.feed(html)
-        self.config = json.loads(self.text)
-
-    def handle_starttag(self, tag, attrs):
-        self.inside = tag == "script" and ("id", "jupyter-config-data") in attrs
-
-    def handle_endtag(self, tag):
-        self.inside = False
-
-    def handle_data(self, data):
-        if self.inside:
-            self.text += data
-
-
 def test_npm_start_opens_the_demo():
     """`npm start` as a user runs it (set-up skipped: the test run has just done it), then through the
     running server: the URL it prints and the redirect of `/` lead to the demo notebook."""
@@ -136,7 +115,7 @@ def test_npm_start_opens_the_demo():
         assert target == "/lab/tree/demo.ipynb", target
         # JupyterLab itself says which file the page opens, and the server serves it from notebooks/.
         with urllib.request.urlopen(f"{base}{target}?token={token}", timeout=30) as page:
-            tree_path = PageConfig(page.read().decode()).config["treePath"]
+            tree_path = page_config(page.read().decode())["treePath"]
         with urllib.request.urlopen(f"{base}/api/contents/{tree_path}?token={token}", timeout=30) as r:
             served = json.load(r)
         with open(DEMO) as f:
