@@ -15,8 +15,6 @@
 
 import { describe, isPlainObject } from './field-error';
 
-export const ROI_MIME = 'application/vnd.gaissa.roi.v1+json';
-
 export const JOULES_PER_KWH = 3.6e6;
 /** The time scenario counts 365-day years (leap days ignored). */
 export const DAYS_PER_YEAR = 365;

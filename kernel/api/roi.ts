@@ -6,7 +6,6 @@
  */
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
 import {
-  ROI_MIME,
   RoiExpected,
   RoiFieldError,
   RoiInputError,
@@ -37,6 +36,7 @@ import {
   comparisonProblems,
   isTacticsComparison
 } from './tactics-comparison';
+import { ROI_MIME } from '../../core/mime-types';
 
 export type { RoiScenario, RoiResult, RoiExpected, RoiPayload } from '../../core/roi';
 export type { WhatIfInput, CatalogueEntry } from '../../core/roi-catalogue';

@@ -7,8 +7,7 @@ import { FieldError } from '../../core/field-error';
 import meterCommSchema from '../../schema/meter-comm.schema.json';
 import type { Comm, CommManager } from '../comms';
 import { measureSession } from './current';
-
-export const METER_COMM_TARGET = 'gaissa.meter';
+import { METER_COMM_TARGET } from '../../core/mime-types';
 
 let validate: ValidateFunction | undefined;
 

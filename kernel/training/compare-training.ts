@@ -16,7 +16,6 @@ import { escapeMarkup, plainText } from '../../core/format';
 import { mean, sampleStandardDeviation } from '../../core/statistics';
 import { joulesToKWh, gramsToKilograms } from '../../core/units';
 import {
-  TACTICS_MIME,
   energiesDistinguishable,
   paretoFront,
   percentChange,
@@ -35,6 +34,7 @@ import type { FreezeOptions, TrainingOptions } from './training-options';
 import type { TrainingRun } from './training-run';
 import { formatDuration, formatEnergy, formatMetric } from './training-view';
 import { WeightsSnapshot } from './weights-snapshot';
+import { TACTICS_MIME } from '../../core/mime-types';
 
 /**
  * A model, or a function making one. The public signatures take the structural TrainableModel
