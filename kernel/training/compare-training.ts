@@ -12,7 +12,7 @@
 import { combinedCoverage, provenanceMark, provenanceOf } from '../../core/provenance';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
-import { escapeMarkup, plainText } from '../../core/format';
+import { escapeMarkup, plainText, formatEnergy } from '../../core/format';
 import { mean, sampleStandardDeviation } from '../../core/statistics';
 import { joulesToKWh, gramsToKilograms } from '../../core/units';
 import {
@@ -32,7 +32,7 @@ import type { TrainingData } from './training-data';
 import type { LiveDisplay } from './training-view';
 import type { FreezeOptions, TrainingOptions } from './training-options';
 import type { TrainingRun } from './training-run';
-import { formatDuration, formatEnergy, formatMetric } from './training-view';
+import { formatDuration, formatMetric } from './training-view';
 import { WeightsSnapshot } from './weights-snapshot';
 import { TACTICS_MIME } from '../../core/mime-types';
 
