@@ -20,8 +20,9 @@ import { closeMeasureSession } from '../kernel/measure/current';
 import { compareTraining, type VariantSpec } from '../kernel/training/compare-training';
 import { loadTfjs } from '../kernel/training/tfjs-runtime';
 import { createMnistMlp, loadMnist, mnistTensors } from '../kernel/workloads/mnist';
-import { formatDuration, formatEnergy } from '../kernel/training/training-view';
+import { formatDuration } from '../kernel/training/training-view';
 import { energiesDistinguishable } from '../core/tactics';
+import { formatEnergy } from '../core/format';
 
 const { values } = parseArgs({
   options: {

@@ -1,9 +1,10 @@
 /**
- * Formatting shared by every static view (ROI, label, measurement): one number format and one
- * escaper, so a fix to either reaches all of them. Isomorphic: no Node imports, no locale data.
+ * How figures are written for people, in one place for the kernel's views, the labels and the
+ * extension: number formats, SI prefixes, energy, power and CO2e, and the escapers. Isomorphic:
+ * no Node imports, no locale data (conversions between units are core/units.ts).
  *
- * Views format payloads from notebooks written by strangers, so everything here takes `unknown`
- * where it can and never throws on odd input.
+ * Views format payloads from notebooks written by strangers, so the number formats take
+ * `unknown` where they can and never throw on odd input.
  */
 
 /** The value if it is a finite number, else null (strings, NaN, Infinity and null included). */
@@ -31,6 +32,51 @@ export function formatNumber(x: unknown): string {
   const rounded = Number(v.toPrecision(3));
   if (Math.abs(rounded) >= 1000) return groupThousands(Math.round(v));
   return String(rounded);
+}
+
+/**
+ * Three significant digits written out as a decimal down to 1e-6, where formatNumber already
+ * switches to an exponent below 1e-3: a cell's energy cost is often a fraction of a cent
+ * ("0.000123"), and the extension's cards show it so. Thousands grouped, "n/a" for non-finite.
+ */
+export function formatDecimal(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs < 1e-6) return value.toExponential(2);
+  return String(Number(value.toPrecision(3)));
+}
+
+/** A value with the SI prefix that keeps it readable: 0.0123 J -> "12.3 mJ", 45600 J -> "45.6 kJ". */
+export function formatSI(value: number, unit: string, significant = 3): string {
+  if (!Number.isFinite(value)) return `- ${unit}`;
+  if (value === 0) return `0 ${unit}`;
+  const prefixes: ReadonlyArray<readonly [number, string]> = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+    [1, ''],
+    [1e-3, 'm'],
+    [1e-6, 'µ'],
+    [1e-9, 'n']
+  ];
+  const magnitude = Math.abs(value);
+  const [scale, prefix] = prefixes.find(([s]) => magnitude >= s) ?? prefixes[prefixes.length - 1];
+  return `${Number((value / scale).toPrecision(significant))} ${prefix}${unit}`;
+}
+
+/** Energy in J with its SI prefix ("12.3 mJ", "45.6 kJ"); "n/a" for a non-finite value. */
+export function formatEnergy(joules: number): string {
+  return Number.isFinite(joules) ? formatSI(joules, 'J') : 'n/a';
+}
+
+export function formatPower(watts: number): string {
+  return Number.isFinite(watts) ? formatSI(watts, 'W') : 'n/a';
+}
+
+export function formatCo2e(grams: number): string {
+  return Number.isFinite(grams) ? `${formatSI(grams, 'g')} CO2e` : 'n/a';
 }
 
 /**

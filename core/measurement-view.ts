@@ -15,6 +15,7 @@ import {
   coveragePercent,
   provenanceText
 } from './provenance';
+import { JOULES_PER_KWH, JOULES_PER_WH } from './units';
 
 type Loose = Record<string, unknown>;
 
@@ -42,9 +43,9 @@ function oneLine(x: unknown, max = 200): string | null {
 type Unit = readonly [size: number, name: string, min?: number];
 
 const ENERGY: readonly Unit[] = [
-  [3.6e9, 'MWh'],
-  [3.6e6, 'kWh'],
-  [3.6e3, 'Wh'],
+  [JOULES_PER_KWH * 1e3, 'MWh'],
+  [JOULES_PER_KWH, 'kWh'],
+  [JOULES_PER_WH, 'Wh'],
   [1e3, 'kJ'],
   [1, 'J'],
   [1e-3, 'mJ'],

@@ -16,7 +16,6 @@ export {
   type Provenance
 } from './provenance';
 
-export const MEASUREMENT_MIME = 'application/vnd.gaissa.measurement.v1+json';
 export const MEASUREMENT_SCHEMA_VERSION = 1;
 /** Charts need no more; the full-rate series stays in the sampler. */
 export const MAX_TIMELINE_POINTS = 200;

@@ -13,7 +13,7 @@ function str(x: unknown, max = 400): string | null {
 }
 
 /** The views' shared formatting lives in core/format.ts; re-exported for existing importers. */
-export { escapeMarkup as escapeHtml, formatNumber };
+export { escapeMarkup as escapeHtml };
 
 function money(x: unknown, currency: string): string {
   const v = formatNumber(x);

@@ -14,10 +14,8 @@
  */
 
 import { describe, isPlainObject } from './field-error';
+import { JOULES_PER_KWH } from './units';
 
-export const ROI_MIME = 'application/vnd.gaissa.roi.v1+json';
-
-export const JOULES_PER_KWH = 3.6e6;
 /** The time scenario counts 365-day years (leap days ignored). */
 export const DAYS_PER_YEAR = 365;
 /** How far past the horizon the payback search goes before it says "never". */

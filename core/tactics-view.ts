@@ -8,9 +8,8 @@
  * escaped, and no attribute ever takes a payload string.
  */
 import { provenanceMark } from './provenance';
-import { escapeMarkup, finiteNumber as num, formatNumber, plainText } from './format';
+import { escapeMarkup, finiteNumber as num, formatNumber, plainText, formatSI } from './format';
 import type { ModelSummary, TacticReport, TacticsPayload } from './tactics';
-import { formatSI } from './units';
 
 type Loose = Record<string, unknown>;
 

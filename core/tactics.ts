@@ -6,8 +6,6 @@
  */
 import type { Provenance } from './provenance';
 
-export const TACTICS_MIME = 'application/vnd.gaissa.tactics.v1+json';
-
 /** `inference`: ONNX variants (issue 5); `training`: training tactics (issue 8) share the view. */
 export type ComparisonPhase = 'inference' | 'training';
 

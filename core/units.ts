@@ -1,6 +1,7 @@
 /**
  * Energy, power, mass and time conversions. Every figure in a measurement record is stored in SI
  * (J, W, s, g); kWh and kg appear only where a format asks for them (CodeCarbon's CSV, prices).
+ * How figures are written for people is core/format.ts.
  */
 
 /** 1 kWh = 1000 W x 3600 s. */
@@ -44,22 +45,4 @@ export function kilogramsToGrams(kg: number): number {
 /** Mean power over a window; 0 for an empty window rather than NaN or Infinity. */
 export function averagePowerW(energyJ: number, durationS: number): number {
   return durationS > 0 ? energyJ / durationS : 0;
-}
-
-/** A value with the SI prefix that keeps it readable: 0.0123 J -> "12.3 mJ", 45600 J -> "45.6 kJ". */
-export function formatSI(value: number, unit: string, significant = 3): string {
-  if (!Number.isFinite(value)) return `- ${unit}`;
-  if (value === 0) return `0 ${unit}`;
-  const prefixes: ReadonlyArray<readonly [number, string]> = [
-    [1e9, 'G'],
-    [1e6, 'M'],
-    [1e3, 'k'],
-    [1, ''],
-    [1e-3, 'm'],
-    [1e-6, 'µ'],
-    [1e-9, 'n']
-  ];
-  const magnitude = Math.abs(value);
-  const [scale, prefix] = prefixes.find(([s]) => magnitude >= s) ?? prefixes[prefixes.length - 1];
-  return `${Number((value / scale).toPrecision(significant))} ${prefix}${unit}`;
 }

@@ -4,18 +4,11 @@
  */
 import { Widget } from '@lumino/widgets';
 import { boltIcon } from './bolt-icon';
-import {
-  formatCo2e,
-  formatCost,
-  formatDuration,
-  formatEnergy,
-  formatPower,
-  methodName,
-  provenanceOf,
-  provenanceText
-} from './measurement-format';
+import { formatCost, formatDuration, methodName } from './measurement-format';
 import type { MeasurementSummary } from './measurement-summary';
 import { append, clear, el } from './safe-dom';
+import { formatCo2e, formatEnergy, formatPower } from '../core/format';
+import { provenanceOf, provenanceText } from '../core/provenance';
 
 export const BADGE_CLASS = 'gaissa-cell-badge';
 

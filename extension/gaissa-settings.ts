@@ -1,28 +1,11 @@
 /**
  * The user's GAISSA settings (schema/settings/plugin.json, shown in the Settings Editor) and the
- * form the kernel receives over the `gaissa.meter` comm (schema/meter-comm.schema.json).
+ * form the kernel receives over the `gaissa.meter` comm (schema/meter-comm.schema.json). The
+ * defaults are core/settings-defaults.ts, shared with the kernel.
  */
+import { DEFAULT_SETTINGS, type FrontendSettings } from '../core/settings-defaults';
 
-export interface GaissaSettings {
-  /** Country code, name or Ember aggregate; '' for the world average. */
-  region: string;
-  pue: number;
-  /** 0 means no price: the kernel then reports no cost. */
-  pricePerKWh: number;
-  /** ISO 4217 code, or '' for none. */
-  currency: string;
-  defaultRepeats: number;
-  autoMeasure: boolean;
-}
-
-export const DEFAULT_SETTINGS: Readonly<GaissaSettings> = {
-  region: '',
-  pue: 1,
-  pricePerKWh: 0,
-  currency: '',
-  defaultRepeats: 1,
-  autoMeasure: false
-};
+export type GaissaSettings = FrontendSettings;
 
 /** What the kernel receives: the core's CarbonSettingsInput fields, unset ones left out. */
 export interface KernelSettings {

@@ -18,12 +18,8 @@ import type { Kernel } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { Signal } from '@lumino/signaling';
-import {
-  DEFAULT_SETTINGS,
-  kernelSettings,
-  readSettings,
-  type GaissaSettings
-} from './gaissa-settings';
+import { DEFAULT_SETTINGS } from '../core/settings-defaults';
+import { kernelSettings, readSettings, type GaissaSettings } from './gaissa-settings';
 import { NotebookLabels } from './label-notebook';
 import { MeasurementsPanel, collectRows, type MeasurementRow } from './measurements-panel';
 import { MeterConnection } from './meter-connection';

@@ -10,9 +10,6 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { LabelRecord } from '../core/label/record';
 
-/** The label mime type; equal to core/label/record.ts LABEL_MIME (a unit test holds them equal). */
-export const LABEL_MIME = 'application/vnd.gaissa.label.v1+json';
-
 export interface LabelSource {
   /** True when `node` is inside the notebook this source watches. */
   contains(node: Node): boolean;

@@ -11,9 +11,10 @@ import type { Cell, ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { IOutputAreaModel } from '@jupyterlab/outputarea';
 import type { LabelRecord } from '../core/label/record';
-import { LABEL_MIME, labelDirectory, type LabelDirectory } from './label-directory';
+import { labelDirectory, type LabelDirectory } from './label-directory';
 import type { LabelBanner } from './label-banner';
 import type { LabelEntry } from './label-validation';
+import { LABEL_MIME } from '../core/mime-types';
 
 export interface LabelModules {
   recording: () => Promise<typeof import('./label-recording')>;

@@ -9,13 +9,13 @@
  * shown; only valid entries are updated or removed.
  */
 import type { LabelRecord } from '../core/label/record';
-import { LABEL_MIME } from './label-directory';
 import {
   isLabelEntry,
   readOutputMetadata,
   validateLabel,
   type LabelEntry
 } from './label-validation';
+import { LABEL_MIME } from '../core/mime-types';
 
 export { readLabelEntries } from './label-validation';
 

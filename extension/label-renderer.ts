@@ -5,9 +5,10 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { LABEL_MIME, labelDirectory, type LabelDirectory } from './label-directory';
+import { labelDirectory, type LabelDirectory } from './label-directory';
 import { clear } from './safe-dom';
 import { recordDuration } from './timing';
+import { LABEL_MIME } from '../core/mime-types';
 
 /** User Timing entry: output arrival to drawn label (read like the card's `gaissa:card`). */
 export const LABEL_TIMING = 'gaissa:label';

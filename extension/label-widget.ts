@@ -16,13 +16,14 @@ import {
   type Phase,
   type Rating
 } from '../core/label/metrics';
-import { formatMetric, formatNumber, formatQuantity } from '../core/label/quantity-format';
+import { formatMetric, formatQuantity } from '../core/label/quantity-format';
 import { methodTitle } from '../core/label/provenance';
 import type { LabelRecord } from '../core/label/record';
 import { RATING_COLOURS, basisTitle, drawLabelSvg } from '../core/label/svg';
 import type { LabelOutputMetadata } from './label-validation';
 import { SVG_NS, parseLabelSvg, svgImage } from './label-svg-dom';
 import { append, clear, clip, el, type Child } from './safe-dom';
+import { formatNumber } from '../core/format';
 
 export const LABEL_CLASS = 'gaissa-label';
 

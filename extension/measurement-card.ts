@@ -11,17 +11,9 @@ import {
   provenanceText
 } from '../core/provenance';
 import type { Summary } from '../core/statistics';
-import {
-  formatCo2e,
-  formatCost,
-  formatDuration,
-  formatEnergy,
-  formatNumber,
-  formatPercent,
-  formatPower,
-  methodName
-} from './measurement-format';
+import { formatCost, formatDuration, formatPercent, methodName } from './measurement-format';
 import { el, type Child } from './safe-dom';
+import { formatCo2e, formatDecimal, formatEnergy, formatPower } from '../core/format';
 
 export const CARD_CLASS = 'gaissa-measurement';
 /** Longest lists the card shows (runs, notes); the record may hold more. */
@@ -147,7 +139,7 @@ function figures(record: MeasurementRecord): HTMLElement {
       [
         perRun,
         record.pue > 1
-          ? `${formatEnergy(record.facilityEnergyJ)} with PUE ${formatNumber(record.pue)}`
+          ? `${formatEnergy(record.facilityEnergyJ)} with PUE ${formatDecimal(record.pue)}`
           : null
       ]
         .filter(Boolean)
@@ -158,13 +150,13 @@ function figures(record: MeasurementRecord): HTMLElement {
     figure(
       'CO2e',
       formatCo2e(record.co2eG),
-      `${record.regionName || record.region}, ${formatNumber(record.carbonIntensityGPerKWh)} gCO2e/kWh`
+      `${record.regionName || record.region}, ${formatDecimal(record.carbonIntensityGPerKWh)} gCO2e/kWh`
     ),
     figure(
       'Cost',
       formatCost(record.cost, record.currency),
       record.pricePerKWh !== null
-        ? `at ${formatNumber(record.pricePerKWh)}${record.currency ? ` ${record.currency}` : ''}/kWh`
+        ? `at ${formatDecimal(record.pricePerKWh)}${record.currency ? ` ${record.currency}` : ''}/kWh`
         : null
     )
   );
@@ -320,7 +312,7 @@ export function constantsText(record: MeasurementRecord): string[] {
   const lines = [
     `Method: ${methodName(record.method)}${record.estimated ? ' (at least one figure is estimated)' : ''}`,
     `Provenance: ${provenanceText(coverageOfRecord(record))} of the energy`,
-    `Sampling every ${formatNumber(constants.samplingIntervalMs)} ms`
+    `Sampling every ${formatDecimal(constants.samplingIntervalMs)} ms`
   ];
   if (constants.rapl) {
     lines.push(`RAPL zones: ${constants.rapl.zones.map(z => z.name).join(', ') || 'none'}`);
@@ -333,15 +325,15 @@ export function constantsText(record: MeasurementRecord): string[] {
   const e = constants.estimator;
   if (e) {
     lines.push(
-      `CPU TDP ${formatNumber(e.cpuTdpW)} W for ${e.cpuModel} (${e.cpuTdpSource})`,
-      `Load curve ${e.loadCurve.map(([load, factor]) => `${formatNumber(load)}%: ×${formatNumber(factor)}`).join(', ')} (${e.loadCurveSource})`,
-      `RAM ${formatNumber(e.ramWPerGB)} W/GB (${e.ramWPerGBSource})`,
+      `CPU TDP ${formatDecimal(e.cpuTdpW)} W for ${e.cpuModel} (${e.cpuTdpSource})`,
+      `Load curve ${e.loadCurve.map(([load, factor]) => `${formatDecimal(load)}%: ×${formatDecimal(factor)}`).join(', ')} (${e.loadCurveSource})`,
+      `RAM ${formatDecimal(e.ramWPerGB)} W/GB (${e.ramWPerGBSource})`,
       `Attribution: ${e.attribution}`
     );
   }
   lines.push(
-    `Grid ${formatNumber(record.carbonIntensityGPerKWh)} gCO2e/kWh for ${record.regionName || record.region} (${record.carbonIntensitySource || 'source not given'})`,
-    `PUE ${formatNumber(record.pue)}`
+    `Grid ${formatDecimal(record.carbonIntensityGPerKWh)} gCO2e/kWh for ${record.regionName || record.region} (${record.carbonIntensitySource || 'source not given'})`,
+    `PUE ${formatDecimal(record.pue)}`
   );
   return lines;
 }
@@ -368,10 +360,10 @@ function provenance(record: MeasurementRecord): HTMLElement {
     list('Why a better meter was not used', record.fallbackReasons),
     list('Notes', record.notes),
     list('Host and window', [
-      `${host.cpuModel}, ${host.logicalCpus} logical CPUs, ${formatNumber(host.ramTotalGB)} GB RAM` +
+      `${host.cpuModel}, ${host.logicalCpus} logical CPUs, ${formatDecimal(host.ramTotalGB)} GB RAM` +
         (host.gpuCount > 0 ? `, ${host.gpuCount} × ${host.gpuModel ?? 'GPU'}` : ''),
       `${host.os}`,
-      `CPU utilisation ${formatPercent(record.cpuUtilisationPercent)}, process RAM ${formatNumber(record.ramUsedGB)} GB`,
+      `CPU utilisation ${formatPercent(record.cpuUtilisationPercent)}, process RAM ${formatDecimal(record.ramUsedGB)} GB`,
       `Sampler overhead ${formatDuration(overhead.samplerCpuS)} CPU over ${overhead.samples} samples`,
       `From ${record.startedAt} to ${record.endedAt}`,
       `Record ${record.id}`

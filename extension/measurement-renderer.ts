@@ -7,9 +7,9 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { lazyModule } from './lazy-module';
-import { MEASUREMENT_MIME } from './measurement-summary';
 import { clear } from './safe-dom';
 import { recordDuration, TIMING } from './timing';
+import { MEASUREMENT_MIME } from '../core/mime-types';
 
 type ViewModule = typeof import('./measurement-view');
 

@@ -7,7 +7,6 @@
 import type { MeasurementRecord } from '../core/measurement';
 import { coverageOfRecord } from '../core/provenance';
 
-export const MEASUREMENT_MIME = 'application/vnd.gaissa.measurement.v1+json';
 /** The key under cell.metadata. */
 export const CELL_METADATA_KEY = 'gaissa';
 

@@ -5,20 +5,15 @@
  */
 import { Widget } from '@lumino/widgets';
 import { boltIcon } from './bolt-icon';
-import {
-  formatCo2e,
-  formatCost,
-  formatDuration,
-  formatEnergy,
-  formatPower,
-  provenanceText
-} from './measurement-format';
+import { formatCost, formatDuration } from './measurement-format';
 import {
   readCellMetadata,
   summarizeMeasurement,
   type MeasurementSummary
 } from './measurement-summary';
 import { append, clear, el } from './safe-dom';
+import { formatCo2e, formatEnergy, formatPower } from '../core/format';
+import { provenanceText } from '../core/provenance';
 
 export const PANEL_ID = 'gaissa-measurements';
 

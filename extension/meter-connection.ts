@@ -7,12 +7,12 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import type { KernelSettings } from './gaissa-settings';
 import {
   helloMessage,
-  METER_COMM_TARGET,
   parseKernelMessage,
   settingsMessage,
   type AppliedSettings,
   type PowerMessage
 } from './meter-messages';
+import { METER_COMM_TARGET } from '../core/mime-types';
 
 /** A sample older than this means the kernel stopped sending: the meter shows idle. */
 export const STALE_AFTER_MS = 5000;

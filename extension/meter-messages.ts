@@ -4,7 +4,6 @@
  */
 import type { KernelSettings } from './gaissa-settings';
 
-export const METER_COMM_TARGET = 'gaissa.meter';
 export const METER_PROTOCOL = 1;
 
 export type HelloMessage = { type: 'hello'; protocol: 1; settings: KernelSettings };

@@ -13,10 +13,10 @@ import type { CellMeasurements } from './measurements-panel';
 import {
   CELL_METADATA_KEY,
   cellMetadataOf,
-  MEASUREMENT_MIME,
   readCellMetadata,
   summarizeMeasurement
 } from './measurement-summary';
+import { MEASUREMENT_MIME } from '../core/mime-types';
 
 function isCodeModel(model: ICellModel): model is ICodeCellModel {
   return model.type === 'code';

@@ -6,8 +6,6 @@
 import { finiteNumber, formatNumber } from '../core/format';
 import type { RoiExpected } from '../core/roi';
 
-export { formatNumber };
-
 export function formatMoney(x: unknown, currency: string | null): string {
   const v = formatNumber(x);
   return v === 'n/a' || !currency ? v : `${v} ${currency}`;

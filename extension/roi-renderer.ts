@@ -14,9 +14,7 @@ import type { RoiWidgetHandle } from './roi-widget';
 import type { ControlValues } from './roi-state';
 import { clear } from './safe-dom';
 import { recordDuration } from './timing';
-
-/** Same string as core/roi's ROI_MIME (a test keeps them equal); core stays out of the start. */
-export const ROI_MIME = 'application/vnd.gaissa.roi.v1+json';
+import { ROI_MIME } from '../core/mime-types';
 
 /** User Timing entries: output arrival to rendered widget / drawn charts. */
 export const ROI_RENDER_TIMING = { widget: 'gaissa:roi-widget', charts: 'gaissa:roi-charts' };

@@ -14,8 +14,9 @@
  * field, and the scenario it gives is validated by core before use. Pure: no DOM.
  */
 import { isPlainObject } from '../core/field-error';
-import { ROI_MIME, validateScenario, type RoiScenario } from '../core/roi';
+import { validateScenario, type RoiScenario } from '../core/roi';
 import { CONTROL_FIELDS, GROUP_FIELDS, type RoiControlField } from './roi-controls';
+import { ROI_MIME } from '../core/mime-types';
 
 export const ROI_STATE_VERSION = 1;
 

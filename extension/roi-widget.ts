@@ -11,7 +11,6 @@
  * Loaded on demand with the first ROI output (it brings ajv's compiled validator and core/roi);
  * the charts' code (Vega) is a further chunk, fetched through `loadCharts`.
  */
-import { formatSI } from '../core/units';
 import {
   computeRoi,
   roiSensitivity,
@@ -51,7 +50,6 @@ import {
   formatDays,
   formatInferences,
   formatMoney,
-  formatNumber,
   formatPercent
 } from './roi-format';
 import {
@@ -67,6 +65,7 @@ import { validateRoiPayload } from './roi-validation';
 export { withSavedState } from './roi-state';
 import { clear, el } from './safe-dom';
 import { recordDuration } from './timing';
+import { formatNumber, formatSI } from '../core/format';
 
 export const ROI_CLASS = 'gaissa-roi';
 

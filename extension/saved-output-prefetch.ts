@@ -11,12 +11,11 @@
  */
 import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import { LABEL_MIME } from './label-directory';
 import { loadLabelView } from './label-renderer';
 import { lazyLoaders } from './measurement-renderer';
-import { MEASUREMENT_MIME } from './measurement-summary';
-import { ROI_MIME, roiLoaders } from './roi-renderer';
-import { TACTICS_MIME, tacticsLoaders } from './tactics-renderer';
+import { roiLoaders } from './roi-renderer';
+import { tacticsLoaders } from './tactics-renderer';
+import { LABEL_MIME, MEASUREMENT_MIME, ROI_MIME, TACTICS_MIME } from '../core/mime-types';
 
 type Loader = () => Promise<unknown>;
 

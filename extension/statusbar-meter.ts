@@ -6,15 +6,10 @@
 import { Widget } from '@lumino/widgets';
 import { boltIcon } from './bolt-icon';
 import type { MeterState } from './meter-connection';
-import {
-  formatCo2e,
-  formatCost,
-  formatEnergy,
-  formatPower,
-  methodName,
-  provenanceText
-} from './measurement-format';
+import { formatCost, methodName } from './measurement-format';
 import { append, clear, el } from './safe-dom';
+import { formatCo2e, formatEnergy, formatPower } from '../core/format';
+import { provenanceText } from '../core/provenance';
 
 export const STATUSBAR_CLASS = 'gaissa-statusbar';
 

@@ -7,9 +7,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { clear } from './safe-dom';
 import { recordDuration } from './timing';
-
-/** Same string as core/tactics' TACTICS_MIME (a test keeps them equal); core stays out of the start. */
-export const TACTICS_MIME = 'application/vnd.gaissa.tactics.v1+json';
+import { TACTICS_MIME } from '../core/mime-types';
 
 /** User Timing entries: output arrival to rendered table / drawn chart. */
 export const TACTICS_TIMING = { table: 'gaissa:tactics-table', chart: 'gaissa:tactics-chart' };

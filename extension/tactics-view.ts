@@ -6,8 +6,7 @@
  * fails the schema, a short error. Every payload string goes in as text (safe-dom).
  */
 import { provenanceMark, provenanceText } from '../core/provenance';
-import { formatSI } from '../core/units';
-import { formatDuration, formatEnergy, formatNumber } from './measurement-format';
+import { formatDuration } from './measurement-format';
 import { el, type Child } from './safe-dom';
 import { energyTitle, tacticsChartSummary } from './tactics-chart-spec';
 import {
@@ -16,6 +15,7 @@ import {
   type TacticsComparisonPayload,
   type TacticsVariant
 } from './tactics-validation';
+import { formatDecimal, formatEnergy, formatSI } from '../core/format';
 
 export const TACTICS_CLASS = 'gaissa-tactics';
 /** Longest lists shown (variants' notes, operators left as is); the payload may hold more. */
@@ -59,7 +59,7 @@ function pct(x: number | undefined): string {
 }
 
 function ms(x: number | undefined): string {
-  return finite(x) ? `${formatNumber(x)} ms` : 'n/a';
+  return finite(x) ? `${formatDecimal(x)} ms` : 'n/a';
 }
 
 function bytes(x: number | undefined): string {
@@ -155,7 +155,7 @@ function columns(p: TacticsComparisonPayload): Column[] {
       title: 'Inferences per second; delta against the baseline',
       cell: v =>
         cell(
-          finite(v.throughputPerS) ? `${formatNumber(v.throughputPerS)}/s` : 'n/a',
+          finite(v.throughputPerS) ? `${formatDecimal(v.throughputPerS)}/s` : 'n/a',
           delta(signedPct(v.deltas?.throughputPct), v.deltas?.throughputPct, false)
         )
     });
@@ -307,7 +307,7 @@ function header(p: TacticsComparisonPayload): HTMLElement {
       'p',
       { className: 'gaissa-tactics-setup' },
       `Metric ${p.metric}, budget ${(p.maxAccuracyDrop * 100).toFixed(2)} points; ` +
-        `${formatNumber(s.samples)} ${training ? 'samples' : 'inputs'}, ${s.repeat} repeat${s.repeat === 1 ? '' : 's'}, ` +
+        `${formatDecimal(s.samples)} ${training ? 'samples' : 'inputs'}, ${s.repeat} repeat${s.repeat === 1 ? '' : 's'}, ` +
         `energy per ${p.functionalUnit} (${s.meterMethod === 'estimate' ? 'estimated' : s.meterMethod}).`
     )
   );
@@ -319,9 +319,9 @@ function footer(p: TacticsComparisonPayload): HTMLElement {
     ['Runtime', s.runtime],
     ['Host', s.host],
     ['Region', s.region || 'n/a'],
-    ['Carbon intensity', `${formatNumber(s.carbonIntensityGPerKWh)} gCO2e/kWh`],
+    ['Carbon intensity', `${formatDecimal(s.carbonIntensityGPerKWh)} gCO2e/kWh`],
     ['Warm-up passes', String(s.warmup)],
-    ['Shortest window', `${formatNumber(s.minWindowS)} s`],
+    ['Shortest window', `${formatDecimal(s.minWindowS)} s`],
     ['Comparison took', formatDuration(s.durationS)],
     ['Created', p.createdAt]
   ];

@@ -14,6 +14,7 @@
  * means most is the user's own baseline (for instance the model before a green tactic), passed as
  * `reference`; every value here can be overridden per label.
  */
+import { JOULES_PER_KWH } from '../units';
 import { MetricName, Phase } from './metrics';
 
 /** Four index boundaries, strictly descending: A > b1 >= B > b2 >= C > b3 >= D > b4 >= E. */
@@ -43,8 +44,6 @@ export const WORLD_GRID_INTENSITY = {
 } as const;
 
 export const WORLD_GRID_INTENSITY_G_PER_KWH = WORLD_GRID_INTENSITY.gPerKWh;
-
-const JOULES_PER_KWH = 3.6e6;
 
 /**
  * Inference reference: a ResNet-50 image classifier in fp32 run at batch size 1 on a CPU, a

@@ -7,6 +7,7 @@
  */
 import { FieldError, describe, isPlainObject } from '../field-error';
 import { coverageOfRecord } from '../provenance';
+import { JOULES_PER_KWH } from '../units';
 import { MetricName, Phase } from './metrics';
 
 export type LabelMethod = 'measured' | 'partly-measured' | 'estimated' | 'declared';
@@ -133,8 +134,6 @@ export interface LabelDerivation {
   /** The SCI's energy, grid intensity and functional units were taken from the record too. */
   sci?: boolean;
 }
-
-const JOULES_PER_KWH = 3.6e6;
 
 /** A metric's value as computed from a record (see RECORD_METRICS for which ones can be). */
 export function metricFromRecord(

@@ -39,9 +39,6 @@ const SCALES: Record<string, Scale> = {
   MB: { base: 'B', factor: 1e6, suffix: '', prefixes: BYTES }
 };
 
-/** The number format shared with the other static views; re-exported for existing importers. */
-export { formatNumber };
-
 /** A value in `unit` (one of the label's units) with the prefix that keeps it readable. */
 export function formatQuantity(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';

@@ -30,7 +30,6 @@ import {
   rateLabel
 } from './rating';
 
-export const LABEL_MIME = 'application/vnd.gaissa.label.v1+json';
 export const LABEL_FORMAT = 'gaissa.label';
 export const LABEL_VERSION = 1;
 

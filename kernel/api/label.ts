@@ -22,7 +22,6 @@ import {
 } from '../../core/label/metrics';
 import { labelText } from '../../core/label/plain-text';
 import {
-  LABEL_MIME,
   LabelContext,
   LabelRecord,
   LabelRequest,
@@ -46,6 +45,7 @@ import {
   chosenVariant,
   isTacticsComparison
 } from './tactics-comparison';
+import { LABEL_MIME } from '../../core/mime-types';
 
 export type { LabelRecord, LabelRequest } from '../../core/label/record';
 

@@ -2,16 +2,13 @@
  * `gaissa.measure(fn)`, `gaissa.meter()` and `gaissa.config`: the function twins of
  * `%%gaissa measure`, manual windows for work spread over cells, and the settings.
  */
-import {
-  buildMeasurementRecord,
-  MEASUREMENT_MIME,
-  MeasurementRecord
-} from '../../core/measurement';
+import { buildMeasurementRecord, MeasurementRecord } from '../../core/measurement';
 import { measurementHtml, measurementLine, measurementText } from '../../core/measurement-view';
 import { Displayable, MimeBundle } from '../display';
 import { measureSession } from '../measure/current';
 import type { MeasureOptions } from '../measure/session';
 import { KernelSettings, SETTING_KEYS, SettingKey, SettingSource } from '../measure/settings';
+import { MEASUREMENT_MIME } from '../../core/mime-types';
 
 export type { MeasureOptions } from '../measure/session';
 

@@ -6,7 +6,6 @@
  */
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
 import {
-  ROI_MIME,
   RoiExpected,
   RoiFieldError,
   RoiInputError,
@@ -26,7 +25,7 @@ import {
   catalogueEntry,
   whatIf as expectedScenario
 } from '../../core/roi-catalogue';
-import { escapeHtml, formatNumber, roiHtml, roiText } from '../../core/roi-view';
+import { escapeHtml, roiHtml, roiText } from '../../core/roi-view';
 import { Displayable, MimeBundle } from '../display';
 import { MeasurementLike, describeMeasurement, measurementProblems } from './measurement-source';
 import {
@@ -37,6 +36,8 @@ import {
   comparisonProblems,
   isTacticsComparison
 } from './tactics-comparison';
+import { ROI_MIME } from '../../core/mime-types';
+import { formatNumber } from '../../core/format';
 
 export type { RoiScenario, RoiResult, RoiExpected, RoiPayload } from '../../core/roi';
 export type { WhatIfInput, CatalogueEntry } from '../../core/roi-catalogue';

@@ -4,11 +4,11 @@
  */
 import Ajv, { ValidateFunction } from 'ajv';
 import { FieldError } from '../../core/field-error';
+import { DEFAULT_KERNEL_SETTINGS } from '../../core/settings-defaults';
 import meterCommSchema from '../../schema/meter-comm.schema.json';
 import type { Comm, CommManager } from '../comms';
 import { measureSession } from './current';
-
-export const METER_COMM_TARGET = 'gaissa.meter';
+import { METER_COMM_TARGET } from '../../core/mime-types';
 
 let validate: ValidateFunction | undefined;
 
@@ -22,13 +22,10 @@ function check(data: unknown): { type: string; settings?: Record<string, unknown
 
 /**
  * JupyterLab always sends every setting; one left at its default there must not override the
- * notebook's gaissa.config.json or GAISSA_* variables, so defaults are not applied.
+ * notebook's gaissa.config.json or GAISSA_* variables, so defaults are not applied. (The
+ * extension leaves unset region, price and currency out of what it sends.)
  */
-const FRONTEND_DEFAULTS: Record<string, unknown> = {
-  pue: 1,
-  defaultRepeats: 1,
-  autoMeasure: false
-};
+const FRONTEND_DEFAULTS: Readonly<Record<string, unknown>> = DEFAULT_KERNEL_SETTINGS;
 
 function applySettings(comm: Comm, settings: Record<string, unknown>): void {
   const store = measureSession().settings;

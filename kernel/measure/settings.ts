@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CarbonSettings, resolveCarbonSettings } from '../../core/carbon';
 import { FieldError } from '../../core/field-error';
+import { DEFAULT_KERNEL_SETTINGS } from '../../core/settings-defaults';
 
 export interface KernelSettings {
   region?: string;
@@ -34,7 +35,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   'autoMeasure'
 ];
 
-const DEFAULTS: KernelSettings = { pue: 1, defaultRepeats: 1, autoMeasure: false };
+const DEFAULTS: KernelSettings = { ...DEFAULT_KERNEL_SETTINGS };
 
 const ENV: Record<string, SettingKey> = {
   GAISSA_REGION: 'region',
@@ -93,7 +94,7 @@ export function parseSetting(key: string, raw: unknown): Partial<KernelSettings>
       return { defaultRepeats: value };
     }
     case 'autoMeasure': {
-      if (empty) return { autoMeasure: false };
+      if (empty) return { autoMeasure: DEFAULTS.autoMeasure };
       if (typeof raw === 'boolean') return { autoMeasure: raw };
       const text = String(raw).trim().toLowerCase();
       if (['true', 'on', '1', 'yes'].includes(text)) return { autoMeasure: true };

@@ -12,7 +12,6 @@ import { combinedCoverage, provenanceOf, provenanceText } from '../../core/prove
 import { mean, quantileSorted, sampleStandardDeviation } from '../../core/statistics';
 import {
   QualityMetric,
-  TACTICS_MIME,
   TacticsPayload,
   VariantFigures,
   agreementRate,
@@ -32,6 +31,7 @@ import { OnnxModel } from '../onnx/onnx-model';
 import { EvalInput, EvalSet, LabelsInput, batchesOf, evalSet, labelIndices } from './eval-data';
 import type { RuntimeSettings } from './tactic';
 import { Variant } from './variant';
+import { TACTICS_MIME } from '../../core/mime-types';
 
 /** What compare needs from a power meter (kernel/meters/sampler.ts's PowerMeter fits). */
 export interface EnergyMeter {

@@ -12,11 +12,10 @@
 import { combinedCoverage, provenanceMark, provenanceOf } from '../../core/provenance';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
-import { escapeMarkup, plainText } from '../../core/format';
+import { escapeMarkup, plainText, formatEnergy } from '../../core/format';
 import { mean, sampleStandardDeviation } from '../../core/statistics';
 import { joulesToKWh, gramsToKilograms } from '../../core/units';
 import {
-  TACTICS_MIME,
   energiesDistinguishable,
   paretoFront,
   percentChange,
@@ -33,8 +32,9 @@ import type { TrainingData } from './training-data';
 import type { LiveDisplay } from './training-view';
 import type { FreezeOptions, TrainingOptions } from './training-options';
 import type { TrainingRun } from './training-run';
-import { formatDuration, formatEnergy, formatMetric } from './training-view';
+import { formatDuration, formatMetric } from './training-view';
 import { WeightsSnapshot } from './weights-snapshot';
+import { TACTICS_MIME } from '../../core/mime-types';
 
 /**
  * A model, or a function making one. The public signatures take the structural TrainableModel

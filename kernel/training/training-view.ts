@@ -3,9 +3,8 @@
  * the final report. Every string from the user (names, metric keys) is escaped.
  */
 import { provenanceText, type Provenance } from '../../core/provenance';
-import { escapeMarkup, formatNumber, plainText } from '../../core/format';
+import { escapeMarkup, formatCo2e, formatEnergy, formatNumber, plainText } from '../../core/format';
 import type { TrainingForecast } from '../../core/training-forecast';
-import { formatSI } from '../../core/units';
 import type { MimeBundle } from '../display';
 import type { EpochRecord, StopInfo, TrainingRunData } from './training-run';
 
@@ -35,19 +34,11 @@ export function formatMetric(metric: string, value: number | undefined): string 
   return isAccuracy(metric) ? `${(value * 100).toFixed(2)} %` : formatNumber(value);
 }
 
-export function formatEnergy(joules: number): string {
-  return formatSI(joules, 'J');
-}
-
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '-';
   if (seconds < 60) return `${formatNumber(seconds)} s`;
   const minutes = Math.floor(seconds / 60);
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
-}
-
-export function formatCo2e(grams: number): string {
-  return formatSI(grams, 'g CO2e');
 }
 
 function metricNames(epochs: readonly EpochRecord[]): string[] {

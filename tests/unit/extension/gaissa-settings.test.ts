@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, kernelSettings, readSettings } from '../../../extension/gaissa-settings';
+import { DEFAULT_KERNEL_SETTINGS, DEFAULT_SETTINGS } from '../../../core/settings-defaults';
+import { kernelSettings, readSettings } from '../../../extension/gaissa-settings';
 
 const pluginSchema = JSON.parse(
   readFileSync(join(__dirname, '../../../schema/settings/plugin.json'), 'utf8')
@@ -44,6 +45,12 @@ describe('GAISSA settings', () => {
       defaultRepeats: 5,
       autoMeasure: true
     });
+  });
+
+  it('sends at its defaults exactly what the kernel holds as defaults', () => {
+    // The meter comm ignores a frontend value equal to the kernel's default, so that a default
+    // never overrides the notebook's gaissa.config.json: the two forms must agree.
+    expect(kernelSettings({ ...DEFAULT_SETTINGS })).toEqual(DEFAULT_KERNEL_SETTINGS);
   });
 
   it('leaves unset fields out of what the kernel receives', () => {

@@ -13,13 +13,13 @@ import {
   KEY_1,
   KEY_2,
   KEY_3,
-  LABEL_MIME,
   SCRIPT,
   asPayload,
   outputMetadata,
   sampleLabel,
   trainingLabel
 } from './fixtures/label-record';
+import { LABEL_MIME } from '../../../core/mime-types';
 
 interface Output {
   data: Record<string, unknown>;

@@ -11,13 +11,13 @@ import {
   KEY_1,
   KEY_2,
   KEY_3,
-  LABEL_MIME,
   SCRIPT,
   asPayload,
   outputMetadata,
   sampleLabel,
   trainingLabel
 } from './fixtures/label-record';
+import { LABEL_MIME } from '../../../core/mime-types';
 
 const schemaDir = join(__dirname, '../../../schema');
 const ajv = new Ajv({ allErrors: true });

@@ -9,13 +9,13 @@ import { LabelRenderer, labelRendererFactory } from '../../../extension/label-re
 import * as view from '../../../extension/label-view';
 import {
   KEY_1,
-  LABEL_MIME,
   SCRIPT,
   asPayload,
   outputMetadata,
   sampleLabel,
   trainingLabel
 } from './fixtures/label-record';
+import { LABEL_MIME } from '../../../core/mime-types';
 
 function model(payload: unknown, metadata: Record<string, unknown> = {}): IRenderMime.IMimeModel {
   return {

@@ -1,8 +1,6 @@
 import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABEL_MIME as CORE_LABEL_MIME } from '../../../core/label/record';
-import { LABEL_MIME } from '../../../extension/label-directory';
 import {
   isLabelEntry,
   readLabelEntries,
@@ -56,10 +54,6 @@ function variants(): unknown[] {
 }
 
 describe('label validation (compiled at build time)', () => {
-  it('uses the mime type the kernel sends', () => {
-    expect(LABEL_MIME).toBe(CORE_LABEL_MIME);
-  });
-
   it('accepts what the core builds, inference and training', () => {
     expect(validateLabel(asPayload(sampleLabel()))).toMatchObject({ ok: true });
     expect(validateLabel(asPayload(trainingLabel()))).toMatchObject({ ok: true });

@@ -11,8 +11,8 @@ import {
 } from '../../../extension/measurement-renderer';
 import { lazyModule } from '../../../extension/lazy-module';
 import * as view from '../../../extension/measurement-view';
-import { MEASUREMENT_MIME } from '../../../extension/measurement-summary';
 import { asPayload, sampleRecord } from './fixtures/measurement-record';
+import { MEASUREMENT_MIME } from '../../../core/mime-types';
 
 function model(payload: unknown): IRenderMime.IMimeModel {
   return {

@@ -7,8 +7,8 @@ import { PanelLayout, Widget } from '@lumino/widgets';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { NotebookMeasurements } from '../../../extension/notebook-measurements';
 import { CellBadge } from '../../../extension/cell-badge';
-import { MEASUREMENT_MIME } from '../../../extension/measurement-summary';
 import { asPayload, sampleRecord } from './fixtures/measurement-record';
+import { MEASUREMENT_MIME } from '../../../core/mime-types';
 
 /** Just enough of JupyterLab's cell and notebook models for the watcher. */
 class FakeOutputs {

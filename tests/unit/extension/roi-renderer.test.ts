@@ -4,15 +4,10 @@
 import './fixtures/jsdom-globals';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import { ROI_MIME as CORE_ROI_MIME } from '../../../core/roi';
-import {
-  ROI_MIME,
-  RoiRenderer,
-  roiRendererFactory,
-  type RoiLoaders
-} from '../../../extension/roi-renderer';
+import { RoiRenderer, roiRendererFactory, type RoiLoaders } from '../../../extension/roi-renderer';
 import * as widget from '../../../extension/roi-widget';
 import { timedPayload } from './fixtures/roi-payload';
+import { ROI_MIME } from '../../../core/mime-types';
 
 /** A mime model whose setData behaves like JupyterLab's OutputModel, re-rendering as it does. */
 function outputModel(payload: unknown, metadata: Record<string, unknown> = {}) {
@@ -45,7 +40,6 @@ afterEach(() => {
 
 describe('RoiRenderer', () => {
   it('is a safe factory for the ROI mime type, ahead of text/html', () => {
-    expect(ROI_MIME).toBe(CORE_ROI_MIME);
     expect(roiRendererFactory.safe).toBe(true);
     expect(roiRendererFactory.mimeTypes).toEqual([ROI_MIME]);
     expect(roiRendererFactory.defaultRank).toBeLessThan(50);

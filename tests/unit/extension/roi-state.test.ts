@@ -1,4 +1,4 @@
-import { ROI_MIME, validateScenario } from '../../../core/roi';
+import { validateScenario } from '../../../core/roi';
 import {
   checkedScenario,
   controlValues,
@@ -8,6 +8,7 @@ import {
   withSavedState
 } from '../../../extension/roi-state';
 import { PLAIN_SCENARIO, TIMED_SCENARIO } from './fixtures/roi-payload';
+import { ROI_MIME } from '../../../core/mime-types';
 
 describe('ROI slider state', () => {
   it('takes the inputs from the kernel scenario; null for absent fields', () => {

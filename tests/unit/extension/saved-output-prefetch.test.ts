@@ -11,14 +11,13 @@ import type { ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal } from '@lumino/signaling';
 import mimeExtensions from '../../../extension/mime-extension';
-import { MEASUREMENT_MIME } from '../../../extension/measurement-summary';
 import {
   RENDERER_CHUNKS,
   RendererPrefetch,
   gaissaMimeTypes,
   type RendererChunks
 } from '../../../extension/saved-output-prefetch';
-import { TACTICS_MIME } from '../../../extension/tactics-renderer';
+import { MEASUREMENT_MIME, TACTICS_MIME } from '../../../core/mime-types';
 
 type Change = { type: string; newValues: readonly ICellModel[] };
 

@@ -7,16 +7,15 @@
 import './fixtures/jsdom-globals';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import { TACTICS_MIME as CORE_MIME } from '../../../core/tactics';
 import mimeExtensions from '../../../extension/mime-extension';
 import {
-  TACTICS_MIME,
   TacticsRenderer,
   tacticsRendererFactory,
   type TacticsLoaders
 } from '../../../extension/tactics-renderer';
 import * as view from '../../../extension/tactics-view';
 import { inferencePayload, trainingPayload } from './fixtures/tactics-payload';
+import { TACTICS_MIME } from '../../../core/mime-types';
 
 function model(payload: unknown): IRenderMime.IMimeModel {
   return {
@@ -40,7 +39,6 @@ afterEach(() => {
 
 describe('TacticsRenderer', () => {
   it('is a safe factory for the tactics mime type, ahead of text/html, and registered', () => {
-    expect(TACTICS_MIME).toBe(CORE_MIME);
     expect(tacticsRendererFactory.safe).toBe(true);
     expect(tacticsRendererFactory.mimeTypes).toEqual([TACTICS_MIME]);
     expect(tacticsRendererFactory.defaultRank).toBeLessThan(50);

@@ -1,11 +1,7 @@
 import { FieldError } from '../../../core/field-error';
-import {
-  LABEL_MIME,
-  buildLabelRecord,
-  parseLabelRequest,
-  rerateRecord
-} from '../../../core/label/record';
+import { buildLabelRecord, parseLabelRequest, rerateRecord } from '../../../core/label/record';
 import { validateLabelRecord } from '../../../kernel/label/label-schema';
+import { LABEL_MIME } from '../../../core/mime-types';
 
 const SHA = 'a'.repeat(64);
 

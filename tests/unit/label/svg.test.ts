@@ -1,8 +1,9 @@
 import { buildLabelRecord, LabelRecord } from '../../../core/label/record';
 import { drawLabelSvg, escapeXml, RATING_COLOURS, truncate } from '../../../core/label/svg';
 import { labelText } from '../../../core/label/plain-text';
-import { formatMetric, formatNumber, formatQuantity } from '../../../core/label/quantity-format';
+import { formatMetric, formatQuantity } from '../../../core/label/quantity-format';
 import { allElements, parseXml, textContent } from './xml-wellformed';
+import { formatNumber } from '../../../core/format';
 
 const HOSTILE = `</text><script>alert("x")</script><text x='1'>&amp; ]]> \u202Eevil\u0007`;
 

@@ -1,8 +1,17 @@
-/** core/format.ts: the one number format and the one escaper every static view uses. */
-import { escapeMarkup, finiteNumber, formatNumber, plainText } from '../../../core/format';
-import { formatNumber as labelFormatNumber } from '../../../core/label/quantity-format';
+/** core/format.ts: the number formats, SI prefixes and escapers every view uses. */
+import {
+  escapeMarkup,
+  finiteNumber,
+  formatCo2e,
+  formatDecimal,
+  formatEnergy,
+  formatNumber,
+  formatPower,
+  formatSI,
+  plainText
+} from '../../../core/format';
 import { escapeXml } from '../../../core/label/svg';
-import { escapeHtml, formatNumber as roiFormatNumber } from '../../../core/roi-view';
+import { escapeHtml } from '../../../core/roi-view';
 
 describe('formatNumber', () => {
   test('three significant digits, grouped thousands, exponent only at the extremes', () => {
@@ -26,10 +35,38 @@ describe('formatNumber', () => {
     expect(finiteNumber('1')).toBeNull();
     expect(finiteNumber(1.5)).toBe(1.5);
   });
+});
 
-  test('the ROI and label modules re-export the same function', () => {
-    expect(roiFormatNumber).toBe(formatNumber);
-    expect(labelFormatNumber).toBe(formatNumber);
+describe('formatDecimal', () => {
+  test('keeps small values as decimals down to 1e-6, where formatNumber uses an exponent', () => {
+    expect(formatDecimal(0.000123)).toBe('0.000123');
+    expect(formatNumber(0.000123)).toBe('1.23e-4');
+    expect(formatDecimal(1.5e-7)).toBe('1.50e-7');
+    expect(formatDecimal(12.34)).toBe('12.3');
+    expect(formatDecimal(1234567.4)).toBe('1,234,567');
+    expect(formatDecimal(0)).toBe('0');
+    expect(formatDecimal(NaN)).toBe('n/a');
+  });
+});
+
+describe('SI quantities', () => {
+  test('three significant digits with the prefix that keeps them readable', () => {
+    expect(formatSI(0.0123, 'J')).toBe('12.3 mJ');
+    expect(formatSI(45_600, 'J')).toBe('45.6 kJ');
+    expect(formatSI(-2.5e-7, 'W')).toBe('-250 nW');
+    expect(formatSI(0, 'g')).toBe('0 g');
+    expect(formatEnergy(45_600)).toBe('45.6 kJ');
+    expect(formatPower(12.34)).toBe('12.3 W');
+    expect(formatCo2e(0.000131)).toBe('131 µg CO2e');
+  });
+
+  test('a non-finite figure reads n/a, never NaN', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      expect(formatEnergy(bad)).toBe('n/a');
+      expect(formatPower(bad)).toBe('n/a');
+      expect(formatCo2e(bad)).toBe('n/a');
+    }
+    expect(formatSI(NaN, 'J')).toBe('- J');
   });
 });
 

@@ -6,12 +6,12 @@ import {
   buildMeasurementRecord,
   downsampleIntervals,
   MAX_TIMELINE_POINTS,
-  MEASUREMENT_MIME,
   type MeterReading
 } from '../../../core/measurement';
 import { probeMeters } from '../../../kernel/meters/probe';
 import { SamplingEngine } from '../../../kernel/meters/sampling-engine';
 import { sampleReading } from '../records/fixtures/sample-record';
+import { MEASUREMENT_MIME } from '../../../core/mime-types';
 
 const schema = JSON.parse(
   readFileSync(join(__dirname, '../../../schema/measurement.schema.json'), 'utf8')

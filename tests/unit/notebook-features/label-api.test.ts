@@ -8,7 +8,7 @@ import { bundleOf, metadataOf } from '../../../kernel/display';
 import { sha256Text } from '../../../kernel/label/sha256';
 import { verifyLabel } from '../../../kernel/label/verify-label';
 import { FieldError } from '../../../core/field-error';
-import { LABEL_MIME, LabelRequest } from '../../../core/label/record';
+import { LabelRequest } from '../../../core/label/record';
 import { parseXml } from '../label/xml-wellformed';
 import {
   comparison,
@@ -18,6 +18,7 @@ import {
   validateLabelMetadata,
   validateNotebookLabels
 } from './fixtures';
+import { LABEL_MIME } from '../../../core/mime-types';
 
 const request: LabelRequest = {
   phase: 'inference',

@@ -10,9 +10,8 @@ import { MagicError, tokenize } from '../../../kernel/magics/parse';
 import { MagicRegistry } from '../../../kernel/magics/registry';
 import { requestFromOptions } from '../../../kernel/magics/label';
 import { scenarioFromOptions } from '../../../kernel/magics/roi';
-import { computeRoi, ROI_MIME } from '../../../core/roi';
+import { computeRoi } from '../../../core/roi';
 import { ROI_CATALOGUE } from '../../../core/roi-catalogue';
-import { LABEL_MIME } from '../../../core/label/record';
 import {
   expectValid,
   fakeSink,
@@ -20,6 +19,7 @@ import {
   validateLabelMetadata,
   validateRoi
 } from './fixtures';
+import { LABEL_MIME, ROI_MIME } from '../../../core/mime-types';
 
 const registry = new MagicRegistry<MagicContext>();
 for (const magic of allMagics) registry.register(magic);

@@ -2,9 +2,10 @@
 import { gaissa } from '../../../kernel/api';
 import { RoiAnalysis } from '../../../kernel/api/roi';
 import { bundleOf } from '../../../kernel/display';
-import { computeRoi, ROI_MIME, RoiInputError, RoiScenario } from '../../../core/roi';
+import { computeRoi, RoiInputError, RoiScenario } from '../../../core/roi';
 import { ROI_CATALOGUE } from '../../../core/roi-catalogue';
 import { comparison, expectValid, measurement, validateRoi } from './fixtures';
+import { ROI_MIME } from '../../../core/mime-types';
 
 const scenario: RoiScenario = {
   baselineEnergyJ: 0.8,

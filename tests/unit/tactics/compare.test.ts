@@ -4,7 +4,7 @@
 // gaissa.compare: variants side by side on a tiny model with a fast meter; the payload fits the
 // schema and the structural comparison type that gaissa.roi.from and gaissa.label accept.
 import { resolveCarbonSettings } from '../../../core/carbon';
-import { TACTICS_MIME, paretoFront } from '../../../core/tactics';
+import { paretoFront } from '../../../core/tactics';
 import { connectOutput, gaissa } from '../../../kernel/api';
 import { checkComparison, chosenVariant } from '../../../kernel/api/tactics-comparison';
 import { openPowerMeter } from '../../../kernel/meters/sampler';
@@ -22,6 +22,7 @@ import {
   modelFile,
   tempDir
 } from './fixtures';
+import { TACTICS_MIME } from '../../../core/mime-types';
 
 const carbon = resolveCarbonSettings({ region: 'FR' });
 const X = inputs(256);

@@ -4,7 +4,6 @@
 // %gaissa optimize: typed options through the registry, the same output as the API.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TACTICS_MIME } from '../../../core/tactics';
 import { connectOutput, gaissa } from '../../../kernel/api';
 import { CommManager } from '../../../kernel/comms';
 import { allMagics } from '../../../kernel/magics/all';
@@ -14,6 +13,7 @@ import { MagicRegistry } from '../../../kernel/magics/registry';
 import { closeMeasureSession } from '../../../kernel/measure/current';
 import { mlpModel } from '../../../kernel/onnx/synthetic-models';
 import { expectUnchanged, expectValid, inputs, modelFile, tempDir } from './fixtures';
+import { TACTICS_MIME } from '../../../core/mime-types';
 
 const registry = new MagicRegistry<MagicContext>();
 for (const magic of allMagics) registry.register(magic);

@@ -8,11 +8,12 @@ import schema from '../../../schema/tactics.schema.json';
 import { roiFrom } from '../../../kernel/api/roi';
 import { checkComparison } from '../../../kernel/api/tactics-comparison';
 import { parseLabelRequest } from '../../../core/label/record';
-import { TACTICS_MIME, energiesDistinguishable } from '../../../core/tactics';
+import { energiesDistinguishable } from '../../../core/tactics';
 import { compareTraining } from '../../../kernel/training/compare-training';
 import type { TrainingData } from '../../../kernel/training/fit';
 import { loadTfjs, type Tfjs } from '../../../kernel/training/tfjs-runtime';
 import { fakeReading, testEnvironment } from './fake-meter';
+import { TACTICS_MIME } from '../../../core/mime-types';
 
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
 

@@ -1,0 +1,17 @@
+/**
+ * The names that cross between kernel and frontend: the mime type of each GAISSA output and the
+ * target of the live meter comm. One home for both sides; this module holds nothing else, so the
+ * extension can import it at start without pulling any of core's code into its first chunk.
+ */
+
+/** A measurement record (schema/measurement.schema.json). */
+export const MEASUREMENT_MIME = 'application/vnd.gaissa.measurement.v1+json';
+/** An ROI analysis (schema/roi.schema.json). */
+export const ROI_MIME = 'application/vnd.gaissa.roi.v1+json';
+/** A tactics or training comparison (schema/tactics.schema.json). */
+export const TACTICS_MIME = 'application/vnd.gaissa.tactics.v1+json';
+/** An energy label record (schema/label.schema.json). */
+export const LABEL_MIME = 'application/vnd.gaissa.label.v1+json';
+
+/** The comm the extension opens on a GAISSA kernel (schema/meter-comm.schema.json). */
+export const METER_COMM_TARGET = 'gaissa.meter';
