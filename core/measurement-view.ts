@@ -152,20 +152,14 @@ const GPU_SOURCES = new Map<unknown, string>([
 type Method = 'estimated' | 'partly-measured' | 'measured' | 'unknown';
 
 /**
- * The record's coverage (coverageOfRecord: old records by their flag, a contradicted coverage not
- * believed); measured only when all of it came from a counter and nothing says otherwise, so the
- * view errs towards "estimated", never the other way.
+ * The record's coverage as every reader takes it (coverageOfRecord: the smaller of its own claim
+ * and its components'), so the view errs towards "estimated", never the other way.
  */
 function methodOf(r: Loose): Method {
-  const components = obj(r.components);
-  const uncounted = ['cpu', 'gpu', 'ram'].some(k => {
-    const c = obj(components[k]);
-    return METER_NAMES.has(c.method) && coverageOfComponent(c) < 1;
-  });
-  const saysEstimate = r.estimated === true || r.method === 'estimate' || uncounted;
+  const saysEstimate = r.estimated === true || r.method === 'estimate';
   if (!saysEstimate && r.method !== 'rapl' && r.method !== 'nvml') return 'unknown';
   const coverage = coverageOfRecord(r);
-  if (coverage >= 1) return saysEstimate ? 'estimated' : 'measured';
+  if (coverage >= 1) return 'measured';
   return coverage > 0 ? 'partly-measured' : 'estimated';
 }
 

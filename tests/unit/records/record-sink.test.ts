@@ -114,10 +114,17 @@ describe('provenance columns', () => {
       gaissa_gpu_coverage: '',
       gaissa_estimated: true
     });
+    const record = sampleRecord('m-7');
+    const counted = { method: 'rapl' as const, scope: 'machine' as const, coverage: 0.4 };
     const partly = {
-      ...sampleRecord('m-7'),
+      ...record,
       coverage: 0.4,
-      provenance: 'partly-measured' as const
+      provenance: 'partly-measured' as const,
+      components: {
+        ...record.components,
+        cpu: { ...record.components.cpu, ...counted },
+        ram: { ...record.components.ram, ...counted }
+      }
     };
     expect(emissionsCsvCells(partly)).toMatchObject({
       gaissa_provenance: 'partly-measured',
@@ -125,7 +132,20 @@ describe('provenance columns', () => {
     });
     // A record from before coverage existed reads as its estimated flag says.
     const { coverage: _c, provenance: _p, ...old } = sampleRecord('m-8');
-    expect(emissionsCsvCells({ ...old, estimated: false, method: 'rapl' } as never)).toMatchObject({
+    // Its components had no coverage either: a counter's name meant all of it was counted.
+    const oldCounted = (c: { energyJ: number }) => ({
+      energyJ: c.energyJ,
+      method: 'rapl',
+      scope: 'machine'
+    });
+    const components = {
+      cpu: oldCounted(old.components.cpu),
+      gpu: old.components.gpu,
+      ram: oldCounted(old.components.ram)
+    };
+    expect(
+      emissionsCsvCells({ ...old, components, estimated: false, method: 'rapl' } as never)
+    ).toMatchObject({
       gaissa_provenance: 'measured',
       gaissa_coverage: 1
     });
