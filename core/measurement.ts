@@ -376,6 +376,8 @@ function meanGpus(runs: readonly MeterReading[]): GpuEnergy[] {
     const parts = same.map(g => ({ energyJ: g?.energyJ ?? 0, coverage: g?.coverage ?? 0 }));
     return {
       ...gpu,
+      // The counter's name while any run read it; power samples when every run integrated power.
+      source: same.some(g => g?.source === 'counter') ? 'counter' : 'power',
       energyJ: meanOf(same.map(g => g?.energyJ ?? 0)),
       samples: same.reduce((a, g) => a + (g?.samples ?? 0), 0),
       ...(same.every(g => g?.coverage !== undefined) ? { coverage: combinedCoverage(parts) } : {})

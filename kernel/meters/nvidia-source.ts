@@ -14,6 +14,7 @@ import {
   type EnergySource,
   type SourceEnergy
 } from './energy-source';
+import { CumulativeSeries } from './cumulative-series';
 import type { NvidiaGpuSample, NvidiaProbe } from './nvidia';
 
 /** GPU lines keep coming while no window is open: past this many samples the series is trimmed. */
@@ -24,8 +25,11 @@ interface GpuTrack {
   name: string;
   source: 'counter' | 'power';
   series: CountedSeries;
+  /** Running total of the joules read from the energy counter itself (not from power.draw). */
+  viaCounter: CumulativeSeries;
   total: number;
   counted: number;
+  fromCounter: number;
   lastAt?: number;
   lastPowerW: number | null;
   lastMJ?: number;
@@ -44,8 +48,10 @@ export class NvidiaSource implements EnergySource {
         name: gpu.name,
         source: probe.energyCounter ? 'counter' : 'power',
         series: new CountedSeries(),
+        viaCounter: new CumulativeSeries(),
         total: 0,
         counted: 0,
+        fromCounter: 0,
         // The probe's own reading: the only power known before the first line arrives.
         lastPowerW: gpu.powerW
       });
@@ -72,6 +78,7 @@ export class NvidiaSource implements EnergySource {
       if (track.source === 'counter' && sample.energyMJ !== null && track.lastMJ !== undefined) {
         // A counter that goes backwards means the driver reloaded: count nothing for that step.
         stepJ = millijoulesToJoules(Math.max(0, sample.energyMJ - track.lastMJ));
+        track.fromCounter += stepJ;
       } else if (sample.powerW !== null && track.lastPowerW !== null) {
         // No counter at both ends of this step (or none at all): power samples, trapezoid rule.
         stepJ = ((track.lastPowerW + sample.powerW) / 2) * dtS;
@@ -90,6 +97,7 @@ export class NvidiaSource implements EnergySource {
     if (sample.powerW !== null) track.lastPowerW = sample.powerW;
     if (track.lastAt === undefined || at > track.lastAt) track.lastAt = at;
     track.series.push(at, track.total, track.counted);
+    track.viaCounter.push(at, track.fromCounter);
     return track.series.total.length > MAX_IDLE_SAMPLES;
   }
 
@@ -115,6 +123,10 @@ export class NvidiaSource implements EnergySource {
         return { ...base, energyJ, coverage: 0, counterJ: 0, notes };
       }
       const e = series.energy(from, to);
+      // 'counter' only when some of the window's joules came from the energy counter itself.
+      const viaCounterJ = track.viaCounter.at(to) - track.viaCounter.at(from);
+      const source =
+        track.source === 'counter' && (viaCounterJ > 0 || e.energyJ <= 0) ? 'counter' : 'power';
       const notes: string[] = [];
       if (e.energyJ > 0 && e.counterJ < e.energyJ * (1 - 1e-9)) {
         notes.push(
@@ -123,6 +135,7 @@ export class NvidiaSource implements EnergySource {
       }
       return {
         ...base,
+        source,
         energyJ: e.energyJ,
         coverage: e.energyJ > 0 ? e.counterJ / e.energyJ : samples > 0 ? 1 : 0,
         counterJ: e.counterJ,
@@ -171,6 +184,9 @@ export class NvidiaSource implements EnergySource {
   }
 
   trimBefore(t: number): void {
-    for (const track of this.tracks.values()) track.series.trimBefore(t);
+    for (const track of this.tracks.values()) {
+      track.series.trimBefore(t);
+      track.viaCounter.trimBefore(t);
+    }
   }
 }
