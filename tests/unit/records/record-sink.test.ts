@@ -66,6 +66,8 @@ describe('EmissionsFileSink', () => {
     expect(warnings[0]).toContain(`cannot write ${join(dir, EMISSIONS_CSV)}`);
     expect(warnings[0]).toMatch(/^warning: measurement m-2 not logged/);
     expect(warnings[0]).not.toContain(EMISSIONS_JSONL);
+    // The reason names the error code once ("EISDIR: EISDIR: ..." before).
+    expect(result.ok === false && result.reason).toBe('EISDIR: illegal operation on a directory');
   });
 
   it('takes the CSV line back when the JSONL write fails, and warns naming the JSONL', () => {
