@@ -12,6 +12,7 @@ import type { MeasurementRecord } from './measurement';
 import {
   coverageOfComponent,
   coverageOfRecord,
+  missingEnergy,
   coveragePercent,
   provenanceText
 } from './provenance';
@@ -165,6 +166,16 @@ function methodOf(r: Loose): Method {
 
 /** "measured: RAPL", "partly measured (40 % counter)" or "estimated". */
 function methodShort(r: Loose): string {
+  return methodOnly(r) + missingText(r);
+}
+
+/** "; GPU energy missing" where a present component gave no reading (the total leaves it out). */
+function missingText(r: Loose): string {
+  const missing = missingEnergy(r);
+  return missing.length > 0 ? `; ${missing.join(' and ')} energy missing` : '';
+}
+
+function methodOnly(r: Loose): string {
   const method = methodOf(r);
   if (method === 'measured') return `measured: ${METER_NAMES.get(r.method)}`;
   if (method === 'partly-measured') return provenanceText(coverageOfRecord(r));
@@ -386,14 +397,14 @@ function facts(record: MeasurementRecord): Facts {
     {
       label: 'Method',
       value:
-        method === 'estimated'
+        (method === 'estimated'
           ? 'estimated (no readable energy counter for any of it; constants below)'
           : method === 'partly-measured'
             ? `${provenanceText(coverageOfRecord(r))}: a hardware counter measured ${coveragePercent(coverageOfRecord(r))} % of the energy, the rest is estimated or extrapolated (see components and notes)`
             : method === 'measured'
               ? `measured (${METER_NAMES.get(r.method)})`
-              : 'unknown',
-      strong: method !== 'measured'
+              : 'unknown') + missingText(r),
+      strong: method !== 'measured' || missingEnergy(r).length > 0
     }
   );
   if (method === 'estimated' || method === 'partly-measured') rows.push(...estimatorRows(r));

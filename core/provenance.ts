@@ -124,6 +124,18 @@ export function coverageOfComponent(component: unknown): number {
 }
 
 /**
+ * Components present in a record whose energy is missing: a GPU nvidia-smi listed but gave no
+ * reading for (no joules, none of them counted). The total leaves them out, and every view says so
+ * next to the provenance, which describes only the joules the record holds.
+ */
+export function missingEnergy(record: unknown): string[] {
+  if (!isRecordLike(record) || !isRecordLike(record.components)) return [];
+  const gpu = record.components.gpu;
+  if (!isRecordLike(gpu) || gpu.method === null || gpu.method === undefined) return [];
+  return gpu.energyJ === 0 && coverageOfComponent(gpu) < 1 ? ['GPU'] : [];
+}
+
+/**
  * The mark a table puts after a figure: nothing for measured, " (est.)" for estimated,
  * " (partly measured, NN % counter)" for a mix. `method` may be a row's provenance from before
  * coverage existed; anything unknown reads as estimated.

@@ -27,6 +27,9 @@ interface GpuTrack {
   series: CountedSeries;
   /** Running total of the joules read from the energy counter itself (not from power.draw). */
   viaCounter: CumulativeSeries;
+  /** Running count of the steps read from nvidia-smi (not extrapolated): 0 W is a reading too. */
+  readSteps: CumulativeSeries;
+  steps: number;
   total: number;
   counted: number;
   fromCounter: number;
@@ -49,6 +52,8 @@ export class NvidiaSource implements EnergySource {
         source: probe.energyCounter ? 'counter' : 'power',
         series: new CountedSeries(),
         viaCounter: new CumulativeSeries(),
+        readSteps: new CumulativeSeries(),
+        steps: 0,
         total: 0,
         counted: 0,
         fromCounter: 0,
@@ -86,6 +91,7 @@ export class NvidiaSource implements EnergySource {
       if (stepJ !== null) {
         track.total += stepJ;
         track.counted += stepJ;
+        track.steps += 1;
       } else {
         // Nothing readable at one end: filled in along the last slope, not counted.
         track.total += track.series.total.lastRatePerMs() * (at - track.lastAt!);
@@ -98,6 +104,7 @@ export class NvidiaSource implements EnergySource {
     if (track.lastAt === undefined || at > track.lastAt) track.lastAt = at;
     track.series.push(at, track.total, track.counted);
     track.viaCounter.push(at, track.fromCounter);
+    track.readSteps.push(at, track.steps);
     return track.series.total.length > MAX_IDLE_SAMPLES;
   }
 
@@ -133,11 +140,20 @@ export class NvidiaSource implements EnergySource {
           `GPU ${track.index}: part of the window lies outside nvidia-smi's samples; that part is extrapolated (not counted)`
         );
       }
+      // No joules: counted only if nvidia-smi gave readings over the window (a GPU that idles at
+      // 0 W), not when every line read N/A (then its energy is missing, not zero).
+      const read =
+        track.readSteps.at(Math.min(to, series.total.lastTime!)) - track.readSteps.at(from);
+      if (e.energyJ <= 0 && read <= 0) {
+        notes.push(
+          `GPU ${track.index}: no power reading from nvidia-smi, its energy is missing from the total`
+        );
+      }
       return {
         ...base,
         source,
         energyJ: e.energyJ,
-        coverage: e.energyJ > 0 ? e.counterJ / e.energyJ : samples > 0 ? 1 : 0,
+        coverage: e.energyJ > 0 ? e.counterJ / e.energyJ : read > 0 ? 1 : 0,
         counterJ: e.counterJ,
         notes
       };
@@ -187,6 +203,7 @@ export class NvidiaSource implements EnergySource {
     for (const track of this.tracks.values()) {
       track.series.trimBefore(t);
       track.viaCounter.trimBefore(t);
+      track.readSteps.trimBefore(t);
     }
   }
 }

@@ -113,6 +113,22 @@ describe('measurement card', () => {
     expect(node.textContent).toContain('partly measured (52 % counter)');
   });
 
+  // Review P3-1: a GPU that gave no reading is said to be missing, not folded into a fake share.
+  it('says "GPU energy missing" beside the provenance when a GPU gave no reading', () => {
+    const record = sampleRecord();
+    const node = render(
+      asPayload({
+        ...record,
+        components: {
+          ...record.components,
+          gpu: { energyJ: 0, method: 'estimate', scope: 'device', coverage: 0 }
+        }
+      })
+    );
+    expect(node.querySelector('.gaissa-badge-missing')?.textContent).toBe('GPU energy missing');
+    expect(render(asPayload(record)).querySelector('.gaissa-badge-missing')).toBeNull();
+  });
+
   // Issue #15: a partly estimated measurement never shows a plain "measured" badge.
   it('says "partly measured (NN % counter)" when a counter measured only part of it', () => {
     const record = sampleRecord();
