@@ -112,11 +112,13 @@ function componentParts(components: unknown): CountedEnergy[] | null {
 }
 
 /**
- * Same for a component: the estimator's joules are never counted, a counter's are by their
- * coverage (old components, without one: 1), and an unknown method is not believed (0).
+ * Same for a component: an absent one (method null: no GPU) has nothing to miss (1), the
+ * estimator's joules are never counted, a counter's are by their coverage (old components,
+ * without one: 1), and an unknown method is not believed (0).
  */
 export function coverageOfComponent(component: unknown): number {
   if (!isRecordLike(component)) return 0;
+  if (component.method === null) return 1;
   if (component.method !== 'rapl' && component.method !== 'nvml') return 0;
   const c = component.coverage;
   if (typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= 1) return c;

@@ -113,7 +113,7 @@ describe('provenance columns', () => {
       gaissa_provenance: 'estimated',
       gaissa_coverage: 0,
       gaissa_cpu_coverage: 0,
-      gaissa_gpu_coverage: '',
+      gaissa_gpu_coverage: 1,
       gaissa_estimated: true
     });
     const record = sampleRecord('m-7');
@@ -176,5 +176,23 @@ describe('provenance columns', () => {
     writeFileSync(join(laptop, 'sys_vendor'), 'LENOVO\n');
     expect(detectCloudProvider(laptop)).toBeNull();
     expect(detectCloudProvider(join(laptop, 'missing'))).toBeNull();
+  });
+});
+
+// Review P3-7: the CSV left the GPU's coverage empty where the JSONL said 1 (no GPU).
+describe('the two files agree', () => {
+  it('on every component’s coverage, a machine without a GPU included', () => {
+    const dir = tempDir();
+    const record = sampleRecord('m-9');
+    expect(record.components.gpu.method).toBeNull();
+    expect(new EmissionsFileSink(dir, { warn: () => {} }).write(record).ok).toBe(true);
+    const [header, row] = parseCsv(readFileSync(join(dir, EMISSIONS_CSV), 'utf8'));
+    const [logged] = readMeasurementLog(join(dir, EMISSIONS_JSONL)).records;
+    for (const k of ['cpu', 'gpu', 'ram'] as const) {
+      const cell = row[header.indexOf(`gaissa_${k}_coverage`)];
+      expect(cell).not.toBe('');
+      expect(Number(cell)).toBe(logged.components[k].coverage);
+    }
+    expect(Number(row[header.indexOf('gaissa_coverage')])).toBe(logged.coverage);
   });
 });
