@@ -12,6 +12,7 @@ import type { MeasurementRecord } from './measurement';
 import {
   coverageOfComponent,
   coverageOfRecord,
+  missingEnergy,
   coveragePercent,
   provenanceText
 } from './provenance';
@@ -153,25 +154,29 @@ const GPU_SOURCES = new Map<unknown, string>([
 type Method = 'estimated' | 'partly-measured' | 'measured' | 'unknown';
 
 /**
- * The record's coverage (coverageOfRecord: old records by their flag, a contradicted coverage not
- * believed); measured only when all of it came from a counter and nothing says otherwise, so the
- * view errs towards "estimated", never the other way.
+ * The record's coverage as every reader takes it (coverageOfRecord: the smaller of its own claim
+ * and its components'), so the view errs towards "estimated", never the other way.
  */
 function methodOf(r: Loose): Method {
-  const components = obj(r.components);
-  const uncounted = ['cpu', 'gpu', 'ram'].some(k => {
-    const c = obj(components[k]);
-    return METER_NAMES.has(c.method) && coverageOfComponent(c) < 1;
-  });
-  const saysEstimate = r.estimated === true || r.method === 'estimate' || uncounted;
+  const saysEstimate = r.estimated === true || r.method === 'estimate';
   if (!saysEstimate && r.method !== 'rapl' && r.method !== 'nvml') return 'unknown';
   const coverage = coverageOfRecord(r);
-  if (coverage >= 1) return saysEstimate ? 'estimated' : 'measured';
+  if (coverage >= 1) return 'measured';
   return coverage > 0 ? 'partly-measured' : 'estimated';
 }
 
 /** "measured: RAPL", "partly measured (40 % counter)" or "estimated". */
 function methodShort(r: Loose): string {
+  return methodOnly(r) + missingText(r);
+}
+
+/** "; GPU energy missing" where a present component gave no reading (the total leaves it out). */
+function missingText(r: Loose): string {
+  const missing = missingEnergy(r);
+  return missing.length > 0 ? `; ${missing.join(' and ')} energy missing` : '';
+}
+
+function methodOnly(r: Loose): string {
   const method = methodOf(r);
   if (method === 'measured') return `measured: ${METER_NAMES.get(r.method)}`;
   if (method === 'partly-measured') return provenanceText(coverageOfRecord(r));
@@ -393,14 +398,14 @@ function facts(record: MeasurementRecord): Facts {
     {
       label: 'Method',
       value:
-        method === 'estimated'
+        (method === 'estimated'
           ? 'estimated (no readable energy counter for any of it; constants below)'
           : method === 'partly-measured'
             ? `${provenanceText(coverageOfRecord(r))}: a hardware counter measured ${coveragePercent(coverageOfRecord(r))} % of the energy, the rest is estimated or extrapolated (see components and notes)`
             : method === 'measured'
               ? `measured (${METER_NAMES.get(r.method)})`
-              : 'unknown',
-      strong: method !== 'measured'
+              : 'unknown') + missingText(r),
+      strong: method !== 'measured' || missingEnergy(r).length > 0
     }
   );
   if (method === 'estimated' || method === 'partly-measured') rows.push(...estimatorRows(r));

@@ -5,12 +5,19 @@
  */
 import { co2eGrams, energyCost, facilityEnergyJ, type CarbonSettings } from './carbon';
 import { summarize, T_TABLE_SOURCE, type Summary } from './statistics';
-import { combinedCoverage, coverageOfComponent, provenanceOf, type Provenance } from './provenance';
+import {
+  combinedCoverage,
+  coverageOfComponent,
+  missingEnergy,
+  provenanceOf,
+  type Provenance
+} from './provenance';
 import { averagePowerW } from './units';
 
 export {
   coverageOfComponent,
   coverageOfRecord,
+  missingEnergy,
   provenanceOf,
   provenanceText,
   type Provenance
@@ -225,6 +232,12 @@ export function buildMeasurementRecord(input: BuildRecordInput): MeasurementReco
   const coverage = recordCoverage(components);
   const estimated = coverage < 1;
   const notes = [...new Set([...settings.notes, ...runs.flatMap(r => r.notes)])];
+  const missing = missingEnergy({ components });
+  if (missing.length > 0) {
+    notes.push(
+      `${missing.join(' and ')} energy missing: no reading, so the total leaves it out (neither counted nor estimated)`
+    );
+  }
   const uncounted = runs.filter(r => recordCoverage(r.components) < 1).length;
   if (runs.length > 1 && uncounted > 0 && uncounted < runs.length) {
     notes.push(
@@ -317,17 +330,15 @@ function meanOf(values: readonly number[]): number {
 const COMPONENT_KEYS = ['cpu', 'gpu', 'ram'] as const;
 
 /**
- * Share of a reading's (or record's) energy that a counter measured, over its present components.
- * A present component with no joules yet not fully counted (a GPU nothing could be read from)
- * keeps the whole from reading as measured: its energy is unknown, not zero.
+ * Share of a reading's (or record's) energy that a counter measured, over its present components:
+ * a real share of the joules it holds. A GPU nothing could be read from adds no joules and says so
+ * (missingEnergy, and the reading's notes), rather than bending this share.
  */
 export function recordCoverage(components: Components): number {
   const present = COMPONENT_KEYS.map(k => components[k])
     .filter(c => c.method !== null)
     .map(withCoverage);
-  const coverage = combinedCoverage(present);
-  const unknown = present.some(c => c.energyJ <= 0 && c.coverage < 1);
-  return unknown && coverage >= 1 ? 1 - 1e-9 : coverage;
+  return combinedCoverage(present);
 }
 
 /**
@@ -375,6 +386,8 @@ function meanGpus(runs: readonly MeterReading[]): GpuEnergy[] {
     const parts = same.map(g => ({ energyJ: g?.energyJ ?? 0, coverage: g?.coverage ?? 0 }));
     return {
       ...gpu,
+      // The counter's name while any run read it; power samples when every run integrated power.
+      source: same.some(g => g?.source === 'counter') ? 'counter' : 'power',
       energyJ: meanOf(same.map(g => g?.energyJ ?? 0)),
       samples: same.reduce((a, g) => a + (g?.samples ?? 0), 0),
       ...(same.every(g => g?.coverage !== undefined) ? { coverage: combinedCoverage(parts) } : {})

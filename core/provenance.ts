@@ -69,13 +69,21 @@ function isRecordLike(x: unknown): x is Record<string, unknown> {
 }
 
 /**
- * The coverage a record (or one of its components) carries. Records written before coverage
- * existed count as 1 when `estimated` is false and 0 otherwise. Untrusted payloads err towards
- * the estimate: a coverage that contradicts the record's own `estimated` / `method` flags is not
- * believed, and anything unreadable is 0.
+ * The coverage of a record, as every reader (badge, card, CSV, views, labels) must read it: the
+ * smaller of what the record says of itself and what its components show, energy-weighted. Records
+ * written before coverage existed count as 1 when `estimated` is false and 0 otherwise. Untrusted
+ * payloads err towards the estimate: a coverage that contradicts the record's own `estimated` /
+ * `method` flags or its components is not believed, and anything unreadable is 0.
  */
 export function coverageOfRecord(record: unknown): number {
   if (!isRecordLike(record)) return 0;
+  const own = declaredCoverage(record);
+  const parts = componentParts(record.components);
+  return parts === null ? own : Math.min(own, combinedCoverage(parts));
+}
+
+/** What the record's top-level fields claim (coverage, or the estimated flag of old records). */
+function declaredCoverage(record: Record<string, unknown>): number {
   const saysEstimated = record.estimated === true || record.method === 'estimate';
   const c = record.coverage;
   if (typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= 1) {
@@ -84,12 +92,49 @@ export function coverageOfRecord(record: unknown): number {
   return record.estimated === false && !saysEstimated ? 1 : 0;
 }
 
-/** Same for a component: old components are counted (1) when their method is a counter. */
+/**
+ * The present components (method not null) with their joules and coverage; null when the payload
+ * carries no components at all (a cell's summary, a CSV row), so only its own claim is left.
+ */
+function componentParts(components: unknown): CountedEnergy[] | null {
+  if (!isRecordLike(components)) return null;
+  const parts: CountedEnergy[] = [];
+  for (const key of ['cpu', 'gpu', 'ram']) {
+    const c = components[key];
+    if (isRecordLike(c) && (c.method === null || c.method === undefined)) continue;
+    const e = isRecordLike(c) ? c.energyJ : undefined;
+    parts.push({
+      energyJ: typeof e === 'number' && Number.isFinite(e) && e > 0 ? e : 0,
+      coverage: coverageOfComponent(c)
+    });
+  }
+  return parts.length === 0 ? null : parts;
+}
+
+/**
+ * Same for a component: an absent one (method null: no GPU) has nothing to miss (1), the
+ * estimator's joules are never counted, a counter's are by their coverage (old components,
+ * without one: 1), and an unknown method is not believed (0).
+ */
 export function coverageOfComponent(component: unknown): number {
   if (!isRecordLike(component)) return 0;
+  if (component.method === null) return 1;
+  if (component.method !== 'rapl' && component.method !== 'nvml') return 0;
   const c = component.coverage;
   if (typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= 1) return c;
-  return component.method === 'rapl' || component.method === 'nvml' ? 1 : 0;
+  return 1;
+}
+
+/**
+ * Components present in a record whose energy is missing: a GPU nvidia-smi listed but gave no
+ * reading for (no joules, none of them counted). The total leaves them out, and every view says so
+ * next to the provenance, which describes only the joules the record holds.
+ */
+export function missingEnergy(record: unknown): string[] {
+  if (!isRecordLike(record) || !isRecordLike(record.components)) return [];
+  const gpu = record.components.gpu;
+  if (!isRecordLike(gpu) || gpu.method === null || gpu.method === undefined) return [];
+  return gpu.energyJ === 0 && coverageOfComponent(gpu) < 1 ? ['GPU'] : [];
 }
 
 /**

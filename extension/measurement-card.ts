@@ -7,6 +7,7 @@ import type { Components, MeasurementRecord } from '../core/measurement';
 import {
   coverageOfComponent,
   coverageOfRecord,
+  missingEnergy,
   provenanceOf,
   provenanceText
 } from '../core/provenance';
@@ -99,6 +100,10 @@ function header(record: MeasurementRecord): HTMLElement {
         }
       },
       badge
+    ),
+    // A GPU that gave no reading is left out of the total: said beside the provenance.
+    ...missingEnergy(record).map(part =>
+      el('span', { className: 'gaissa-badge gaissa-badge-missing' }, `${part} energy missing`)
     ),
     record.status === 'ok'
       ? null

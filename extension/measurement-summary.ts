@@ -76,7 +76,8 @@ export function summarizeMeasurement(payload: unknown): MeasurementSummary | nul
     currency: payload.currency,
     method: payload.method,
     estimated: payload.estimated,
-    coverage: payload.coverage,
+    // Read from the whole record, components included: the summary has no components to check.
+    coverage: coverageOfRecord(payload),
     region: payload.region,
     repeats: n
   });

@@ -39,7 +39,8 @@ export const measure: Command = {
 Runs COMMAND (N times with --repeat) and reports its energy, CO2e and cost, measured where a
 counter exists (RAPL, NVIDIA) and estimated otherwise, like %%gaissa measure in a notebook.
 Appends the record to gaissa-emissions.csv/.jsonl in the current folder unless --no-log.
-Exits with COMMAND's status when it fails.
+Exits with COMMAND's status when it fails, and with 2 when the log cannot be written (the
+record is printed first).
 
 Options:
   --repeat N        runs to measure (default 1)
@@ -93,14 +94,26 @@ Settings also come from gaissa.config.json and GAISSA_* variables, as in the ker
         : null,
       label: values.label ?? command.join(' ')
     });
-    // A record that cannot be logged is a warning on stderr, not a lost measurement.
-    if (!values['no-log'])
-      new EmissionsFileSink(process.cwd(), { toolVersion: packageVersion, warn: io.stderr }).write(
-        record
-      );
+    // The record is printed whatever happens to the log, so the measurement is never lost; a log
+    // that cannot be written is then a one-line error and exit 2, like every CLI write error.
+    const logged = values['no-log']
+      ? null
+      : new EmissionsFileSink(process.cwd(), { toolVersion: packageVersion, warn: () => {} }).write(
+          record
+        );
     io.stdout(
       values.json ? JSON.stringify(record, null, 2) + '\n' : measurementText(record) + '\n'
     );
+    if (logged && !logged.ok) {
+      const kept =
+        logged.written.length > 0
+          ? `; it stays in ${logged.written.join(', ')} (could not be taken back)`
+          : '';
+      io.stderr(
+        `gaissa measure: cannot write ${logged.file}: ${logged.reason} (record ${record.id} not logged${kept})\n`
+      );
+      return 2;
+    }
     return failure?.code ?? 0;
   }
 };

@@ -14,6 +14,7 @@ import {
   type EnergySource,
   type SourceEnergy
 } from './energy-source';
+import { CumulativeSeries } from './cumulative-series';
 import type { NvidiaGpuSample, NvidiaProbe } from './nvidia';
 
 /** GPU lines keep coming while no window is open: past this many samples the series is trimmed. */
@@ -24,8 +25,14 @@ interface GpuTrack {
   name: string;
   source: 'counter' | 'power';
   series: CountedSeries;
+  /** Running total of the joules read from the energy counter itself (not from power.draw). */
+  viaCounter: CumulativeSeries;
+  /** Running count of the steps read from nvidia-smi (not extrapolated): 0 W is a reading too. */
+  readSteps: CumulativeSeries;
+  steps: number;
   total: number;
   counted: number;
+  fromCounter: number;
   lastAt?: number;
   lastPowerW: number | null;
   lastMJ?: number;
@@ -44,8 +51,12 @@ export class NvidiaSource implements EnergySource {
         name: gpu.name,
         source: probe.energyCounter ? 'counter' : 'power',
         series: new CountedSeries(),
+        viaCounter: new CumulativeSeries(),
+        readSteps: new CumulativeSeries(),
+        steps: 0,
         total: 0,
         counted: 0,
+        fromCounter: 0,
         // The probe's own reading: the only power known before the first line arrives.
         lastPowerW: gpu.powerW
       });
@@ -72,6 +83,7 @@ export class NvidiaSource implements EnergySource {
       if (track.source === 'counter' && sample.energyMJ !== null && track.lastMJ !== undefined) {
         // A counter that goes backwards means the driver reloaded: count nothing for that step.
         stepJ = millijoulesToJoules(Math.max(0, sample.energyMJ - track.lastMJ));
+        track.fromCounter += stepJ;
       } else if (sample.powerW !== null && track.lastPowerW !== null) {
         // No counter at both ends of this step (or none at all): power samples, trapezoid rule.
         stepJ = ((track.lastPowerW + sample.powerW) / 2) * dtS;
@@ -79,6 +91,7 @@ export class NvidiaSource implements EnergySource {
       if (stepJ !== null) {
         track.total += stepJ;
         track.counted += stepJ;
+        track.steps += 1;
       } else {
         // Nothing readable at one end: filled in along the last slope, not counted.
         track.total += track.series.total.lastRatePerMs() * (at - track.lastAt!);
@@ -90,6 +103,8 @@ export class NvidiaSource implements EnergySource {
     if (sample.powerW !== null) track.lastPowerW = sample.powerW;
     if (track.lastAt === undefined || at > track.lastAt) track.lastAt = at;
     track.series.push(at, track.total, track.counted);
+    track.viaCounter.push(at, track.fromCounter);
+    track.readSteps.push(at, track.steps);
     return track.series.total.length > MAX_IDLE_SAMPLES;
   }
 
@@ -115,16 +130,30 @@ export class NvidiaSource implements EnergySource {
         return { ...base, energyJ, coverage: 0, counterJ: 0, notes };
       }
       const e = series.energy(from, to);
+      // 'counter' only when some of the window's joules came from the energy counter itself.
+      const viaCounterJ = track.viaCounter.at(to) - track.viaCounter.at(from);
+      const source =
+        track.source === 'counter' && (viaCounterJ > 0 || e.energyJ <= 0) ? 'counter' : 'power';
       const notes: string[] = [];
       if (e.energyJ > 0 && e.counterJ < e.energyJ * (1 - 1e-9)) {
         notes.push(
           `GPU ${track.index}: part of the window lies outside nvidia-smi's samples; that part is extrapolated (not counted)`
         );
       }
+      // No joules: counted only if nvidia-smi gave readings over the window (a GPU that idles at
+      // 0 W), not when every line read N/A (then its energy is missing, not zero).
+      const read =
+        track.readSteps.at(Math.min(to, series.total.lastTime!)) - track.readSteps.at(from);
+      if (e.energyJ <= 0 && read <= 0) {
+        notes.push(
+          `GPU ${track.index}: no power reading from nvidia-smi, its energy is missing from the total`
+        );
+      }
       return {
         ...base,
+        source,
         energyJ: e.energyJ,
-        coverage: e.energyJ > 0 ? e.counterJ / e.energyJ : samples > 0 ? 1 : 0,
+        coverage: e.energyJ > 0 ? e.counterJ / e.energyJ : read > 0 ? 1 : 0,
         counterJ: e.counterJ,
         notes
       };
@@ -171,6 +200,10 @@ export class NvidiaSource implements EnergySource {
   }
 
   trimBefore(t: number): void {
-    for (const track of this.tracks.values()) track.series.trimBefore(t);
+    for (const track of this.tracks.values()) {
+      track.series.trimBefore(t);
+      track.viaCounter.trimBefore(t);
+      track.readSteps.trimBefore(t);
+    }
   }
 }

@@ -10,6 +10,9 @@ import type { FromWorker, ToWorker, WorkerConfig } from './sampler-messages';
 import { DEFAULT_INTERVAL_MS, DEFAULT_LIVE_INTERVAL_MS, SamplingEngine } from './sampling-engine';
 import { SharedRates } from './shared-state';
 
+/** How long the meter waits for nvidia-smi's first lines before it is ready anyway. */
+const FIRST_LINE_TIMEOUT_MS = 3000;
+
 async function run(config: WorkerConfig): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('sampler-worker must run in a worker thread');
@@ -41,12 +44,17 @@ async function run(config: WorkerConfig): Promise<void> {
     for (const [id, { t }] of waiting) if (all || !engine.awaitsGpu(t)) finish(id, t);
     reschedule();
   };
+  // The meter is ready once every GPU has reported a line since it opened: a window opened before
+  // any would have its first milliseconds extrapolated, not counted.
+  const openedAt = engine.now();
+  let firstLines: (() => void) | null = null;
   const stream = probe.nvidia.available
     ? new NvidiaSampleStream(
         probe.nvidia,
         activeMs,
         (s, at) => {
           engine.gpuSample(s, at);
+          if (firstLines && !engine.awaitsGpu(openedAt)) firstLines();
           if (waiting.size > 0) settleWaiting(false);
         },
         { env: options.nvidiaEnv }
@@ -55,9 +63,19 @@ async function run(config: WorkerConfig): Promise<void> {
   if (stream) {
     stream.onUnexpectedExit = reason => {
       engine.note(`nvidia-smi stopped (${reason}): GPU energy after that is extrapolated`);
+      firstLines?.();
       settleWaiting(true);
     };
+    const started = new Promise<void>(resolve => {
+      const timer = setTimeout(() => firstLines?.(), FIRST_LINE_TIMEOUT_MS);
+      firstLines = () => {
+        clearTimeout(timer);
+        firstLines = null;
+        resolve();
+      };
+    });
     stream.start();
+    await started;
   }
 
   let live = false;

@@ -118,10 +118,9 @@ function endsTorn(fd: number): boolean {
  * and take back its own line if a later file fails.
  */
 export class LineAppender {
-  /** File size before this appender's write, and the size its whole line would end at. */
-  private before: number | null = null;
-  private intended: number | null = null;
-  private after: number | null = null;
+  /** The bytes of the last append and how many of them reached the file (for undo). */
+  private pending: Buffer | null = null;
+  private written = 0;
 
   private constructor(
     readonly path: string,
@@ -143,30 +142,38 @@ export class LineAppender {
     // A torn last line (a writer killed mid-write) must not swallow this one.
     const prefix = endsTorn(this.fd) ? '\n' : '';
     const buffer = Buffer.from(prefix + text, 'utf8');
-    this.before = fstatSync(this.fd).size;
-    this.intended = this.before + buffer.length;
-    this.after = null;
-    let written = 0;
-    while (written < buffer.length) {
-      written += writeSync(this.fd, buffer, written, buffer.length - written);
+    this.pending = buffer;
+    this.written = 0;
+    while (this.written < buffer.length) {
+      this.written += writeSync(this.fd, buffer, this.written, buffer.length - this.written);
     }
     if (this.options.fsync) fsyncSync(this.fd);
-    this.after = fstatSync(this.fd).size;
   }
 
   /**
-   * Take the appended line (or the part of it a failed write left) back, if nothing another
-   * process appended follows it; false when it could not be.
+   * Take the appended line (or the part of it a failed write left) back, if it is still the
+   * file's tail; false when it could not be. Where O_APPEND placed it is known only from the end:
+   * the file must end with exactly the bytes this appender wrote, so another process's line
+   * (before ours or after it) is never cut.
    */
   undo(): boolean {
-    if (this.before === null) return true;
+    const buffer = this.pending;
+    const n = this.written;
+    if (buffer === null || n === 0) {
+      this.pending = null;
+      return true;
+    }
     try {
       const size = fstatSync(this.fd).size;
-      const ours = this.after !== null ? size === this.after : size <= this.intended!;
-      if (!ours) return false;
-      if (size > this.before) ftruncateSync(this.fd, this.before);
+      const start = size - n;
+      if (start < 0) return false;
+      const tail = Buffer.alloc(n);
+      if (readSync(this.fd, tail, 0, n, start) !== n) return false;
+      if (!tail.equals(buffer.subarray(0, n))) return false;
+      ftruncateSync(this.fd, start);
       if (this.options.fsync) fsyncSync(this.fd);
-      this.before = this.intended = this.after = null;
+      this.pending = null;
+      this.written = 0;
       return true;
     } catch {
       return false;

@@ -115,9 +115,10 @@ export function emissionsCsvCells(
     gaissa_ram_method: ram.method,
     gaissa_provenance: provenanceOf(coverage),
     gaissa_coverage: coverage,
-    gaissa_cpu_coverage: cpu.method === null ? '' : coverageOfComponent(cpu),
-    gaissa_gpu_coverage: gpu.method === null ? '' : coverageOfComponent(gpu),
-    gaissa_ram_coverage: ram.method === null ? '' : coverageOfComponent(ram),
+    // As in the JSONL: an absent component (no GPU) has coverage 1, nothing to miss.
+    gaissa_cpu_coverage: coverageOfComponent(cpu),
+    gaissa_gpu_coverage: coverageOfComponent(gpu),
+    gaissa_ram_coverage: coverageOfComponent(ram),
     gaissa_started_at: record.startedAt,
     gaissa_ended_at: record.endedAt,
     gaissa_repeat_n: n,

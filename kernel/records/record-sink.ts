@@ -33,9 +33,20 @@ export interface EmissionsSinkOptions extends CsvRowContext {
   warn?: (text: string) => void;
 }
 
-function reasonOf(e: unknown): string {
+/**
+ * "EISDIR: illegal operation on a directory": Node's message already starts with the code and
+ * ends with the call and the path, which the warning names anyway.
+ */
+export function reasonOf(e: unknown): string {
   const error = e as NodeJS.ErrnoException;
-  return error.code ? `${error.code}: ${error.message}` : String(error?.message ?? e);
+  let message = String(error?.message ?? e);
+  if (error?.syscall) {
+    const tail = `, ${error.syscall}${error.path === undefined ? '' : ` '${error.path}'`}`;
+    if (message.endsWith(tail)) message = message.slice(0, -tail.length);
+  }
+  return error?.code && !message.startsWith(`${error.code}:`)
+    ? `${error.code}: ${message}`
+    : message;
 }
 
 /** gaissa-emissions.csv and gaissa-emissions.jsonl in `dir`, written together or not at all. */

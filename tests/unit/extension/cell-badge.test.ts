@@ -67,4 +67,30 @@ describe('cell energy badge', () => {
     expect(badge.node.title).toBe(title);
     expect(title).toContain('“<script>alert(1)</script>”');
   });
+
+  // Issue #15 review: a record whose flags say measured while a component says half of its
+  // joules were counted must not get a "measured" badge (one coverage reader for every view).
+  it('reads coverage from the components too, not only the record’s own flags', () => {
+    const record = sampleRecord();
+    const { coverage: _c, provenance: _p, ...old } = record;
+    const hostile = {
+      ...old,
+      method: 'rapl',
+      estimated: false,
+      components: {
+        ...record.components,
+        cpu: { ...record.components.cpu, method: 'rapl', scope: 'machine', coverage: 0.5 },
+        ram: { ...record.components.ram, method: 'rapl', scope: 'machine', coverage: 1 }
+      }
+    };
+    const read = summarizeMeasurement(JSON.parse(JSON.stringify(hostile))) as MeasurementSummary;
+    // CPU 11 J (mean) half counted, RAM 0.5 J counted.
+    expect(read.coverage).toBeCloseTo(6 / 11.5, 12);
+    const badge = new CellBadge();
+    badge.setSummary(read);
+    expect(badge.node.dataset.provenance).toBe('partly-measured');
+    expect(badge.node.querySelector('.gaissa-cell-badge-method')?.textContent).toBe(
+      'partly measured (52 % counter)'
+    );
+  });
 });

@@ -94,6 +94,41 @@ describe('measurement card', () => {
     expect(badge.title).toContain('RAPL zones: package-0');
   });
 
+  // Issue #15 review: the card and the cell badge read coverage the same way (components too).
+  it('does not say "measured" when the flags say so but a component was half estimated', () => {
+    const record = sampleRecord();
+    const { coverage: _c, provenance: _p, ...old } = record;
+    const hostile = {
+      ...old,
+      method: 'rapl' as const,
+      estimated: false,
+      components: {
+        ...record.components,
+        cpu: { ...record.components.cpu, method: 'rapl' as const, coverage: 0.5 },
+        ram: { ...record.components.ram, method: 'rapl' as const, coverage: 1 }
+      }
+    };
+    const node = render(asPayload(hostile as never));
+    expect(node.querySelector('.gaissa-badge-measured')).toBeNull();
+    expect(node.textContent).toContain('partly measured (52 % counter)');
+  });
+
+  // Review P3-1: a GPU that gave no reading is said to be missing, not folded into a fake share.
+  it('says "GPU energy missing" beside the provenance when a GPU gave no reading', () => {
+    const record = sampleRecord();
+    const node = render(
+      asPayload({
+        ...record,
+        components: {
+          ...record.components,
+          gpu: { energyJ: 0, method: 'estimate', scope: 'device', coverage: 0 }
+        }
+      })
+    );
+    expect(node.querySelector('.gaissa-badge-missing')?.textContent).toBe('GPU energy missing');
+    expect(render(asPayload(record)).querySelector('.gaissa-badge-missing')).toBeNull();
+  });
+
   // Issue #15: a partly estimated measurement never shows a plain "measured" badge.
   it('says "partly measured (NN % counter)" when a counter measured only part of it', () => {
     const record = sampleRecord();

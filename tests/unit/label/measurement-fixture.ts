@@ -21,10 +21,16 @@ export function estimatedRecord(id: string, cpuJ = 36): MeasurementRecord {
  * method 'estimate' and estimated true, since coverage < 1).
  */
 export function partlyMeasuredRecord(id: string, cpuJ = 36): MeasurementRecord {
+  const record = measurement(cpuJ, { id, method: 'estimate' });
   return {
-    ...measurement(cpuJ, { id, method: 'estimate' }),
+    ...record,
     coverage: 0.6,
-    provenance: 'partly-measured'
+    provenance: 'partly-measured',
+    // Its components say the same: RAPL read 60 % of the CPU's joules.
+    components: {
+      ...record.components,
+      cpu: { energyJ: cpuJ, method: 'rapl', scope: 'machine', coverage: 0.6 }
+    }
   } as MeasurementRecord;
 }
 

@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveCarbonSettings } from '../../../core/carbon';
+import { missingEnergy } from '../../../core/provenance';
 import {
   buildMeasurementRecord,
   downsampleIntervals,
@@ -178,12 +179,20 @@ describe('buildMeasurementRecord', () => {
     expect(record.provenance).toBe('partly-measured');
   });
 
-  it('never calls a record measured when a present component has unknown joules', () => {
+  // Review P3-1: unknown joules used to bend the share to a made-up "99 % counter". The share is
+  // now that of the joules the record holds, and the record says which energy it lacks.
+  it('says when a present component has unknown joules, with a real share', () => {
     const reading = counted(1e12, 5, 1);
     reading.components.gpu = { energyJ: 0, method: 'estimate', scope: 'device', coverage: 0 };
     const record = buildMeasurementRecord({ runs: [reading], settings });
-    expect(record.provenance).toBe('partly-measured');
-    expect(record.estimated).toBe(true);
+    expect(record.coverage).toBe(1);
+    expect(missingEnergy(record)).toEqual(['GPU']);
+    expect(record.notes).toContain(
+      'GPU energy missing: no reading, so the total leaves it out (neither counted nor estimated)'
+    );
+    expect(
+      missingEnergy(buildMeasurementRecord({ runs: [counted(1e12, 5, 1)], settings }))
+    ).toEqual([]);
   });
 
   it('keeps the timeline at 200 points or fewer, energy preserved', () => {

@@ -1,6 +1,8 @@
 // The sampler runs in a real worker thread. RAPL is a fixture powercap tree and nvidia-smi a fake
 // script on PATH where a test says so (these VMs have neither); the estimator reads the real /proc.
 import { rmSync } from 'node:fs';
+import { resolveCarbonSettings } from '../../../core/carbon';
+import { buildMeasurementRecord } from '../../../core/measurement';
 import { describeError, measureRuns } from '../../../kernel/meters/measure-runs';
 import { openPowerMeter, startMeasurement, type PowerMeter } from '../../../kernel/meters/sampler';
 import type { LiveSample } from '../../../kernel/meters/sampler-messages';
@@ -8,6 +10,7 @@ import { envWithFake, installFakeNvidiaSmi } from './fixtures/fake-nvidia-smi';
 import { makePowercapTree, removeTree, setEnergy } from './fixtures/powercap-tree';
 
 const NO_RAPL = '/nonexistent/powercap';
+const carbon = resolveCarbonSettings({ region: 'FR' });
 
 function busyWait(ms: number): number {
   const end = Date.now() + ms;
@@ -175,5 +178,63 @@ describe('startMeasurement', () => {
     const reading = await session.stop();
     expect(reading.startedAt).toBe(session.startedAt);
     expect(reading.components.cpu.energyJ).toBeGreaterThan(0);
+  });
+});
+
+// Issue #15 review: a steady NVIDIA counter (and RAPL) must give a fully measured record, the
+// window bracketed by counter samples at both ends, even for a window opened as soon as the meter
+// is ready (the CLI opens a meter per run). nvidia-smi is the fake script, read through the real
+// NvidiaSampleStream in the real worker; RAPL is a fixture tree (these VMs have neither).
+describe('a steady counter measures the whole window', () => {
+  const counters = () =>
+    makePowercapTree([
+      { id: 'intel-rapl:0', name: 'package-0', energyUj: 1_000_000 },
+      { id: 'intel-rapl:0:0', name: 'dram', energyUj: 1_000_000 }
+    ]);
+
+  async function measureOnce(settings: Record<string, string>) {
+    const root = counters();
+    const fake = installFakeNvidiaSmi();
+    try {
+      const meter = await openPowerMeter({
+        raplRoot: root,
+        nvidiaEnv: envWithFake(fake.dir, { FAKE_NVSMI_GPUS: '1', ...settings })
+      });
+      try {
+        // No pause: the window opens the moment the meter is ready.
+        const window = meter.begin();
+        await sleep(150);
+        setEnergy(root, 'intel-rapl:0', 3_000_000);
+        setEnergy(root, 'intel-rapl:0:0', 1_500_000);
+        await sleep(200);
+        const reading = await window.end();
+        return buildMeasurementRecord({ runs: [reading], settings: carbon, id: 'steady' });
+      } finally {
+        await meter.close();
+      }
+    } finally {
+      removeTree(root);
+      rmSync(fake.dir, { recursive: true, force: true });
+    }
+  }
+
+  it('reads coverage 1 and "measured" with the energy counter', async () => {
+    const record = await measureOnce({ FAKE_NVSMI_COUNTER: '1' });
+    expect(record.components.cpu).toMatchObject({ method: 'rapl', coverage: 1 });
+    expect(record.components.ram).toMatchObject({ method: 'rapl', coverage: 1 });
+    expect(record.components.gpu).toMatchObject({ method: 'nvml', coverage: 1 });
+    expect(record.gpus[0]).toMatchObject({ source: 'counter', coverage: 1 });
+    expect(record.notes.join('\n')).not.toMatch(/extrapolated/);
+    expect(record.coverage).toBe(1);
+    expect(record.provenance).toBe('measured');
+    // The fake GPU draws 100 W.
+    expect(record.components.gpu.energyJ).toBeGreaterThan(100 * record.durationS * 0.85);
+    expect(record.components.gpu.energyJ).toBeLessThan(100 * record.durationS * 1.15);
+  });
+
+  it('says "power" when every step was integrated from power (the counter read N/A)', async () => {
+    const record = await measureOnce({ FAKE_NVSMI_COUNTER: '1', FAKE_NVSMI_COUNTER_NA: '1' });
+    expect(record.gpus[0]).toMatchObject({ source: 'power', coverage: 1 });
+    expect(record.coverage).toBe(1);
   });
 });

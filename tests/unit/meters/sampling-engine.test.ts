@@ -2,6 +2,7 @@
 // powercap tree in a temporary folder (no RAPL on these VMs); the RAPL reader is the real one.
 import { resolveCarbonSettings } from '../../../core/carbon';
 import { buildMeasurementRecord } from '../../../core/measurement';
+import { measurementLine, measurementText } from '../../../core/measurement-view';
 import { CumulativeSeries } from '../../../kernel/meters/cumulative-series';
 import { probeMeters, type MeterProbe } from '../../../kernel/meters/probe';
 import { SamplingEngine, type EstimateReaders } from '../../../kernel/meters/sampling-engine';
@@ -398,5 +399,52 @@ describe('SamplingEngine provenance (issue #15: every joule says where it came f
     const missing = blind.end(1, 1600);
     expect(missing.components.gpu).toMatchObject({ energyJ: 0, method: 'estimate', coverage: 0 });
     expect(missing.notes.join()).toMatch(/no power reading yet, its energy is missing/);
+  });
+
+  // Review P3-1: a GPU that reads N/A on every line has no energy to show; it used to count as
+  // 0 J measured, and a record missing it showed a made-up "99 % counter".
+  it('says GPU energy is missing when every line reads N/A, and keeps the share real', async () => {
+    const clock = { t: 0 };
+    const engine = new SamplingEngine(
+      gpuProbe(false, await estimateOnlyProbe(100), null),
+      {},
+      { now: () => clock.t, readers: scriptedReaders(clock, 0) }
+    );
+    const na = { index: 0, name: 'GPU', powerW: null, energyMJ: null };
+    engine.gpuSample(na, 500);
+    clock.t = 1000;
+    engine.begin(1, 1000);
+    engine.gpuSample(na, 1500);
+    engine.gpuSample(na, 2500);
+    clock.t = 2000;
+    const reading = engine.end(1, 2000);
+    expect(reading.components.gpu).toMatchObject({ energyJ: 0, method: 'estimate', coverage: 0 });
+    expect(reading.notes.join()).toMatch(/GPU 0: no power reading from nvidia-smi/);
+
+    // The same GPU next to a CPU a counter measured in full: the share is that of the joules
+    // the record holds (all counted), and the record and every view say the GPU is missing.
+    reading.components.cpu = { energyJ: 5, method: 'rapl', scope: 'machine', coverage: 1 };
+    reading.components.ram = { energyJ: 1, method: 'rapl', scope: 'machine', coverage: 1 };
+    const record = buildMeasurementRecord({ runs: [reading], settings: resolveCarbonSettings() });
+    expect(record.coverage).toBe(1);
+    expect(record.notes.join()).toMatch(/GPU energy missing: no reading/);
+    expect(measurementLine(record)).toContain('GPU energy missing');
+    expect(measurementText(record)).toMatch(/Method\s+measured \(RAPL\); GPU energy missing/);
+    expect(measurementText(record)).not.toMatch(/99 % counter/);
+
+    // 0 W read from nvidia-smi is a reading: counted, nothing missing.
+    const idle = new SamplingEngine(
+      gpuProbe(false, await estimateOnlyProbe(100), 0),
+      {},
+      { now: () => clock.t, readers: scriptedReaders(clock, 0) }
+    );
+    const zero = { index: 0, name: 'GPU', powerW: 0, energyMJ: null };
+    idle.gpuSample(zero, 2500);
+    clock.t = 3000;
+    idle.begin(1, 3000);
+    idle.gpuSample(zero, 3500);
+    clock.t = 3200;
+    const still = idle.end(1, 3200);
+    expect(still.components.gpu).toMatchObject({ energyJ: 0, method: 'nvml', coverage: 1 });
   });
 });

@@ -66,6 +66,8 @@ describe('EmissionsFileSink', () => {
     expect(warnings[0]).toContain(`cannot write ${join(dir, EMISSIONS_CSV)}`);
     expect(warnings[0]).toMatch(/^warning: measurement m-2 not logged/);
     expect(warnings[0]).not.toContain(EMISSIONS_JSONL);
+    // The reason names the error code once ("EISDIR: EISDIR: ..." before).
+    expect(result.ok === false && result.reason).toBe('EISDIR: illegal operation on a directory');
   });
 
   it('takes the CSV line back when the JSONL write fails, and warns naming the JSONL', () => {
@@ -111,13 +113,20 @@ describe('provenance columns', () => {
       gaissa_provenance: 'estimated',
       gaissa_coverage: 0,
       gaissa_cpu_coverage: 0,
-      gaissa_gpu_coverage: '',
+      gaissa_gpu_coverage: 1,
       gaissa_estimated: true
     });
+    const record = sampleRecord('m-7');
+    const counted = { method: 'rapl' as const, scope: 'machine' as const, coverage: 0.4 };
     const partly = {
-      ...sampleRecord('m-7'),
+      ...record,
       coverage: 0.4,
-      provenance: 'partly-measured' as const
+      provenance: 'partly-measured' as const,
+      components: {
+        ...record.components,
+        cpu: { ...record.components.cpu, ...counted },
+        ram: { ...record.components.ram, ...counted }
+      }
     };
     expect(emissionsCsvCells(partly)).toMatchObject({
       gaissa_provenance: 'partly-measured',
@@ -125,7 +134,20 @@ describe('provenance columns', () => {
     });
     // A record from before coverage existed reads as its estimated flag says.
     const { coverage: _c, provenance: _p, ...old } = sampleRecord('m-8');
-    expect(emissionsCsvCells({ ...old, estimated: false, method: 'rapl' } as never)).toMatchObject({
+    // Its components had no coverage either: a counter's name meant all of it was counted.
+    const oldCounted = (c: { energyJ: number }) => ({
+      energyJ: c.energyJ,
+      method: 'rapl',
+      scope: 'machine'
+    });
+    const components = {
+      cpu: oldCounted(old.components.cpu),
+      gpu: old.components.gpu,
+      ram: oldCounted(old.components.ram)
+    };
+    expect(
+      emissionsCsvCells({ ...old, components, estimated: false, method: 'rapl' } as never)
+    ).toMatchObject({
       gaissa_provenance: 'measured',
       gaissa_coverage: 1
     });
@@ -154,5 +176,23 @@ describe('provenance columns', () => {
     writeFileSync(join(laptop, 'sys_vendor'), 'LENOVO\n');
     expect(detectCloudProvider(laptop)).toBeNull();
     expect(detectCloudProvider(join(laptop, 'missing'))).toBeNull();
+  });
+});
+
+// Review P3-7: the CSV left the GPU's coverage empty where the JSONL said 1 (no GPU).
+describe('the two files agree', () => {
+  it('on every component’s coverage, a machine without a GPU included', () => {
+    const dir = tempDir();
+    const record = sampleRecord('m-9');
+    expect(record.components.gpu.method).toBeNull();
+    expect(new EmissionsFileSink(dir, { warn: () => {} }).write(record).ok).toBe(true);
+    const [header, row] = parseCsv(readFileSync(join(dir, EMISSIONS_CSV), 'utf8'));
+    const [logged] = readMeasurementLog(join(dir, EMISSIONS_JSONL)).records;
+    for (const k of ['cpu', 'gpu', 'ram'] as const) {
+      const cell = row[header.indexOf(`gaissa_${k}_coverage`)];
+      expect(cell).not.toBe('');
+      expect(Number(cell)).toBe(logged.components[k].coverage);
+    }
+    expect(Number(row[header.indexOf('gaissa_coverage')])).toBe(logged.coverage);
   });
 });

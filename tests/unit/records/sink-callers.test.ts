@@ -45,7 +45,9 @@ test('a measurement in the kernel keeps its record, writes neither file and warn
   }
 });
 
-test('gaissa measure prints the record and warns on stderr when the CSV cannot be written', async () => {
+// Issue #15: every CLI write error exits 2 with one line naming the file; the record is printed
+// first, so the measurement is not lost.
+test('gaissa measure prints the record, then one error line naming the CSV, and exits 2', async () => {
   const dir = blockedDir();
   const cwd = process.cwd();
   const out: string[] = [];
@@ -57,9 +59,12 @@ test('gaissa measure prints the record and warns on stderr when the CSV cannot b
       stderr: t => err.push(t),
       readStdin: async () => ''
     });
-    expect(code).toBe(0);
-    expect(JSON.parse(out.join('')).provenance).toMatch(/^(measured|partly-measured|estimated)$/);
-    expect(err.join('')).toContain(`cannot write ${join(dir, EMISSIONS_CSV)}`);
+    expect(code).toBe(2);
+    const record = JSON.parse(out.join(''));
+    expect(record.provenance).toMatch(/^(measured|partly-measured|estimated)$/);
+    expect(err).toEqual([
+      `gaissa measure: cannot write ${join(dir, EMISSIONS_CSV)}: EISDIR: illegal operation on a directory (record ${record.id} not logged)\n`
+    ]);
     expect(out.join('')).not.toContain('cannot write');
     expect(existsSync(join(dir, EMISSIONS_JSONL))).toBe(false);
   } finally {
