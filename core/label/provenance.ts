@@ -6,7 +6,12 @@
  * carbon figures were typed rather than computed from one.
  */
 import { FieldError, describe, isPlainObject } from '../field-error';
-import { coverageOfRecord } from '../provenance';
+import {
+  combinedCoverage,
+  coverageOfComponent,
+  coverageOfRecord,
+  provenanceOf
+} from '../provenance';
 import { MetricName, Phase } from './metrics';
 
 export type LabelMethod = 'measured' | 'partly-measured' | 'estimated' | 'declared';
@@ -95,23 +100,104 @@ export function recordEvidence(value: unknown, field: string): RecordEvidence {
       'is not a measurement record: it has neither coverage nor estimated'
     );
   }
-  // One reading of a record's evidence for the whole product: a coverage that contradicts the
-  // record's own estimated / method flags is not believed.
-  const coverage = coverageOfRecord(value);
   if (value.status !== undefined && value.status !== 'ok') {
     throw new FieldError(field, `is a ${describe(value.status)} measurement, not a completed one`);
   }
-  const evidence: RecordEvidence = {
-    energyJ: number('energyJ')!,
-    co2eG: number('co2eG')!,
-    coverage
-  };
+  const energyJ = number('energyJ')!;
+  const co2eG = number('co2eG')!;
+  const contradictions = recordContradictions(value);
+  if (contradictions.length > 0) {
+    throw new FieldError(
+      field,
+      `is not a consistent measurement record, so it cannot count as measured: ${contradictions.join('; ')}`
+    );
+  }
+  // One reading of a record's evidence for the whole product, and never more than its
+  // components' joules show.
+  const coverage = Math.min(coverageOfRecord(value), componentsCoverage(value.components) ?? 1);
+  const evidence: RecordEvidence = { energyJ, co2eG, coverage };
   if (typeof value.id === 'string') evidence.id = value.id;
   const facility = number('facilityEnergyJ', true);
   if (facility !== undefined) evidence.facilityEnergyJ = facility;
   const intensity = number('carbonIntensityGPerKWh', true);
   if (intensity !== undefined) evidence.carbonIntensityGPerKWh = intensity;
   return evidence;
+}
+
+const COMPONENTS = ['cpu', 'gpu', 'ram'] as const;
+/** The fallback reason the meters write when a component's joules came from the estimator. */
+const ESTIMATED_REASON = /^(CPU|GPU|RAM) energy estimated/i;
+/** Rounding allowed between figures a record computes from one another. */
+const TOLERANCE = 1e-6;
+
+/** Energy-weighted coverage of a record's present components; undefined when it has none. */
+function componentsCoverage(components: unknown): number | undefined {
+  if (!isPlainObject(components)) return undefined;
+  const present = COMPONENTS.map(k => components[k])
+    .filter(isPlainObject)
+    .filter(c => c.method !== null && c.method !== undefined)
+    .map(c => ({
+      energyJ: typeof c.energyJ === 'number' ? c.energyJ : 0,
+      coverage: coverageOfComponent(c)
+    }));
+  return present.length === 0 ? undefined : combinedCoverage(present);
+}
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/**
+ * Where a record contradicts itself: its top-level coverage, provenance, estimated and method
+ * against its components' joules and methods, its energy against the sum of its components, and
+ * its fallback reasons against a component said to be fully counted. A record edited to look
+ * measured (or written by hand) rarely keeps all of them in step; the schema checks the shape,
+ * this checks the sums. Empty for a record as core/measurement.ts builds it.
+ */
+export function recordContradictions(record: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const stated =
+    typeof record.coverage === 'number' ? record.coverage : record.estimated === false ? 1 : 0;
+  const components = isPlainObject(record.components) ? record.components : undefined;
+  if (components) {
+    let sum = 0;
+    for (const key of COMPONENTS) {
+      const c = components[key];
+      if (!isPlainObject(c)) continue;
+      if (typeof c.energyJ === 'number') sum += c.energyJ;
+      if (c.method === 'estimate' && coverageOfComponent(c) > 0) {
+        found.push(`components.${key} says estimate but has coverage ${describe(c.coverage)}`);
+      }
+    }
+    if (typeof record.energyJ === 'number' && !close(record.energyJ, sum)) {
+      found.push(`energyJ ${record.energyJ} is not the sum of its components (${sum})`);
+    }
+    const counted = componentsCoverage(components);
+    if (counted !== undefined && !close(stated, counted)) {
+      found.push(`coverage ${stated} but its components' joules give ${counted}`);
+    }
+    if (Array.isArray(record.fallbackReasons)) {
+      for (const reason of record.fallbackReasons) {
+        const m = typeof reason === 'string' ? ESTIMATED_REASON.exec(reason) : null;
+        const c = m ? components[m[1].toLowerCase()] : undefined;
+        if (m && isPlainObject(c) && c.method !== null && coverageOfComponent(c) >= 1) {
+          found.push(
+            `its fallback reasons say "${m[0]}", yet components.${m[1].toLowerCase()} is fully counted`
+          );
+        }
+      }
+    }
+  }
+  if (record.provenance !== undefined && record.provenance !== provenanceOf(stated)) {
+    found.push(`provenance ${describe(record.provenance)} but coverage ${stated}`);
+  }
+  if (typeof record.estimated === 'boolean' && record.estimated !== stated < 1) {
+    found.push(`estimated ${record.estimated} but coverage ${stated}`);
+  }
+  if (record.method !== undefined && (record.method === 'estimate') !== stated < 1) {
+    found.push(`method ${describe(record.method)} but coverage ${stated}`);
+  }
+  return found;
 }
 
 /** measured / partly-measured / estimated from the records' coverages; declared without records. */

@@ -3,10 +3,10 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { FieldError } from '../../core/field-error';
-import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
+import { RecordEvidence } from '../../core/label/provenance';
 import { LabelRecord, LabelRequest, buildLabelRecord } from '../../core/label/record';
 import { validateLabelRecord } from './label-schema';
-import { evidenceOf, readMeasurementRecord } from './measurement-records';
+import { evidenceOf, measurementEvidence, readMeasurementRecord } from './measurement-records';
 import { sha256File } from './sha256';
 
 export interface IssueOptions {
@@ -52,7 +52,7 @@ export async function issueLabel(
       const field = `measurements[${i}]`;
       if (!m.path) {
         const held = options.records?.[i];
-        evidence.push(held === undefined ? undefined : recordEvidence(held, field));
+        evidence.push(held === undefined ? undefined : measurementEvidence(held, field));
         hashed.measurements.push(m);
         continue;
       }

@@ -57,7 +57,8 @@ export interface VerifyReport {
 
 export const INTERNAL_ONLY =
   'internal consistency only: the label is not signed by a key you trust, so anyone able to ' +
-  'edit it and the files it names could have made it consistent';
+  'edit it and the files it names could have made it consistent; the measurement records ' +
+  'themselves are not authenticated, only checked against the measurement schema and their own sums';
 
 export interface VerifyOptions {
   /** Folder of the label file: relative paths in the record are relative to it. */
@@ -152,7 +153,8 @@ export async function verifyLabel(
     ok: checks.every(c => c.status === 'match' || c.status === 'note'),
     authenticated: signature.authenticated,
     scope: signature.authenticated
-      ? 'the label is signed by the key you trust, and consistent with the files it names'
+      ? 'the label is signed by the key you trust, and consistent with the files it names ' +
+        '(the measurement records carry no signature of their own: the signer vouches for them)'
       : INTERNAL_ONLY,
     checks
   };

@@ -114,6 +114,7 @@ describe('a label as issued', () => {
     expect(code).toBe(0);
     expect(report.authenticated).toBe(false);
     expect(report.scope).toMatch(/^internal consistency only/);
+    expect(report.scope).toMatch(/measurement records themselves are not authenticated/);
     const text = await gaissa(['label', 'verify', label]);
     expect(text.stdout).toMatch(/verified: every check matches; internal consistency only/);
     expect(text.stdout).toMatch(/note\s+signature\s.*unsigned/);
@@ -358,6 +359,95 @@ describe('tamperings verify catches', () => {
     const r = await gaissa(['label', 'verify', label]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('measurements');
+  });
+});
+
+describe('records that are not what they claim (P1-1)', () => {
+  /** Issues from `records.jsonl#x` holding `record`; the CLI's exit code, stdout and stderr. */
+  async function issueFrom(record: object) {
+    writeJsonLines(join(dir, 'fake.jsonl'), [record]);
+    const request = file('fake-request.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [{ path: join(dir, 'fake.jsonl'), id: 'x' }],
+      derive: { inferences: 100 }
+    });
+    return gaissa(['label', '--json', request, '--out', join(dir, 'fake-label.json')]);
+  }
+
+  /** A real estimated record edited to look measured at the top level only. */
+  function flipped(): object {
+    return {
+      ...estimatedRecord('x'),
+      coverage: 1,
+      provenance: 'measured',
+      estimated: false,
+      method: 'rapl',
+      fallbackReasons: ['CPU energy estimated: RAPL is not readable here']
+    };
+  }
+
+  test('a hand-written "record" is refused: it does not match the measurement schema', async () => {
+    const r = await issueFrom({
+      energyJ: 0.001,
+      co2eG: 1e-7,
+      coverage: 1,
+      estimated: false,
+      status: 'ok',
+      id: 'x'
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /measurements\[0\]: is not a measurement record \(schema\/measurement/
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('an estimated record with its flags flipped to measured is refused, saying why', async () => {
+    const r = await issueFrom(flipped());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/measurements\[0\]: is not a consistent measurement record/);
+    expect(r.stderr).toMatch(/coverage 1 but its components' joules give 0/);
+    // Components flipped too: the fallback reasons still say the CPU was estimated.
+    const deeper = flipped() as ReturnType<typeof estimatedRecord>;
+    const cpu = { ...deeper.components.cpu, method: 'rapl' as const, coverage: 1 };
+    const again = await issueFrom({ ...deeper, components: { ...deeper.components, cpu } });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      /fallback reasons say "CPU energy estimated", yet components.cpu is fully counted/
+    );
+  });
+
+  test('energy that is not the sum of the components is refused', async () => {
+    const r = await issueFrom({ ...measuredRecord('x'), energyJ: 0.001 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/energyJ 0.001 is not the sum of its components \(36\)/);
+  });
+
+  test('verify reports a record edited after issuing, with the line hash rewritten', async () => {
+    const label = await issue({ record: estimatedRecord('r1') });
+    const record = read(label);
+    expect(record.method).toBe('estimated');
+    const line = JSON.stringify({ ...flipped(), id: 'r1' });
+    writeJsonLines(join(dir, 'records.jsonl'), [JSON.parse(line)]);
+    const hash = createHash('sha256').update(line).digest('hex');
+    save(label, {
+      ...record,
+      method: 'measured',
+      measurements: [{ ...record.measurements[0], sha256: hash }]
+    });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'measurement',
+        status: 'mismatch',
+        detail: expect.stringMatching(/not a consistent measurement record/)
+      })
+    );
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'method', status: 'mismatch', actual: 'estimated' })
+    );
   });
 });
 
