@@ -58,7 +58,7 @@ export interface VerifyReport {
 export const INTERNAL_ONLY =
   'internal consistency only: the label is not signed by a key you trust, so anyone able to ' +
   'edit it and the files it names could have made it consistent; the measurement records ' +
-  'themselves are not authenticated, only checked against the measurement schema and their own sums';
+  'themselves carry no signature: they are only checked against the measurement schema and their own sums';
 
 export interface VerifyOptions {
   /** Folder of the label file: relative paths in the record are relative to it. */

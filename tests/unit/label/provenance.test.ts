@@ -26,7 +26,8 @@ describe('evidence of a measurement record', () => {
     // Written before coverage existed: no coverage, no provenance, on the record or its parts.
     const older = (record: MeasurementRecord) => {
       const { coverage: _c, provenance: _p, ...rest } = record;
-      (void _c, _p);
+      void _c;
+      void _p;
       const cpu = { ...rest.components.cpu } as Partial<ComponentEnergy>;
       delete cpu.coverage;
       return { ...rest, components: { ...rest.components, cpu } };

@@ -114,7 +114,7 @@ describe('a label as issued', () => {
     expect(code).toBe(0);
     expect(report.authenticated).toBe(false);
     expect(report.scope).toMatch(/^internal consistency only/);
-    expect(report.scope).toMatch(/measurement records themselves are not authenticated/);
+    expect(report.scope).toMatch(/measurement records themselves carry no signature/);
     const text = await gaissa(['label', 'verify', label]);
     expect(text.stdout).toMatch(/verified: every check matches; internal consistency only/);
     expect(text.stdout).toMatch(/note\s+signature\s.*unsigned/);
