@@ -10,7 +10,8 @@ import {
   combinedCoverage,
   coverageOfComponent,
   coverageOfRecord,
-  provenanceOf
+  provenanceOf,
+  provenanceText
 } from '../provenance';
 import { MetricName, Phase } from './metrics';
 
@@ -253,9 +254,11 @@ export function sameFigure(a: number, b: number): boolean {
 }
 
 /**
- * The method a label's figures support, with the reason. A label whose energy or carbon
- * figures were not computed from its records is `declared` even when records are attached:
- * a measurement next to invented figures does not make them measured.
+ * The method a label's figures support, with the reason and the counter share of the record
+ * they came from. A label whose energy or carbon figures were not computed from its records is
+ * `declared` even when records are attached: a measurement next to invented figures does not
+ * make them measured. Only the record the figures were computed from (derivation.measurement)
+ * counts: other attached records are context and cannot raise the claim.
  */
 export function deriveLabelMethod(
   label: {
@@ -264,7 +267,7 @@ export function deriveLabelMethod(
     derivation?: LabelDerivation;
   },
   records: readonly Pick<RecordEvidence, 'coverage'>[]
-): { method: LabelMethod; why: string } {
+): { method: LabelMethod; why: string; coverage?: number } {
   if (records.length === 0) {
     return { method: 'declared', why: 'the label rests on no measurement record' };
   }
@@ -280,15 +283,21 @@ export function deriveLabelMethod(
       why: `${typed.join(', ')}: given, not computed from a measurement record`
     };
   }
-  const method = methodOfRecords(records);
-  const counted = records.filter(r => r.coverage === 1).length;
-  return {
-    method,
-    why:
-      `${records.length} record${records.length === 1 ? '' : 's'}, ${counted} fully from hardware ` +
-      `counters` +
-      (method === 'partly-measured'
-        ? ` (counter share ${records.map(r => `${Math.round(r.coverage * 100)} %`).join(', ')})`
-        : '')
-  };
+  const index = label.derivation!.measurement;
+  const source = records[index];
+  if (!source) {
+    return {
+      method: 'declared',
+      why: `the figures come from measurements[${index}], which does not exist`
+    };
+  }
+  const coverage = source.coverage;
+  const method = methodOfRecords([source]);
+  const how =
+    method === 'measured'
+      ? 'fully from hardware counters'
+      : method === 'partly-measured'
+        ? `${provenanceText(coverage)}`
+        : 'estimated (no hardware counter)';
+  return { method, coverage, why: `the figures come from measurements[${index}]: ${how}` };
 }

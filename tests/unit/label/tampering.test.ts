@@ -451,6 +451,56 @@ describe('records that are not what they claim (P1-1)', () => {
   });
 });
 
+describe('the method comes from the record the figures were computed from (P1-2)', () => {
+  test('figures from an estimated record, a measured one attached: estimated, not partly', async () => {
+    writeJsonLines(join(dir, 'records.jsonl'), [estimatedRecord('e1'), measuredRecord('m1')]);
+    const log = join(dir, 'records.jsonl');
+    const request = file('two.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [
+        { path: log, id: 'e1' },
+        { path: log, id: 'm1' }
+      ],
+      derive: { measurement: 0, inferences: 100 }
+    });
+    const label = join(dir, 'two-label.json');
+    const r = await gaissa(['label', '--json', request, '--out', label]);
+    expect(r.code).toBe(0);
+    expect(read(label).method).toBe('estimated');
+    // Edited to the mixed method the two records would give together: verify refuses it.
+    save(label, { ...read(label), method: 'partly-measured' });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'method',
+        status: 'mismatch',
+        actual: 'estimated',
+        detail: expect.stringMatching(/measurements\[0\]: estimated/)
+      })
+    );
+  });
+
+  test('figures from the measured record, an estimated one attached: measured', async () => {
+    writeJsonLines(join(dir, 'records.jsonl'), [estimatedRecord('e1'), measuredRecord('m1')]);
+    const log = join(dir, 'records.jsonl');
+    const request = file('two.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [
+        { path: log, id: 'e1' },
+        { path: log, id: 'm1' }
+      ],
+      derive: { measurement: 1, inferences: 100 }
+    });
+    const label = join(dir, 'two-label.json');
+    expect((await gaissa(['label', '--json', request, '--out', label])).code).toBe(0);
+    expect(read(label).method).toBe('measured');
+    expect((await verify(label, false)).code).toBe(0);
+  });
+});
+
 describe('in the notebook', () => {
   test('gaissa.label(..., { sign }) signs; verify({ trust }) authenticates, and catches an edit', async () => {
     const model = file('model.onnx', 'the real model');
