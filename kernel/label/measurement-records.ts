@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { FieldError } from '../../core/field-error';
 import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
 import measurementSchema from '../../schema/measurement.schema.json';
-import { sha256Text } from './sha256';
+import { MAX_RECORD_FILE_BYTES, requireRegularFile, sha256Text } from './sha256';
 
 const validateShape = new Ajv({ allErrors: false, allowUnionTypes: true }).compile(
   measurementSchema
@@ -29,6 +29,7 @@ export async function readMeasurementRecord(
   path: string,
   id?: string
 ): Promise<ReadRecord | undefined> {
+  await requireRegularFile(path, MAX_RECORD_FILE_BYTES);
   const bytes = await readFile(path);
   if (id === undefined) {
     let content: unknown;

@@ -26,7 +26,7 @@ import {
 } from '../../core/label/provenance';
 import { resolveStoredPath } from './issue-label';
 import { ReadRecord, evidenceOf, readMeasurementRecord } from './measurement-records';
-import { sha256File } from './sha256';
+import { UnreadableFileError, sha256File } from './sha256';
 import { publicKeyText, signatureValid, signerKey } from './signature';
 
 const RATING_SUBJECT = 'rating (from metric values and basis)';
@@ -332,6 +332,9 @@ async function compareFile(
   try {
     actual = await hash();
   } catch (e) {
+    if (e instanceof UnreadableFileError) {
+      return { kind, subject, status: 'unverifiable', expected, detail: e.message };
+    }
     const code = (e as NodeJS.ErrnoException).code;
     return {
       kind,

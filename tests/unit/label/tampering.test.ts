@@ -501,6 +501,50 @@ describe('the method comes from the record the figures were computed from (P1-2)
   });
 });
 
+describe('files that never end (P2-1)', () => {
+  test('verify with model.path or a measurement path at /dev/zero: unverifiable, at once', async () => {
+    const label = await issue();
+    const record = read(label);
+    save(label, {
+      ...record,
+      model: { ...record.model, path: '/dev/zero' },
+      measurements: [{ ...record.measurements[0], path: '/dev/zero' }]
+    });
+    const started = Date.now();
+    const { code, report } = await verify(label, false);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(code).toBe(1);
+    for (const kind of ['model', 'measurement']) {
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({
+          kind,
+          status: 'unverifiable',
+          detail: '/dev/zero is not a regular file'
+        })
+      );
+    }
+  }, 10000);
+
+  test('label refuses a model or record that is not a regular file, naming the field', async () => {
+    const request = file('dev.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      model: { path: '/dev/zero' }
+    });
+    const r = await gaissa(['label', '--json', request, '--out', join(dir, 'x.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/model\.path: \/dev\/zero is not a regular file/);
+    const records = file('dev-records.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [{ path: '/dev/zero', id: 'r1' }]
+    });
+    const m = await gaissa(['label', '--json', records, '--out', join(dir, 'y.json')]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/measurements\[0\]\.path: \/dev\/zero is not a regular file/);
+  });
+});
+
 describe('in the notebook', () => {
   test('gaissa.label(..., { sign }) signs; verify({ trust }) authenticates, and catches an edit', async () => {
     const model = file('model.onnx', 'the real model');
