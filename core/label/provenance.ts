@@ -54,6 +54,18 @@ export function methodTitle(method: unknown): string {
       : 'unknown method';
 }
 
+/**
+ * A label's method as the label, badge, widget and card print it: a partly measured label with
+ * the counter share of the record its figures came from, "partly measured (NN % counter)".
+ */
+export function labelMethodText(label: { method: unknown; coverage?: unknown }): string {
+  const c = label.coverage;
+  if (label.method === 'partly-measured' && typeof c === 'number' && c > 0 && c < 1) {
+    return provenanceText(c);
+  }
+  return methodTitle(label.method);
+}
+
 /** The energy and carbon metrics: the figures a measurement record can be the source of. */
 export const RECORD_METRICS: Record<Phase, readonly MetricName[]> = {
   inference: ['energyPerInferenceJ', 'co2ePerInferenceG'],

@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { relative, resolve, sep } from 'node:path';
 import { escapeMarkup } from '../../core/format';
-import { methodTitle } from '../../core/label/provenance';
+import { labelMethodText } from '../../core/label/provenance';
 import { LabelRecord } from '../../core/label/record';
 import { formatQuantity } from '../../core/label/quantity-format';
 import { RATING_COLOURS, escapeXml, truncate } from '../../core/label/svg';
@@ -61,7 +61,7 @@ export function badgeText(record: LabelRecord): BadgeText {
   return {
     caption: BADGE_CAPTION,
     message,
-    description: `GAISSA energy label ${record.rating} (${record.phase}, ${methodTitle(record.method)}) for ${model}${sci}`,
+    description: `GAISSA energy label ${record.rating} (${record.phase}, ${labelMethodText(record)}) for ${model}${sci}`,
     colour: fill,
     textColour: text
   };

@@ -142,7 +142,7 @@ export async function verifyLabel(
     });
   }
 
-  checks.push(checkMethod(record, evidence));
+  checks.push(...checkMethod(record, evidence));
   if (record.derivation) checks.push(...checkDerivation(record, evidence));
   checks.push(checkBasis(record));
   checks.push(checkRating(record));
@@ -161,11 +161,27 @@ export async function verifyLabel(
 }
 
 /** The method the records support (unreadable or changed records count as estimated). */
-function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)[]): VerifyCheck {
+function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)[]): VerifyCheck[] {
   const coverages = evidence.map(e => ({ coverage: e?.coverage ?? 0 }));
-  const { method, why } = deriveLabelMethod(record, coverages);
+  const { method, why, coverage } = deriveLabelMethod(record, coverages);
+  const checks: VerifyCheck[] = [];
+  // A counter share the label shows must be the source record's; a label without one (issued
+  // before labels carried it) shows none and so claims no share.
+  if (record.coverage !== undefined) {
+    const ok = coverage !== undefined && sameFigure(record.coverage, coverage);
+    checks.push({
+      kind: 'method',
+      subject: 'counter share (from the measurement record)',
+      status: ok ? 'match' : 'mismatch',
+      expected: String(record.coverage),
+      actual: String(coverage),
+      detail: ok
+        ? undefined
+        : `the label shows a counter share of ${record.coverage}, the record gives ${coverage ?? 'none'}: ${why}`
+    });
+  }
   const ok = claimsNoMoreThan(record.method, method);
-  return {
+  checks.unshift({
     kind: 'method',
     subject: 'method (from the measurement records)',
     status: ok ? 'match' : 'mismatch',
@@ -176,7 +192,8 @@ function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)
         ? why
         : `the label says ${methodTitle(record.method)}, less than the records show (${why})`
       : `the label says ${methodTitle(record.method)}, the records show ${methodTitle(method)}: ${why}`
-  };
+  });
+  return checks;
 }
 
 /** Every figure the label says it computed from a record, computed again from that record. */

@@ -205,6 +205,30 @@ describe('tamperings verify catches', () => {
     expect((await verify(label, false)).code).toBe(1);
   });
 
+  test('a partly measured label carries and shows its counter share; an edited share fails (P2-3)', async () => {
+    const label = await issue({ record: partlyMeasuredRecord('r1') });
+    const record = read(label);
+    expect(record.coverage).toBeCloseTo(0.6, 12);
+    const shown = 'partly measured (60 % counter)';
+    expect(drawLabelSvg(record)).toContain(`>${shown}</text>`);
+    expect(labelText(record)).toContain(shown);
+    const badge = await gaissa(['badge', label, '--svg', join(dir, 'badge.svg')]);
+    expect(badge.code).toBe(0);
+    expect(badge.stdout).toContain(shown);
+    expect((await verify(label, false)).code).toBe(0);
+    save(label, { ...record, coverage: 0.95 });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'method',
+        status: 'mismatch',
+        expected: '0.95',
+        detail: expect.stringMatching(/counter share of 0.95, the record gives 0.6/)
+      })
+    );
+  });
+
   test('issue date edited: the signature fails, with or without a trusted key', async () => {
     const label = await issue({ sign: true });
     save(label, { ...read(label), issued: '2020-01-01T00:00:00.000Z' });
