@@ -133,12 +133,17 @@ export async function verifyLabel(
     checks.push(check);
   }
 
+  const signature = checkSignature(record, options.trust);
   if (checks.length === 0) {
+    // Nothing hashed: an unsigned label would pass on nothing, so it does not verify; a label
+    // signed by a trusted key rests on its issuer's word, which the report says.
     checks.push({
       kind: 'model',
       subject: record.model.name,
-      status: 'unverifiable',
-      detail: 'the label holds no SHA-256 of a model or measurement record'
+      status: signature.authenticated ? 'note' : 'unverifiable',
+      detail: signature.authenticated
+        ? 'the label holds no SHA-256 of a model or measurement record: its figures rest on the word of the trusted signer'
+        : 'the label holds no SHA-256 of a model or measurement record'
     });
   }
 
@@ -147,7 +152,6 @@ export async function verifyLabel(
   checks.push(checkBasis(record));
   checks.push(checkRating(record));
   if (record.sci) checks.push(checkSci(record));
-  const signature = checkSignature(record, options.trust);
   checks.push(signature.check);
   return {
     ok: checks.every(c => c.status === 'match' || c.status === 'note'),

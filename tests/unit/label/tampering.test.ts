@@ -569,6 +569,35 @@ describe('files that never end (P2-1)', () => {
   });
 });
 
+describe('a signed declared label (P3-3)', () => {
+  test('with nothing to hash, it verifies against the trusted key, and not without it', async () => {
+    const request = file('declared.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5, energyPerInferenceJ: 0.02 }
+    });
+    const label = join(dir, 'declared-label.json');
+    const r = await gaissa(['label', '--json', request, '--out', label, '--sign', privateKey]);
+    expect(r.code).toBe(0);
+    expect(read(label).method).toBe('declared');
+    const trusted = await verify(label, true);
+    expect(trusted.code).toBe(0);
+    expect(trusted.report.authenticated).toBe(true);
+    expect(trusted.report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'model',
+        status: 'note',
+        detail: expect.stringMatching(/rest on the word of the trusted signer/)
+      })
+    );
+    // Unsigned or untrusted, nothing was checked: it must not pass.
+    expect((await verify(label, false)).code).toBe(1);
+    const { signature: _s, ...unsigned } = read(label);
+    void _s;
+    save(label, unsigned as LabelRecord);
+    expect((await verify(label, true)).code).toBe(1);
+  });
+});
+
 describe('in the notebook', () => {
   test('gaissa.label(..., { sign }) signs; verify({ trust }) authenticates, and catches an edit', async () => {
     const model = file('model.onnx', 'the real model');
