@@ -215,6 +215,10 @@ describe('tamperings verify catches', () => {
     const badge = await gaissa(['badge', label, '--svg', join(dir, 'badge.svg')]);
     expect(badge.code).toBe(0);
     expect(badge.stdout).toContain(shown);
+    // In the picture itself, not only in its alt text (P4).
+    expect(readFileSync(join(dir, 'badge.svg'), 'utf8')).toMatch(
+      /<text [^>]*>[A-E] · partly measured \(60 % counter\)<\/text>/
+    );
     expect((await verify(label, false)).code).toBe(0);
     save(label, { ...record, coverage: 0.95 });
     const { code, report } = await verify(label, false);
