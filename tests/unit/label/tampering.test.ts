@@ -217,7 +217,7 @@ describe('tamperings verify catches', () => {
     expect(badge.stdout).toContain(shown);
     // In the picture itself, not only in its alt text (P4).
     expect(readFileSync(join(dir, 'badge.svg'), 'utf8')).toMatch(
-      /<text [^>]*>[A-E] · partly measured \(60 % counter\)<\/text>/
+      /<text [^>]*>[A-E] · partly measured \(60 % counter\) · SCI [^<]*<\/text>/
     );
     expect((await verify(label, false)).code).toBe(0);
     save(label, { ...record, coverage: 0.95 });
