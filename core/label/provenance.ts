@@ -83,6 +83,8 @@ export interface RecordEvidence {
   carbonIntensityGPerKWh?: number;
   /** Share of the energy a hardware counter measured, 0..1. */
   coverage: number;
+  /** When the measured window ended (ISO 8601): a label cannot be issued before it. */
+  endedAt?: string;
 }
 
 /**
@@ -130,6 +132,9 @@ export function recordEvidence(value: unknown, field: string): RecordEvidence {
   const coverage = Math.min(coverageOfRecord(value), componentsCoverage(value.components) ?? 1);
   const evidence: RecordEvidence = { energyJ, co2eG, coverage };
   if (typeof value.id === 'string') evidence.id = value.id;
+  if (typeof value.endedAt === 'string' && !Number.isNaN(Date.parse(value.endedAt))) {
+    evidence.endedAt = value.endedAt;
+  }
   const facility = number('facilityEnergyJ', true);
   if (facility !== undefined) evidence.facilityEnergyJ = facility;
   const intensity = number('carbonIntensityGPerKWh', true);
@@ -312,4 +317,30 @@ export function deriveLabelMethod(
         ? `${provenanceText(coverage)}`
         : 'estimated (no hardware counter)';
   return { method, coverage, why: `the figures come from measurements[${index}]: ${how}` };
+}
+
+/** Clock difference tolerated between the machine that issued a label and the one reading it. */
+export const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+/**
+ * What is wrong with a label's issue date, or undefined: a date in the future (beyond clock
+ * skew) or before a measurement it rests on had ended.
+ */
+export function issuedProblem(
+  issued: string,
+  now: Date,
+  records: ReadonlyArray<Pick<RecordEvidence, 'endedAt'> | undefined>
+): string | undefined {
+  const at = Date.parse(issued);
+  if (Number.isNaN(at)) return `${describe(issued)} is not an ISO 8601 date-time`;
+  if (at > now.getTime() + CLOCK_SKEW_MS) {
+    return `${issued} is in the future (it is now ${now.toISOString()})`;
+  }
+  for (const [i, r] of records.entries()) {
+    const ended = r?.endedAt === undefined ? NaN : Date.parse(r.endedAt);
+    if (ended > at) {
+      return `${issued} is before measurements[${i}] ended (${r!.endedAt}): a label cannot rest on a measurement made after it`;
+    }
+  }
+  return undefined;
 }

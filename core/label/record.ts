@@ -18,6 +18,7 @@ import {
   RecordEvidence,
   deriveLabelMethod,
   isLabelMethod,
+  issuedProblem,
   metricFromRecord,
   sciEnergyKWhFromRecord,
   weakerMethod
@@ -250,6 +251,8 @@ export function buildLabelRecord(
     issued: request.issued ?? now.toISOString(),
     method: 'declared'
   };
+  const wrongDate = issuedProblem(record.issued, now, evidence);
+  if (wrongDate) throw new FieldError('issued', wrongDate);
   if (derived) record.derivation = derived.derivation;
   const coverages = measurements.map((_, i) => ({ coverage: evidence[i]?.coverage ?? 0 }));
   const { method, coverage } = deriveLabelMethod(record, coverages);

@@ -19,6 +19,7 @@ import {
   RecordEvidence,
   claimsNoMoreThan,
   deriveLabelMethod,
+  issuedProblem,
   metricFromRecord,
   methodTitle,
   sameFigure,
@@ -37,7 +38,15 @@ export type CheckStatus = 'match' | 'mismatch' | 'missing' | 'unverifiable' | 'n
 
 export interface VerifyCheck {
   kind:
-    'model' | 'measurement' | 'method' | 'derivation' | 'basis' | 'rating' | 'sci' | 'signature';
+    | 'model'
+    | 'measurement'
+    | 'method'
+    | 'derivation'
+    | 'issued'
+    | 'basis'
+    | 'rating'
+    | 'sci'
+    | 'signature';
   /** What was checked: a path, a path#id, or a field. */
   subject: string;
   status: CheckStatus;
@@ -67,6 +76,8 @@ export interface VerifyOptions {
   modelPath?: string;
   /** Public key of the issuer the caller trusts: the label must carry its valid signature. */
   trust?: KeyObject;
+  /** The time to check the issue date against (now when absent). */
+  now?: Date;
 }
 
 export async function verifyLabel(
@@ -149,6 +160,13 @@ export async function verifyLabel(
 
   checks.push(...checkMethod(record, evidence));
   if (record.derivation) checks.push(...checkDerivation(record, evidence));
+  const wrongDate = issuedProblem(record.issued, options.now ?? new Date(), evidence);
+  checks.push({
+    kind: 'issued',
+    subject: 'issued (against the clock and the measurements)',
+    status: wrongDate ? 'mismatch' : 'match',
+    detail: wrongDate
+  });
   checks.push(checkBasis(record));
   checks.push(checkRating(record));
   if (record.sci) checks.push(checkSci(record));

@@ -602,6 +602,54 @@ describe('a signed declared label (P3-3)', () => {
   });
 });
 
+describe('issue dates (P4)', () => {
+  const request = (issued: string) =>
+    file('dated.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [{ path: join(dir, 'records.jsonl'), id: 'r1' }],
+      derive: { inferences: 1000 },
+      issued
+    });
+
+  test('label refuses a date in the future or before the measurement ended', async () => {
+    writeJsonLines(join(dir, 'records.jsonl'), [measuredRecord('r1')]);
+    const ended = measuredRecord('r1').endedAt;
+    const future = await gaissa(['label', '--json', request('2999-01-01T00:00:00Z')]);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/issued: 2999-01-01T00:00:00.000Z is in the future/);
+    const early = await gaissa(['label', '--json', request('2020-01-01T00:00:00Z')]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain(
+      `issued: 2020-01-01T00:00:00.000Z is before measurements[0] ended (${ended})`
+    );
+    const fine = await gaissa(['label', '--json', request('2025-06-01T00:00:00Z')]);
+    expect(fine.code).toBe(0);
+  });
+
+  test('verify flags an edited date on an unsigned label', async () => {
+    const label = await issue();
+    expect((await verify(label, false)).report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'issued', status: 'match' })
+    );
+    for (const [issued, why] of [
+      ['2999-01-01T00:00:00.000Z', /is in the future/],
+      ['2020-01-01T00:00:00.000Z', /is before measurements\[0\] ended/]
+    ] as const) {
+      save(label, { ...read(label), issued });
+      const { code, report } = await verify(label, false);
+      expect(code).toBe(1);
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({
+          kind: 'issued',
+          status: 'mismatch',
+          detail: expect.stringMatching(why)
+        })
+      );
+    }
+  });
+});
+
 describe('in the notebook', () => {
   test('gaissa.label(..., { sign }) signs; verify({ trust }) authenticates, and catches an edit', async () => {
     const model = file('model.onnx', 'the real model');
