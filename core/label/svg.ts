@@ -233,18 +233,17 @@ export function drawLabelSvg(record: LabelRecord): string {
       'font-size': 11,
       'font-weight': 'bold',
       'text-anchor': 'middle'
-    }),
-    // The basis takes what the chip leaves (about 6.5 px a character at 11 px).
-    text(
-      WIDTH - 16,
-      y + 16,
-      truncate(basisTitle(record), Math.min(40, Math.floor((WIDTH - 48 - chipWidth) / 6.5))),
-      {
-        'font-size': 11,
-        'font-weight': record.basis?.name === undefined ? 'bold' : 'normal',
-        'text-anchor': 'end'
-      }
-    )
+    })
+  );
+  // The basis beside the chip when both fit (about 6.5 px a character at 11 px), else below it.
+  const basis = truncate(basisTitle(record), 40);
+  if (chipWidth + 16 + basis.length * 6.5 > WIDTH - 32) y += 22;
+  parts.push(
+    text(WIDTH - 16, y + 16, basis, {
+      'font-size': 11,
+      'font-weight': record.basis?.name === undefined ? 'bold' : 'normal',
+      'text-anchor': 'end'
+    })
   );
   const height = y + 30;
 
