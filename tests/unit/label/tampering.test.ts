@@ -553,6 +553,17 @@ describe('files that never end (P2-1)', () => {
     }
   }, 10000);
 
+  test('verify and badge refuse a label file that is not a regular file', async () => {
+    for (const args of [
+      ['label', 'verify', '/dev/zero'],
+      ['badge', '/dev/zero']
+    ]) {
+      const r = await gaissa(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/cannot read label \/dev\/zero: \/dev\/zero is not a regular file/);
+    }
+  });
+
   test('label refuses a model or record that is not a regular file, naming the field', async () => {
     const request = file('dev.json', {
       phase: 'inference',
