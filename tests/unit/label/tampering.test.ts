@@ -562,6 +562,10 @@ describe('files that never end (P2-1)', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot read label \/dev\/zero: \/dev\/zero is not a regular file/);
     }
+    const label = await issue();
+    const key = await gaissa(['label', 'verify', label, '--trust', '/dev/zero']);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toMatch(/trust: cannot read \/dev\/zero: \/dev\/zero is not a regular file/);
   });
 
   test('label refuses a model or record that is not a regular file, naming the field', async () => {
