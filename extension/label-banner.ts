@@ -5,7 +5,7 @@
  */
 import { Widget } from '@lumino/widgets';
 import { formatQuantity } from '../core/label/quantity-format';
-import { methodTitle } from '../core/label/provenance';
+import { labelMethodText } from '../core/label/provenance';
 import type { LabelEntry } from './label-validation';
 import { ratingChip } from './label-widget';
 import { clear, clip, el } from './safe-dom';
@@ -39,7 +39,7 @@ export function itemSentence(entry: LabelEntry): string {
   const r = entry.record;
   const sci = sciText(entry);
   return (
-    `Energy label ${r.rating} for ${clip(r.model.name, 200)}, ${r.phase} phase, ${methodTitle(r.method)}` +
+    `Energy label ${r.rating} for ${clip(r.model.name, 200)}, ${r.phase} phase, ${labelMethodText(r)}` +
     (sci ? `, ${sci}` : '') +
     '.'
   );

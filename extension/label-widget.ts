@@ -17,7 +17,7 @@ import {
   type Rating
 } from '../core/label/metrics';
 import { formatMetric, formatQuantity } from '../core/label/quantity-format';
-import { methodTitle } from '../core/label/provenance';
+import { labelMethodText } from '../core/label/provenance';
 import type { LabelRecord } from '../core/label/record';
 import { RATING_COLOURS, basisTitle, drawLabelSvg } from '../core/label/svg';
 import type { LabelOutputMetadata } from './label-validation';
@@ -328,7 +328,7 @@ export class LabelWidget {
     this.shown = record;
     const summary =
       `Energy label ${record.rating} for ${clip(String(record.model.name), 200)}, ` +
-      `${phaseOf(record)} phase, ${methodTitle(record.method)}, ${basisTitle(record)}`;
+      `${phaseOf(record)} phase, ${labelMethodText(record)}, ${basisTitle(record)}`;
     this.node.setAttribute('aria-label', summary);
     this.node.dataset.rating = record.rating;
     this.node.dataset.phase = phaseOf(record);
@@ -561,7 +561,7 @@ function aboutBlock(record: LabelRecord): HTMLElement {
       row('Phase', PHASE_TITLE[phaseOf(record)]),
       row(
         'Method',
-        `${methodTitle(record.method)}: figures ${METHOD_SENTENCE[record.method] ?? 'of unknown origin'}`
+        `${labelMethodText(record)}: figures ${METHOD_SENTENCE[record.method] ?? 'of unknown origin'}`
       ),
       row(
         'Basis',

@@ -5,7 +5,7 @@
  */
 import { isMap, parseDocument } from 'yaml';
 import { FieldError } from '../field-error';
-import { methodTitle } from './provenance';
+import { labelMethodText } from './provenance';
 import { LabelRecord } from './record';
 import { basisTitle } from './svg';
 
@@ -41,7 +41,7 @@ export function co2EqEmissions(record: LabelRecord, overrides: CardOverrides = {
     emissions: Number((kg * 1000).toPrecision(12)),
     source:
       overrides.source ??
-      `GAISSA for JupyterLab (${methodTitle(record.method)}, label ${record.rating} on ` +
+      `GAISSA for JupyterLab (${labelMethodText(record)}, label ${record.rating} on ` +
         `${basisTitle(record)}, issued ${record.issued.slice(0, 10)})`
   };
   const trainingType = overrides.trainingType ?? record.context?.trainingType;

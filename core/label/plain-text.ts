@@ -1,13 +1,13 @@
 /** The `text/plain` view of a label, for terminals, nbconvert and frontends without our renderer. */
 import { formatMetric, formatQuantity } from './quantity-format';
 import { METRICS, MetricName, PHASE_METRICS, isPhase } from './metrics';
-import { methodTitle } from './provenance';
+import { labelMethodText } from './provenance';
 import { LabelRecord } from './record';
 import { basisTitle } from './svg';
 
 export function labelText(record: LabelRecord): string {
   const lines = [
-    `GAISSA energy label ${record.rating} — ${record.model.name} (${record.phase}, ${methodTitle(record.method)}, ${basisTitle(record)})`
+    `GAISSA energy label ${record.rating} — ${record.model.name} (${record.phase}, ${labelMethodText(record)}, ${basisTitle(record)})`
   ];
   for (const name of isPhase(record.phase) ? PHASE_METRICS[record.phase] : []) {
     const m = record.metrics[name as MetricName];

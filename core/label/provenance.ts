@@ -6,7 +6,13 @@
  * carbon figures were typed rather than computed from one.
  */
 import { FieldError, describe, isPlainObject } from '../field-error';
-import { coverageOfRecord } from '../provenance';
+import {
+  combinedCoverage,
+  coverageOfComponent,
+  coverageOfRecord,
+  provenanceOf,
+  provenanceText
+} from '../provenance';
 import { JOULES_PER_KWH } from '../units';
 import { MetricName, Phase } from './metrics';
 
@@ -49,6 +55,18 @@ export function methodTitle(method: unknown): string {
       : 'unknown method';
 }
 
+/**
+ * A label's method as the label, badge, widget and card print it: a partly measured label with
+ * the counter share of the record its figures came from, "partly measured (NN % counter)".
+ */
+export function labelMethodText(label: { method: unknown; coverage?: unknown }): string {
+  const c = label.coverage;
+  if (label.method === 'partly-measured' && typeof c === 'number' && c > 0 && c < 1) {
+    return provenanceText(c);
+  }
+  return methodTitle(label.method);
+}
+
 /** The energy and carbon metrics: the figures a measurement record can be the source of. */
 export const RECORD_METRICS: Record<Phase, readonly MetricName[]> = {
   inference: ['energyPerInferenceJ', 'co2ePerInferenceG'],
@@ -66,6 +84,8 @@ export interface RecordEvidence {
   carbonIntensityGPerKWh?: number;
   /** Share of the energy a hardware counter measured, 0..1. */
   coverage: number;
+  /** When the measured window ended (ISO 8601): a label cannot be issued before it. */
+  endedAt?: string;
 }
 
 /**
@@ -96,23 +116,107 @@ export function recordEvidence(value: unknown, field: string): RecordEvidence {
       'is not a measurement record: it has neither coverage nor estimated'
     );
   }
-  // One reading of a record's evidence for the whole product: a coverage that contradicts the
-  // record's own estimated / method flags is not believed.
-  const coverage = coverageOfRecord(value);
   if (value.status !== undefined && value.status !== 'ok') {
     throw new FieldError(field, `is a ${describe(value.status)} measurement, not a completed one`);
   }
-  const evidence: RecordEvidence = {
-    energyJ: number('energyJ')!,
-    co2eG: number('co2eG')!,
-    coverage
-  };
+  const energyJ = number('energyJ')!;
+  const co2eG = number('co2eG')!;
+  const contradictions = recordContradictions(value);
+  if (contradictions.length > 0) {
+    throw new FieldError(
+      field,
+      `is not a consistent measurement record, so it cannot count as measured: ${contradictions.join('; ')}`
+    );
+  }
+  // One reading of a record's evidence for the whole product, and never more than its
+  // components' joules show.
+  const coverage = Math.min(coverageOfRecord(value), componentsCoverage(value.components) ?? 1);
+  const evidence: RecordEvidence = { energyJ, co2eG, coverage };
   if (typeof value.id === 'string') evidence.id = value.id;
+  if (typeof value.endedAt === 'string' && !Number.isNaN(Date.parse(value.endedAt))) {
+    evidence.endedAt = value.endedAt;
+  }
   const facility = number('facilityEnergyJ', true);
   if (facility !== undefined) evidence.facilityEnergyJ = facility;
   const intensity = number('carbonIntensityGPerKWh', true);
   if (intensity !== undefined) evidence.carbonIntensityGPerKWh = intensity;
   return evidence;
+}
+
+const COMPONENTS = ['cpu', 'gpu', 'ram'] as const;
+/** The fallback reason the meters write when a component's joules came from the estimator. */
+const ESTIMATED_REASON = /^(CPU|GPU|RAM) energy estimated/i;
+/** Rounding allowed between figures a record computes from one another. */
+const TOLERANCE = 1e-6;
+
+/** Energy-weighted coverage of a record's present components; undefined when it has none. */
+function componentsCoverage(components: unknown): number | undefined {
+  if (!isPlainObject(components)) return undefined;
+  const present = COMPONENTS.map(k => components[k])
+    .filter(isPlainObject)
+    .filter(c => c.method !== null && c.method !== undefined)
+    .map(c => ({
+      energyJ: typeof c.energyJ === 'number' ? c.energyJ : 0,
+      coverage: coverageOfComponent(c)
+    }));
+  return present.length === 0 ? undefined : combinedCoverage(present);
+}
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/**
+ * Where a record contradicts itself: its top-level coverage, provenance, estimated and method
+ * against its components' joules and methods, its energy against the sum of its components, and
+ * its fallback reasons against a component said to be fully counted. A record edited to look
+ * measured (or written by hand) rarely keeps all of them in step; the schema checks the shape,
+ * this checks the sums. Empty for a record as core/measurement.ts builds it.
+ */
+export function recordContradictions(record: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const stated =
+    typeof record.coverage === 'number' ? record.coverage : record.estimated === false ? 1 : 0;
+  const components = isPlainObject(record.components) ? record.components : undefined;
+  if (components) {
+    let sum = 0;
+    for (const key of COMPONENTS) {
+      const c = components[key];
+      if (!isPlainObject(c)) continue;
+      if (typeof c.energyJ === 'number') sum += c.energyJ;
+      if (c.method === 'estimate' && coverageOfComponent(c) > 0) {
+        found.push(`components.${key} says estimate but has coverage ${describe(c.coverage)}`);
+      }
+    }
+    if (typeof record.energyJ === 'number' && !close(record.energyJ, sum)) {
+      found.push(`energyJ ${record.energyJ} is not the sum of its components (${sum})`);
+    }
+    const counted = componentsCoverage(components);
+    if (counted !== undefined && !close(stated, counted)) {
+      found.push(`coverage ${stated} but its components' joules give ${counted}`);
+    }
+    if (Array.isArray(record.fallbackReasons)) {
+      for (const reason of record.fallbackReasons) {
+        const m = typeof reason === 'string' ? ESTIMATED_REASON.exec(reason) : null;
+        const c = m ? components[m[1].toLowerCase()] : undefined;
+        if (m && isPlainObject(c) && c.method !== null && coverageOfComponent(c) >= 1) {
+          found.push(
+            `its fallback reasons say "${m[0]}", yet components.${m[1].toLowerCase()} is fully counted`
+          );
+        }
+      }
+    }
+  }
+  if (record.provenance !== undefined && record.provenance !== provenanceOf(stated)) {
+    found.push(`provenance ${describe(record.provenance)} but coverage ${stated}`);
+  }
+  if (typeof record.estimated === 'boolean' && record.estimated !== stated < 1) {
+    found.push(`estimated ${record.estimated} but coverage ${stated}`);
+  }
+  if (record.method !== undefined && (record.method === 'estimate') !== stated < 1) {
+    found.push(`method ${describe(record.method)} but coverage ${stated}`);
+  }
+  return found;
 }
 
 /** measured / partly-measured / estimated from the records' coverages; declared without records. */
@@ -166,9 +270,11 @@ export function sameFigure(a: number, b: number): boolean {
 }
 
 /**
- * The method a label's figures support, with the reason. A label whose energy or carbon
- * figures were not computed from its records is `declared` even when records are attached:
- * a measurement next to invented figures does not make them measured.
+ * The method a label's figures support, with the reason and the counter share of the record
+ * they came from. A label whose energy or carbon figures were not computed from its records is
+ * `declared` even when records are attached: a measurement next to invented figures does not
+ * make them measured. Only the record the figures were computed from (derivation.measurement)
+ * counts: other attached records are context and cannot raise the claim.
  */
 export function deriveLabelMethod(
   label: {
@@ -177,7 +283,7 @@ export function deriveLabelMethod(
     derivation?: LabelDerivation;
   },
   records: readonly Pick<RecordEvidence, 'coverage'>[]
-): { method: LabelMethod; why: string } {
+): { method: LabelMethod; why: string; coverage?: number } {
   if (records.length === 0) {
     return { method: 'declared', why: 'the label rests on no measurement record' };
   }
@@ -193,15 +299,47 @@ export function deriveLabelMethod(
       why: `${typed.join(', ')}: given, not computed from a measurement record`
     };
   }
-  const method = methodOfRecords(records);
-  const counted = records.filter(r => r.coverage === 1).length;
-  return {
-    method,
-    why:
-      `${records.length} record${records.length === 1 ? '' : 's'}, ${counted} fully from hardware ` +
-      `counters` +
-      (method === 'partly-measured'
-        ? ` (counter share ${records.map(r => `${Math.round(r.coverage * 100)} %`).join(', ')})`
-        : '')
-  };
+  const index = label.derivation!.measurement;
+  const source = records[index];
+  if (!source) {
+    return {
+      method: 'declared',
+      why: `the figures come from measurements[${index}], which does not exist`
+    };
+  }
+  const coverage = source.coverage;
+  const method = methodOfRecords([source]);
+  const how =
+    method === 'measured'
+      ? 'fully from hardware counters'
+      : method === 'partly-measured'
+        ? `${provenanceText(coverage)}`
+        : 'estimated (no hardware counter)';
+  return { method, coverage, why: `the figures come from measurements[${index}]: ${how}` };
+}
+
+/** Clock difference tolerated between the machine that issued a label and the one reading it. */
+export const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+/**
+ * What is wrong with a label's issue date, or undefined: a date in the future (beyond clock
+ * skew) or before a measurement it rests on had ended.
+ */
+export function issuedProblem(
+  issued: string,
+  now: Date,
+  records: ReadonlyArray<Pick<RecordEvidence, 'endedAt'> | undefined>
+): string | undefined {
+  const at = Date.parse(issued);
+  if (Number.isNaN(at)) return `${describe(issued)} is not an ISO 8601 date-time`;
+  if (at > now.getTime() + CLOCK_SKEW_MS) {
+    return `${issued} is in the future (it is now ${now.toISOString()})`;
+  }
+  for (const [i, r] of records.entries()) {
+    const ended = r?.endedAt === undefined ? NaN : Date.parse(r.endedAt);
+    if (ended > at) {
+      return `${issued} is before measurements[${i}] ended (${r!.endedAt}): a label cannot rest on a measurement made after it`;
+    }
+  }
+  return undefined;
 }

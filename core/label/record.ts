@@ -18,6 +18,7 @@ import {
   RecordEvidence,
   deriveLabelMethod,
   isLabelMethod,
+  issuedProblem,
   metricFromRecord,
   sciEnergyKWhFromRecord,
   weakerMethod
@@ -89,6 +90,11 @@ export interface LabelRecord {
   issued: string;
   /** Derived from the measurement records (or a downgrade of it), never taken on trust. */
   method: Method;
+  /**
+   * Share of the source record's energy a hardware counter measured (0..1), when the figures
+   * were computed from a record: what "partly measured (NN % counter)" shows. Verify recomputes it.
+   */
+  coverage?: number;
   /** Which metrics were computed from which measurement record. */
   derivation?: LabelDerivation;
   context?: LabelContext;
@@ -244,10 +250,13 @@ export function buildLabelRecord(
     issued: request.issued ?? now.toISOString(),
     method: 'declared'
   };
+  const wrongDate = issuedProblem(record.issued, now, evidence);
+  if (wrongDate) throw new FieldError('issued', wrongDate);
   if (derived) record.derivation = derived.derivation;
   const coverages = measurements.map((_, i) => ({ coverage: evidence[i]?.coverage ?? 0 }));
-  const { method } = deriveLabelMethod(record, coverages);
+  const { method, coverage } = deriveLabelMethod(record, coverages);
   record.method = request.method ? weakerMethod(request.method, method) : method;
+  if (coverage !== undefined) record.coverage = coverage;
   const sci = derived?.sci ?? request.sci;
   if (sci) record.sci = computeSci(sci);
   const context = request.context && dropUndefined(request.context);

@@ -12,7 +12,7 @@
 import { escapeMarkup } from '../format';
 import { formatMetric, formatQuantity } from './quantity-format';
 import { METRICS, MetricName, PHASE_METRICS, RATINGS, Rating, isPhase, isRating } from './metrics';
-import { methodTitle } from './provenance';
+import { labelMethodText } from './provenance';
 import { LabelRecord } from './record';
 
 /** How the label names its basis: the known basis by name, anything else as custom. */
@@ -215,7 +215,7 @@ export function drawLabelSvg(record: LabelRecord): string {
   y += 6;
   parts.push(rule(y));
   const issued = truncate(String(record.issued ?? '').slice(0, 10), 10) || 'undated';
-  const method = methodTitle(record.method);
+  const method = labelMethodText(record);
   parts.push(text(16, y + 20, `Issued ${issued}`, { 'font-size': 11 }));
   parts.push(
     text(WIDTH - 16, y + 20, 'GAISSALabel · ISO/IEC 21031', {
@@ -233,8 +233,13 @@ export function drawLabelSvg(record: LabelRecord): string {
       'font-size': 11,
       'font-weight': 'bold',
       'text-anchor': 'middle'
-    }),
-    text(WIDTH - 16, y + 16, truncate(basisTitle(record), 40), {
+    })
+  );
+  // The basis beside the chip when both fit (about 6.5 px a character at 11 px), else below it.
+  const basis = truncate(basisTitle(record), 40);
+  if (chipWidth + 16 + basis.length * 6.5 > WIDTH - 32) y += 22;
+  parts.push(
+    text(WIDTH - 16, y + 16, basis, {
       'font-size': 11,
       'font-weight': record.basis?.name === undefined ? 'bold' : 'normal',
       'text-anchor': 'end'

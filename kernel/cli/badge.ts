@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { relative, resolve, sep } from 'node:path';
 import { escapeMarkup } from '../../core/format';
-import { methodTitle } from '../../core/label/provenance';
+import { labelMethodText } from '../../core/label/provenance';
 import { LabelRecord } from '../../core/label/record';
 import { formatQuantity } from '../../core/label/quantity-format';
 import { RATING_COLOURS, escapeXml, truncate } from '../../core/label/svg';
@@ -20,7 +20,8 @@ import { parsingOptions, readLabelFile } from './parse-options';
 const usage = `Usage: gaissa badge LABEL.json [--link URL] [--html] [--svg OUT.svg]
 
 Prints a badge for a label record (written by 'gaissa label --out' or downloaded from the label
-widget): the rating A-E and the SCI score per functional unit, in the rating's colour, as Markdown
+widget): the rating A-E, how its figures were obtained (measured, partly measured, estimated or
+declared) and the SCI score per functional unit, in the rating's colour, as Markdown
 to paste into a README or a notebook's first (Markdown) cell. The badge links to the label JSON.
 
 Options:
@@ -49,7 +50,8 @@ export const BADGE_CAPTION = 'energy label';
 /** What the badge says about a (schema-valid) record. */
 export function badgeText(record: LabelRecord): BadgeText {
   const { fill, text } = RATING_COLOURS[record.rating];
-  let message = record.rating;
+  // The method is part of the picture, not only of its alt text: a reader sees how it was obtained.
+  let message = `${record.rating} · ${labelMethodText(record)}`;
   let sci = '';
   if (record.sci) {
     const unit = truncate(String(record.sci.disclosure.functionalUnit), 24);
@@ -61,7 +63,7 @@ export function badgeText(record: LabelRecord): BadgeText {
   return {
     caption: BADGE_CAPTION,
     message,
-    description: `GAISSA energy label ${record.rating} (${record.phase}, ${methodTitle(record.method)}) for ${model}${sci}`,
+    description: `GAISSA energy label ${record.rating} (${record.phase}, ${labelMethodText(record)}) for ${model}${sci}`,
     colour: fill,
     textColour: text
   };

@@ -4,6 +4,10 @@ import { resolve } from 'node:path';
 import { FieldError } from '../../core/field-error';
 import type { LabelRecord } from '../../core/label/record';
 import { validateLabelRecord } from '../label/label-schema';
+import { requireRegularFile } from '../label/sha256';
+
+/** Largest label file read: the schema bounds a label to well under this. */
+const MAX_LABEL_FILE_BYTES = 16 * 2 ** 20;
 import { UsageError } from './command';
 
 /** Runs a node:util parseArgs call, turning its errors (unknown option...) into usage errors. */
@@ -29,6 +33,8 @@ export async function reportingFields<R>(body: () => Promise<R>): Promise<R> {
 export async function readLabelFile(path: string): Promise<LabelRecord> {
   let raw: unknown;
   try {
+    // A label is small: a device or FIFO named as one must not hang the command.
+    await requireRegularFile(resolve(path), MAX_LABEL_FILE_BYTES);
     raw = JSON.parse(await readFile(resolve(path), 'utf8'));
   } catch (e) {
     throw new UsageError(`cannot read label ${path}: ${(e as Error).message}`);

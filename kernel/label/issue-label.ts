@@ -3,11 +3,11 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { FieldError } from '../../core/field-error';
-import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
+import { RecordEvidence } from '../../core/label/provenance';
 import { LabelRecord, LabelRequest, buildLabelRecord } from '../../core/label/record';
 import { validateLabelRecord } from './label-schema';
-import { evidenceOf, readMeasurementRecord } from './measurement-records';
-import { sha256File } from './sha256';
+import { evidenceOf, measurementEvidence, readMeasurementRecord } from './measurement-records';
+import { UnreadableFileError, sha256File } from './sha256';
 
 export interface IssueOptions {
   /** Folder that relative paths in the request are resolved against. */
@@ -52,7 +52,7 @@ export async function issueLabel(
       const field = `measurements[${i}]`;
       if (!m.path) {
         const held = options.records?.[i];
-        evidence.push(held === undefined ? undefined : recordEvidence(held, field));
+        evidence.push(held === undefined ? undefined : measurementEvidence(held, field));
         hashed.measurements.push(m);
         continue;
       }
@@ -63,7 +63,9 @@ export async function issueLabel(
         read = await readMeasurementRecord(absolute, m.id);
       } catch (e) {
         throw new FieldError(
-          m.id !== undefined ? `${field}.id` : `${field}.path`,
+          m.id !== undefined && !(e instanceof UnreadableFileError)
+            ? `${field}.id`
+            : `${field}.path`,
           (e as Error).message
         );
       }
@@ -89,7 +91,11 @@ async function ensureReadable(path: string, field: string): Promise<void> {
 
 async function hashOrFail(path: string, field: string): Promise<string> {
   await ensureReadable(path, field);
-  return sha256File(path);
+  try {
+    return await sha256File(path);
+  } catch (e) {
+    throw new FieldError(field, (e as Error).message);
+  }
 }
 
 /** A stored path resolved against the label file's folder (absolute paths stay as they are). */

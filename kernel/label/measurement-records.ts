@@ -3,11 +3,17 @@
  * JSON Lines file (kernel/records writes those; only the line is hashed). Hash and content come
  * from the same bytes, so what is checked is what was hashed.
  */
+import Ajv from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FieldError } from '../../core/field-error';
 import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
-import { sha256Text } from './sha256';
+import measurementSchema from '../../schema/measurement.schema.json';
+import { MAX_RECORD_FILE_BYTES, requireRegularFile, sha256Text } from './sha256';
+
+const validateShape = new Ajv({ allErrors: false, allowUnionTypes: true }).compile(
+  measurementSchema
+);
 
 export interface ReadRecord {
   sha256: string;
@@ -23,6 +29,7 @@ export async function readMeasurementRecord(
   path: string,
   id?: string
 ): Promise<ReadRecord | undefined> {
+  await requireRegularFile(path, MAX_RECORD_FILE_BYTES);
   const bytes = await readFile(path);
   if (id === undefined) {
     let content: unknown;
@@ -50,9 +57,30 @@ export async function readMeasurementRecord(
   return { sha256: sha256Text(found[0].line), content: found[0].content };
 }
 
+/**
+ * The evidence a measurement record gives: the record must match schema/measurement.schema.json
+ * (a few hand-typed figures are no record) and agree with itself (core/label/provenance.ts);
+ * otherwise a FieldError naming `field` says where it does not.
+ */
+export function measurementEvidence(content: unknown, field: string): RecordEvidence {
+  if (!validateShape(content)) {
+    const error = validateShape.errors?.[0];
+    const where = error?.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'record';
+    const extra =
+      error?.keyword === 'additionalProperties'
+        ? ` (${(error.params as { additionalProperty: string }).additionalProperty})`
+        : '';
+    throw new FieldError(
+      field,
+      `is not a measurement record (schema/measurement.schema.json): ${where} ${error?.message ?? 'is invalid'}${extra}`
+    );
+  }
+  return recordEvidence(content, field);
+}
+
 /** The evidence of a read record; a FieldError naming `field` when it is no measurement record. */
 export function evidenceOf(read: ReadRecord, field: string, id?: string): RecordEvidence {
-  const evidence = recordEvidence(read.content, field);
+  const evidence = measurementEvidence(read.content, field);
   if (id !== undefined && evidence.id !== id) {
     throw new FieldError(field, `the record's id is ${evidence.id}, not ${id}`);
   }

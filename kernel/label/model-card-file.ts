@@ -1,5 +1,5 @@
 /** A training label's emissions merged into a model card file (shared by `gaissa card` and the API). */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { FieldError } from '../../core/field-error';
 import {
   type CardOverrides,
@@ -8,11 +8,11 @@ import {
   mergeModelCard
 } from '../../core/label/model-card';
 import type { LabelRecord } from '../../core/label/record';
-import { writeFileAtomic } from '../atomic-write';
+import { writeOutputs } from './write-outputs';
 
 /**
  * Writes `record`'s co2_eq_emissions block into the card at `readmePath` (created when missing,
- * replaced atomically). Throws FieldError for an unreadable card or a label without training
+ * replaced atomically, through a symbolic link to its target). Throws FieldError for an unreadable card or a label without training
  * emissions.
  */
 export async function writeModelCard(
@@ -21,6 +21,11 @@ export async function writeModelCard(
   overrides: CardOverrides = {}
 ): Promise<Co2EqEmissions> {
   let readme = '';
+  // A FIFO or a device would hang the read or be replaced by the write: only a regular file.
+  const info = await stat(readmePath).catch(() => undefined);
+  if (info && !info.isFile()) {
+    throw new FieldError('readme', `${readmePath} is not a regular file`);
+  }
   try {
     readme = await readFile(readmePath, 'utf8');
   } catch (e) {
@@ -29,6 +34,6 @@ export async function writeModelCard(
     }
   }
   const block = co2EqEmissions(record, overrides);
-  await writeFileAtomic(readmePath, mergeModelCard(readme, block));
+  await writeOutputs([{ path: readmePath, data: mergeModelCard(readme, block) }]);
   return block;
 }

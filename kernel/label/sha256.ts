@@ -1,10 +1,40 @@
 /** SHA-256 of the files a label rests on: a model file, or one record of a JSON Lines file. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
-/** Hex SHA-256 of a file's bytes, streamed (model files can be gigabytes). */
-export async function sha256File(path: string): Promise<string> {
+/** Largest model file hashed: far above any single-file model, far below an endless device. */
+export const MAX_MODEL_BYTES = 64 * 2 ** 30;
+/** Largest measurement record file read whole: a JSON Lines log of thousands of records. */
+export const MAX_RECORD_FILE_BYTES = 64 * 2 ** 20;
+
+/** A file a label names that is not something to hash or read (a device, a FIFO, too large). */
+export class UnreadableFileError extends Error {
+  constructor(path: string, reason: string) {
+    super(`${path} ${reason}`);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${bytes / 2 ** 20} MiB`;
+}
+
+/**
+ * Checks that `path` is a regular file (symbolic links followed) of at most `maxBytes`: /dev/zero
+ * or a FIFO would make a read or a hash run forever. Errors of stat itself (ENOENT...) pass through.
+ */
+export async function requireRegularFile(path: string, maxBytes: number): Promise<void> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new UnreadableFileError(path, 'is not a regular file');
+  if (info.size > maxBytes) {
+    throw new UnreadableFileError(path, `is larger than ${sizeText(maxBytes)}`);
+  }
+}
+
+/** Hex SHA-256 of a regular file's bytes, streamed (model files can be gigabytes). */
+export async function sha256File(path: string, maxBytes = MAX_MODEL_BYTES): Promise<string> {
+  await requireRegularFile(path, maxBytes);
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
@@ -21,6 +51,7 @@ export function sha256Text(text: string): string {
  * an error when several do (the reference would be ambiguous).
  */
 export async function sha256JsonLine(path: string, id: string): Promise<string | undefined> {
+  await requireRegularFile(path, MAX_RECORD_FILE_BYTES);
   const lines = (await readFile(path, 'utf8')).split('\n');
   const found = lines
     .map(line => line.replace(/\r$/, ''))

@@ -10,6 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { FieldError } from '../../core/field-error';
 import { canonicalJson } from '../../core/label/canonical-json';
 import { LabelRecord } from '../../core/label/record';
+import { requireRegularFile } from './sha256';
+
+/** A PEM key is a few hundred bytes; anything far larger (or endless, /dev/zero) is no key. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /** The bytes a signature covers. */
 export function signedBytes(record: LabelRecord): Buffer {
@@ -42,6 +46,7 @@ async function readKey(
 ): Promise<KeyObject> {
   let pem: Buffer;
   try {
+    await requireRegularFile(path, MAX_KEY_FILE_BYTES);
     pem = await readFile(path);
   } catch (e) {
     throw new FieldError(field, `cannot read ${path}: ${(e as Error).message}`);

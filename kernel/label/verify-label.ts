@@ -19,6 +19,7 @@ import {
   RecordEvidence,
   claimsNoMoreThan,
   deriveLabelMethod,
+  issuedProblem,
   metricFromRecord,
   methodTitle,
   sameFigure,
@@ -26,7 +27,7 @@ import {
 } from '../../core/label/provenance';
 import { resolveStoredPath } from './issue-label';
 import { ReadRecord, evidenceOf, readMeasurementRecord } from './measurement-records';
-import { sha256File } from './sha256';
+import { UnreadableFileError, sha256File } from './sha256';
 import { publicKeyText, signatureValid, signerKey } from './signature';
 
 const RATING_SUBJECT = 'rating (from metric values and basis)';
@@ -37,7 +38,15 @@ export type CheckStatus = 'match' | 'mismatch' | 'missing' | 'unverifiable' | 'n
 
 export interface VerifyCheck {
   kind:
-    'model' | 'measurement' | 'method' | 'derivation' | 'basis' | 'rating' | 'sci' | 'signature';
+    | 'model'
+    | 'measurement'
+    | 'method'
+    | 'derivation'
+    | 'issued'
+    | 'basis'
+    | 'rating'
+    | 'sci'
+    | 'signature';
   /** What was checked: a path, a path#id, or a field. */
   subject: string;
   status: CheckStatus;
@@ -57,7 +66,8 @@ export interface VerifyReport {
 
 export const INTERNAL_ONLY =
   'internal consistency only: the label is not signed by a key you trust, so anyone able to ' +
-  'edit it and the files it names could have made it consistent';
+  'edit it and the files it names could have made it consistent; the measurement records ' +
+  'themselves carry no signature: they are only checked against the measurement schema and their own sums';
 
 export interface VerifyOptions {
   /** Folder of the label file: relative paths in the record are relative to it. */
@@ -66,6 +76,8 @@ export interface VerifyOptions {
   modelPath?: string;
   /** Public key of the issuer the caller trusts: the label must carry its valid signature. */
   trust?: KeyObject;
+  /** The time to check the issue date against (now when absent). */
+  now?: Date;
 }
 
 export async function verifyLabel(
@@ -132,38 +144,66 @@ export async function verifyLabel(
     checks.push(check);
   }
 
+  const signature = checkSignature(record, options.trust);
   if (checks.length === 0) {
+    // Nothing hashed: an unsigned label would pass on nothing, so it does not verify; a label
+    // signed by a trusted key rests on its issuer's word, which the report says.
     checks.push({
       kind: 'model',
       subject: record.model.name,
-      status: 'unverifiable',
-      detail: 'the label holds no SHA-256 of a model or measurement record'
+      status: signature.authenticated ? 'note' : 'unverifiable',
+      detail: signature.authenticated
+        ? 'the label holds no SHA-256 of a model or measurement record: its figures rest on the word of the trusted signer'
+        : 'the label holds no SHA-256 of a model or measurement record'
     });
   }
 
-  checks.push(checkMethod(record, evidence));
+  checks.push(...checkMethod(record, evidence));
   if (record.derivation) checks.push(...checkDerivation(record, evidence));
+  const wrongDate = issuedProblem(record.issued, options.now ?? new Date(), evidence);
+  checks.push({
+    kind: 'issued',
+    subject: 'issued (against the clock and the measurements)',
+    status: wrongDate ? 'mismatch' : 'match',
+    detail: wrongDate
+  });
   checks.push(checkBasis(record));
   checks.push(checkRating(record));
   if (record.sci) checks.push(checkSci(record));
-  const signature = checkSignature(record, options.trust);
   checks.push(signature.check);
   return {
     ok: checks.every(c => c.status === 'match' || c.status === 'note'),
     authenticated: signature.authenticated,
     scope: signature.authenticated
-      ? 'the label is signed by the key you trust, and consistent with the files it names'
+      ? 'the label is signed by the key you trust, and consistent with the files it names ' +
+        '(the measurement records carry no signature of their own: the signer vouches for them)'
       : INTERNAL_ONLY,
     checks
   };
 }
 
 /** The method the records support (unreadable or changed records count as estimated). */
-function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)[]): VerifyCheck {
+function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)[]): VerifyCheck[] {
   const coverages = evidence.map(e => ({ coverage: e?.coverage ?? 0 }));
-  const { method, why } = deriveLabelMethod(record, coverages);
+  const { method, why, coverage } = deriveLabelMethod(record, coverages);
+  const checks: VerifyCheck[] = [];
+  // A counter share the label shows must be the source record's; a label without one (issued
+  // before labels carried it) shows none and so claims no share.
+  if (record.coverage !== undefined) {
+    const ok = coverage !== undefined && sameFigure(record.coverage, coverage);
+    checks.push({
+      kind: 'method',
+      subject: 'counter share (from the measurement record)',
+      status: ok ? 'match' : 'mismatch',
+      expected: String(record.coverage),
+      actual: String(coverage),
+      detail: ok
+        ? undefined
+        : `the label shows a counter share of ${record.coverage}, the record gives ${coverage ?? 'none'}: ${why}`
+    });
+  }
   const ok = claimsNoMoreThan(record.method, method);
-  return {
+  checks.unshift({
     kind: 'method',
     subject: 'method (from the measurement records)',
     status: ok ? 'match' : 'mismatch',
@@ -174,7 +214,8 @@ function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)
         ? why
         : `the label says ${methodTitle(record.method)}, less than the records show (${why})`
       : `the label says ${methodTitle(record.method)}, the records show ${methodTitle(method)}: ${why}`
-  };
+  });
+  return checks;
 }
 
 /** Every figure the label says it computed from a record, computed again from that record. */
@@ -330,6 +371,9 @@ async function compareFile(
   try {
     actual = await hash();
   } catch (e) {
+    if (e instanceof UnreadableFileError) {
+      return { kind, subject, status: 'unverifiable', expected, detail: e.message };
+    }
     const code = (e as NodeJS.ErrnoException).code;
     return {
       kind,

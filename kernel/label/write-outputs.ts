@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
-import { copyFile, link, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputError extends Error {
@@ -86,10 +86,29 @@ function sideName(path: string, kind: string): string {
   );
 }
 
-/** Refuses outputs that are inputs, repeat one another or name a directory; writes nothing. */
-async function checkTargets(paths: string[], inputs: readonly string[]): Promise<void> {
+/**
+ * The file an output really replaces: a symbolic link is written through to its target (the link
+ * stays a link), so the rename lands on the target, never on the link.
+ */
+async function realTarget(path: string): Promise<string> {
+  const link = await lstat(path).catch(() => undefined);
+  if (!link?.isSymbolicLink()) return path;
+  try {
+    return await realpath(path);
+  } catch {
+    throw new OutputError(path, 'it is a symbolic link to a file that does not exist');
+  }
+}
+
+/**
+ * Refuses outputs that are inputs, repeat one another or name anything but a regular file (a
+ * directory, a FIFO, a device: renaming over one would replace it); writes nothing. Returns the
+ * paths to write, symbolic links resolved.
+ */
+async function checkTargets(paths: string[], inputs: readonly string[]): Promise<string[]> {
   const inputSet = new Map(inputs.map(p => [canonicalPath(p), p]));
   const seen = new Set<string>();
+  const targets: string[] = [];
   for (const path of paths) {
     const key = canonicalPath(path);
     const input = inputSet.get(key);
@@ -98,12 +117,16 @@ async function checkTargets(paths: string[], inputs: readonly string[]): Promise
     }
     if (seen.has(key)) throw new OutputError(path, 'it is named as two outputs');
     seen.add(key);
-    const info = await stat(path).catch(() => undefined);
+    const target = await realTarget(path);
+    const info = await stat(target).catch(() => undefined);
     if (info?.isDirectory()) throw new OutputError(path, 'it is a directory');
+    if (info && !info.isFile()) throw new OutputError(path, 'it is not a regular file');
+    targets.push(target);
   }
+  return targets;
 }
 
-async function writeTemp(output: Output, fs: OutputFs): Promise<string> {
+async function writeTemp(output: Output & { shown: string }, fs: OutputFs): Promise<string> {
   const temp = sideName(output.path, 'tmp');
   try {
     await mkdir(dirname(output.path), { recursive: true });
@@ -117,7 +140,7 @@ async function writeTemp(output: Output, fs: OutputFs): Promise<string> {
     return temp;
   } catch (e) {
     await removeQuietly(temp);
-    throw new OutputError(output.path, fsReason(e));
+    throw new OutputError(output.shown, fsReason(e));
   }
 }
 
@@ -146,11 +169,12 @@ export async function writeOutputs(
   inputs: readonly string[] = [],
   fs: OutputFs = realFs
 ): Promise<void> {
-  const targets = outputs.map(o => ({ ...o, path: resolve(o.path) }));
-  await checkTargets(
-    targets.map(t => t.path),
+  const real = await checkTargets(
+    outputs.map(o => resolve(o.path)),
     inputs
   );
+  // Errors name the path as given; the write goes to the file it resolves to.
+  const targets = outputs.map((o, i) => ({ ...o, path: real[i], shown: resolve(o.path) }));
   const temps: string[] = [];
   const backups: (string | undefined)[] = [];
   let renamed = 0;
@@ -160,14 +184,14 @@ export async function writeOutputs(
       try {
         backups.push(await backUp(t.path));
       } catch (e) {
-        throw new OutputError(t.path, `cannot keep its earlier content: ${fsReason(e)}`);
+        throw new OutputError(t.shown, `cannot keep its earlier content: ${fsReason(e)}`);
       }
     }
     for (const [i, t] of targets.entries()) {
       try {
         await fs.rename(temps[i], t.path);
       } catch (e) {
-        throw new OutputError(t.path, fsReason(e));
+        throw new OutputError(t.shown, fsReason(e));
       }
       renamed++;
     }

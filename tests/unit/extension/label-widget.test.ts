@@ -104,6 +104,14 @@ describe('the label widget', () => {
     expect(details(node).textContent).toContain(
       'Figures computed from records that hardware counters measured only in part.'
     );
+    // With the counter share the label carries, the widget and its picture show it.
+    const shared = mount(new LabelWidget({ ...partly, coverage: 0.42 }));
+    expect(shared.getAttribute('aria-label')).toMatch(
+      /, partly measured \(42 % counter\), custom basis$/
+    );
+    expect(shared.querySelector('.gaissa-label-picture svg')!.textContent).toContain(
+      'partly measured (42 % counter)'
+    );
   });
 
   it('details a metric on keyboard focus: value, unit, index, rating, reference', () => {

@@ -67,7 +67,7 @@ function parseShields(url: string): { caption: string; message: string; colour: 
 }
 
 describe('gaissa badge', () => {
-  test('prints a Markdown badge: rating and SCI with units, in the rating colour, linked to the label', async () => {
+  test('prints a Markdown badge: rating, method and SCI with units, in the rating colour, linked to the label', async () => {
     const { path, record } = await labelFile();
     const r = await gaissa(['badge', path]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
@@ -78,7 +78,7 @@ describe('gaissa badge', () => {
     expect(record.rating).toBe('C');
     expect(parseShields(image)).toEqual({
       caption: 'energy label',
-      message: `C · SCI ${formatQuantity(sci, 'g CO2e')}/inference`,
+      message: `C · declared · SCI ${formatQuantity(sci, 'g CO2e')}/inference`,
       colour: 'ffd500'
     });
     expect(formatQuantity(sci, 'g CO2e')).toBe('112 µg CO2e');
@@ -96,7 +96,7 @@ describe('gaissa badge', () => {
       const { path } = await labelFile(`${rating}.json`, rec => (rec.rating = rating));
       const { image } = parseMarkdown((await gaissa(['badge', path])).stdout);
       const shield = parseShields(image);
-      expect(shield.message.startsWith(`${rating} · SCI`)).toBe(true);
+      expect(shield.message.startsWith(`${rating} · declared · SCI`)).toBe(true);
       colours[rating] = shield.colour;
     }
     expect(colours).toEqual({
@@ -115,17 +115,17 @@ describe('gaissa badge', () => {
     });
     const { image } = parseMarkdown((await gaissa(['badge', path])).stdout);
     expect(image).toBe(
-      'https://img.shields.io/badge/energy%20label-C%20%C2%B7%20SCI%20112%20%C2%B5g%20CO2e%2Fforward--pass__item-ffd500'
+      'https://img.shields.io/badge/energy%20label-C%20%C2%B7%20declared%20%C2%B7%20SCI%20112%20%C2%B5g%20CO2e%2Fforward--pass__item-ffd500'
     );
-    expect(parseShields(image).message).toBe('C · SCI 112 µg CO2e/forward-pass_item');
+    expect(parseShields(image).message).toBe('C · declared · SCI 112 µg CO2e/forward-pass_item');
   });
 
-  test('a label without SCI shows the rating alone', async () => {
+  test('a label without SCI shows the rating and method alone', async () => {
     const { path } = await labelFile('training.json', rec => {
       delete rec.sci;
     });
     const { image, alt } = parseMarkdown((await gaissa(['badge', path])).stdout);
-    expect(image).toBe('https://img.shields.io/badge/energy%20label-C-ffd500');
+    expect(image).toBe('https://img.shields.io/badge/energy%20label-C%20%C2%B7%20declared-ffd500');
     expect(alt).toBe('GAISSA energy label C (inference, declared) for mnist-mlp');
   });
 
@@ -154,9 +154,11 @@ describe('gaissa badge', () => {
     );
     expect(m).not.toBeNull();
     expect(m![1]).toBe('hostile.json');
-    expect(m![2].startsWith('https://img.shields.io/badge/energy%20label-C%20%C2%B7%20SCI')).toBe(
-      true
-    );
+    expect(
+      m![2].startsWith(
+        'https://img.shields.io/badge/energy%20label-C%20%C2%B7%20declared%20%C2%B7%20SCI'
+      )
+    ).toBe(true);
     expect(m![3]).toContain('x](javascript:a(1)) &lt;img onerror=a(2)&gt;[y');
   });
 
@@ -184,7 +186,7 @@ describe('gaissa badge', () => {
       }
     };
     walk(svg);
-    expect(texts).toEqual(['energy label', 'C · SCI 112 µg CO2e/inference']);
+    expect(texts).toEqual(['energy label', 'C · declared · SCI 112 µg CO2e/inference']);
     expect(svg.attrs['aria-label']).toBe(
       'GAISSA energy label C (inference, declared) for a <b> & "c", SCI 112 µg CO2e per inference'
     );

@@ -2,14 +2,17 @@
  * The CLI's outputs: written all or none, never over an input, errors as one line naming the
  * file (exit 2, no stack trace), and figures that overflow refused rather than printed as null.
  */
+import { execFileSync } from 'node:child_process';
 import * as fsPromises from 'node:fs/promises';
 import {
   type PathLike,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,6 +188,91 @@ describe('gaissa label outputs', () => {
     ]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, 'metrics.energyPerInferenceJ', 'overflows');
+  });
+});
+
+describe('outputs that are links, FIFOs or devices (P2-2)', () => {
+  /** A FIFO made by mkfifo(1): writing to it would block, renaming over it would replace it. */
+  function fifo(name: string): string {
+    const path = join(dir, name);
+    execFileSync('mkfifo', [path]);
+    return path;
+  }
+
+  test('label --out through a symbolic link writes the target; the link stays a link', async () => {
+    const target = write('target.json', 'old');
+    symlinkSync(target, join(dir, 'cur.json'));
+    const r = await gaissa([
+      'label',
+      '--json',
+      write('in.json', request),
+      '--out',
+      join(dir, 'cur.json')
+    ]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(dir, 'cur.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8')).format).toBe('gaissa.label');
+  });
+
+  test('label --svg naming a FIFO: exit 2 "not a regular file", nothing written, FIFO kept', async () => {
+    const ff = fifo('ff.svg');
+    const out = join(dir, 'LABEL.json');
+    const r = await gaissa([
+      'label',
+      '--json',
+      write('in.json', request),
+      '--out',
+      out,
+      '--svg',
+      ff
+    ]);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, `cannot write ${ff}: it is not a regular file`);
+    expect(lstatSync(ff).isFIFO()).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['ff.svg', 'in.json']);
+  });
+
+  test('a dangling symbolic link is refused rather than replaced', async () => {
+    symlinkSync(join(dir, 'nowhere.json'), join(dir, 'dangling.json'));
+    const r = await gaissa([
+      'label',
+      '--json',
+      write('in.json', request),
+      '--out',
+      join(dir, 'dangling.json')
+    ]);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, 'symbolic link to a file that does not exist');
+    expect(lstatSync(join(dir, 'dangling.json')).isSymbolicLink()).toBe(true);
+  });
+
+  test('badge --svg and card --readme: FIFOs refused, links written through', async () => {
+    const label = join(dir, 'LABEL.json');
+    const training = { phase: 'training', metrics: { trainingCo2eKg: 0.1 } };
+    expect(
+      (await gaissa(['label', '--json', write('t.json', training), '--out', label])).code
+    ).toBe(0);
+    const badgeFifo = fifo('badge.svg');
+    const b = await gaissa(['badge', label, '--svg', badgeFifo]);
+    expect(b.code).toBe(2);
+    expectOneLine(b.stderr, `cannot write ${badgeFifo}: it is not a regular file`);
+    expect(lstatSync(badgeFifo).isFIFO()).toBe(true);
+    const badgeTarget = write('badge-target.svg', 'old');
+    symlinkSync(badgeTarget, join(dir, 'badge-link.svg'));
+    expect((await gaissa(['badge', label, '--svg', join(dir, 'badge-link.svg')])).code).toBe(0);
+    expect(lstatSync(join(dir, 'badge-link.svg')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(badgeTarget, 'utf8')).toMatch(/^<svg/);
+
+    const readmeFifo = fifo('README.md');
+    const c = await gaissa(['card', label, '--readme', readmeFifo]);
+    expect(c.code).toBe(2);
+    expectOneLine(c.stderr, 'is not a regular file');
+    expect(lstatSync(readmeFifo).isFIFO()).toBe(true);
+    const cardTarget = write('card-target.md', '# my model\n');
+    symlinkSync(cardTarget, join(dir, 'card-link.md'));
+    expect((await gaissa(['card', label, '--readme', join(dir, 'card-link.md')])).code).toBe(0);
+    expect(lstatSync(join(dir, 'card-link.md')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(cardTarget, 'utf8')).toMatch(/co2_eq_emissions:[\s\S]*# my model/);
   });
 });
 

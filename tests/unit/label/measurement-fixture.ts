@@ -3,8 +3,8 @@
  * readings (tests/unit/notebook-features/fixtures.ts), so labels rest on the real record shape.
  */
 import { writeFileSync } from 'node:fs';
-import type { MeasurementRecord } from '../../../core/measurement';
-import { measurement } from '../notebook-features/fixtures';
+import { buildMeasurementRecord, type MeasurementRecord } from '../../../core/measurement';
+import { measurement, reading, settings } from '../notebook-features/fixtures';
 
 /** A record whose CPU energy a counter (RAPL) read: fully measured. */
 export function measuredRecord(id: string, cpuJ = 36): MeasurementRecord {
@@ -17,21 +17,16 @@ export function estimatedRecord(id: string, cpuJ = 36): MeasurementRecord {
 }
 
 /**
- * A record a counter measured only in part, as the provenance contract writes it (coverage 0.6;
- * method 'estimate' and estimated true, since coverage < 1).
+ * A record a counter measured only in part, built as core/measurement.ts builds one: two runs,
+ * the first read by RAPL (1.2 x cpuJ), the second estimated (0.8 x cpuJ) after RAPL stopped
+ * answering, so 60 % of the joules came from the counter (coverage 0.6, method 'estimate').
  */
 export function partlyMeasuredRecord(id: string, cpuJ = 36): MeasurementRecord {
-  const record = measurement(cpuJ, { id, method: 'estimate' });
-  return {
-    ...record,
-    coverage: 0.6,
-    provenance: 'partly-measured',
-    // Its components say the same: RAPL read 60 % of the CPU's joules.
-    components: {
-      ...record.components,
-      cpu: { energyJ: cpuJ, method: 'rapl', scope: 'machine', coverage: 0.6 }
-    }
-  } as MeasurementRecord;
+  return buildMeasurementRecord({
+    runs: [reading(cpuJ * 1.2, 'rapl'), reading(cpuJ * 0.8, 'estimate', 1.7e12 + 3000)],
+    settings,
+    id
+  });
 }
 
 /** Writes records as JSON Lines (one JSON.stringify per line, as the emissions log appends them). */

@@ -56,7 +56,9 @@ describe('Hugging Face co2_eq_emissions', () => {
       new Date(),
       [{ energyJ: 7.2e6, co2eG: 149.2, coverage: 0.4 }]
     );
-    expect(co2EqEmissions(partly).source).toMatch(/^GAISSA for JupyterLab \(partly measured,/);
+    expect(co2EqEmissions(partly).source).toMatch(
+      /^GAISSA for JupyterLab \(partly measured \(40 % counter\),/
+    );
   });
 
   test('an inference label is refused: the card field is about training', () => {

@@ -2,6 +2,7 @@
 import { FieldError } from '../../../core/field-error';
 import { DEFAULT_BASIS, basisDifferences, basisName } from '../../../core/label/defaults';
 import { claimsNoMoreThan, methodOfRecords, recordEvidence } from '../../../core/label/provenance';
+import type { ComponentEnergy, MeasurementRecord } from '../../../core/measurement';
 import { LabelRequest, buildLabelRecord, parseLabelRequest } from '../../../core/label/record';
 import { estimatedRecord, measuredRecord, partlyMeasuredRecord } from './measurement-fixture';
 
@@ -22,10 +23,17 @@ describe('evidence of a measurement record', () => {
     expect(recordEvidence(measuredRecord('a'), 'm').coverage).toBe(1);
     expect(recordEvidence(estimatedRecord('b'), 'm').coverage).toBe(0);
     expect(recordEvidence(partlyMeasuredRecord('c'), 'm').coverage).toBe(0.6);
-    const { coverage: _c, ...older } = { ...measuredRecord('d'), coverage: 1 };
-    void _c;
-    expect(recordEvidence({ ...older, estimated: false }, 'm').coverage).toBe(1);
-    expect(recordEvidence({ ...older, estimated: true }, 'm').coverage).toBe(0);
+    // Written before coverage existed: no coverage, no provenance, on the record or its parts.
+    const older = (record: MeasurementRecord) => {
+      const { coverage: _c, provenance: _p, ...rest } = record;
+      void _c;
+      void _p;
+      const cpu = { ...rest.components.cpu } as Partial<ComponentEnergy>;
+      delete cpu.coverage;
+      return { ...rest, components: { ...rest.components, cpu } };
+    };
+    expect(recordEvidence(older(measuredRecord('d')), 'm').coverage).toBe(1);
+    expect(recordEvidence(older(estimatedRecord('e')), 'm').coverage).toBe(0);
   });
 
   test('anything else is not a measurement record, named by its field', () => {

@@ -148,6 +148,28 @@ describe('drawLabelSvg', () => {
   });
 });
 
+describe('the method chip', () => {
+  /** The text element holding `content`, with its x and y. */
+  function textAt(svg: string, content: string) {
+    const e = allElements(parseXml(svg)).find(
+      el => el.name === 'text' && textContent(el) === content
+    );
+    if (!e) throw new Error(`no text ${content}`);
+    return { x: Number(e.attrs.x), y: Number(e.attrs.y) };
+  }
+
+  test('a partly measured label shows its counter share; the basis moves below, whole', () => {
+    const plain = drawLabelSvg({ ...record(), method: 'declared' });
+    const basis = 'basis gaissa-inference-v1';
+    const chipRow = textAt(plain, 'declared').y;
+    expect(textAt(plain, basis).y).toBe(chipRow);
+    const partly = drawLabelSvg({ ...record(), method: 'partly-measured', coverage: 0.6 });
+    const chip = textAt(partly, 'partly measured (60 % counter)');
+    expect(textAt(partly, basis).y).toBeGreaterThan(chip.y);
+    expect(parseXml(partly).attrs.height).not.toBe(parseXml(plain).attrs.height);
+  });
+});
+
 describe('text helpers', () => {
   test('escapeXml', () => {
     expect(escapeXml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;');

@@ -114,6 +114,7 @@ describe('a label as issued', () => {
     expect(code).toBe(0);
     expect(report.authenticated).toBe(false);
     expect(report.scope).toMatch(/^internal consistency only/);
+    expect(report.scope).toMatch(/measurement records themselves carry no signature/);
     const text = await gaissa(['label', 'verify', label]);
     expect(text.stdout).toMatch(/verified: every check matches; internal consistency only/);
     expect(text.stdout).toMatch(/note\s+signature\s.*unsigned/);
@@ -202,6 +203,34 @@ describe('tamperings verify catches', () => {
     expect(record.method).toBe('partly-measured');
     save(label, { ...record, method: 'measured' });
     expect((await verify(label, false)).code).toBe(1);
+  });
+
+  test('a partly measured label carries and shows its counter share; an edited share fails (P2-3)', async () => {
+    const label = await issue({ record: partlyMeasuredRecord('r1') });
+    const record = read(label);
+    expect(record.coverage).toBeCloseTo(0.6, 12);
+    const shown = 'partly measured (60 % counter)';
+    expect(drawLabelSvg(record)).toContain(`>${shown}</text>`);
+    expect(labelText(record)).toContain(shown);
+    const badge = await gaissa(['badge', label, '--svg', join(dir, 'badge.svg')]);
+    expect(badge.code).toBe(0);
+    expect(badge.stdout).toContain(shown);
+    // In the picture itself, not only in its alt text (P4).
+    expect(readFileSync(join(dir, 'badge.svg'), 'utf8')).toMatch(
+      /<text [^>]*>[A-E] · partly measured \(60 % counter\) · SCI [^<]*<\/text>/
+    );
+    expect((await verify(label, false)).code).toBe(0);
+    save(label, { ...record, coverage: 0.95 });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'method',
+        status: 'mismatch',
+        expected: '0.95',
+        detail: expect.stringMatching(/counter share of 0.95, the record gives 0.6/)
+      })
+    );
   });
 
   test('issue date edited: the signature fails, with or without a trusted key', async () => {
@@ -358,6 +387,281 @@ describe('tamperings verify catches', () => {
     const r = await gaissa(['label', 'verify', label]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('measurements');
+  });
+});
+
+describe('records that are not what they claim (P1-1)', () => {
+  /** Issues from `records.jsonl#x` holding `record`; the CLI's exit code, stdout and stderr. */
+  async function issueFrom(record: object) {
+    writeJsonLines(join(dir, 'fake.jsonl'), [record]);
+    const request = file('fake-request.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [{ path: join(dir, 'fake.jsonl'), id: 'x' }],
+      derive: { inferences: 100 }
+    });
+    return gaissa(['label', '--json', request, '--out', join(dir, 'fake-label.json')]);
+  }
+
+  /** A real estimated record edited to look measured at the top level only. */
+  function flipped(): object {
+    return {
+      ...estimatedRecord('x'),
+      coverage: 1,
+      provenance: 'measured',
+      estimated: false,
+      method: 'rapl',
+      fallbackReasons: ['CPU energy estimated: RAPL is not readable here']
+    };
+  }
+
+  test('a hand-written "record" is refused: it does not match the measurement schema', async () => {
+    const r = await issueFrom({
+      energyJ: 0.001,
+      co2eG: 1e-7,
+      coverage: 1,
+      estimated: false,
+      status: 'ok',
+      id: 'x'
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /measurements\[0\]: is not a measurement record \(schema\/measurement/
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('an estimated record with its flags flipped to measured is refused, saying why', async () => {
+    const r = await issueFrom(flipped());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/measurements\[0\]: is not a consistent measurement record/);
+    expect(r.stderr).toMatch(/coverage 1 but its components' joules give 0/);
+    // Components flipped too: the fallback reasons still say the CPU was estimated.
+    const deeper = flipped() as ReturnType<typeof estimatedRecord>;
+    const cpu = { ...deeper.components.cpu, method: 'rapl' as const, coverage: 1 };
+    const again = await issueFrom({ ...deeper, components: { ...deeper.components, cpu } });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      /fallback reasons say "CPU energy estimated", yet components.cpu is fully counted/
+    );
+  });
+
+  test('energy that is not the sum of the components is refused', async () => {
+    const r = await issueFrom({ ...measuredRecord('x'), energyJ: 0.001 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/energyJ 0.001 is not the sum of its components \(36\)/);
+  });
+
+  test('verify reports a record edited after issuing, with the line hash rewritten', async () => {
+    const label = await issue({ record: estimatedRecord('r1') });
+    const record = read(label);
+    expect(record.method).toBe('estimated');
+    const line = JSON.stringify({ ...flipped(), id: 'r1' });
+    writeJsonLines(join(dir, 'records.jsonl'), [JSON.parse(line)]);
+    const hash = createHash('sha256').update(line).digest('hex');
+    save(label, {
+      ...record,
+      method: 'measured',
+      measurements: [{ ...record.measurements[0], sha256: hash }]
+    });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'measurement',
+        status: 'mismatch',
+        detail: expect.stringMatching(/not a consistent measurement record/)
+      })
+    );
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'method', status: 'mismatch', actual: 'estimated' })
+    );
+  });
+});
+
+describe('the method comes from the record the figures were computed from (P1-2)', () => {
+  test('figures from an estimated record, a measured one attached: estimated, not partly', async () => {
+    writeJsonLines(join(dir, 'records.jsonl'), [estimatedRecord('e1'), measuredRecord('m1')]);
+    const log = join(dir, 'records.jsonl');
+    const request = file('two.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [
+        { path: log, id: 'e1' },
+        { path: log, id: 'm1' }
+      ],
+      derive: { measurement: 0, inferences: 100 }
+    });
+    const label = join(dir, 'two-label.json');
+    const r = await gaissa(['label', '--json', request, '--out', label]);
+    expect(r.code).toBe(0);
+    expect(read(label).method).toBe('estimated');
+    // Edited to the mixed method the two records would give together: verify refuses it.
+    save(label, { ...read(label), method: 'partly-measured' });
+    const { code, report } = await verify(label, false);
+    expect(code).toBe(1);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'method',
+        status: 'mismatch',
+        actual: 'estimated',
+        detail: expect.stringMatching(/measurements\[0\]: estimated/)
+      })
+    );
+  });
+
+  test('figures from the measured record, an estimated one attached: measured', async () => {
+    writeJsonLines(join(dir, 'records.jsonl'), [estimatedRecord('e1'), measuredRecord('m1')]);
+    const log = join(dir, 'records.jsonl');
+    const request = file('two.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [
+        { path: log, id: 'e1' },
+        { path: log, id: 'm1' }
+      ],
+      derive: { measurement: 1, inferences: 100 }
+    });
+    const label = join(dir, 'two-label.json');
+    expect((await gaissa(['label', '--json', request, '--out', label])).code).toBe(0);
+    expect(read(label).method).toBe('measured');
+    expect((await verify(label, false)).code).toBe(0);
+  });
+});
+
+describe('files that never end (P2-1)', () => {
+  test('verify with model.path or a measurement path at /dev/zero: unverifiable, at once', async () => {
+    const label = await issue();
+    const record = read(label);
+    save(label, {
+      ...record,
+      model: { ...record.model, path: '/dev/zero' },
+      measurements: [{ ...record.measurements[0], path: '/dev/zero' }]
+    });
+    const started = Date.now();
+    const { code, report } = await verify(label, false);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(code).toBe(1);
+    for (const kind of ['model', 'measurement']) {
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({
+          kind,
+          status: 'unverifiable',
+          detail: '/dev/zero is not a regular file'
+        })
+      );
+    }
+  }, 10000);
+
+  test('verify and badge refuse a label file that is not a regular file', async () => {
+    for (const args of [
+      ['label', 'verify', '/dev/zero'],
+      ['badge', '/dev/zero']
+    ]) {
+      const r = await gaissa(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/cannot read label \/dev\/zero: \/dev\/zero is not a regular file/);
+    }
+    const label = await issue();
+    const key = await gaissa(['label', 'verify', label, '--trust', '/dev/zero']);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toMatch(/trust: cannot read \/dev\/zero: \/dev\/zero is not a regular file/);
+  });
+
+  test('label refuses a model or record that is not a regular file, naming the field', async () => {
+    const request = file('dev.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      model: { path: '/dev/zero' }
+    });
+    const r = await gaissa(['label', '--json', request, '--out', join(dir, 'x.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/model\.path: \/dev\/zero is not a regular file/);
+    const records = file('dev-records.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [{ path: '/dev/zero', id: 'r1' }]
+    });
+    const m = await gaissa(['label', '--json', records, '--out', join(dir, 'y.json')]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/measurements\[0\]\.path: \/dev\/zero is not a regular file/);
+  });
+});
+
+describe('a signed declared label (P3-3)', () => {
+  test('with nothing to hash, it verifies against the trusted key, and not without it', async () => {
+    const request = file('declared.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5, energyPerInferenceJ: 0.02 }
+    });
+    const label = join(dir, 'declared-label.json');
+    const r = await gaissa(['label', '--json', request, '--out', label, '--sign', privateKey]);
+    expect(r.code).toBe(0);
+    expect(read(label).method).toBe('declared');
+    const trusted = await verify(label, true);
+    expect(trusted.code).toBe(0);
+    expect(trusted.report.authenticated).toBe(true);
+    expect(trusted.report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'model',
+        status: 'note',
+        detail: expect.stringMatching(/rest on the word of the trusted signer/)
+      })
+    );
+    // Unsigned or untrusted, nothing was checked: it must not pass.
+    expect((await verify(label, false)).code).toBe(1);
+    const { signature: _s, ...unsigned } = read(label);
+    void _s;
+    save(label, unsigned as LabelRecord);
+    expect((await verify(label, true)).code).toBe(1);
+  });
+});
+
+describe('issue dates (P4)', () => {
+  const request = (issued: string) =>
+    file('dated.json', {
+      phase: 'inference',
+      metrics: { latencyMs: 5 },
+      measurements: [{ path: join(dir, 'records.jsonl'), id: 'r1' }],
+      derive: { inferences: 1000 },
+      issued
+    });
+
+  test('label refuses a date in the future or before the measurement ended', async () => {
+    writeJsonLines(join(dir, 'records.jsonl'), [measuredRecord('r1')]);
+    const ended = measuredRecord('r1').endedAt;
+    const future = await gaissa(['label', '--json', request('2999-01-01T00:00:00Z')]);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/issued: 2999-01-01T00:00:00.000Z is in the future/);
+    const early = await gaissa(['label', '--json', request('2020-01-01T00:00:00Z')]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain(
+      `issued: 2020-01-01T00:00:00.000Z is before measurements[0] ended (${ended})`
+    );
+    const fine = await gaissa(['label', '--json', request('2025-06-01T00:00:00Z')]);
+    expect(fine.code).toBe(0);
+  });
+
+  test('verify flags an edited date on an unsigned label', async () => {
+    const label = await issue();
+    expect((await verify(label, false)).report.checks).toContainEqual(
+      expect.objectContaining({ kind: 'issued', status: 'match' })
+    );
+    for (const [issued, why] of [
+      ['2999-01-01T00:00:00.000Z', /is in the future/],
+      ['2020-01-01T00:00:00.000Z', /is before measurements\[0\] ended/]
+    ] as const) {
+      save(label, { ...read(label), issued });
+      const { code, report } = await verify(label, false);
+      expect(code).toBe(1);
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({
+          kind: 'issued',
+          status: 'mismatch',
+          detail: expect.stringMatching(why)
+        })
+      );
+    }
   });
 });
 
