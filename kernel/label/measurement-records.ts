@@ -3,7 +3,7 @@
  * JSON Lines file (kernel/records writes those; only the line is hashed). Hash and content come
  * from the same bytes, so what is checked is what was hashed.
  */
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FieldError } from '../../core/field-error';
@@ -11,9 +11,12 @@ import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
 import measurementSchema from '../../schema/measurement.schema.json';
 import { MAX_RECORD_FILE_BYTES, requireRegularFile, sha256Text } from './sha256';
 
-const validateShape = new Ajv({ allErrors: false, allowUnionTypes: true }).compile(
-  measurementSchema
-);
+// Compiled on first use: the kernel loads this module at start-up, and most sessions issue no label.
+let validateShape: ValidateFunction | undefined;
+function shapeValidator(): ValidateFunction {
+  validateShape ??= new Ajv({ allErrors: false, allowUnionTypes: true }).compile(measurementSchema);
+  return validateShape;
+}
 
 export interface ReadRecord {
   sha256: string;
@@ -63,8 +66,9 @@ export async function readMeasurementRecord(
  * otherwise a FieldError naming `field` says where it does not.
  */
 export function measurementEvidence(content: unknown, field: string): RecordEvidence {
-  if (!validateShape(content)) {
-    const error = validateShape.errors?.[0];
+  const validate = shapeValidator();
+  if (!validate(content)) {
+    const error = validate.errors?.[0];
     const where = error?.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'record';
     const extra =
       error?.keyword === 'additionalProperties'
