@@ -1,5 +1,6 @@
 /** The contract every `gaissa` subcommand fulfils, so `gaissa --help` can list them all. */
 import { readFileSync } from 'node:fs';
+import { MAX_RECORD_FILE_BYTES, requireRegularFile } from '../label/sha256';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -31,6 +32,8 @@ export async function readJsonArg(path: string | undefined, io: CliIO): Promise<
   if (!path) throw new UsageError('--json FILE|- is required');
   let text: string;
   try {
+    // A FIFO or a device (/dev/zero) would make the read run forever: only a regular file.
+    if (path !== '-') await requireRegularFile(path, MAX_RECORD_FILE_BYTES);
     text = path === '-' ? await io.readStdin() : readFileSync(path, 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);

@@ -287,6 +287,12 @@ describe('other commands', () => {
     expectOneLine(r.stderr, 'gaissa sci: energyKWh', 'overflows');
   });
 
+  test('--json naming a device: exit 2 at once, one line, instead of reading forever', async () => {
+    const r = await gaissa(['sci', '--json', '/dev/zero']);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, 'gaissa sci: cannot read /dev/zero', 'is not a regular file');
+  });
+
   test('gaissa badge --svg naming a directory: exit 2, one line', async () => {
     const label = join(dir, 'LABEL.json');
     expect(
