@@ -1,6 +1,6 @@
 /** The contract every `gaissa` subcommand fulfils, so `gaissa --help` can list them all. */
 import { readFileSync } from 'node:fs';
-import { MAX_RECORD_FILE_BYTES, requireRegularFile } from '../label/sha256';
+import { MAX_RECORD_FILE_BYTES, requireRegularFile } from '../regular-file';
 
 export interface CliIO {
   stdout(text: string): void;

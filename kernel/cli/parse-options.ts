@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { FieldError } from '../../core/field-error';
 import type { LabelRecord } from '../../core/label/record';
 import { validateLabelRecord } from '../label/label-schema';
-import { requireRegularFile } from '../label/sha256';
+import { requireRegularFile } from '../regular-file';
 
 /** Largest label file read: the schema bounds a label to well under this. */
 const MAX_LABEL_FILE_BYTES = 16 * 2 ** 20;

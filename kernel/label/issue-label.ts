@@ -7,7 +7,8 @@ import { RecordEvidence } from '../../core/label/provenance';
 import { LabelRecord, LabelRequest, buildLabelRecord } from '../../core/label/record';
 import { validateLabelRecord } from './label-schema';
 import { evidenceOf, measurementEvidence, readMeasurementRecord } from './measurement-records';
-import { UnreadableFileError, sha256File } from './sha256';
+import { UnreadableFileError } from '../regular-file';
+import { sha256File } from './sha256';
 
 export interface IssueOptions {
   /** Folder that relative paths in the request are resolved against. */

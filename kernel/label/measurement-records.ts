@@ -9,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { FieldError } from '../../core/field-error';
 import { RecordEvidence, recordEvidence } from '../../core/label/provenance';
 import measurementSchema from '../../schema/measurement.schema.json';
-import { MAX_RECORD_FILE_BYTES, requireRegularFile, sha256Text } from './sha256';
+import { MAX_RECORD_FILE_BYTES, requireRegularFile } from '../regular-file';
+import { sha256Text } from './sha256';
 
 // Compiled on first use: the kernel loads this module at start-up, and most sessions issue no label.
 let validateShape: ValidateFunction | undefined;

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { FieldError } from '../../core/field-error';
 import { canonicalJson } from '../../core/label/canonical-json';
 import { LabelRecord } from '../../core/label/record';
-import { requireRegularFile } from './sha256';
+import { requireRegularFile } from '../regular-file';
 
 /** A PEM key is a few hundred bytes; anything far larger (or endless, /dev/zero) is no key. */
 const MAX_KEY_FILE_BYTES = 64 * 1024;

@@ -27,7 +27,8 @@ import {
 } from '../../core/label/provenance';
 import { resolveStoredPath } from './issue-label';
 import { ReadRecord, evidenceOf, readMeasurementRecord } from './measurement-records';
-import { UnreadableFileError, sha256File } from './sha256';
+import { UnreadableFileError } from '../regular-file';
+import { sha256File } from './sha256';
 import { publicKeyText, signatureValid, signerKey } from './signature';
 
 const RATING_SUBJECT = 'rating (from metric values and basis)';
