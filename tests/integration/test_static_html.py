@@ -8,6 +8,7 @@ of the cell that produced it (nbconvert marks cells with id="cell-id=<id>").
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -181,7 +182,12 @@ def test_roi_summary_states_break_even_and_roi(exported):
     [html] = outputs(tree, "roi", "text/html")
     tables = html.find_all("table")
     facts = rows(tables[0])
-    assert facts["Break-even"].endswith(" inferences") and figure_with_unit(facts["Break-even"], {"inferences"})
+    # The demo's variants are measured on this host: a saving within the noise leaves no break-even,
+    # which the summary must then say with its reason rather than print a figure.
+    break_even = facts["Break-even"]
+    assert (
+        break_even.endswith(" inferences") and figure_with_unit(break_even, {"inferences"})
+    ) or re.fullmatch(r"none \(no saving: .+\)", break_even), facts
     roi = [v for k, v in facts.items() if k.startswith("ROI")]
     assert roi and all(figure_with_unit(v, {"%"}) for v in roi), facts
     assert figure_with_unit(facts["Cost per inference, baseline"], {"EUR"}), facts
