@@ -6,7 +6,7 @@
  *   - start of JupyterLab with and without the extension, same run, rounds interleaved;
  *   - output arrival to rendered card (`gaissa:card`, goal <= 100 ms) and to drawn chart
  *     (`gaissa:chart`): a cell run in a fresh page; a saved output in a notebook opened cold (the
- *     card's code fetched as the notebook opens, extension/saved-output-prefetch.ts); a saved
+ *     card's code fetched as the notebook opens, extension/plugins/notebook/saved-output-prefetch.ts); a saved
  *     output once the code is loaded.
  * Run: npm run build && node bin/gaissa.js install --sys-prefix --python .venv/bin/python &&
  *      node lib/bench/extension-load.js [--rounds N]

@@ -1,6 +1,6 @@
 /**
  * Issue 6 benchmark: what one slider event of the ROI widget costs in Chromium, measured with the
- * widget's own User Timing entries (extension/roi-widget.ts):
+ * widget's own User Timing entries (extension/outputs/roi/view.ts):
  *   - `gaissa:roi-figures`: input event -> core computeRoi + roiSensitivity -> headline figures
  *     written (synchronous);
  *   - `gaissa:roi-update`: the same, plus the three Vega charts re-rendered with the new data

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { tacticsText } from '../core/tactics-view';
+import { tacticsText } from '../core/tactics-static-view';
 import { SettingsStore } from '../kernel/measure/settings';
 import { openPowerMeter } from '../kernel/meters/sampler';
 import { OnnxModel } from '../kernel/onnx/onnx-model';

@@ -1,10 +1,10 @@
 /**
  * The default of every user setting, in one place: the extension starts from it
- * (extension/gaissa-settings.ts), the kernel's settings store starts from its kernel form
+ * (extension/plugins/settings/gaissa-settings.ts), the kernel's settings store starts from its kernel form
  * (kernel/measure/settings.ts), the meter comm uses that form to tell a setting the user chose from
  * one JupyterLab sends only because it is the default (kernel/measure/meter-comm.ts), and the
  * Settings Editor's schema/settings/plugin.json carries the same defaults (JupyterLab reads that
- * JSON as is, so tests/unit/extension/gaissa-settings.test.ts fails when the two differ).
+ * JSON as is, so tests/unit/extension/plugins/settings/gaissa-settings.test.ts fails when the two differ).
  */
 
 /** The settings as the Settings Editor shows them: '' and 0 stand for "not set". */

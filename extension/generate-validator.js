@@ -24,7 +24,7 @@ writeFileSync(
     '\n'
 );
 
-// The label widget's validators (extension/label-validation.ts): the label record
+// The label widget's validators (extension/outputs/label/validation.ts): the label record
 // (schema/label.schema.json) and the notebook-metadata contract that refers to it
 // (schema/label-recording.schema.json), one module with a named export each.
 const labelAjv = new Ajv({ allErrors: true, code: { source: true, esm: true } });
@@ -44,7 +44,7 @@ writeFileSync(
     '\n'
 );
 
-// The ROI widget's validator (extension/roi-validation.ts): schema/roi.schema.json.
+// The ROI widget's validator (extension/outputs/roi/validation.ts): schema/roi.schema.json.
 const roiAjv = new Ajv({
   allErrors: true,
   allowUnionTypes: true,
@@ -58,7 +58,7 @@ writeFileSync(
     '\n'
 );
 
-// The tactics renderer's validator (extension/tactics-validation.ts): schema/tactics.schema.json.
+// The tactics renderer's validator (extension/outputs/tactics/validation.ts): schema/tactics.schema.json.
 const tacticsAjv = new Ajv({
   allErrors: true,
   allowUnionTypes: true,

@@ -19,14 +19,22 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { Signal } from '@lumino/signaling';
 import { DEFAULT_SETTINGS } from '../core/settings-defaults';
-import { kernelSettings, readSettings, type GaissaSettings } from './gaissa-settings';
-import { NotebookLabels } from './label-notebook';
-import { MeasurementsPanel, collectRows, type MeasurementRow } from './measurements-panel';
-import { MeterConnection } from './meter-connection';
-import { NotebookMeasurements } from './notebook-measurements';
-import { RendererPrefetch } from './saved-output-prefetch';
-import { MeterStatus } from './statusbar-meter';
-import { recordDuration, TIMING } from './timing';
+import {
+  kernelSettings,
+  readSettings,
+  type GaissaSettings
+} from './plugins/settings/gaissa-settings';
+import { NotebookLabels } from './plugins/notebook/notebook-labels';
+import {
+  MeasurementsPanel,
+  collectRows,
+  type MeasurementRow
+} from './plugins/measurements-panel/measurements-panel';
+import { MeterConnection } from './plugins/meters/meter-connection';
+import { NotebookMeasurements } from './plugins/notebook/notebook-measurements';
+import { RendererPrefetch } from './plugins/notebook/saved-output-prefetch';
+import { MeterStatus } from './plugins/status-bar/meter-status';
+import { recordDuration, TIMING } from './shared/timing';
 
 export const PLUGIN_ID = 'gaissa-jupyterlab:plugin';
 /** The kernelspec name `gaissa install` writes. */

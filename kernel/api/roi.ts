@@ -25,7 +25,7 @@ import {
   catalogueEntry,
   whatIf as expectedScenario
 } from '../../core/roi-catalogue';
-import { escapeHtml, roiHtml, roiText } from '../../core/roi-view';
+import { escapeHtml, roiHtml, roiText } from '../../core/roi-static-view';
 import { Displayable, MimeBundle } from '../display';
 import { MeasurementLike, describeMeasurement, measurementProblems } from './measurement-source';
 import {

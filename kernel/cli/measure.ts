@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { buildMeasurementRecord, MeterReading } from '../../core/measurement';
-import { measurementText } from '../../core/measurement-view';
+import { measurementText } from '../../core/measurement-static-view';
 import { describeError } from '../meters/measure-runs';
 import { openPowerMeter, PowerMeter } from '../meters/sampler';
 import { SettingsStore } from '../measure/settings';

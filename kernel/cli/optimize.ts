@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { CarbonSettings } from '../../core/carbon';
 import { FieldError } from '../../core/field-error';
-import { tacticReportText, tacticsText } from '../../core/tactics-view';
+import { tacticReportText, tacticsText } from '../../core/tactics-static-view';
 import { SettingsStore } from '../measure/settings';
 import { openPowerMeter } from '../meters/sampler';
 import { InputMismatchError } from '../onnx/inference';

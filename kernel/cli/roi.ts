@@ -1,7 +1,7 @@
 /** `gaissa roi`: the ROI / what-if model of core/roi.ts for scripts and CI. */
 import { parseArgs } from 'node:util';
 import { computeRoi, ROI_FIELD_RULES, validateScenario } from '../../core/roi';
-import { roiText } from '../../core/roi-view';
+import { roiText } from '../../core/roi-static-view';
 import { Command, finiteJson, readJsonArg, UsageError } from './command';
 import { parsingOptions } from './parse-options';
 

@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import type { ModelSummary } from '../../core/tactics';
-import { modelSummaryHtml, modelSummaryText } from '../../core/tactics-view';
+import { modelSummaryHtml, modelSummaryText } from '../../core/tactics-static-view';
 import type { Displayable, MimeBundle } from '../display';
 import {
   InputMismatchError,

@@ -23,7 +23,7 @@ import {
   topOne,
   withinBudget
 } from '../../core/tactics';
-import { tacticsHtml, tacticsText } from '../../core/tactics-view';
+import { tacticsHtml, tacticsText } from '../../core/tactics-static-view';
 import type { ComparedVariant, TacticsComparisonLike } from '../api/tactics-comparison';
 import type { Displayable, MimeBundle } from '../display';
 import { InputMismatchError, TensorData, checkFeeds, toOrtTensor } from '../onnx/inference';

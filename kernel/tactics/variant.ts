@@ -3,7 +3,7 @@
  * tactics that made it. `gaissa.tactics.apply` returns one; `gaissa.compare` measures several.
  */
 import type { TacticReport } from '../../core/tactics';
-import { tacticReportHtml, tacticReportText } from '../../core/tactics-view';
+import { tacticReportHtml, tacticReportText } from '../../core/tactics-static-view';
 import type { Displayable, MimeBundle } from '../display';
 import type { OnnxModel } from '../onnx/onnx-model';
 import type { RuntimeSettings } from './tactic';

@@ -11,7 +11,7 @@ import {
   plainText
 } from '../../../core/format';
 import { escapeXml } from '../../../core/label/svg';
-import { escapeHtml } from '../../../core/roi-view';
+import { escapeHtml } from '../../../core/roi-static-view';
 
 describe('formatNumber', () => {
   test('three significant digits, grouped thousands, exponent only at the extremes', () => {

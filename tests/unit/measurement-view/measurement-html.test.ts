@@ -1,7 +1,7 @@
 /** text/html view: the same facts in a table, a power sparkline, and nothing live from a payload. */
 import fc from 'fast-check';
 import type { MeasurementRecord } from '../../../core/measurement';
-import { measurementHtml } from '../../../core/measurement-view';
+import { measurementHtml } from '../../../core/measurement-static-view';
 import { allElements, parseXml, textContent } from '../label/xml-wellformed';
 import {
   anyFields,

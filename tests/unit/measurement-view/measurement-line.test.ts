@@ -1,7 +1,7 @@
 /** The one-line summary that `%gaissa measure on` prints after every cell. */
 import fc from 'fast-check';
 import type { MeasurementRecord } from '../../../core/measurement';
-import { measurementLine } from '../../../core/measurement-view';
+import { measurementLine } from '../../../core/measurement-static-view';
 import { anyFields, raplRecord, repeatedRecord, singleRecord, tampered } from './fixtures';
 
 test('energy · duration · power · CO2e, marked estimated', () => {

@@ -1,7 +1,7 @@
 /** text/plain view of a measurement record: readable, honest about estimates, robust to payloads. */
 import fc from 'fast-check';
 import type { MeasurementRecord } from '../../../core/measurement';
-import { measurementText } from '../../../core/measurement-view';
+import { measurementText } from '../../../core/measurement-static-view';
 import { anyFields, raplRecord, repeatedRecord, singleRecord, tampered } from './fixtures';
 
 /** The value on the line whose label is `label` (labels are padded, values follow two spaces). */

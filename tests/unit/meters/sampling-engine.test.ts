@@ -2,7 +2,7 @@
 // powercap tree in a temporary folder (no RAPL on these VMs); the RAPL reader is the real one.
 import { resolveCarbonSettings } from '../../../core/carbon';
 import { buildMeasurementRecord } from '../../../core/measurement';
-import { measurementLine, measurementText } from '../../../core/measurement-view';
+import { measurementLine, measurementText } from '../../../core/measurement-static-view';
 import { CumulativeSeries } from '../../../kernel/meters/cumulative-series';
 import { probeMeters, type MeterProbe } from '../../../kernel/meters/probe';
 import { SamplingEngine, type EstimateReaders } from '../../../kernel/meters/sampling-engine';

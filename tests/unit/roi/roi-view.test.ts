@@ -1,7 +1,7 @@
 /** Static views: readable figures, and no markup or script from a hostile payload. */
 import { computeRoi, RoiExpected, RoiResult, RoiScenario } from '../../../core/roi';
 import { whatIf } from '../../../core/roi-catalogue';
-import { escapeHtml, roiHtml, roiText } from '../../../core/roi-view';
+import { escapeHtml, roiHtml, roiText } from '../../../core/roi-static-view';
 import { formatNumber } from '../../../core/format';
 
 const scenario: RoiScenario = {

@@ -6,7 +6,7 @@ import {
   tacticsHtml,
   tacticsText,
   modelSummaryHtml
-} from '../../../core/tactics-view';
+} from '../../../core/tactics-static-view';
 
 const payload = {
   schemaVersion: 1,

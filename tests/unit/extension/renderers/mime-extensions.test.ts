@@ -1,0 +1,46 @@
+/**
+ * @jest-environment jsdom
+ *
+ * core/mime-types.ts is the one home of the names the kernel and the extension share. What it
+ * cannot hold by itself: every output type has a renderer, and each contract in schema/ names
+ * the same string its readers use.
+ */
+import '../fixtures/jsdom-globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  LABEL_MIME,
+  MEASUREMENT_MIME,
+  METER_COMM_TARGET,
+  ROI_MIME,
+  TACTICS_MIME
+} from '../../../../core/mime-types';
+import mimeExtensions from '../../../../extension/renderers/mime-extensions';
+
+const OUTPUTS: Array<[mime: string, schema: string]> = [
+  [MEASUREMENT_MIME, 'measurement.schema.json'],
+  [ROI_MIME, 'roi.schema.json'],
+  [TACTICS_MIME, 'tactics.schema.json'],
+  [LABEL_MIME, 'label.schema.json']
+];
+
+function schemaTitle(file: string): string {
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../../../schema', file), 'utf8'));
+  return String(schema.title);
+}
+
+describe('shared mime types and comm target', () => {
+  it('gives every output type exactly one renderer, and no renderer to anything else', () => {
+    const list = Array.isArray(mimeExtensions) ? mimeExtensions : [mimeExtensions];
+    const rendered = list.flatMap(e => e.rendererFactory.mimeTypes);
+    expect([...rendered].sort()).toEqual(OUTPUTS.map(([mime]) => mime).sort());
+  });
+
+  it.each(OUTPUTS)('names %s in the title of its schema (%s)', (mime, file) => {
+    expect(schemaTitle(file)).toContain(mime);
+  });
+
+  it('names the meter comm target in the comm schema', () => {
+    expect(schemaTitle('meter-comm.schema.json')).toContain(`target ${METER_COMM_TARGET})`);
+  });
+});
