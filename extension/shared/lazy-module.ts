@@ -3,7 +3,15 @@
  * then draw within the task that hands it the output, instead of waiting for the rest of that task
  * (building a whole notebook, when one is opened) to finish before its `await` resumes.
  */
-export interface LazyModule<T> {
+
+/** What a renderer loads its chunk with: any loader, or a lazy module that may already hold it. */
+export interface ChunkLoader<T> {
+  (): Promise<T>;
+  /** The module when it has already loaded (then no await is needed), else null or absent. */
+  readonly loaded?: T | null;
+}
+
+export interface LazyModule<T> extends ChunkLoader<T> {
   /** Loads the module (once; a failed load is tried again on the next call). */
   (): Promise<T>;
   /** The module once it has loaded, else null. */

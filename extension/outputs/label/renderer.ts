@@ -1,75 +1,71 @@
 /**
- * The JupyterLab renderer of `application/vnd.gaissa.label.v1+json`. It stays tiny: the widget,
+ * The JupyterLab renderer of `application/vnd.gaissa.label.v1+json`. It stays tiny: the card,
  * its validator and the drawing are a separate chunk, fetched with the first label.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { Message } from '@lumino/messaging';
-import { Widget } from '@lumino/widgets';
 import { labelDirectory, type LabelDirectory } from './label-directory';
-import { clear } from '../../shared/safe-dom';
-import { recordDuration } from '../../shared/timing';
+import { LazyRenderer, lazyRendererFactory } from '../../renderers/lazy-renderer';
+import { lazyModule, type ChunkLoader } from '../../shared/lazy-module';
 import { LABEL_MIME } from '../../../core/mime-types';
+
+type ViewModule = typeof import('./view');
+type LabelView = import('./view').LabelView;
 
 /** User Timing entry: output arrival to drawn label (read like the card's `gaissa:card`). */
 export const LABEL_TIMING = 'gaissa:label';
 
-export type LabelViewLoader = () => Promise<typeof import('./view')>;
+export type LabelViewLoader = ChunkLoader<ViewModule>;
 
 /** A dynamic import: the bundler turns it into a chunk loaded on demand. */
-export const loadLabelView: LabelViewLoader = () => import('./view');
+export const loadLabelView = lazyModule(() => import('./view'));
 
-export class LabelRenderer extends Widget implements IRenderMime.IRenderer {
-  private view: import('./view').LabelView | null = null;
-
+export class LabelRenderer extends LazyRenderer<ViewModule, LabelView> {
   constructor(
-    private readonly mimeType: string = LABEL_MIME,
-    private readonly loader: LabelViewLoader = loadLabelView,
+    mimeType: string = LABEL_MIME,
+    loader: LabelViewLoader = loadLabelView,
     private readonly directory: LabelDirectory = labelDirectory
   ) {
-    super();
-    this.addClass('gaissa-label-output');
-    directory.changed.connect(this.refreshSiblings, this);
+    super({
+      mimeType,
+      className: 'gaissa-label-output',
+      load: loader,
+      name: 'energy label',
+      timing: { output: LABEL_TIMING }
+    });
+    directory.changed.connect(this.onDirectoryChanged, this);
   }
 
-  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const arrived = performance.now();
-    const payload: unknown = model.data[this.mimeType];
-    const metadata: unknown = model.metadata?.[this.mimeType];
-    const { renderLabel } = await this.loader();
-    if (this.isDisposed) return;
-    this.view?.dispose();
-    this.view = renderLabel(payload, metadata);
-    clear(this.node);
-    this.node.appendChild(this.view.node);
-    this.refreshSiblings();
-    recordDuration(LABEL_TIMING, arrived);
+  protected build({ renderLabel }: ViewModule, model: IRenderMime.IMimeModel): LabelView {
+    const mime = this.options.mimeType;
+    const view = renderLabel(model.data[mime], model.metadata?.[mime]);
+    this.giveSiblings(view);
+    return view;
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.directory.changed.disconnect(this.refreshSiblings, this);
-    this.view?.dispose();
-    this.view = null;
+    this.directory.changed.disconnect(this.onDirectoryChanged, this);
     super.dispose();
   }
 
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this.refreshSiblings();
+    this.giveSiblings(this.output);
   }
 
-  /** Hands the widget the labels of the notebook it sits in (for the phase switch). */
-  private refreshSiblings(): void {
-    if (!this.view || !this.node.isConnected) return;
-    this.view.setNotebookLabels(this.directory.recordsNear(this.node));
+  private onDirectoryChanged(): void {
+    this.giveSiblings(this.output);
+  }
+
+  /** Hands the view the labels of the notebook it sits in (for the phase switch). */
+  private giveSiblings(view: LabelView | null): void {
+    if (!view || !this.node.isConnected) return;
+    view.setNotebookLabels(this.directory.recordsNear(this.node));
   }
 }
 
-/** The rendermime factory: safe, because payload strings never become markup. */
-export const labelRendererFactory: IRenderMime.IRendererFactory = {
-  safe: true,
-  mimeTypes: [LABEL_MIME],
-  // Ahead of image/svg+xml and text/plain, which the kernel sends along for other viewers.
-  defaultRank: 40,
-  createRenderer: options => new LabelRenderer(options.mimeType)
-};
+export const labelRendererFactory = lazyRendererFactory(
+  LABEL_MIME,
+  mimeType => new LabelRenderer(mimeType)
+);

@@ -5,18 +5,18 @@
  * card code is there, a card is drawn in the same task as its output arrives.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { Widget } from '@lumino/widgets';
-import { lazyModule } from '../../shared/lazy-module';
-import { clear } from '../../shared/safe-dom';
-import { recordDuration, TIMING } from '../../shared/timing';
+import { LazyRenderer, lazyRendererFactory, type ChartStep } from '../../renderers/lazy-renderer';
+import { lazyModule, type ChunkLoader } from '../../shared/lazy-module';
+import { TIMING } from '../../shared/timing';
 import { MEASUREMENT_MIME } from '../../../core/mime-types';
 
 type ViewModule = typeof import('./view');
+type ChartModule = typeof import('./chart');
 
 export interface MeasurementLoaders {
   /** `loaded`: the card code when it has already loaded (then no await before the card). */
-  view: { (): Promise<ViewModule>; readonly loaded?: ViewModule | null };
-  chart: () => Promise<typeof import('./chart')>;
+  view: ChunkLoader<ViewModule>;
+  chart: () => Promise<ChartModule>;
 }
 
 /** Dynamic imports: the bundler turns each into a chunk loaded on demand. */
@@ -25,57 +25,41 @@ export const lazyLoaders = {
   chart: lazyModule(() => import('./chart'))
 } satisfies MeasurementLoaders;
 
-export class MeasurementRenderer extends Widget implements IRenderMime.IRenderer {
-  private disposeChart: (() => void) | null = null;
-
+export class MeasurementRenderer extends LazyRenderer<
+  ViewModule,
+  import('./view').MeasurementView
+> {
   constructor(
-    private readonly mimeType: string = MEASUREMENT_MIME,
+    mimeType: string = MEASUREMENT_MIME,
     private readonly loaders: MeasurementLoaders = lazyLoaders
   ) {
-    super();
-    this.addClass('gaissa-measurement-output');
+    super({
+      mimeType,
+      className: 'gaissa-measurement-output',
+      load: loaders.view,
+      name: 'measurement card',
+      timing: { output: TIMING.card, chart: TIMING.chart }
+    });
   }
 
-  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    // JupyterLab creates the renderer as the output arrives: this is the arrival time.
-    const arrived = performance.now();
-    const payload: unknown = model.data[this.mimeType];
-    const { renderMeasurement } = this.loaders.view.loaded ?? (await this.loaders.view());
-    if (this.isDisposed) return;
-    const view = renderMeasurement(payload);
-    this.releaseChart();
-    clear(this.node);
-    this.node.appendChild(view.node);
-    recordDuration(TIMING.card, arrived);
-    if (!view.chart) return;
-    const { host, timeline } = view.chart;
-    try {
-      const { drawPowerChart } = await this.loaders.chart();
-      if (this.isDisposed) return;
-      this.disposeChart = await drawPowerChart(host, timeline);
-      recordDuration(TIMING.chart, arrived);
-    } catch (error) {
-      // The numbers above stay readable; only the picture is missing.
-      host.textContent = `The power chart could not be drawn (${(error as Error).message ?? error}).`;
-    }
+  protected build({ renderMeasurement }: ViewModule, model: IRenderMime.IMimeModel) {
+    return renderMeasurement(model.data[this.options.mimeType]);
   }
 
-  override dispose(): void {
-    this.releaseChart();
-    super.dispose();
-  }
-
-  private releaseChart(): void {
-    this.disposeChart?.();
-    this.disposeChart = null;
+  protected override chart({
+    chart
+  }: import('./view').MeasurementView): ChartStep<ChartModule> | null {
+    if (!chart) return null;
+    return {
+      load: this.loaders.chart,
+      draw: ({ drawPowerChart }) => drawPowerChart(chart.host, chart.timeline),
+      host: chart.host,
+      name: 'power chart'
+    };
   }
 }
 
-/** The rendermime factory: safe, because payload strings never become markup. */
-export const measurementRendererFactory: IRenderMime.IRendererFactory = {
-  safe: true,
-  mimeTypes: [MEASUREMENT_MIME],
-  // Ahead of text/html (50), which the kernel sends along for viewers without the extension.
-  defaultRank: 40,
-  createRenderer: options => new MeasurementRenderer(options.mimeType)
-};
+export const measurementRendererFactory = lazyRendererFactory(
+  MEASUREMENT_MIME,
+  mimeType => new MeasurementRenderer(mimeType)
+);

@@ -9,26 +9,28 @@
  * kept (focus and slider position included) and only a different saved state is applied.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { Widget } from '@lumino/widgets';
-import type { RoiWidgetHandle } from './view';
 import type { ControlValues } from './state';
-import { clear } from '../../shared/safe-dom';
-import { recordDuration } from '../../shared/timing';
+import { LazyRenderer, lazyRendererFactory, type ChartStep } from '../../renderers/lazy-renderer';
+import { lazyModule, type ChunkLoader } from '../../shared/lazy-module';
 import { ROI_MIME } from '../../../core/mime-types';
+
+type ViewModule = typeof import('./view');
+/** The widget the view builds: its node, `ready` once the charts are drawn, saved state, dispose. */
+type RoiHandle = ReturnType<ViewModule['renderRoi']>;
 
 /** User Timing entries: output arrival to rendered widget / drawn charts. */
 export const ROI_RENDER_TIMING = { widget: 'gaissa:roi-widget', charts: 'gaissa:roi-charts' };
 
 export interface RoiLoaders {
-  widget: () => Promise<typeof import('./view')>;
+  widget: ChunkLoader<ViewModule>;
   charts: () => Promise<typeof import('./charts')>;
 }
 
 /** Dynamic imports: the bundler turns each into a chunk loaded on demand. */
-export const roiLoaders: RoiLoaders = {
-  widget: () => import('./view'),
-  charts: () => import('./charts')
-};
+export const roiLoaders = {
+  widget: lazyModule(() => import('./view')),
+  charts: lazyModule(() => import('./charts'))
+} satisfies RoiLoaders;
 
 /** The payload's identity: JSON text (a payload is JSON; a cycle or other oddity gets a unique key). */
 function identity(payload: unknown): string {
@@ -39,55 +41,43 @@ function identity(payload: unknown): string {
   }
 }
 
-export class RoiRenderer extends Widget implements IRenderMime.IRenderer {
-  private handle: RoiWidgetHandle | null = null;
+export class RoiRenderer extends LazyRenderer<ViewModule, RoiHandle> {
   private payloadKey: string | null = null;
-  private model: IRenderMime.IMimeModel | null = null;
-  private withSavedState: typeof import('./view').withSavedState | null = null;
-  private renders = 0;
+  private withSavedState: ViewModule['withSavedState'] | null = null;
 
   constructor(
-    private readonly mimeType: string = ROI_MIME,
+    mimeType: string = ROI_MIME,
     private readonly loaders: RoiLoaders = roiLoaders
   ) {
-    super();
-    this.addClass('gaissa-roi-output');
+    super({
+      mimeType,
+      className: 'gaissa-roi-output',
+      load: loaders.widget,
+      name: 'ROI widget',
+      timing: { output: ROI_RENDER_TIMING.widget, chart: ROI_RENDER_TIMING.charts }
+    });
   }
 
-  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const arrived = performance.now();
-    this.model = model;
-    const payload: unknown = model.data[this.mimeType];
-    const key = identity(payload);
-    if (this.handle && key === this.payloadKey) {
-      // Our own save (or another view of this output) changed the metadata only.
-      this.handle.applySaved(model.metadata);
-      return;
-    }
-    const render = ++this.renders;
-    const { renderRoi, withSavedState } = await this.loaders.widget();
-    if (this.isDisposed || render !== this.renders) return;
+  protected build({ renderRoi, withSavedState }: ViewModule, model: IRenderMime.IMimeModel) {
+    const payload: unknown = model.data[this.options.mimeType];
     this.withSavedState = withSavedState;
-    this.handle?.dispose();
-    this.handle = renderRoi(payload, model.metadata, {
+    this.payloadKey = identity(payload);
+    return renderRoi(payload, model.metadata, {
       persist: values => this.persist(values),
       loadCharts: this.loaders.charts
     });
-    this.payloadKey = key;
-    clear(this.node);
-    this.node.appendChild(this.handle.node);
-    recordDuration(ROI_RENDER_TIMING.widget, arrived);
-    await this.handle.ready;
-    if (!this.isDisposed && render === this.renders) {
-      recordDuration(ROI_RENDER_TIMING.charts, arrived);
-    }
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this.handle?.dispose();
-    this.handle = null;
-    super.dispose();
+  /** Our own save (or another view of this output) changed the metadata only: keep the widget. */
+  protected override showInPlace(handle: RoiHandle, model: IRenderMime.IMimeModel): boolean {
+    if (identity(model.data[this.options.mimeType]) !== this.payloadKey) return false;
+    handle.applySaved(model.metadata);
+    return true;
+  }
+
+  /** The widget draws its own charts; the step only waits for them, for the timing. */
+  protected override chart(handle: RoiHandle): ChartStep {
+    return { draw: () => handle.ready };
   }
 
   /** Writes the slider state into the output's metadata (null removes it). */
@@ -104,11 +94,7 @@ export class RoiRenderer extends Widget implements IRenderMime.IRenderer {
   }
 }
 
-/** The rendermime factory: safe, because payload strings never become markup. */
-export const roiRendererFactory: IRenderMime.IRendererFactory = {
-  safe: true,
-  mimeTypes: [ROI_MIME],
-  // Ahead of text/html (50), which the kernel sends along for viewers without the extension.
-  defaultRank: 40,
-  createRenderer: options => new RoiRenderer(options.mimeType)
-};
+export const roiRendererFactory = lazyRendererFactory(
+  ROI_MIME,
+  mimeType => new RoiRenderer(mimeType)
+);

@@ -36,6 +36,20 @@ describe('shared mime types and comm target', () => {
     expect([...rendered].sort()).toEqual(OUTPUTS.map(([mime]) => mime).sort());
   });
 
+  it('keeps the extension ids JupyterLab settings may refer to, one per output', () => {
+    const list = Array.isArray(mimeExtensions) ? mimeExtensions : [mimeExtensions];
+    const byMime = Object.fromEntries(list.map(e => [e.rendererFactory.mimeTypes[0], e]));
+    expect(byMime[MEASUREMENT_MIME].id).toBe('gaissa-jupyterlab:measurement-renderer');
+    expect(byMime[LABEL_MIME].id).toBe('gaissa-jupyterlab:label-renderer');
+    expect(byMime[ROI_MIME].id).toBe('gaissa-jupyterlab:roi-renderer');
+    expect(byMime[TACTICS_MIME].id).toBe('gaissa-jupyterlab:tactics-renderer');
+    for (const e of list) {
+      expect(e.rank).toBe(40);
+      expect(e.dataType).toBe('json');
+      expect(e.description).toMatch(/^Renders GAISSA /);
+    }
+  });
+
   it.each(OUTPUTS)('names %s in the title of its schema (%s)', (mime, file) => {
     expect(schemaTitle(file)).toContain(mime);
   });

@@ -85,6 +85,44 @@ describe('MeasurementRenderer', () => {
     expect(renderer.node.textContent).toContain('Invalid GAISSA measurement');
   });
 
+  it('shows the newest of two renders whose card code arrives out of order', async () => {
+    // JupyterLab re-renders an output whose data changes; the older render must not win.
+    const arrivals: Array<() => void> = [];
+    const draw = jest.fn(async () => () => undefined);
+    const renderer = new MeasurementRenderer(MEASUREMENT_MIME, {
+      view: () => new Promise(resolve => arrivals.push(() => resolve(view))),
+      chart: async () => ({ drawPowerChart: draw, chartColors: jest.fn() }) as never
+    });
+    const older = renderer.renderModel(model(asPayload(sampleRecord({ label: 'older' }))));
+    const newer = renderer.renderModel(model(asPayload(sampleRecord({ label: 'newer' }))));
+    arrivals[1]();
+    await newer;
+    arrivals[0]();
+    await older;
+    expect(renderer.node.querySelectorAll('.gaissa-measurement')).toHaveLength(1);
+    expect(renderer.node.textContent).toContain('newer');
+    expect(renderer.node.textContent).not.toContain('older');
+    expect(draw).toHaveBeenCalledTimes(1);
+  });
+
+  it('says when the card code cannot be loaded, and loads it again on request', async () => {
+    const importer = jest
+      .fn<Promise<typeof view>, []>()
+      .mockRejectedValueOnce(new Error('Loading chunk 7 failed'))
+      .mockResolvedValueOnce(view);
+    const renderer = new MeasurementRenderer(MEASUREMENT_MIME, {
+      view: lazyModule(importer),
+      chart: async () => ({ drawPowerChart: jest.fn(), chartColors: jest.fn() }) as never
+    });
+    await renderer.renderModel(model(asPayload(sampleRecord())));
+    expect(renderer.node.querySelector('[role="alert"]')?.textContent).toContain(
+      'The measurement card could not be loaded (Loading chunk 7 failed).'
+    );
+    renderer.node.querySelector<HTMLButtonElement>('button')!.click();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(renderer.node.querySelector('.gaissa-measurement')).not.toBeNull();
+  });
+
   it('draws the card in the task its output arrives in once the card code has loaded', async () => {
     // A reopened notebook builds all its cells in one task: an await would put the card after it.
     const viewLoader = lazyModule(async () => view);
