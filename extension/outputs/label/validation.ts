@@ -3,9 +3,10 @@
  * schema/label-recording.schema.json, with validators ajv compiled from them at build time
  * (extension/generate-validator.js). Loaded with the first label, not at JupyterLab start.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { LabelRecord } from '../../../core/label/record';
 import * as compiled from '../../generated/label-validator';
+import { schemaErrors } from '../../shared/schema-errors';
 
 /** Output metadata the kernel sets under the label mime type (label-recording.schema.json). */
 export interface LabelOutputMetadata {
@@ -24,31 +25,16 @@ export interface LabelEntry {
 
 export type LabelValidation = { ok: true; record: LabelRecord } | { ok: false; errors: string[] };
 
-/** How many schema errors an invalid label lists; the first few are enough to find the cause. */
-const MAX_ERRORS = 3;
-
 const validators = compiled as unknown as {
   validateLabel: ValidateFunction<LabelRecord>;
   validateLabelOutputMetadata: ValidateFunction<LabelOutputMetadata>;
   validateLabelEntry: ValidateFunction<LabelEntry>;
 };
 
-function describe(error: ErrorObject): string {
-  const where = error.instancePath || '(root)';
-  const extra =
-    error.keyword === 'additionalProperties'
-      ? ` (${String((error.params as { additionalProperty?: unknown }).additionalProperty)})`
-      : error.keyword === 'enum'
-        ? ` (${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(', ')})`
-        : '';
-  return `${where}: ${error.message ?? 'is invalid'}${extra}`;
-}
-
 export function validateLabel(payload: unknown): LabelValidation {
   const validate = validators.validateLabel;
   if (validate(payload)) return { ok: true, record: payload };
-  const errors = (validate.errors ?? []).slice(0, MAX_ERRORS).map(describe);
-  return { ok: false, errors: errors.length > 0 ? errors : ['does not match the schema'] };
+  return { ok: false, errors: schemaErrors(validate.errors) };
 }
 
 /** The kernel's output metadata under the label mime type, or null when absent or malformed. */

@@ -4,9 +4,10 @@
  * then the few cross-references the schema cannot state (unique names, baseline and recommended
  * naming a variant). Loaded with the first comparison, not at JupyterLab start.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { TacticsPayload, VariantFigures } from '../../../core/tactics';
 import compiledValidator from '../../generated/tactics-validator';
+import { MAX_ERRORS, schemaErrors } from '../../shared/schema-errors';
 
 /** Figures the schema asks of inference rows only (a training row has `energyJ`, `durationS`). */
 type InferenceOnly =
@@ -38,18 +39,7 @@ export type TacticsComparisonPayload = Omit<TacticsPayload, 'variants'> & {
 export type TacticsValidation =
   { ok: true; payload: TacticsComparisonPayload } | { ok: false; errors: string[] };
 
-/** How many problems an invalid output lists; the first few are enough to find the cause. */
-const MAX_ERRORS = 3;
-
 const validate = compiledValidator as unknown as ValidateFunction<TacticsComparisonPayload>;
-
-function describe(error: ErrorObject): string {
-  const extra =
-    error.keyword === 'additionalProperties'
-      ? ` (${String((error.params as { additionalProperty?: unknown }).additionalProperty).slice(0, 40)})`
-      : '';
-  return `${error.instancePath || '(root)'}: ${error.message ?? 'is invalid'}${extra}`;
-}
 
 /** The energy figure of a row: per run in training, per inference otherwise. */
 export function variantEnergy(payload: TacticsComparisonPayload, v: TacticsVariant): number {
@@ -62,8 +52,7 @@ export function variantEnergy(payload: TacticsComparisonPayload, v: TacticsVaria
 
 export function validateTacticsPayload(payload: unknown): TacticsValidation {
   if (!validate(payload)) {
-    const errors = (validate.errors ?? []).slice(0, MAX_ERRORS).map(describe);
-    return { ok: false, errors: errors.length > 0 ? errors : ['does not match the schema'] };
+    return { ok: false, errors: schemaErrors(validate.errors) };
   }
   const errors: string[] = [];
   const names = new Set<string>();
