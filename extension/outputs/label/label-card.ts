@@ -1,10 +1,10 @@
 /**
- * The label widget (root class `gaissa-label`): the label drawing of core/label/svg.ts, per-metric
+ * The label card (root class `gaissa-label`): the label drawing of core/label/svg.ts, per-metric
  * details on hover and on keyboard focus, a phase switch, and SVG / JSON downloads. It shows one
  * validated record (extension/outputs/label/validation.ts); every payload string goes in as text (safe-dom) or
  * through the drawing code's escaping and the SVG check of extension/outputs/label/svg-dom.ts.
  *
- * A label record rates one phase. The switch offers the other phase when the notebook the widget
+ * A label record rates one phase. The switch offers the other phase when the notebook the card
  * sits in also holds a label of the same model for it (label-directory.ts); otherwise it says so.
  */
 import type { Boundaries } from '../../../core/label/defaults';
@@ -150,7 +150,7 @@ export function siblingFor(
   return best;
 }
 
-export class LabelWidget {
+export class LabelCard {
   readonly node: HTMLElement;
   private shown: LabelRecord;
   private readonly own: LabelRecord;
@@ -486,7 +486,7 @@ export class LabelWidget {
 }
 
 /**
- * Keys inside label widgets. JupyterLab handles shortcuts on the document in the capture phase, so
+ * Keys inside label cards. JupyterLab handles shortcuts on the document in the capture phase, so
  * in a notebook's command mode the arrow keys would move the active cell instead of the focus
  * within the label; one listener on the window, which sees the event first, keeps them here.
  */

@@ -1,6 +1,6 @@
 /**
- * Where a label widget finds the other labels of its notebook. A label record rates one phase;
- * the widget offers a phase switch when the notebook it sits in also holds a label of the same
+ * Where a label card finds the other labels of its notebook. A label record rates one phase;
+ * the card offers a phase switch when the notebook it sits in also holds a label of the same
  * model for the other phase. The renderer does not know its notebook, so the plugin's notebook
  * watchers (extension/plugins/notebook/notebook-labels.ts) register here and answer for the DOM nodes inside their notebook.
  *
@@ -21,7 +21,7 @@ export class LabelDirectory {
   private readonly sources = new Set<LabelSource>();
   private readonly changedSignal = new Signal<this, void>(this);
 
-  /** Emitted when any notebook's labels change: widgets look for a sibling again. */
+  /** Emitted when any notebook's labels change: cards look for a sibling again. */
   get changed(): ISignal<this, void> {
     return this.changedSignal;
   }

@@ -1,11 +1,11 @@
 /**
- * A label payload to DOM: validation against schema/label.schema.json, then the widget or a short,
+ * A label payload to DOM: validation against schema/label.schema.json, then the card or a short,
  * safe error. This module and what it imports (the compiled validator, the drawing) form the chunk
  * fetched with the first label.
  */
 import type { LabelRecord } from '../../../core/label/record';
 import { readOutputMetadata, validateLabel } from './validation';
-import { LABEL_CLASS, LabelWidget } from './label-card';
+import { LABEL_CLASS, LabelCard } from './label-card';
 import { el } from '../../shared/safe-dom';
 
 export interface LabelView {
@@ -35,10 +35,10 @@ export function renderLabel(payload: unknown, outputMetadata?: unknown): LabelVi
       dispose: () => undefined
     };
   }
-  const widget = new LabelWidget(result.record, readOutputMetadata(outputMetadata));
+  const card = new LabelCard(result.record, readOutputMetadata(outputMetadata));
   return {
-    node: widget.node,
-    setNotebookLabels: records => widget.setNotebookLabels(records),
-    dispose: () => widget.dispose()
+    node: card.node,
+    setNotebookLabels: records => card.setNotebookLabels(records),
+    dispose: () => card.dispose()
   };
 }

@@ -6,7 +6,7 @@ import { drawLabelSvg } from '../../../../../core/label/svg';
 import { parseLabelSvg, svgImage } from '../../../../../extension/outputs/label/svg-dom';
 import { renderLabel } from '../../../../../extension/outputs/label/view';
 import {
-  LabelWidget,
+  LabelCard,
   fileStem,
   labelJson,
   metricDetails,
@@ -24,9 +24,9 @@ function blobText(blob: Blob): Promise<string> {
   });
 }
 
-function mount(widget: { node: HTMLElement }): HTMLElement {
-  document.body.appendChild(widget.node);
-  return widget.node;
+function mount(card: { node: HTMLElement }): HTMLElement {
+  document.body.appendChild(card.node);
+  return card.node;
 }
 
 afterEach(() => {
@@ -53,10 +53,10 @@ function expectNoInjection(node: HTMLElement): void {
   expect((window as { __gaissaPwned?: unknown }).__gaissaPwned).toBeUndefined();
 }
 
-describe('the label widget', () => {
+describe('the label card', () => {
   it('draws the core drawing inline, with the metrics focusable', () => {
     const record = asPayload(sampleLabel());
-    const node = mount(new LabelWidget(record, { record: true, key: KEY_1 }));
+    const node = mount(new LabelCard(record, { record: true, key: KEY_1 }));
     expect(node.classList.contains('gaissa-label')).toBe(true);
     expect(node.dataset.rating).toBe(record.rating);
     expect(node.dataset.key).toBe(KEY_1);
@@ -88,7 +88,7 @@ describe('the label widget', () => {
     const typed = asPayload(sampleLabel());
     // The fixture asks for "measured" with typed figures: the record says declared.
     expect(typed.method).toBe('declared');
-    const plain = mount(new LabelWidget(typed));
+    const plain = mount(new LabelCard(typed));
     expect(plain.getAttribute('aria-label')).toMatch(/, declared, basis gaissa-inference-v1$/);
     const about = plain.querySelector('.gaissa-label-about')!.textContent ?? '';
     expect(about).toContain('Methoddeclared: figures given by the issuer');
@@ -98,14 +98,14 @@ describe('the label widget', () => {
       ...asPayload(sampleLabel({ reference: { latencyMs: 6 } })),
       method: 'partly-measured' as const
     };
-    const node = mount(new LabelWidget(partly));
+    const node = mount(new LabelCard(partly));
     expect(node.getAttribute('aria-label')).toMatch(/, partly measured, custom basis$/);
     expect(node.querySelector('.gaissa-label-picture svg')!.textContent).toContain('custom basis');
     expect(details(node).textContent).toContain(
       'Figures computed from records that hardware counters measured only in part.'
     );
-    // With the counter share the label carries, the widget and its picture show it.
-    const shared = mount(new LabelWidget({ ...partly, coverage: 0.42 }));
+    // With the counter share the label carries, the card and its picture show it.
+    const shared = mount(new LabelCard({ ...partly, coverage: 0.42 }));
     expect(shared.getAttribute('aria-label')).toMatch(
       /, partly measured \(42 % counter\), custom basis$/
     );
@@ -116,7 +116,7 @@ describe('the label widget', () => {
 
   it('details a metric on keyboard focus: value, unit, index, rating, reference', () => {
     const record = asPayload(sampleLabel());
-    const node = mount(new LabelWidget(record));
+    const node = mount(new LabelCard(record));
     const energy = metrics(node)[0];
     energy.focus();
     expect(document.activeElement).toBe(energy);
@@ -148,7 +148,7 @@ describe('the label widget', () => {
   });
 
   it('details a metric on hover, and falls back to the focused one', () => {
-    const node = mount(new LabelWidget(asPayload(sampleLabel())));
+    const node = mount(new LabelCard(asPayload(sampleLabel())));
     const [energy, carbon] = metrics(node);
     energy.focus();
     carbon.dispatchEvent(new MouseEvent('mouseenter'));
@@ -165,7 +165,7 @@ describe('the label widget', () => {
         context: { location: SCRIPT, hardware: SCRIPT }
       })
     );
-    const node = mount(new LabelWidget(record, { record: false, key: KEY_1, file: SCRIPT }));
+    const node = mount(new LabelCard(record, { record: false, key: KEY_1, file: SCRIPT }));
     expectNoInjection(node);
     // Still drawn inline: the drawing escapes, the parse checks.
     expect(node.querySelector('.gaissa-label-picture svg')).not.toBeNull();
@@ -179,8 +179,8 @@ describe('the label widget', () => {
 
   it('explains why the other phase is not there, and switches once the notebook has it', () => {
     const own = asPayload(sampleLabel());
-    const widget = new LabelWidget(own);
-    const node = mount(widget);
+    const card = new LabelCard(own);
+    const node = mount(card);
     const radio = (phase: string) =>
       node.querySelector<HTMLInputElement>(`input[type=radio][value=${phase}]`)!;
     expect(radio('inference').checked).toBe(true);
@@ -190,17 +190,17 @@ describe('the label widget', () => {
     );
 
     // Another model's training label is no sibling.
-    widget.setNotebookLabels([asPayload(trainingLabel({ model: { name: 'other' } }))]);
+    card.setNotebookLabels([asPayload(trainingLabel({ model: { name: 'other' } }))]);
     expect(radio('training').disabled).toBe(true);
 
     const older = asPayload(trainingLabel({ issued: '2025-01-01T00:00:00.000Z' }));
     const newer = asPayload(trainingLabel());
-    widget.setNotebookLabels([own, older, newer]);
+    card.setNotebookLabels([own, older, newer]);
     expect(radio('training').disabled).toBe(false);
     radio('training').checked = true;
     radio('training').dispatchEvent(new Event('change'));
     expect(node.dataset.phase).toBe('training');
-    expect(widget.record).toEqual(newer);
+    expect(card.record).toEqual(newer);
     expect(node.querySelector('svg')!.textContent).toContain('Training phase');
     expect(metrics(node).map(g => g.getAttribute('data-metric'))).toEqual([
       'trainingEnergyKWh',
@@ -213,13 +213,13 @@ describe('the label widget', () => {
       new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true })
     );
     expect(node.dataset.phase).toBe('inference');
-    expect(widget.selectPhase('training')).toBe(true);
+    expect(card.selectPhase('training')).toBe(true);
 
     // The sibling is gone: back to the output's own label.
-    widget.setNotebookLabels([own]);
+    card.setNotebookLabels([own]);
     expect(node.dataset.phase).toBe('inference');
     expect(radio('training').disabled).toBe(true);
-    expect(widget.selectPhase('training')).toBe(false);
+    expect(card.selectPhase('training')).toBe(false);
   });
 
   it('downloads the shown label as SVG and JSON through Blob URLs', async () => {
@@ -241,8 +241,8 @@ describe('the label widget', () => {
     });
     try {
       const record = asPayload(sampleLabel());
-      const widget = new LabelWidget(record);
-      const node = mount(widget);
+      const card = new LabelCard(record);
+      const node = mount(card);
       node.querySelector<HTMLButtonElement>('[data-action=download-svg]')!.click();
       node.querySelector<HTMLButtonElement>('[data-action=download-json]')!.click();
       expect(clicks).toEqual([
@@ -257,7 +257,7 @@ describe('the label widget', () => {
       jest.advanceTimersByTime(30_000);
       expect(revoked).toEqual(['blob:test/1', 'blob:test/2']);
       node.querySelector<HTMLButtonElement>('[data-action=download-json]')!.click();
-      widget.dispose();
+      card.dispose();
       expect(revoked).toEqual(['blob:test/1', 'blob:test/2', 'blob:test/3']);
     } finally {
       click.mockRestore();

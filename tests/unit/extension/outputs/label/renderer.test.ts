@@ -48,7 +48,7 @@ describe('LabelRenderer', () => {
     );
   });
 
-  it('renders the widget from the payload, never from the SVG fallback', async () => {
+  it('renders the card from the payload, never from the SVG fallback', async () => {
     const renderer = new LabelRenderer(LABEL_MIME, async () => view, new LabelDirectory());
     Widget.attach(renderer, document.body);
     await renderer.renderModel(model(asPayload(sampleLabel()), outputMetadata(KEY_1)));
@@ -56,7 +56,7 @@ describe('LabelRenderer', () => {
     expect(label).not.toBeNull();
     expect(label.dataset.key).toBe(KEY_1);
     expect(renderer.node.querySelectorAll('script')).toHaveLength(0);
-    // A re-render replaces the widget.
+    // A re-render replaces the card.
     await renderer.renderModel(model(asPayload(trainingLabel()), outputMetadata(KEY_1)));
     expect(renderer.node.querySelectorAll('.gaissa-label')).toHaveLength(1);
     expect(renderer.node.querySelector<HTMLElement>('.gaissa-label')!.dataset.phase).toBe(

@@ -1,6 +1,6 @@
 /**
- * The label widget in a real JupyterLab: `await gaissa.label({...})` on the gaissa kernel draws the
- * widget; a metric reached with the keyboard (and one hovered) shows its details; a training label
+ * The label card in a real JupyterLab: `await gaissa.label({...})` on the gaissa kernel draws the
+ * card; a metric reached with the keyboard (and one hovered) shows its details; a training label
  * of the same model enables the phase switch; the JSON download is the record; saving writes
  * metadata.gaissa.labels, and the reopened notebook shows the banner at the top, whose button
  * scrolls to the label's cell. Screenshots of both themes go to test-results/.
@@ -62,7 +62,7 @@ async function saveAndWait(page: Page, name: string, labels: number): Promise<vo
   expect(notebook.metadata.gaissa?.labels?.length ?? 0).toBe(labels);
 }
 
-test('gaissa.label draws the widget; details, phase switch, download, metadata and banner', async ({
+test('gaissa.label draws the card; details, phase switch, download, metadata and banner', async ({
   page
 }) => {
   const name = 'labeled.ipynb';
@@ -177,7 +177,7 @@ test('gaissa.label draws the widget; details, phase switch, download, metadata a
   await expect(page.locator('.jp-NotebookPanel-toolbar, .jp-Toolbar').first()).toBeVisible();
   await expect(page.locator('.jp-mod-dirty')).toHaveCount(0);
 
-  // Dark theme: the widget follows it, the drawing keeps its own white card.
+  // Dark theme: the card follows it, the drawing keeps its own white card.
   await setTheme('JupyterLab Dark');
   await openNotebook(page, name);
   await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
