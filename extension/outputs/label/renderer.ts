@@ -8,9 +8,9 @@ import { labelDirectory, type LabelDirectory } from './label-directory';
 import { LazyRenderer, lazyRendererFactory } from '../../renderers/lazy-renderer';
 import { lazyModule, type ChunkLoader } from '../../shared/lazy-module';
 import { LABEL_MIME } from '../../../core/mime-types';
+import type { LabelView } from './view';
 
 type ViewModule = typeof import('./view');
-type LabelView = import('./view').LabelView;
 
 /** User Timing entry: output arrival to drawn label (read like the card's `gaissa:card`). */
 export const LABEL_TIMING = 'gaissa:label';

@@ -9,6 +9,7 @@ import { LazyRenderer, lazyRendererFactory, type ChartStep } from '../../rendere
 import { lazyModule, type ChunkLoader } from '../../shared/lazy-module';
 import { TIMING } from '../../shared/timing';
 import { MEASUREMENT_MIME } from '../../../core/mime-types';
+import type { MeasurementView } from './view';
 
 type ViewModule = typeof import('./view');
 type ChartModule = typeof import('./chart');
@@ -25,10 +26,7 @@ export const lazyLoaders = {
   chart: lazyModule(() => import('./chart'))
 } satisfies MeasurementLoaders;
 
-export class MeasurementRenderer extends LazyRenderer<
-  ViewModule,
-  import('./view').MeasurementView
-> {
+export class MeasurementRenderer extends LazyRenderer<ViewModule, MeasurementView> {
   constructor(
     mimeType: string = MEASUREMENT_MIME,
     private readonly loaders: MeasurementLoaders = lazyLoaders
@@ -46,9 +44,7 @@ export class MeasurementRenderer extends LazyRenderer<
     return renderMeasurement(model.data[this.options.mimeType]);
   }
 
-  protected override chart({
-    chart
-  }: import('./view').MeasurementView): ChartStep<ChartModule> | null {
+  protected override chart({ chart }: MeasurementView): ChartStep<ChartModule> | null {
     if (!chart) return null;
     return {
       load: this.loaders.chart,

@@ -7,6 +7,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LazyRenderer, lazyRendererFactory, type ChartStep } from '../../renderers/lazy-renderer';
 import { lazyModule, type ChunkLoader } from '../../shared/lazy-module';
 import { TACTICS_MIME } from '../../../core/mime-types';
+import type { TacticsView } from './view';
 
 type ViewModule = typeof import('./view');
 type ChartModule = typeof import('./chart');
@@ -25,7 +26,7 @@ export const tacticsLoaders = {
   chart: lazyModule(() => import('./chart'))
 } satisfies TacticsLoaders;
 
-export class TacticsRenderer extends LazyRenderer<ViewModule, import('./view').TacticsView> {
+export class TacticsRenderer extends LazyRenderer<ViewModule, TacticsView> {
   constructor(
     mimeType: string = TACTICS_MIME,
     private readonly loaders: TacticsLoaders = tacticsLoaders
@@ -43,7 +44,7 @@ export class TacticsRenderer extends LazyRenderer<ViewModule, import('./view').T
     return renderTactics(model.data[this.options.mimeType]);
   }
 
-  protected override chart({ chart }: import('./view').TacticsView): ChartStep<ChartModule> | null {
+  protected override chart({ chart }: TacticsView): ChartStep<ChartModule> | null {
     if (!chart) return null;
     return {
       load: this.loaders.chart,
