@@ -1,6 +1,8 @@
 import {
   confidenceInterval95,
   mean,
+  quantile,
+  quantileSorted,
   sampleStandardDeviation,
   summarize,
   tCritical95
@@ -40,5 +42,13 @@ describe('statistics', () => {
   it('summarizes', () => {
     expect(summarize([1, 3])).toMatchObject({ n: 2, mean: 2, min: 1, max: 3 });
     expect(summarize([5])).toEqual({ n: 1, mean: 5, sd: null, min: 5, max: 5, ci95: null });
+  });
+
+  it('quantiles interpolate like NumPy (type 7)', () => {
+    expect(quantile([3, 1, 2, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4, 5], 0.95)).toBeCloseTo(4.8, 12);
+    expect(quantileSorted([7], 0.95)).toBe(7);
+    expect(() => quantile([], 0.5)).toThrow(/empty/);
+    expect(() => quantile([1], 2)).toThrow(/within 0..1/);
   });
 });
