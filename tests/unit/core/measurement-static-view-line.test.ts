@@ -2,7 +2,13 @@
 import fc from 'fast-check';
 import type { MeasurementRecord } from '../../../core/measurement';
 import { measurementLine } from '../../../core/measurement-static-view';
-import { anyFields, raplRecord, repeatedRecord, singleRecord, tampered } from './fixtures/measurement-records';
+import {
+  anyFields,
+  raplRecord,
+  repeatedRecord,
+  singleRecord,
+  tampered
+} from './fixtures/measurement-records';
 
 test('energy · duration · power · CO2e, marked estimated', () => {
   expect(measurementLine(singleRecord())).toBe('⚡ 3.5 J · 2 s · 1.75 W · 420 µg CO2e (estimated)');

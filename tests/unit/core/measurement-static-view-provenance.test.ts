@@ -1,6 +1,10 @@
 // A partly estimated measurement never reads as plainly "measured" (issue #15): the text, line
 // and HTML views say "partly measured" with the counter's share.
-import { measurementHtml, measurementLine, measurementText } from '../../../core/measurement-static-view';
+import {
+  measurementHtml,
+  measurementLine,
+  measurementText
+} from '../../../core/measurement-static-view';
 import { provenanceText } from '../../../core/provenance';
 import { partlyRecord, raplRecord, singleRecord, tampered } from './fixtures/measurement-records';
 

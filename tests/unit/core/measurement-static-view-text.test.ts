@@ -2,7 +2,13 @@
 import fc from 'fast-check';
 import type { MeasurementRecord } from '../../../core/measurement';
 import { measurementText } from '../../../core/measurement-static-view';
-import { anyFields, raplRecord, repeatedRecord, singleRecord, tampered } from './fixtures/measurement-records';
+import {
+  anyFields,
+  raplRecord,
+  repeatedRecord,
+  singleRecord,
+  tampered
+} from './fixtures/measurement-records';
 
 /** The value on the line whose label is `label` (labels are padded, values follow two spaces). */
 function row(text: string, label: string): string | undefined {

@@ -1,7 +1,11 @@
 // One reading of a record's coverage for every reader (issue #15): a record whose top-level flags
 // say "measured" while its components say a counter measured only part of the joules reads as
 // partly measured everywhere (text, line, HTML views and the CSV row), never as measured.
-import { measurementHtml, measurementLine, measurementText } from '../../../core/measurement-static-view';
+import {
+  measurementHtml,
+  measurementLine,
+  measurementText
+} from '../../../core/measurement-static-view';
 import { coverageOfRecord, provenanceOf } from '../../../core/provenance';
 import { emissionsCsvCells } from '../../../kernel/records/emissions-csv';
 import { raplRecord } from './fixtures/measurement-records';

@@ -1,10 +1,18 @@
 /** A label's method comes from its records; a request can only lower it. */
 import { FieldError } from '../../../../core/field-error';
 import { DEFAULT_BASIS, basisDifferences, basisName } from '../../../../core/label/defaults';
-import { claimsNoMoreThan, methodOfRecords, recordEvidence } from '../../../../core/label/provenance';
+import {
+  claimsNoMoreThan,
+  methodOfRecords,
+  recordEvidence
+} from '../../../../core/label/provenance';
 import type { ComponentEnergy, MeasurementRecord } from '../../../../core/measurement';
 import { LabelRequest, buildLabelRecord, parseLabelRequest } from '../../../../core/label/record';
-import { estimatedRecord, measuredRecord, partlyMeasuredRecord } from '../../fixtures/label-measurements';
+import {
+  estimatedRecord,
+  measuredRecord,
+  partlyMeasuredRecord
+} from '../../fixtures/label-measurements';
 
 const SHA = 'c'.repeat(64);
 

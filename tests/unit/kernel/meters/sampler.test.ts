@@ -4,7 +4,11 @@ import { rmSync } from 'node:fs';
 import { resolveCarbonSettings } from '../../../../core/carbon';
 import { buildMeasurementRecord } from '../../../../core/measurement';
 import { describeError, measureRuns } from '../../../../kernel/meters/measure-runs';
-import { openPowerMeter, startMeasurement, type PowerMeter } from '../../../../kernel/meters/sampler';
+import {
+  openPowerMeter,
+  startMeasurement,
+  type PowerMeter
+} from '../../../../kernel/meters/sampler';
 import type { LiveSample } from '../../../../kernel/meters/sampler-messages';
 import { envWithFake, installFakeNvidiaSmi } from './fixtures/fake-nvidia-smi';
 import { makePowercapTree, removeTree, setEnergy } from './fixtures/powercap-tree';

@@ -7,7 +7,14 @@ import { OnnxModel } from '../../../../kernel/onnx/onnx-model';
 import { mlpModel } from '../../../../kernel/onnx/synthetic-models';
 import { applyTactics, parseTacticChain, tacticsHelp } from '../../../../kernel/tactics/catalogue';
 import { TacticError } from '../../../../kernel/tactics/tactic';
-import { expectUnchanged, firstOutput, inputs, maxAbsDiff, modelFile, tempDir } from '../fixtures/tactics';
+import {
+  expectUnchanged,
+  firstOutput,
+  inputs,
+  maxAbsDiff,
+  modelFile,
+  tempDir
+} from '../fixtures/tactics';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
