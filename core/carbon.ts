@@ -12,8 +12,8 @@ import { joulesToKWh } from './units';
 
 /**
  * The data version of the default intensities: the @tgwf/co2 release whose table they are.
- * Pinned here so that every record names it; tests/unit/label/grid-data.test.ts fails when the
- * installed package is another version, whose figures may differ.
+ * Pinned here so that every record names it; tests/unit/core/carbon-grid-data.test.ts fails when
+ * the installed package is another version, whose figures may differ.
  */
 export const GRID_INTENSITY_DATA_VERSION = '@tgwf/co2 0.19.0';
 

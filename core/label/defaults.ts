@@ -32,7 +32,7 @@ export interface LabelBasis {
 /**
  * World-average grid intensity in gCO2e/kWh, used only to make the CO2e reference consistent
  * with the energy reference. Pinned, because a rating basis must not move when a dependency
- * updates its data: tests/unit/label/grid-data.test.ts fails when the installed @tgwf/co2 no
+ * updates its data: tests/unit/core/carbon-grid-data.test.ts fails when the installed @tgwf/co2 no
  * longer holds this figure, so a data update becomes a new basis version, not a silent change.
  */
 export const WORLD_GRID_INTENSITY = {

@@ -24,7 +24,8 @@ import type { LiveDisplay } from '../training/training-view';
 import type { MnistMlpOptions, MnistSplit, MnistSplitOptions } from '../workloads/mnist-types';
 
 // Declarations here and in what they export must not name tfjs (kernel/training/tfjs-shapes.ts
-// says why; tests/unit/kernel/api-type-graph.test.ts checks it). tfjs types are fine in bodies.
+// says why; tests/unit/kernel/api/index-type-graph.test.ts checks it). tfjs types are fine in
+// bodies.
 export type { TrainingData, LabelledData } from '../training/training-data';
 export type {
   TensorLike,

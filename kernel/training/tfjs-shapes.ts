@@ -5,9 +5,10 @@
  * Why not tfjs's own types: every notebook cell is type-checked with `import { gaissa } from
  * 'gaissa'`, so whatever the API's declarations import is loaded into every cell's program. tfjs's
  * declarations are about 600 files; naming them here made each kernel parse them before its first
- * cell. This file must import nothing from tfjs (tests/unit/kernel/api-type-graph.test.ts checks
- * the whole graph). Members outside the ones typed here stay reachable as `any` through the index
- * signatures; `gaissa.train.tfjs<typeof import('gaissa/tfjs')>()` gives the full tfjs types.
+ * cell. This file must import nothing from tfjs (tests/unit/kernel/api/index-type-graph.test.ts
+ * checks the whole graph). Members outside the ones typed here stay reachable as `any` through
+ * the index signatures; `gaissa.train.tfjs<typeof import('gaissa/tfjs')>()` gives the full tfjs
+ * types.
  */
 
 /** A tfjs tensor as the API sees it. */

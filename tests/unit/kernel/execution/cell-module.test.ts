@@ -1,0 +1,288 @@
+/**
+ * The module pass for tslab's cells (kernel/execution/cell-module.ts), checked against the pass it
+ * replaces: TypeScript's `transpileModule` with tslab's options, run on the same cell. Both
+ * outputs run the way tslab's executor runs a cell (inside `(function (exports, require) { … })`
+ * with an `exports` that turns defineProperty getters into values) and must leave `exports` the
+ * same, keys in the same order, also after the cell's functions run later.
+ */
+import { runInThisContext } from 'node:vm';
+import fc from 'fast-check';
+import type * as TS from '@tslab/typescript-for-tslab';
+import { toCommonJs } from '../../../../kernel/execution/cell-module';
+import { tslabTypeScriptPath } from '../../../../kernel/execution/tslab-typescript';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's own TypeScript, by path
+const ts = require(tslabTypeScriptPath()) as typeof TS;
+
+/** What tslab's converter does today (its esModuleToCommonJSModule). */
+function typescriptPass(js: string): string {
+  return ts.transpileModule(js, {
+    fileName: 'custom.js',
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      target: ts.ScriptTarget.ES2022,
+      newLine: ts.NewLineKind.LineFeed,
+      noImplicitUseStrict: true
+    }
+  }).outputText;
+}
+
+interface Run {
+  exports: Record<string, unknown>;
+  error?: string;
+}
+
+/** Runs a converted cell as tslab's executor does; `later` gets the exports after the cell. */
+function run(
+  code: string,
+  later?: (exports: Record<string, any>) => void,
+  load: (id: string) => unknown = require
+): Run {
+  const store: Record<string, unknown> = { fromEarlierCell: 1 };
+  const exports = new Proxy(store, {
+    defineProperty: (_target, key, attributes) => {
+      if (key !== '__esModule')
+        store[key as string] = attributes.get ? attributes.get() : attributes.value;
+      return true;
+    }
+  });
+  const cell = runInThisContext(`(function (exports, require) {${code}\n})`);
+  let error: string | undefined;
+  try {
+    cell(exports, load);
+    later?.(exports);
+  } catch (e) {
+    error = String(e);
+  }
+  return { exports: store, error };
+}
+
+/** Exports as comparable entries: functions and modules by identity, in key order. */
+function snapshot(result: Run): unknown {
+  return {
+    keys: Object.keys(result.exports),
+    values: Object.values(result.exports).map(v =>
+      typeof v === 'function' ? `function ${v.name}` : v
+    ),
+    error: result.error
+  };
+}
+
+function expectSameAsTypeScript(
+  js: string,
+  later?: (exports: Record<string, any>) => void,
+  load?: () => (id: string) => unknown
+) {
+  const ours = toCommonJs(ts, js);
+  expect(ours).toBeDefined();
+  expect(snapshot(run(ours!, later, load?.()))).toEqual(
+    snapshot(run(typescriptPass(js), later, load?.()))
+  );
+  return ours!;
+}
+
+describe('cells in the shape tslab emits convert like TypeScript would', () => {
+  test('the last expression alone', () => {
+    const out = expectSameAsTypeScript('export const tsLastExpr = 1 + 1;\nexport {};\n');
+    expect(out).toContain('exports.tsLastExpr = 1 + 1;');
+  });
+
+  test.each(['(function () { })', '(class { })', '() => 1', '(() => 1)', 'function () { }'])(
+    'a last expression %s gets the name TypeScript gives it (or none)',
+    expression => {
+      expectSameAsTypeScript(`export const tsLastExpr = ${expression};\nexport {};\n`);
+    }
+  );
+
+  test('an exported let follows compound assignments, in the cell and in its closures later', () => {
+    expectSameAsTypeScript(
+      'let n = 0;\nn += 2;\nfunction inc() { n++; return n; }\nconst dec = () => { --n; };\n' +
+        'export const tsLastExpr = n;\nexport { n, inc, dec };\n',
+      exports => {
+        exports.inc();
+        exports.inc();
+        exports.dec();
+        if (exports.n !== 3) throw new Error(`n is ${exports.n}`);
+      }
+    );
+  });
+
+  test('chained, logical and nested assignments, and a for loop step', () => {
+    expectSameAsTypeScript(
+      'let s = "a", t;\ns = s + "b", s += "c";\nconst g = () => s = "z";\n' +
+        'let u = (s = "q") + "!";\nt = s = "w";\nlet z = 0;\nz ||= 3; z &&= 4; z ??= 5; z **= 2;\n' +
+        'let q = 0;\nfor (let i = 0; i < 3; q++) i++;\ng();\nexport { s, t, g, u, z, q };\n'
+    );
+  });
+
+  test('imports: namespace, named (renamed), default, side effect; exported as values', () => {
+    const out = expectSameAsTypeScript(
+      'import * as fs from "fs";\nimport { join, basename as bn } from "path";\n' +
+        'import os from "os";\nimport "util";\n' +
+        'export const tsLastExpr = join("a", bn("/x/y")) + typeof fs.readFileSync + typeof os.cpus;\n' +
+        'export { fs, join, bn, os };\n'
+    );
+    expect(out).toContain('require("util");');
+  });
+
+  test('a namespace import of a module without __esModule gets live getters and a default', () => {
+    const ours = run(toCommonJs(ts, 'import * as p from "path";\nexport { p };\n')!);
+    const reference = run(typescriptPass('import * as p from "path";\nexport { p };\n'));
+    const [p, expected] = [ours.exports.p, reference.exports.p] as Record<string, unknown>[];
+    expect(p.default).toBe(expected.default); // the module itself
+    expect(Object.keys(p)).toEqual(Object.keys(expected));
+    expect(typeof Object.getOwnPropertyDescriptor(p, 'join')?.get).toBe('function');
+  });
+
+  test('named and default imports are read from the module at each use, as TypeScript does', () => {
+    const js =
+      'import { f, k as kay } from "m";\nimport d from "m";\n' +
+      'function call() { return [f(), kay, d]; }\nexport { f, kay, d, call };\n';
+    const load = () => {
+      const m = { __esModule: true, f: () => 1, k: 'k', default: 10 };
+      return () => m;
+    };
+    expectSameAsTypeScript(js, exports => (exports.result = exports.call()), load);
+    // A later cell patching the module: the cell's function sees it, with either pass.
+    for (const pass of [toCommonJs(ts, js)!, typescriptPass(js)]) {
+      const m: Record<string, unknown> = { __esModule: true, f: () => 1, k: 'k', default: 10 };
+      const result = run(
+        pass,
+        exports => {
+          Object.assign(m, { f: () => 2, k: 'K', default: 20 });
+          exports.after = exports.call();
+        },
+        () => m
+      );
+      expect(result.exports.after).toEqual([2, 'K', 20]);
+    }
+  });
+
+  test('an import read as a value, a callee, a shorthand property, a key and a label', () => {
+    expectSameAsTypeScript(
+      'import { join } from "path";\nconst o = { join, k: join, join: 1 };\n' +
+        'class C {\n    join() { return join("a", "b"); }\n}\n' +
+        'join: for (;;) {\n    break join;\n}\n' +
+        'export const tsLastExpr = [o.k === join, new C().join(), typeof join, { [join.name]: 1 }];\n' +
+        'export { join, o, C };\n'
+    );
+  });
+
+  test('a module tslab loads from a file keeps its ES module marker for its importers', () => {
+    const js = 'const x = 1;\nfunction f() { return x; }\nexport { x, f };\n';
+    for (const pass of [toCommonJs(ts, js)!, typescriptPass(js)]) {
+      const plain: Record<string, unknown> = {};
+      runInThisContext(`(function (exports, require) {${pass}\n})`)(plain, require);
+      expect(plain).toMatchObject({ __esModule: true, x: 1 });
+    }
+  });
+
+  test('thousands of top-level names', () => {
+    const names = Array.from({ length: 6000 }, (_, i) => `v${i}`);
+    const js = names.map(n => `let ${n} = 1;`).join('\n') + `\nexport { ${names.join(', ')} };\n`;
+    expectSameAsTypeScript(js);
+  });
+
+  test('an expression nested deeper than the pass recurses is left to TypeScript', () => {
+    const js = `export const tsLastExpr = ${Array(100_000).fill('1').join(' + ')};\nexport {};\n`;
+    expect(toCommonJs(ts, js)).toBeUndefined();
+  });
+
+  test('destructured declarations, classes, earlier cells read through exports', () => {
+    expectSameAsTypeScript(
+      'const { a, b: [c, , d = 4] } = { a: 1, b: [2, 3] };\nclass K {\n    x = a;\n}\n' +
+        'exports.fromEarlierCell += 1;\nexport const tsLastExpr = new K().x + c + d;\nexport { a, c, d, K };\n'
+    );
+  });
+
+  test('a throw midway leaves what TypeScript leaves', () => {
+    const out = expectSameAsTypeScript(
+      'let before = 1;\nbefore = 2;\nthrow new Error("stop");\nlet after = 3;\nexport { before, after };\n'
+    );
+    expect(run(out).error).toBe('Error: stop');
+  });
+
+  test('top-level await stays as it is (tslab wraps the cell in an async function)', () => {
+    const out = toCommonJs(ts, 'const p = await Promise.resolve(3);\nexport { p };\n');
+    expect(out).toContain('const p = await Promise.resolve(3);\nexports.p = p;');
+  });
+
+  test('random sequences of assignments to exported names', () => {
+    const name = fc.constantFrom('a', 'b', 'c');
+    const value = fc.oneof(fc.integer({ min: -5, max: 5 }).map(String), name);
+    const statement = fc.oneof(
+      fc.tuple(name, value).map(([x, v]) => `${x} = ${v};`),
+      fc
+        .tuple(name, fc.constantFrom('+=', '-=', '*=', '||=', '??='), value)
+        .map(([x, op, v]) => `${x} ${op} ${v};`),
+      fc.tuple(name, fc.constantFrom('++', '--')).map(([x, op]) => `${x}${op};`),
+      fc.tuple(name, fc.constantFrom('++', '--')).map(([x, op]) => `${op}${x};`),
+      fc.tuple(name, name, value).map(([x, y, v]) => `${x} = ${y} = ${v};`),
+      fc.tuple(name, value).map(([x, v]) => `if (${x} > 1) { ${x} -= ${v}; }`),
+      fc.tuple(name, name).map(([x, y]) => `for (let i = 0; i < 2; ${x}++) { i++; ${y} += i; }`),
+      fc.tuple(name, value).map(([x, v]) => `(() => { ${x} = ${v} + 1; })();`)
+    );
+    fc.assert(
+      fc.property(fc.array(statement, { maxLength: 12 }), body => {
+        const js =
+          'let a = 1, b = 2;\nlet c = 3;\n' +
+          body.join('\n') +
+          '\nfunction bump() { a += 10; c = b; }\nexport { a, b, c, bump };\n';
+        expectSameAsTypeScript(js, exports => exports.bump());
+      }),
+      { numRuns: 200 }
+    );
+  });
+});
+
+describe('anything else is left to TypeScript', () => {
+  test.each([
+    [
+      'an exported name shadowed in a function',
+      'let x = 1;\nfunction f(x) { x = 5; }\nexport { x, f };\n'
+    ],
+    ['an exported name shadowed in a block', 'let x = 1;\n{ let x = 2; x++; }\nexport { x };\n'],
+    [
+      'destructuring assignment to an exported name',
+      'let x = 1, y = 2;\n[x, y] = [y, x];\nexport { x, y };\n'
+    ],
+    ['a postfix update whose value is used', 'let n = 0;\nconst k = n++ + 1;\nexport { n, k };\n'],
+    ['for-of into an exported name', 'let x;\nfor (x of [1]) ;\nexport { x };\n'],
+    ['a var declared in a nested block', 'if (true) {\n    var w = 2;\n}\nexport { w };\n'],
+    ['a var declared in a for loop', 'for (var i = 0; i < 2; i++) ;\nexport { i };\n'],
+    [
+      'an enum (its function has a parameter of the same name)',
+      'var E;\n(function (E) {\n    E[E["A"] = 0] = "A";\n})(E || (E = {}));\nexport { E };\n'
+    ],
+    ['a dynamic import', 'const m = await import("path");\nexport { m };\n'],
+    ['import.meta', 'const u = import.meta.url;\nexport { u };\n'],
+    ['an export the user wrote', 'export let w = 1;\nexport const tsLastExpr = w;\n'],
+    ['an exported function', 'export function f() { }\n'],
+    ['export default', 'export default 3;\n'],
+    ['a re-export', 'export { join } from "path";\n'],
+    ['a renamed export', 'let a = 1;\nexport { a as b };\n'],
+    [
+      'a default and named import together',
+      'import d, { join } from "path";\nexport { d, join };\n'
+    ],
+    ['a named import of default', 'import { default as d } from "path";\nexport { d };\n'],
+    ['a directive prologue', '"use strict";\nlet u = 1;\nexport { u };\n'],
+    ['a declaration named exports', 'const exports = 1;\nexport { exports };\n'],
+    ['a var declared twice', 'var v = 1;\nvar v = 2;\nexport { v };\n'],
+    [
+      'an import named Object (the helpers use it)',
+      'import * as fs from "fs";\nimport Object from "path";\nexport { fs, Object };\n'
+    ],
+    ['an import of nothing (TypeScript drops it)', 'import {} from "path";\nexport {};\n'],
+    [
+      'an import shadowed in a function',
+      'import { join } from "path";\nfunction f(join) { return join; }\nexport { join, f };\n'
+    ],
+    ['the names this pass uses', 'let __gaissaImport0 = 1;\nexport { __gaissaImport0 };\n']
+  ])('%s', (_what, js) => {
+    expect(toCommonJs(ts, js)).toBeUndefined();
+    // …and TypeScript's own pass still handles it (tslab falls back to it).
+    expect(typescriptPass(js)).toContain('exports');
+  });
+});
