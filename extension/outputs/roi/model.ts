@@ -206,7 +206,10 @@ export class RoiModel {
   /** Writes a pending state now (before the output goes away); no change is taken after. */
   dispose(): void {
     if (this._disposed) return;
-    if (this.persistTimer !== null) this.persistNow();
+    if (this.persistTimer !== null) {
+      this.cancelPersist();
+      this.persistNow();
+    }
     this._disposed = true;
     Signal.clearData(this);
   }

@@ -156,6 +156,10 @@ function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+function setProperty<T extends object, K extends keyof T>(node: T, key: K, value: T[K]): void {
+  if (node[key] !== value) node[key] = value;
+}
+
 function setAttr(node: Element, name: string, value: string): void {
   if (node.getAttribute(name) !== value) node.setAttribute(name, value);
 }
@@ -446,7 +450,7 @@ class RoiView implements RoiViewHandle {
     if (this.disposed) return;
     const model = this.model;
     this.renderControls();
-    this.notice.hidden = model.notice === null;
+    setProperty(this.notice, 'hidden', model.notice === null);
     setText(this.notice, model.notice ?? '');
     this.renderMessages(model.messages);
     const adjusted = model.adjusted;
@@ -456,7 +460,7 @@ class RoiView implements RoiViewHandle {
         ? 'Adjusted with the sliders (saved with the notebook).'
         : 'The scenario the kernel computed.'
     );
-    this.resetButton.disabled = !adjusted && model.problems.size === 0;
+    setProperty(this.resetButton, 'disabled', !adjusted && model.problems.size === 0);
     setAttr(this.node, 'data-adjusted', String(adjusted));
     if (model.result === this.shownResult) return;
     this.shownResult = model.result;
@@ -472,13 +476,13 @@ class RoiView implements RoiViewHandle {
     for (const { group } of OPTIONAL_GROUPS) {
       const on = model.groupOn(group);
       const toggle = this.toggles.get(group);
-      if (toggle) toggle.checked = on;
+      if (toggle) setProperty(toggle, 'checked', on);
       const fieldset = this.fieldsets.get(group);
       if (fieldset) {
-        fieldset.disabled = !on;
+        setProperty(fieldset, 'disabled', !on);
         setAttr(fieldset, 'data-on', String(on));
         const off = fieldset.querySelector<HTMLElement>('.gaissa-roi-group-off');
-        if (off) off.hidden = on;
+        if (off) setProperty(off, 'hidden', on);
       }
     }
     for (const control of this.controls.values()) {
@@ -491,7 +495,7 @@ class RoiView implements RoiViewHandle {
       }
       if (value !== null) this.placeSlider(control, value);
       setText(error, problem ?? '');
-      error.hidden = problem === undefined;
+      setProperty(error, 'hidden', problem === undefined);
       if (problem === undefined) text.removeAttribute('aria-invalid');
       else setAttr(text, 'aria-invalid', 'true');
       if (value !== null && problem === undefined) {
@@ -504,7 +508,7 @@ class RoiView implements RoiViewHandle {
     const { spec, range } = control;
     const shown = toShown(spec, value);
     const r = rangeFor(spec, control.initial, shown);
-    if (range.max !== String(r.max)) range.max = String(r.max);
+    setProperty(range, 'max', String(r.max));
     if (Number(range.value) !== shown) range.value = String(shown);
     setAttr(range, 'aria-valuetext', valueText(spec, value, this.currency));
   }
