@@ -1,7 +1,8 @@
 /**
- * The ROI widget (root class `gaissa-roi`): the kernel's ROI payload as headline figures, sliders
- * and live charts. Every recomputation is core's: computeRoi and roiSensitivity from core/roi.ts,
- * the very functions the kernel ran; this file only reads inputs and writes text.
+ * The ROI widget's view (root class `gaissa-roi`): the model (model.ts) as headline figures,
+ * sliders and live charts. It builds the DOM once, passes what the user does with the inputs to
+ * the model, and on the model's `changed` rewrites what differs: the figures at once, the charts
+ * after the next paint, so a moving slider's frame is not held up by the charts.
  *
  * Safety: the payload is validated against schema/roi.schema.json first; its strings become text
  * nodes (safe-dom), never markup; the one link (the source of a literature what-if) must be https.
@@ -9,16 +10,9 @@
  * no NaN reaches the screen. The slider state goes back into the notebook through `persist`.
  *
  * Loaded on demand with the first ROI output (it brings ajv's compiled validator and core/roi);
- * the charts' code (Vega) is a further chunk, fetched through `loadCharts`.
+ * the charts' code is a further chunk, fetched through `loadCharts`.
  */
-import {
-  computeRoi,
-  roiSensitivity,
-  type RoiPayload,
-  type RoiResult,
-  type RoiScenario,
-  type RoiSensitivity
-} from '../../../core/roi';
+import type { RoiPayload, RoiResult } from '../../../core/roi';
 import {
   co2Chart,
   costChart,
@@ -27,7 +21,7 @@ import {
   type ChartContent,
   type RoiChartColors
 } from './chart-spec';
-import type { RoiChartSet } from './charts';
+import type { RoiChartHosts, RoiChartSet, createRoiCharts } from './charts';
 import {
   OPTIONAL_GROUPS,
   ROI_CONTROLS,
@@ -52,20 +46,16 @@ import {
   formatMoney,
   formatPercent
 } from './format';
-import {
-  checkedScenario,
-  controlValues,
-  readSavedState,
-  sameValues,
-  type ControlValues
-} from './state';
+import { RoiModel } from './model';
+import type { ControlValues } from './state';
 import { validateRoiPayload } from './validation';
-
-/** For the renderer, which writes the state into the output's metadata. */
-export { withSavedState } from './state';
 import { clear, el } from '../../shared/safe-dom';
 import { recordDuration } from '../../shared/timing';
 import { formatNumber, formatSI } from '../../../core/format';
+
+/** For the renderer, which writes the state into the output's metadata. */
+export { withSavedState } from './state';
+export { PERSIST_DELAY_MS } from './model';
 
 export const ROI_CLASS = 'gaissa-roi';
 
@@ -75,17 +65,15 @@ export const ROI_TIMING = {
   update: 'gaissa:roi-update'
 } as const;
 
-/** Slider state is written to the notebook this long after the last move. */
-export const PERSIST_DELAY_MS = 250;
-
-export interface RoiWidgetOptions {
+export interface RoiViewOptions {
   /** Saves the slider state in the notebook; null goes back to the kernel's scenario. */
   persist(values: ControlValues | null): void;
   /** The chart code, loaded on demand. */
-  loadCharts(): Promise<{ createRoiCharts: typeof import('./charts').createRoiCharts }>;
+  loadCharts(): Promise<{ createRoiCharts: typeof createRoiCharts }>;
 }
 
-export interface RoiWidgetHandle {
+/** What the renderer holds of a rendered ROI output. */
+export interface RoiViewHandle {
   node: HTMLElement;
   /** Settles once the first charts are drawn (or could not be). */
   ready: Promise<void>;
@@ -95,7 +83,11 @@ export interface RoiWidgetHandle {
   dispose(): void;
 }
 
-let widgetCount = 0;
+/** The renderer's names for the two above. */
+export type RoiWidgetOptions = RoiViewOptions;
+export type RoiWidgetHandle = RoiViewHandle;
+
+let viewCount = 0;
 
 /**
  * On each input: JupyterLab's notebook shortcuts (arrows, A, B, D D...) must not act while a
@@ -129,12 +121,12 @@ function installShortcutFilter(): void {
   );
 }
 
-/** The widget for an untrusted payload and the output's metadata (where the state is saved). */
+/** The view of an untrusted payload and the output's metadata (where the state is saved). */
 export function renderRoi(
   payload: unknown,
   metadata: unknown,
-  options: RoiWidgetOptions
-): RoiWidgetHandle {
+  options: RoiViewOptions
+): RoiViewHandle {
   const checked = validateRoiPayload(payload);
   if (!checked.ok) {
     return {
@@ -145,7 +137,8 @@ export function renderRoi(
     };
   }
   installShortcutFilter();
-  return new RoiWidget(checked.payload, metadata, options);
+  const model = new RoiModel(checked.payload, metadata, { persist: options.persist });
+  return new RoiView(model, options.loadCharts);
 }
 
 export function invalidRoi(errors: readonly string[]): HTMLElement {
@@ -156,6 +149,19 @@ export function invalidRoi(errors: readonly string[]): HTMLElement {
     'this output does not match the ROI schema (v1), so it is not shown.',
     el('ul', {}, ...errors.map(e => el('li', {}, e)))
   );
+}
+
+/** Writes only what differs: an unchanged text or attribute costs no style or layout work. */
+function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setProperty<T extends object, K extends keyof T>(node: T, key: K, value: T[K]): void {
+  if (node[key] !== value) node[key] = value;
+}
+
+function setAttr(node: Element, name: string, value: string): void {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
 }
 
 interface Control {
@@ -175,28 +181,109 @@ interface Figure {
 
 type FigureKey = 'breakEven' | 'payback' | 'roi' | 'npv' | 'co2';
 
-interface PendingCharts {
-  result: RoiResult;
-  sensitivity: RoiSensitivity | null;
-  start: number;
+type ChartContents = { cost: ChartContent; co2: ChartContent; tornado: ChartContent };
+
+/** Resolves in a task after the next frame is painted (at once, in effect, in a hidden page). */
+function afterNextPaint(): Promise<void> {
+  return new Promise(resolve => {
+    if (typeof requestAnimationFrame !== 'function' || document.hidden) {
+      setTimeout(resolve, 0);
+    } else {
+      requestAnimationFrame(() => setTimeout(resolve, 0));
+    }
+  });
 }
 
-class RoiWidget implements RoiWidgetHandle {
+/**
+ * The three charts, drawn from the latest contents: the first draw as soon as the chart code is
+ * loaded, each later one in a task after the next paint. Requests that arrive before a draw
+ * starts, or while one runs, fold into one draw, so a drag costs at most one draw per frame.
+ */
+class RoiChartSchedule {
+  private charts: RoiChartSet | null = null;
+  private failed = false;
+  /** Start of the oldest request not drawn yet (its User Timing start); null: none. */
+  private since: number | null = null;
+  private drawing: Promise<void> | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly hosts: RoiChartHosts,
+    private readonly load: RoiViewOptions['loadCharts'],
+    private readonly contents: () => ChartContents
+  ) {}
+
+  /** Asks for a draw of the latest contents; `start` is the input's, for User Timing. */
+  request(start: number): void {
+    if (this.failed || this.disposed) return;
+    this.since = Math.min(this.since ?? start, start);
+    // The loop awaits before it can end, so `drawing` is set before the loop clears it.
+    this.drawing ??= this.drawLoop();
+  }
+
+  /** Settles once no request is left undrawn (or the charts failed). */
+  settled(): Promise<void> {
+    return this.drawing ?? Promise.resolve();
+  }
+
+  /** New colours are a new spec: drops the live charts, so the next draw embeds afresh. */
+  restyle(): void {
+    if (this.disposed) return;
+    this.charts?.dispose();
+    this.charts = null;
+    this.request(performance.now());
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.charts?.dispose();
+    this.charts = null;
+  }
+
+  private async drawLoop(): Promise<void> {
+    try {
+      while (this.since !== null && !this.disposed) {
+        if (this.charts) {
+          await afterNextPaint();
+        } else {
+          const { createRoiCharts } = await this.load();
+          if (this.disposed) return;
+          this.charts = createRoiCharts(this.hosts);
+        }
+        // A theme change while we waited dropped the set: the next round embeds afresh.
+        const charts = this.charts;
+        if (this.disposed || !charts) continue;
+        const start = this.since ?? performance.now();
+        this.since = null;
+        await charts.draw(this.contents());
+        recordDuration(ROI_TIMING.update, start);
+      }
+    } catch (error) {
+      // The figures stay readable; only the pictures are missing.
+      this.failed = true;
+      this.since = null;
+      const text = `The charts could not be drawn (${(error as Error)?.message ?? error}).`;
+      for (const host of Object.values(this.hosts)) {
+        host.removeAttribute('role');
+        host.textContent = text;
+      }
+    } finally {
+      this.drawing = null;
+    }
+  }
+}
+
+class RoiView implements RoiViewHandle {
   readonly node: HTMLElement;
-  ready: Promise<void> = Promise.resolve();
+  readonly ready: Promise<void>;
 
   private readonly kernel: RoiPayload;
-  private readonly kernelValues: ControlValues;
   private readonly currency: string | null;
-  /** The inputs' current valid values. */
-  private values: ControlValues;
-  /** Fields whose typed text is not a valid value, with the message shown. */
-  private readonly problems = new Map<RoiControlField, string>();
   private readonly controls = new Map<RoiControlField, Control>();
   private readonly toggles = new Map<RoiGroup, HTMLInputElement>();
   private readonly fieldsets = new Map<RoiGroup, HTMLFieldSetElement>();
   private readonly figures = new Map<FigureKey, Figure>();
-  private readonly prefix = `gaissa-roi-${++widgetCount}`;
+  private readonly prefix = `gaissa-roi-${++viewCount}`;
 
   private readonly messages: HTMLElement;
   private readonly notice: HTMLElement;
@@ -205,29 +292,26 @@ class RoiWidget implements RoiWidgetHandle {
   private readonly figureList: HTMLElement;
   private readonly unitCosts: HTMLElement;
   private readonly yearly: HTMLDetailsElement;
-  private readonly chartHosts: { cost: HTMLElement; co2: HTMLElement; tornado: HTMLElement };
+  private readonly chartHosts: RoiChartHosts;
+  private readonly charts: RoiChartSchedule;
 
-  private charts: RoiChartSet | null = null;
-  private chartsFailed = false;
-  private pending: PendingCharts | null = null;
-  private drawing: Promise<void> | null = null;
-  private persistTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastResult: RoiResult;
-  private lastSensitivity: RoiSensitivity | null = null;
+  /** When the user's current input began (the User Timing start); null: not from an input. */
+  private inputStart: number | null = null;
+  /** The result the figures show, and the messages shown with them. */
+  private shownResult: RoiResult | null = null;
+  private shownMessages: string | null = null;
+  private cachedColors: RoiChartColors | null = null;
   /** Redraws the charts in the new theme's colours (JupyterLab marks the theme on <body>). */
   private readonly themeWatch: MutationObserver | null = null;
   private disposed = false;
 
   constructor(
-    payload: RoiPayload,
-    metadata: unknown,
-    private readonly options: RoiWidgetOptions
+    private readonly model: RoiModel,
+    loadCharts: RoiViewOptions['loadCharts']
   ) {
+    const payload = model.payload;
     this.kernel = payload;
-    this.kernelValues = controlValues(payload.scenario);
-    this.currency = payload.scenario.currency ?? null;
-    this.values = { ...this.kernelValues };
-    this.lastResult = payload.result;
+    this.currency = model.currency;
 
     this.messages = el('div', {
       className: 'gaissa-roi-messages',
@@ -244,7 +328,7 @@ class RoiWidget implements RoiWidgetHandle {
       },
       'Reset'
     );
-    this.resetButton.addEventListener('click', () => this.reset());
+    this.resetButton.addEventListener('click', () => this.onReset());
     this.figureList = el('dl', { className: 'gaissa-roi-figures' });
     for (const key of ['breakEven', 'payback', 'roi', 'npv', 'co2'] as FigureKey[]) {
       const figure: Figure = {
@@ -268,6 +352,7 @@ class RoiWidget implements RoiWidgetHandle {
       co2: chartHost('co2'),
       tornado: chartHost('tornado')
     };
+    this.charts = new RoiChartSchedule(this.chartHosts, loadCharts, () => this.chartContents());
     this.yearly = el(
       'details',
       { className: 'gaissa-roi-yearly' },
@@ -303,254 +388,135 @@ class RoiWidget implements RoiWidgetHandle {
       this.yearly
     );
 
-    const saved = readSavedState(metadata);
-    if (saved.kind === 'invalid') {
-      this.showNotice(`The slider state saved in this notebook was ignored: ${saved.reason}.`);
-    } else if (saved.kind === 'ok') {
-      this.adopt(saved.values, 'The slider state saved in this notebook was ignored');
-    }
-    this.syncControls();
-    this.update(performance.now());
-    this.ready = this.drawing ?? Promise.resolve();
+    this.render();
+    this.ready = this.charts.settled();
+    model.changed.connect(this.render, this);
     if (typeof MutationObserver === 'function' && typeof document !== 'undefined') {
       this.themeWatch = new MutationObserver(() => this.onThemeChange());
       this.themeWatch.observe(document.body, { attributeFilter: ['data-jp-theme-name'] });
     }
   }
 
-  // ---- state -------------------------------------------------------------------------------
-
-  /** Takes saved values if core accepts the scenario they give; says why not otherwise. */
-  private adopt(values: Partial<ControlValues>, ignored: string): boolean {
-    const merged = { ...this.kernelValues, ...values };
-    const checked = checkedScenario(this.kernel.scenario, merged);
-    if (!checked.ok) {
-      this.showNotice(`${ignored}: ${checked.messages.slice(0, 2).join('; ')}.`);
-      return false;
-    }
-    this.values = merged;
-    return true;
-  }
-
   applySaved(metadata: unknown): void {
     if (this.disposed) return;
-    const saved = readSavedState(metadata);
-    const values =
-      saved.kind === 'ok' ? { ...this.kernelValues, ...saved.values } : this.kernelValues;
-    if (saved.kind === 'invalid' || sameValues(values, this.values)) return;
-    if (!this.adopt(values, 'A slider state from another view was ignored')) return;
-    this.problems.clear();
-    this.syncControls();
-    this.update(performance.now());
-  }
-
-  private reset(): void {
-    this.values = { ...this.kernelValues };
-    this.problems.clear();
-    this.hideNotice();
-    this.syncControls();
-    this.update(performance.now());
-    this.cancelPersist();
-    this.options.persist(null);
-  }
-
-  private schedulePersist(): void {
-    this.cancelPersist();
-    this.persistTimer = setTimeout(() => this.persistNow(), PERSIST_DELAY_MS);
-  }
-
-  private cancelPersist(): void {
-    if (this.persistTimer !== null) clearTimeout(this.persistTimer);
-    this.persistTimer = null;
-  }
-
-  private persistNow(): void {
-    this.persistTimer = null;
-    if (this.problems.size > 0) return;
-    this.options.persist(sameValues(this.values, this.kernelValues) ? null : { ...this.values });
+    this.model.applySaved(metadata);
   }
 
   dispose(): void {
     if (this.disposed) return;
-    if (this.persistTimer !== null) this.persistNow();
     this.disposed = true;
+    this.model.dispose();
     this.themeWatch?.disconnect();
-    this.charts?.dispose();
-    this.charts = null;
+    this.charts.dispose();
   }
 
-  // ---- inputs ------------------------------------------------------------------------------
-
-  private groupOn(group: RoiGroup): boolean {
-    if (group === 'time') return this.values.inferencesPerDay !== null;
-    if (group === 'carbon') {
-      return this.values.carbonIntensity !== null || this.problems.has('carbonIntensity');
-    }
-    return true;
-  }
+  // ---- inputs to the model -----------------------------------------------------------------
 
   private onSlide(control: Control): void {
-    const start = performance.now();
-    const { spec, range } = control;
-    const value = Number(range.value);
+    const value = Number(control.range.value);
     if (!Number.isFinite(value)) return;
-    const scenarioValue = fromShown(spec, value);
-    this.store(spec, scenarioValue);
-    this.problems.delete(spec.field);
-    control.text.value = inputText(spec, scenarioValue);
-    this.showControlState(control);
-    this.update(start);
-    this.schedulePersist();
+    this.inputStart = performance.now();
+    this.model.setValue(control.spec.field, fromShown(control.spec, value));
   }
 
   private onType(control: Control): void {
-    const start = performance.now();
-    const { spec } = control;
-    const parsed = parseInput(spec, control.text.value);
-    if (parsed.ok) {
-      this.problems.delete(spec.field);
-      this.store(spec, parsed.value);
-      this.placeSlider(control, parsed.value);
-    } else {
-      this.problems.set(spec.field, parsed.message);
-    }
-    this.showControlState(control);
-    this.update(start);
-    if (parsed.ok) this.schedulePersist();
+    this.inputStart = performance.now();
+    this.model.setText(control.spec.field, control.text.value);
   }
 
   private onToggle(group: RoiGroup, on: boolean): void {
-    const start = performance.now();
-    const fields = ROI_CONTROLS.filter(c => c.group === group).map(c => c.field);
-    if (on) {
-      const defaults = groupDefaults(group, this.kernel.scenario);
-      for (const field of fields) {
-        const value = this.kernelValues[field] ?? defaults[field] ?? null;
-        this.values[field] = value;
-        if (value === null && controlSpec(field).neutral === undefined) {
-          this.problems.set(
-            field,
-            `${controlSpec(field).label}: enter a value (${unitText(controlSpec(field), this.currency)}).`
-          );
-        }
-      }
-    } else {
-      for (const field of fields) {
-        this.values[field] = null;
-        this.problems.delete(field);
-      }
-    }
-    this.syncControls();
-    this.update(start);
-    if (on) {
-      const missing = fields.find(f => this.problems.has(f));
-      if (missing) this.controls.get(missing)?.text.focus();
-    }
-    this.schedulePersist();
+    this.inputStart = performance.now();
+    this.model.setGroup(group, on);
+    if (!on) return;
+    // A switched-on group that needs a value the kernel did not have: the box to type it in.
+    const missing = ROI_CONTROLS.find(c => c.group === group && this.model.problems.has(c.field));
+    if (missing) this.controls.get(missing.field)?.text.focus();
   }
+
+  private onReset(): void {
+    this.inputStart = performance.now();
+    this.model.reset();
+  }
+
+  // ---- the model on screen -----------------------------------------------------------------
 
   /**
-   * A value from an input. The neutral value of a field the kernel left out (growth 0, PUE 1)
-   * leaves it out again, so moving a slider there and back reads as the kernel's scenario.
+   * Puts the DOM in line with the model, writing only what differs. The figures are written at
+   * once; the charts are asked for, to be drawn after the next paint.
    */
-  private store(spec: RoiControlSpec, value: number): void {
-    const neutral = this.kernelValues[spec.field] === null && value === spec.neutral;
-    this.values[spec.field] = neutral ? null : value;
+  private render(): void {
+    const start = this.inputStart ?? performance.now();
+    this.inputStart = null;
+    if (this.disposed) return;
+    const model = this.model;
+    this.renderControls();
+    setProperty(this.notice, 'hidden', model.notice === null);
+    setText(this.notice, model.notice ?? '');
+    this.renderMessages(model.messages);
+    const adjusted = model.adjusted;
+    setText(
+      this.status,
+      adjusted
+        ? 'Adjusted with the sliders (saved with the notebook).'
+        : 'The scenario the kernel computed.'
+    );
+    setProperty(this.resetButton, 'disabled', !adjusted && model.problems.size === 0);
+    setAttr(this.node, 'data-adjusted', String(adjusted));
+    if (model.result === this.shownResult) return;
+    this.shownResult = model.result;
+    this.renderFigures();
+    if (this.yearly.open) this.renderYearly();
+    recordDuration(ROI_TIMING.figures, start);
+    this.charts.request(start);
   }
 
-  /** What an input shows: its value, or in a switched-on group its neutral value. */
-  private shownValue(spec: RoiControlSpec): number | null {
-    const value = this.values[spec.field];
-    if (value !== null) return value;
-    return this.groupOn(spec.group) ? (spec.neutral ?? null) : null;
-  }
-
-  /** Puts every input in line with `values` (after a reset, a toggle, a saved state). */
-  private syncControls(): void {
+  /** Every input shows the model: toggles, fieldsets, boxes, sliders and their messages. */
+  private renderControls(): void {
+    const model = this.model;
     for (const { group } of OPTIONAL_GROUPS) {
-      const on = this.groupOn(group);
+      const on = model.groupOn(group);
       const toggle = this.toggles.get(group);
-      if (toggle) toggle.checked = on;
+      if (toggle) setProperty(toggle, 'checked', on);
       const fieldset = this.fieldsets.get(group);
       if (fieldset) {
-        fieldset.disabled = !on;
-        fieldset.setAttribute('data-on', String(on));
+        setProperty(fieldset, 'disabled', !on);
+        setAttr(fieldset, 'data-on', String(on));
         const off = fieldset.querySelector<HTMLElement>('.gaissa-roi-group-off');
-        if (off) off.hidden = on;
+        if (off) setProperty(off, 'hidden', on);
       }
     }
     for (const control of this.controls.values()) {
-      const value = this.shownValue(control.spec);
-      if (!this.problems.has(control.spec.field)) {
-        control.text.value = value === null ? '' : inputText(control.spec, value);
+      const { spec, text, range, error } = control;
+      const problem = model.problems.get(spec.field);
+      const value = model.shownValue(spec.field);
+      // Text that reads as the value stays as typed ("1,000", "12 %"); a problem stays too.
+      if (problem === undefined && !readsAs(spec, text.value, value)) {
+        text.value = value === null ? '' : inputText(spec, value);
       }
       if (value !== null) this.placeSlider(control, value);
-      this.showControlState(control);
+      setText(error, problem ?? '');
+      setProperty(error, 'hidden', problem === undefined);
+      if (problem === undefined) text.removeAttribute('aria-invalid');
+      else setAttr(text, 'aria-invalid', 'true');
+      if (value !== null && problem === undefined) {
+        setAttr(range, 'aria-valuetext', valueText(spec, value, this.currency));
+      }
     }
   }
 
   private placeSlider(control: Control, value: number): void {
     const { spec, range } = control;
-    const r = rangeFor(spec, control.initial, toShown(spec, value));
-    if (range.max !== String(r.max)) range.max = String(r.max);
-    range.value = String(toShown(spec, value));
-    range.setAttribute('aria-valuetext', valueText(spec, value, this.currency));
+    const shown = toShown(spec, value);
+    const r = rangeFor(spec, control.initial, shown);
+    setProperty(range, 'max', String(r.max));
+    if (Number(range.value) !== shown) range.value = String(shown);
+    setAttr(range, 'aria-valuetext', valueText(spec, value, this.currency));
   }
 
-  private showControlState(control: Control): void {
-    const problem = this.problems.get(control.spec.field);
-    control.error.textContent = problem ?? '';
-    control.error.hidden = problem === undefined;
-    if (problem) control.text.setAttribute('aria-invalid', 'true');
-    else control.text.removeAttribute('aria-invalid');
-    const value = this.shownValue(control.spec);
-    if (value !== null && !problem) {
-      control.range.setAttribute('aria-valuetext', valueText(control.spec, value, this.currency));
-    }
-  }
-
-  // ---- recomputation -----------------------------------------------------------------------
-
-  /** Recomputes with core and rewrites the figures; the charts follow asynchronously. */
-  private update(start: number): void {
-    if (this.disposed) return;
-    const problems = [...this.problems.values()];
-    let scenario: RoiScenario | null = null;
-    if (problems.length === 0) {
-      const checked = checkedScenario(this.kernel.scenario, this.values);
-      if (checked.ok) scenario = checked.scenario;
-      else problems.push(...checked.messages);
-    }
-    let result: RoiResult | null = null;
-    let sensitivity: RoiSensitivity | null = null;
-    if (scenario) {
-      try {
-        result = sameValues(this.values, this.kernelValues)
-          ? this.kernel.result
-          : computeRoi(scenario);
-        sensitivity = roiSensitivity(scenario);
-      } catch (error) {
-        problems.push(`The ROI could not be computed: ${(error as Error).message}`);
-        result = null;
-      }
-    }
-    this.showProblems(problems);
-    const adjusted = !sameValues(this.values, this.kernelValues);
-    this.status.textContent = adjusted
-      ? 'Adjusted with the sliders (saved with the notebook).'
-      : 'The scenario the kernel computed.';
-    this.resetButton.disabled = !adjusted && this.problems.size === 0;
-    this.node.setAttribute('data-adjusted', String(adjusted));
-    if (!result) return;
-    this.lastResult = result;
-    this.lastSensitivity = sensitivity;
-    this.renderFigures(result, scenario as RoiScenario);
-    if (this.yearly.open) this.renderYearly();
-    recordDuration(ROI_TIMING.figures, start);
-    this.scheduleCharts({ result, sensitivity, start });
-  }
-
-  private showProblems(problems: string[]): void {
+  private renderMessages(problems: readonly string[]): void {
+    const key = problems.join('\n');
+    if (key === this.shownMessages) return;
+    this.shownMessages = key;
     clear(this.messages);
     const stale = problems.length > 0;
     this.node.setAttribute('data-valid', String(!stale));
@@ -567,24 +533,16 @@ class RoiWidget implements RoiWidgetHandle {
     );
   }
 
-  private showNotice(text: string): void {
-    this.notice.textContent = text;
-    this.notice.hidden = false;
-  }
-
-  private hideNotice(): void {
-    this.notice.textContent = '';
-    this.notice.hidden = true;
-  }
-
   private setFigure(key: FigureKey, label: string, value: string, detail: string): void {
     const figure = this.figures.get(key) as Figure;
-    if (figure.label.textContent !== label) figure.label.textContent = label;
-    figure.value.textContent = value;
-    figure.detail.textContent = detail;
+    setText(figure.label, label);
+    setText(figure.value, value);
+    setText(figure.detail, detail);
   }
 
-  private renderFigures(r: RoiResult, s: RoiScenario): void {
+  private renderFigures(): void {
+    const r = this.model.result;
+    const s = this.model.scenario;
     const money = (x: unknown) => formatMoney(x, this.currency);
     const why = (field: string) => r.explanations[field] ?? '';
     const timed = r.npv !== undefined;
@@ -631,13 +589,15 @@ class RoiWidget implements RoiWidgetHandle {
         : `after ${n} inferences` +
             (typeof total === 'number' ? `; ${formatCo2Kg(total)} over ${years} years` : '')
     );
-    this.unitCosts.textContent =
+    setText(
+      this.unitCosts,
       `Cost per inference: baseline ${money(r.costPerInferenceBaseline)}, ` +
-      `optimized ${money(r.costPerInferenceOptimized)}` +
-      (r.explanations.effectivePricePerKWh
-        ? ` (${r.explanations.effectivePricePerKWh}: ${money(r.effectivePricePerKWh)} per kWh)`
-        : '') +
-      '.';
+        `optimized ${money(r.costPerInferenceOptimized)}` +
+        (r.explanations.effectivePricePerKWh
+          ? ` (${r.explanations.effectivePricePerKWh}: ${money(r.effectivePricePerKWh)} per kWh)`
+          : '') +
+        '.'
+    );
   }
 
   private renderYearly(): void {
@@ -645,7 +605,7 @@ class RoiWidget implements RoiWidgetHandle {
     const summary = this.yearly.querySelector('summary') as HTMLElement;
     clear(this.yearly);
     this.yearly.appendChild(summary);
-    const rows = this.lastResult.yearly ?? [];
+    const rows = this.model.result.yearly ?? [];
     if (rows.length === 0) {
       this.yearly.appendChild(el('p', {}, 'No time scenario: switch on "Model over time".'));
       return;
@@ -679,48 +639,10 @@ class RoiWidget implements RoiWidgetHandle {
 
   // ---- charts ------------------------------------------------------------------------------
 
-  /** Draws the latest figures; moves that arrive while a draw runs are folded into the next. */
-  private scheduleCharts(next: PendingCharts): void {
-    if (this.chartsFailed) return;
-    this.pending = this.pending
-      ? { ...next, start: Math.min(this.pending.start, next.start) }
-      : next;
-    if (this.drawing) return;
-    this.drawing = this.drawLoop().finally(() => (this.drawing = null));
-  }
-
-  private async drawLoop(): Promise<void> {
-    try {
-      while (this.pending && !this.disposed) {
-        if (!this.charts) {
-          const { createRoiCharts } = await this.options.loadCharts();
-          if (this.disposed) return;
-          // A theme change may have dropped the set while the chunk loaded.
-          this.charts ??= createRoiCharts(this.chartHosts);
-        }
-        const charts = this.charts;
-        const { result, sensitivity, start } = this.pending;
-        this.pending = null;
-        await charts.draw(this.chartContents(result, sensitivity));
-        recordDuration(ROI_TIMING.update, start);
-      }
-    } catch (error) {
-      // The figures above stay readable; only the pictures are missing.
-      this.chartsFailed = true;
-      this.pending = null;
-      const text = `The charts could not be drawn (${(error as Error)?.message ?? error}).`;
-      for (const host of Object.values(this.chartHosts)) {
-        host.removeAttribute('role');
-        host.textContent = text;
-      }
-    }
-  }
-
-  private chartContents(
-    result: RoiResult,
-    sensitivity: RoiSensitivity | null
-  ): { cost: ChartContent; co2: ChartContent; tornado: ChartContent } {
+  /** The charts of the model's latest result, built when a draw starts (not per input). */
+  private chartContents(): ChartContents {
     const colors = this.colors();
+    const { result, sensitivity } = this.model;
     return {
       cost: costChart(result, colors),
       co2: co2Chart(result, colors),
@@ -733,19 +655,10 @@ class RoiWidget implements RoiWidgetHandle {
   private onThemeChange(): void {
     if (this.disposed) return;
     this.cachedColors = null;
-    // New colours are a new spec: drop the live views so the next draw embeds afresh.
-    this.charts?.dispose();
-    this.charts = null;
-    this.scheduleCharts({
-      result: this.lastResult,
-      sensitivity: this.lastSensitivity,
-      start: performance.now()
-    });
+    this.charts.restyle();
   }
 
-  private cachedColors: RoiChartColors | null = null;
-
-  /** Theme colours, read once per widget (reading computed style on every move costs a recalc). */
+  /** Theme colours, read once per view (reading computed style on every move costs a recalc). */
   private colors(): RoiChartColors {
     if (this.cachedColors) return this.cachedColors;
     const colors = roiChartColors(this.node);
@@ -868,7 +781,7 @@ class RoiWidget implements RoiWidgetHandle {
 
   private controlRow(spec: RoiControlSpec): HTMLElement {
     const id = `${this.prefix}-${spec.field}`;
-    const initial = this.kernelValues[spec.field];
+    const initial = this.model.kernelValues[spec.field];
     const defaults = groupDefaults(spec.group, this.kernel.scenario)[spec.field];
     const sizedFor = initial ?? defaults ?? undefined;
     const shownInitial = sizedFor === undefined ? undefined : toShown(spec, sizedFor);
@@ -939,4 +852,11 @@ function chartFigure(caption: string, host: HTMLElement, wide = false): HTMLElem
     el('figcaption', {}, caption),
     host
   );
+}
+
+/** Whether the text of a number box already reads as `value` (null: an empty box). */
+function readsAs(spec: RoiControlSpec, text: string, value: number | null): boolean {
+  if (value === null) return text === '';
+  const parsed = parseInput(spec, text);
+  return parsed.ok && parsed.value === value;
 }

@@ -70,6 +70,8 @@ function type(node: HTMLElement, field: string, text: string): void {
 }
 
 const settle = () => new Promise(r => setTimeout(r, 0));
+/** A task after the next frame: when the view redraws the charts of a move. */
+const nextPaint = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
 
 afterEach(() => {
   document.body.textContent = '';
@@ -124,7 +126,7 @@ describe('ROI widget', () => {
       '4,000,000 per day'
     );
     expect(node.getAttribute('data-adjusted')).toBe('true');
-    await settle();
+    await nextPaint();
     const last = drawn[drawn.length - 1];
     expect(last.tornado.kind).toBe('chart');
     if (last.tornado.kind === 'chart') {
@@ -420,7 +422,9 @@ describe('ROI widget', () => {
     slide(node, 'pricePerKWh', 0.4);
     slide(node, 'pricePerKWh', 0.5);
     release();
+    // The first draw ends; the moves' one draw follows after the next paint.
     await settle();
+    await nextPaint();
     expect(draws).toHaveLength(2);
     release();
     await handle.ready;
@@ -431,6 +435,34 @@ describe('ROI widget', () => {
         cost: expected.costCurve?.[expected.costCurve.length - 1].baseline
       });
     }
+  });
+
+  it('writes the figures at once and draws the charts after the next paint, once per frame', async () => {
+    const { node, handle, drawn } = mount(timedPayload());
+    await handle.ready;
+    expect(drawn).toHaveLength(1);
+    slide(node, 'pricePerKWh', 0.3);
+    slide(node, 'pricePerKWh', 0.4);
+    expect(figure(node, 'npv')).toBe(
+      formatMoney(computeRoi({ ...TIMED_SCENARIO, pricePerKWh: 0.4 }).npv, 'EUR')
+    );
+    // Not in the input's task: the slider's frame goes out with the figures alone.
+    await settle();
+    expect(drawn).toHaveLength(1);
+    await nextPaint();
+    expect(drawn).toHaveLength(2);
+    const cost = drawn[1].cost;
+    const expected = computeRoi({ ...TIMED_SCENARIO, pricePerKWh: 0.4 });
+    expect(cost.kind).toBe('chart');
+    if (cost.kind === 'chart') {
+      expect(cost.data.lines[cost.data.lines.length - 2]).toMatchObject({
+        cost: expected.costCurve?.[expected.costCurve.length - 1].baseline
+      });
+    }
+    // A move that changes nothing (typed as the value it has) asks for no draw.
+    type(node, 'pricePerKWh', '0,4');
+    await nextPaint();
+    expect(drawn).toHaveLength(2);
   });
 
   it('lists the years when "Year by year" is opened, and follows the sliders', async () => {
