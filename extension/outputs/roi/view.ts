@@ -83,10 +83,6 @@ export interface RoiViewHandle {
   dispose(): void;
 }
 
-/** The renderer's names for the two above. */
-export type RoiWidgetOptions = RoiViewOptions;
-export type RoiWidgetHandle = RoiViewHandle;
-
 let viewCount = 0;
 
 /**

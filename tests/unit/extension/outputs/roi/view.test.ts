@@ -6,8 +6,8 @@ import type { ChartContent } from '../../../../../extension/outputs/roi/chart-sp
 import {
   PERSIST_DELAY_MS,
   renderRoi,
-  type RoiWidgetHandle,
-  type RoiWidgetOptions
+  type RoiViewHandle,
+  type RoiViewOptions
 } from '../../../../../extension/outputs/roi/view';
 import {
   formatDays,
@@ -25,13 +25,13 @@ import {
 type Drawn = { cost: ChartContent; co2: ChartContent; tornado: ChartContent };
 
 interface Harness {
-  handle: RoiWidgetHandle;
+  handle: RoiViewHandle;
   node: HTMLElement;
   persist: jest.Mock<void, [ControlValues | null]>;
   drawn: Drawn[];
 }
 
-function mount(payload: unknown, metadata: unknown = {}, options: Partial<RoiWidgetOptions> = {}) {
+function mount(payload: unknown, metadata: unknown = {}, options: Partial<RoiViewOptions> = {}) {
   const persist = jest.fn<void, [ControlValues | null]>();
   const drawn: Drawn[] = [];
   const handle = renderRoi(payload, metadata, {
