@@ -1,11 +1,13 @@
 /**
- * The default of every user setting, in one place: the extension starts from it
- * (extension/plugins/settings/gaissa-settings.ts), the kernel's settings store starts from its kernel form
- * (kernel/measure/settings.ts), the meter comm uses that form to tell a setting the user chose from
- * one JupyterLab sends only because it is the default (kernel/measure/meter-comm.ts), and the
- * Settings Editor's schema/settings/plugin.json carries the same defaults (JupyterLab reads that
- * JSON as is, so tests/unit/extension/plugins/settings/gaissa-settings.test.ts fails when the two differ).
+ * The default of every user setting. They are written once, in the Settings Editor's schema
+ * (schema/settings/plugin.json: JupyterLab's server reads that JSON file as it is, so it cannot
+ * import them from here), and read from it here, each checked for its type by the compiler:
+ * the extension starts from them (extension/plugins/settings/gaissa-settings.ts), the kernel's
+ * settings store starts from their kernel form (kernel/measure/settings.ts), and the meter comm
+ * uses that form to tell a setting the user chose from one JupyterLab sends only because it is
+ * the default (kernel/measure/meter-comm.ts).
  */
+import settingsSchema from '../schema/settings/plugin.json';
 
 /** The settings as the Settings Editor shows them: '' and 0 stand for "not set". */
 export interface FrontendSettings {
@@ -20,13 +22,15 @@ export interface FrontendSettings {
   autoMeasure: boolean;
 }
 
+const fields = settingsSchema.properties;
+
 export const DEFAULT_SETTINGS: Readonly<FrontendSettings> = {
-  region: '',
-  pue: 1,
-  pricePerKWh: 0,
-  currency: '',
-  defaultRepeats: 1,
-  autoMeasure: false
+  region: fields.region.default,
+  pue: fields.pue.default,
+  pricePerKWh: fields.pricePerKWh.default,
+  currency: fields.currency.default,
+  defaultRepeats: fields.defaultRepeats.default,
+  autoMeasure: fields.autoMeasure.default
 };
 
 /**

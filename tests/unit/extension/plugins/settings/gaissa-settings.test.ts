@@ -11,7 +11,7 @@ const pluginSchema = JSON.parse(
 ) as { properties: Record<string, { default: unknown }>; additionalProperties: boolean };
 
 describe('GAISSA settings', () => {
-  it('has the same fields and defaults as the Settings Editor schema', () => {
+  it('has exactly the Settings Editor schema’s fields, with its defaults', () => {
     const defaults = Object.fromEntries(
       Object.entries(pluginSchema.properties).map(([key, property]) => [key, property.default])
     );
