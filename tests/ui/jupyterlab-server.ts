@@ -3,9 +3,17 @@
  * free port, in a scratch root with its own settings, workspaces and config: Playwright's global
  * setup for the UI tests, and the servers of bench/extension-load.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,8 +66,40 @@ export interface JupyterLabServer {
 }
 
 export interface StartOptions {
-  /** Start with the GAISSA extension disabled (page_config), for with/without comparisons. */
+  /**
+   * Start without the GAISSA extension, for with/without comparisons: not merely disabled
+   * (JupyterLab still fetches a disabled extension's JavaScript) but absent from the
+   * extension paths.
+   */
   withoutExtension?: boolean;
+}
+
+/**
+ * One folder holding every prebuilt extension Jupyter would find, but `name`: links to the
+ * packages of each `labextensions` folder on Jupyter's data path, the first found of a name
+ * winning as in JupyterLab's own search.
+ */
+function labextensionsWithout(name: string, into: string): string {
+  const jupyter = join(repo, '.venv', 'bin', 'jupyter');
+  const paths = JSON.parse(execFileSync(jupyter, ['--paths', '--json'], { encoding: 'utf8' }));
+  mkdirSync(into, { recursive: true });
+  const link = (source: string, pkg: string) => {
+    const target = join(into, pkg);
+    if (pkg === name || existsSync(target)) return;
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(source, target);
+  };
+  for (const data of paths.data as string[]) {
+    const dir = join(data, 'labextensions');
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir)) {
+      if (!entry.startsWith('@')) link(join(dir, entry), entry);
+      else
+        for (const pkg of readdirSync(join(dir, entry)))
+          link(join(dir, entry, pkg), `${entry}/${pkg}`);
+    }
+  }
+  return into;
 }
 
 /** Starts the project's JupyterLab in a scratch directory; `stop()` ends it and cleans up. */
@@ -76,14 +116,9 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     join(notification, 'notification.jupyterlab-settings'),
     JSON.stringify({ fetchNews: 'false' })
   );
-  if (options.withoutExtension) {
-    const labconfig = join(scratch, 'config', 'labconfig');
-    mkdirSync(labconfig, { recursive: true });
-    writeFileSync(
-      join(labconfig, 'page_config.json'),
-      JSON.stringify({ disabledExtensions: { 'gaissa-jupyterlab': true } })
-    );
-  }
+  const labextensions = options.withoutExtension
+    ? labextensionsWithout('gaissa-jupyterlab', join(scratch, 'labextensions'))
+    : null;
   const port = await freePort();
   const token = randomBytes(16).toString('hex');
   const url = `http://127.0.0.1:${port}`;
@@ -99,6 +134,7 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     '--LabApp.news_url=',
     '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'
   ];
+  if (labextensions) args.push(`--LabApp.labextensions_path=${labextensions}`);
   if (process.getuid?.() === 0) args.push('--allow-root');
   const child = spawn(jupyter, args, {
     cwd: notebooks,
