@@ -1,11 +1,11 @@
 /**
- * Draws the power chart with vega-embed. Imported only through a dynamic import() when a card has
- * a timeline, so Vega (most of the extension's weight) stays out of JupyterLab's start.
+ * Draws the power chart as SVG (shared/charts). Loaded through a dynamic import() when a card has
+ * a timeline; small, so the chart appears in the same task as its card once the chunk is there.
  */
-import embed from 'vega-embed';
 import type { TimelinePoint } from '../../../core/measurement';
 import { themeColors, themeReader } from '../../shared/chart-theme';
-import { powerChartSpec, type ChartColors } from './chart-spec';
+import { SvgChart } from '../../shared/charts/svg-chart';
+import { powerFigure, type ChartColors } from './chart-spec';
 
 /** The theme's colours as the browser resolved them for `host` (light and dark alike). */
 export function chartColors(host: HTMLElement): ChartColors {
@@ -18,19 +18,15 @@ export function chartColors(host: HTMLElement): ChartColors {
   };
 }
 
-/** Draws into `host`; the returned function frees the Vega view. */
+/**
+ * Draws into `host`, which keeps its role and aria-label (the card's summary); the returned
+ * function stops following the host's width.
+ */
 export async function drawPowerChart(
   host: HTMLElement,
   timeline: readonly TimelinePoint[]
 ): Promise<() => void> {
-  // vega-embed replaces the host's aria-label with the spec's description ("Vega visualization"
-  // without one): hand it the card's label, so screen readers keep it.
-  const spec = {
-    ...powerChartSpec(timeline, chartColors(host)),
-    description: host.getAttribute('aria-label') ?? undefined
-  };
-  host.textContent = '';
-  // No actions menu: it would offer to send the data to the online Vega editor.
-  const result = await embed(host, spec as never, { actions: false, renderer: 'svg' });
-  return () => result.finalize();
+  const chart = new SvgChart(host);
+  chart.draw(powerFigure(timeline, chartColors(host)));
+  return () => chart.dispose();
 }
