@@ -1,6 +1,7 @@
 /**
- * What the extension's Vega-Lite charts share: the theme colours every chart reads (text, grid,
- * font) and the config block that applies them to axes, legends and text. No Vega import.
+ * What the extension's charts share: the theme colours every chart reads (text, grid, font), for
+ * the SVG figures drawn (shared/charts) and the Vega-Lite specs alike, and the config block that
+ * applies them to a spec's axes, legends and text. No Vega import.
  */
 
 /** Colours every chart takes from the JupyterLab theme (light and dark alike). */

@@ -536,7 +536,9 @@ export class SvgChart {
       this.host.appendChild(this.svg);
       this.observe();
     }
-    this.render(this.host.clientWidth || FALLBACK_WIDTH);
+    // The width is read from the page once; later draws (a slider moving) take the one the
+    // resize observer reported, so a redraw never forces the notebook's layout.
+    this.render(this.width || this.host.clientWidth || FALLBACK_WIDTH);
   }
 
   dispose(): void {
@@ -557,8 +559,8 @@ export class SvgChart {
 
   private observe(): void {
     if (this.observer || typeof ResizeObserver !== 'function') return;
-    this.observer = new ResizeObserver(() => {
-      const width = this.host.clientWidth;
+    this.observer = new ResizeObserver(entries => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
       if (width > 0 && Math.abs(width - this.width) >= 1) this.render(width);
     });
     this.observer.observe(this.host);
