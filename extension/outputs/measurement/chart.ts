@@ -19,14 +19,13 @@ export function chartColors(host: HTMLElement): ChartColors {
 }
 
 /**
- * Draws into `host`, which keeps its role and aria-label (the card's summary); the returned
- * function stops following the host's width.
+ * Draws into `host` at once, in the caller's task (no chunk or promise to wait for), so a
+ * renderer whose chart code has loaded draws the chart with its output. The host keeps its role
+ * and aria-label (the card's summary). Returns the function that stops following the host's
+ * width; callers that `await` it get that function as well.
  */
-export async function drawPowerChart(
-  host: HTMLElement,
-  timeline: readonly TimelinePoint[]
-): Promise<() => void> {
+export function drawPowerChart(host: HTMLElement, timeline: readonly TimelinePoint[]): () => void {
   const chart = new SvgChart(host);
-  chart.draw(powerFigure(timeline, chartColors(host)));
+  chart.draw(() => powerFigure(timeline, chartColors(host)));
   return () => chart.dispose();
 }

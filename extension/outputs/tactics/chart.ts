@@ -21,14 +21,13 @@ export function tacticsChartColors(host: HTMLElement): TacticsChartColors {
 }
 
 /**
- * Draws into `host`, which keeps its role and aria-label (the summary the view wrote); the
- * returned function stops following the host's width.
+ * Draws into `host` at once, in the caller's task (no chunk or promise to wait for), so a
+ * renderer whose chart code has loaded draws the chart with its output. The host keeps its role
+ * and aria-label (the summary the view wrote). Returns the function that stops following the host's
+ * width; callers that `await` it get that function as well.
  */
-export async function drawTacticsChart(
-  host: HTMLElement,
-  payload: TacticsComparisonPayload
-): Promise<() => void> {
+export function drawTacticsChart(host: HTMLElement, payload: TacticsComparisonPayload): () => void {
   const chart = new SvgChart(host);
-  chart.draw(tacticsFigure(payload, tacticsChartColors(host)));
+  chart.draw(() => tacticsFigure(payload, tacticsChartColors(host)));
   return () => chart.dispose();
 }

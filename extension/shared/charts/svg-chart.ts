@@ -518,10 +518,16 @@ export function drawFigure(figure: Figure, width: number): { nodes: SVGElement[]
 /**
  * One chart in a host element: the first draw puts an <svg> there, later draws replace what it
  * shows in place (the slider's case), and a change of the host's width redraws the last figure.
+ * A figure may be given as a function of the page (theme colours read from the host): drawn
+ * while the host is not yet in the page (a notebook being built), it is built again once the
+ * host is laid out, before that frame is painted.
  */
 export class SvgChart {
   readonly svg: SVGSVGElement;
   private figure: Figure | null = null;
+  private build: (() => Figure) | null = null;
+  /** Built while the host was outside the page, so with fallback colours. */
+  private stale = false;
   private width = 0;
   private observer: ResizeObserver | null = null;
 
@@ -529,8 +535,10 @@ export class SvgChart {
     this.svg = svgEl('svg', { class: 'gaissa-chart' });
   }
 
-  draw(figure: Figure): void {
-    this.figure = figure;
+  draw(figure: Figure | (() => Figure)): void {
+    this.build = typeof figure === 'function' ? figure : null;
+    this.stale = this.build !== null && !this.host.isConnected;
+    this.figure = typeof figure === 'function' ? figure() : figure;
     if (this.svg.parentNode !== this.host) {
       this.host.textContent = '';
       this.host.appendChild(this.svg);
@@ -545,6 +553,7 @@ export class SvgChart {
     this.observer?.disconnect();
     this.observer = null;
     this.figure = null;
+    this.build = null;
   }
 
   private render(width: number): void {
@@ -561,7 +570,12 @@ export class SvgChart {
     if (this.observer || typeof ResizeObserver !== 'function') return;
     this.observer = new ResizeObserver(entries => {
       const width = Math.round(entries[entries.length - 1].contentRect.width);
-      if (width > 0 && Math.abs(width - this.width) >= 1) this.render(width);
+      if (width <= 0) return;
+      if (this.stale && this.build) {
+        this.stale = false;
+        this.figure = this.build();
+      } else if (Math.abs(width - this.width) < 1) return;
+      this.render(width);
     });
     this.observer.observe(this.host);
   }

@@ -201,4 +201,44 @@ describe('SvgChart', () => {
     expect(host.getAttribute('aria-label')).toBe('summary');
     chart.dispose();
   });
+
+  it('follows the host’s width, and rebuilds a figure drawn before the host was in the page', () => {
+    const observed: Array<(entries: Array<{ contentRect: { width: number } }>) => void> = [];
+    const original = (globalThis as { ResizeObserver?: unknown }).ResizeObserver;
+    (globalThis as { ResizeObserver?: unknown }).ResizeObserver = class {
+      constructor(callback: (typeof observed)[number]) {
+        observed.push(callback);
+      }
+      observe(): void {}
+      disconnect(): void {}
+    };
+    try {
+      const host = document.createElement('div');
+      let builds = 0;
+      const chart = new SvgChart(host);
+      chart.draw(() => {
+        builds++;
+        return figure([point(1, 1, host.isConnected ? 'in page' : 'outside')]);
+      });
+      expect(builds).toBe(1);
+      document.body.appendChild(host);
+      observed[0]([{ contentRect: { width: 600 } }]);
+      expect(builds).toBe(2);
+      const svg = host.querySelector('svg');
+      expect(svg?.getAttribute('width')).toBe('600');
+      expect(host.querySelector('.mark-point path')?.getAttribute('aria-label')).toBe(
+        'name: in page'
+      );
+      // Same width: nothing to do; a new width: the same figure redrawn, not rebuilt.
+      observed[0]([{ contentRect: { width: 600 } }]);
+      observed[0]([{ contentRect: { width: 320 } }]);
+      expect(builds).toBe(2);
+      expect(host.querySelector('svg')).toBe(svg);
+      expect(svg?.getAttribute('width')).toBe('320');
+      chart.dispose();
+      host.remove();
+    } finally {
+      (globalThis as { ResizeObserver?: unknown }).ResizeObserver = original;
+    }
+  });
 });
