@@ -18,6 +18,26 @@ export function themeReader(node: HTMLElement): (name: string, fallback: string)
   return (name, fallback) => style?.getPropertyValue(name).trim() || fallback;
 }
 
+/**
+ * `read` once per JupyterLab theme (the body's data-jp-theme-name): a computed style forces the
+ * page's pending style work, which is heavy while a notebook is being drawn, so later charts reuse
+ * the colours. Colours read from a host outside the page (fallbacks) are not kept.
+ */
+export function perTheme<T>(read: (host: HTMLElement) => T): (host: HTMLElement) => T {
+  let theme: string | null = null;
+  let kept: T | null = null;
+  return host => {
+    const current = host.ownerDocument.body?.getAttribute('data-jp-theme-name') ?? '';
+    if (kept !== null && theme === current) return kept;
+    const value = read(host);
+    if (host.isConnected) {
+      theme = current;
+      kept = value;
+    }
+    return value;
+  };
+}
+
 /** The theme colours every chart shares, read with `read` (from themeReader). */
 export function themeColors(read: (name: string, fallback: string) => string): ThemeColors {
   return {

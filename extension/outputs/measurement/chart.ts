@@ -3,12 +3,12 @@
  * a timeline; small, so the chart appears in the same task as its card once the chunk is there.
  */
 import type { TimelinePoint } from '../../../core/measurement';
-import { themeColors, themeReader } from '../../shared/chart-theme';
+import { perTheme, themeColors, themeReader } from '../../shared/chart-theme';
 import { SvgChart } from '../../shared/charts/svg-chart';
 import { powerFigure, type ChartColors } from './chart-spec';
 
 /** The theme's colours as the browser resolved them for `host` (light and dark alike). */
-export function chartColors(host: HTMLElement): ChartColors {
+export const chartColors = perTheme((host: HTMLElement): ChartColors => {
   const read = themeReader(host);
   return {
     cpu: read('--gaissa-cpu-color', '#1976d2'),
@@ -16,7 +16,7 @@ export function chartColors(host: HTMLElement): ChartColors {
     ram: read('--gaissa-ram-color', '#388e3c'),
     ...themeColors(read)
   };
-}
+});
 
 /**
  * Draws into `host` at once, in the caller's task (no chunk or promise to wait for), so a

@@ -3,13 +3,13 @@
  * Loaded through a dynamic import() with the first comparison; small, so the chart appears in the
  * same task as its table once the chunk is there.
  */
-import { themeColors, themeReader } from '../../shared/chart-theme';
+import { perTheme, themeColors, themeReader } from '../../shared/chart-theme';
 import { SvgChart } from '../../shared/charts/svg-chart';
 import { tacticsFigure, type TacticsChartColors } from './chart-spec';
 import type { TacticsComparisonPayload } from './validation';
 
 /** The theme's colours as the browser resolved them for `host` (light and dark alike). */
-export function tacticsChartColors(host: HTMLElement): TacticsChartColors {
+export const tacticsChartColors = perTheme((host: HTMLElement): TacticsChartColors => {
   const read = themeReader(host);
   return {
     point: read('--gaissa-tactics-point-color', '#757575'),
@@ -18,7 +18,7 @@ export function tacticsChartColors(host: HTMLElement): TacticsChartColors {
     budget: read('--gaissa-tactics-budget-color', '#f57c00'),
     ...themeColors(read)
   };
-}
+});
 
 /**
  * Draws into `host` at once, in the caller's task (no chunk or promise to wait for), so a

@@ -121,6 +121,12 @@ export interface Figure {
 
 /** Width drawn when the host has none yet (not laid out); a resize redraws at the real one. */
 const FALLBACK_WIDTH = 480;
+/**
+ * The width a chart host was last laid out at, on this page. A new chart starts at it instead of
+ * asking the page (which would force the layout of a notebook still being drawn); the resize
+ * observer corrects it before the frame is painted when the host's width differs.
+ */
+let lastLaidOutWidth = 0;
 const LABEL_SIZE = 10;
 const TITLE_SIZE = 11;
 /** Text width estimate per character: no measuring, so no layout is forced while drawing. */
@@ -544,9 +550,9 @@ export class SvgChart {
       this.host.appendChild(this.svg);
       this.observe();
     }
-    // The width is read from the page once; later draws (a slider moving) take the one the
-    // resize observer reported, so a redraw never forces the notebook's layout.
-    this.render(this.width || this.host.clientWidth || FALLBACK_WIDTH);
+    // Later draws (a slider moving) take the width the resize observer reported, so a redraw
+    // never forces the notebook's layout; the page is asked only by the page's first chart.
+    this.render(this.width || lastLaidOutWidth || this.host.clientWidth || FALLBACK_WIDTH);
   }
 
   dispose(): void {
@@ -571,6 +577,7 @@ export class SvgChart {
     this.observer = new ResizeObserver(entries => {
       const width = Math.round(entries[entries.length - 1].contentRect.width);
       if (width <= 0) return;
+      lastLaidOutWidth = width;
       if (this.stale && this.build) {
         this.stale = false;
         this.figure = this.build();
