@@ -259,7 +259,8 @@ function layout(figure: Figure, width: number): { layout: Layout; yScale: Linear
     left = 8 + widest + (axis.title ? TITLE_SIZE + 8 : 0);
   }
   left = Math.min(left, width / 3);
-  const right = width - 12;
+  // Room for half of the last x tick label (such as "1,200"), centred on the plot's end.
+  const right = width - 18;
   const pad = figure.x.padding ?? 0;
   const xOptions = {
     nice: figure.x.nice,
