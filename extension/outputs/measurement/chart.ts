@@ -1,14 +1,14 @@
 /**
- * Draws the power chart with vega-embed. Imported only through a dynamic import() when a card has
- * a timeline, so Vega (most of the extension's weight) stays out of JupyterLab's start.
+ * Draws the power chart as SVG (shared/charts). Loaded through a dynamic import() when a card has
+ * a timeline; small, so the chart appears in the same task as its card once the chunk is there.
  */
-import embed from 'vega-embed';
 import type { TimelinePoint } from '../../../core/measurement';
-import { themeColors, themeReader } from '../../shared/chart-theme';
-import { powerChartSpec, type ChartColors } from './chart-spec';
+import { perTheme, themeColors, themeReader } from '../../shared/chart-theme';
+import { SvgChart } from '../../shared/charts/svg-chart';
+import { powerFigure, type ChartColors } from './chart-spec';
 
 /** The theme's colours as the browser resolved them for `host` (light and dark alike). */
-export function chartColors(host: HTMLElement): ChartColors {
+export const chartColors = perTheme((host: HTMLElement): ChartColors => {
   const read = themeReader(host);
   return {
     cpu: read('--gaissa-cpu-color', '#1976d2'),
@@ -16,21 +16,16 @@ export function chartColors(host: HTMLElement): ChartColors {
     ram: read('--gaissa-ram-color', '#388e3c'),
     ...themeColors(read)
   };
-}
+});
 
-/** Draws into `host`; the returned function frees the Vega view. */
-export async function drawPowerChart(
-  host: HTMLElement,
-  timeline: readonly TimelinePoint[]
-): Promise<() => void> {
-  // vega-embed replaces the host's aria-label with the spec's description ("Vega visualization"
-  // without one): hand it the card's label, so screen readers keep it.
-  const spec = {
-    ...powerChartSpec(timeline, chartColors(host)),
-    description: host.getAttribute('aria-label') ?? undefined
-  };
-  host.textContent = '';
-  // No actions menu: it would offer to send the data to the online Vega editor.
-  const result = await embed(host, spec as never, { actions: false, renderer: 'svg' });
-  return () => result.finalize();
+/**
+ * Draws into `host` at once, in the caller's task (no chunk or promise to wait for), so a
+ * renderer whose chart code has loaded draws the chart with its output. The host keeps its role
+ * and aria-label (the card's summary). Returns the function that stops following the host's
+ * width; callers that `await` it get that function as well.
+ */
+export function drawPowerChart(host: HTMLElement, timeline: readonly TimelinePoint[]): () => void {
+  const chart = new SvgChart(host);
+  chart.draw(() => powerFigure(timeline, chartColors(host)));
+  return () => chart.dispose();
 }

@@ -1,16 +1,17 @@
 /**
- * Vega-Lite specs and data of the ROI widget's three charts: cumulative cost (baseline vs
- * optimized, break-even marked), CO2e avoided over time, and the sensitivity tornado. No Vega
- * import, so it is unit-tested without loading Vega.
- *
- * Specs use named datasets, so a slider moving only swaps data in the live Vega view (no new
- * compile); a spec changes only with its `key` (unit of the x axis, metric, currency).
+ * The ROI widget's three charts: cumulative cost (baseline vs optimized, break-even marked), CO2e
+ * avoided over time, and the sensitivity tornado. Each is a Vega-Lite spec with named datasets
+ * (the export contract; a spec changes only with its `key`: unit of the x axis, metric,
+ * currency) and the figure the widget draws (shared/charts), both from the same rows. Pure, so it
+ * is unit-tested without a browser.
  * Every series differs by more than colour: dashes, filled vs hollow bars, bars vs line, and the
  * break-even point carries a text label.
  */
 import { finiteNumber, formatNumber } from '../../../core/format';
 import type { RoiResult, RoiSensitivity, RoiSensitivityMetric } from '../../../core/roi';
 import { chartConfig, themeColors, themeReader, type ThemeColors } from '../../shared/chart-theme';
+import { numberFormat } from '../../shared/charts/number-format';
+import type { Figure, Mark } from '../../shared/charts/svg-chart';
 
 /** Colours resolved from the theme's CSS variables when a chart is drawn (light and dark). */
 export interface RoiChartColors extends ThemeColors {
@@ -42,16 +43,16 @@ export interface ChartSpec {
 
 export type ChartData = Record<string, Array<Record<string, unknown>>>;
 
-/** A chart's spec and data, or the sentence shown instead of it. */
+/** A chart's spec, data and figure, or the sentence shown instead of it. */
 export type ChartContent =
-  | { kind: 'chart'; spec: ChartSpec; data: ChartData; summary: string }
+  | { kind: 'chart'; spec: ChartSpec; data: ChartData; figure: Figure; summary: string }
   | { kind: 'none'; reason: string };
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const HEIGHT = 180;
 /**
  * Longer series are drawn without a symbol per point: on a 100-year horizon the symbols alone
- * doubled the marks Vega redraws on every slider move (bench/roi-slider.ts).
+ * doubled the marks redrawn on every slider move (bench/roi-slider.ts), and crowd the line.
  */
 export const MAX_POINT_SYMBOLS = 24;
 
@@ -67,6 +68,7 @@ function base(colors: RoiChartColors): Record<string, unknown> {
 }
 
 const unitSuffix = (currency: string | null) => (currency ? ` (${currency})` : '');
+const tooltipNumber = numberFormat(',.4~g');
 
 // ---- cumulative cost ---------------------------------------------------------------------
 
@@ -202,10 +204,78 @@ export function costChart(result: RoiResult, colors: RoiChartColors): ChartConte
       }
     ]
   };
+  const series = [
+    { name: 'baseline', key: 'baseline', color: colors.baseline, shape: 'circle' },
+    { name: 'optimized', key: 'optimized', color: colors.optimized, shape: 'square' }
+  ] as const;
+  const marks: Mark[] = series.flatMap(s => [
+    {
+      type: 'line' as const,
+      color: s.color,
+      width: 2,
+      dash: s.key === 'optimized' ? '6 4' : undefined,
+      fields: [['series', s.name]] as const,
+      points: points.map(p => ({ x: p.x, y: p[s.key] }))
+    },
+    ...(symbols
+      ? points.map((p): Mark => ({
+          type: 'point',
+          x: p.x,
+          y: p[s.key],
+          color: s.color,
+          shape: s.shape,
+          filled: false,
+          size: 30,
+          fields: [
+            ['series', s.name],
+            [xTitle, tooltipNumber(p.x)],
+            [yTitle, tooltipNumber(p[s.key])]
+          ]
+        }))
+      : [])
+  ]);
+  for (const m of marker) {
+    marks.push(
+      {
+        type: 'point',
+        x: m.x,
+        y: m.cost,
+        color: colors.text,
+        shape: 'diamond',
+        filled: true,
+        size: 140,
+        fields: [['label', m.label]]
+      },
+      {
+        type: 'text',
+        x: m.x,
+        y: m.cost,
+        text: m.label,
+        dx: 0,
+        dy: -14,
+        anchor: 'middle',
+        color: colors.text,
+        size: 11,
+        bold: true
+      }
+    );
+  }
+  const figure: Figure = {
+    height: HEIGHT,
+    x: { title: xTitle, format: unit === 'days' ? ',d' : '~s' },
+    y: { title: yTitle, format: '~s' },
+    legend: [
+      { label: 'baseline', color: colors.baseline, symbol: 'line' },
+      { label: 'optimized', color: colors.optimized, symbol: 'dashed' }
+    ],
+    marks,
+    theme: colors
+  };
   return {
     kind: 'chart',
     spec: { key: `cost:${unit}:${currency ?? ''}:${symbols}`, spec },
     data: { lines, breakEven: marker },
+    figure,
     summary
   };
 }
@@ -275,7 +345,73 @@ export function co2Chart(result: RoiResult, colors: RoiChartColors): ChartConten
       }
     ]
   };
-  return { kind: 'chart', spec: { key: `co2:${symbols}`, spec }, data: { co2: rows }, summary };
+  const fields = (r: (typeof rows)[number]) =>
+    [
+      ['year', String(r.year)],
+      ['kind', r.kind],
+      ['kg CO2e', tooltipNumber(r.kg)]
+    ] as const;
+  const perYear = rows.filter(r => r.kind === kinds[0]);
+  const cumulative = rows.filter(r => r.kind === kinds[1]);
+  const marks: Mark[] = symbols
+    ? perYear.map(r => ({
+        type: 'bar',
+        x: r.year,
+        y: r.kg,
+        width: 1,
+        color: colors.co2,
+        opacity: 0.8,
+        fields: fields(r)
+      }))
+    : [
+        {
+          type: 'area',
+          color: colors.co2,
+          opacity: 0.6,
+          fields: [['kind', kinds[0]]],
+          points: perYear.map(r => ({ x: r.year, y0: 0, y1: r.kg }))
+        }
+      ];
+  marks.push({
+    type: 'line',
+    color: colors.text,
+    width: 2,
+    fields: [['kind', kinds[1]]],
+    points: cumulative.map(r => ({ x: r.year, y: r.kg }))
+  });
+  if (symbols) {
+    for (const r of cumulative) {
+      marks.push({
+        type: 'point',
+        x: r.year,
+        y: r.kg,
+        color: colors.text,
+        shape: 'circle',
+        filled: false,
+        size: 30,
+        fields: fields(r)
+      });
+    }
+  }
+  const figure: Figure = {
+    height: HEIGHT,
+    // Bars sit on whole years: no rounding of the axis past half a year either side.
+    x: { title: 'year', format: 'd', zero: false, nice: !symbols },
+    y: { title: 'CO2e avoided (kg)', format: '~s' },
+    legend: [
+      { label: kinds[0], color: colors.co2, symbol: 'area' },
+      { label: kinds[1], color: colors.text, symbol: 'line' }
+    ],
+    marks,
+    theme: colors
+  };
+  return {
+    kind: 'chart',
+    spec: { key: `co2:${symbols}`, spec },
+    data: { co2: rows },
+    figure,
+    summary
+  };
 }
 
 // ---- sensitivity tornado -----------------------------------------------------------------
@@ -450,10 +586,57 @@ export function tornadoChart(
       }
     ]
   };
+  const sideColors = [colors.low, colors.high];
+  const marks: Mark[] = [
+    ...rows.map((r): Mark => ({
+      type: 'hbar',
+      row: r.field,
+      x0: r.from,
+      x1: r.to,
+      color: sideColors[sides.indexOf(r.side)],
+      // Filled for the lower input, hollow for the higher: readable without colour.
+      fillOpacity: r.side === sides[0] ? 0.9 : 0.15,
+      fields: [
+        ['input', r.field],
+        ['change', r.side],
+        [metricName, r.valueText]
+      ]
+    })),
+    ...rows.map((r): Mark => ({
+      type: 'text',
+      x: r.to,
+      y: r.field,
+      text: r.valueText,
+      dx: r.dir === 'right' ? 3 : -3,
+      dy: 0,
+      anchor: r.dir === 'right' ? 'start' : 'end',
+      color: colors.mutedText,
+      size: 10
+    })),
+    { type: 'rule', axis: 'x', value: baseValue, color: colors.text, width: 1.5 }
+  ];
+  const figure: Figure = {
+    height: 0,
+    x: {
+      title: xTitle,
+      format: percentAxis ? '.0%' : '~s',
+      zero: false,
+      // Room at both ends for the value labels beside the bars.
+      padding: 64
+    },
+    y: { rows: [...new Set(rows.map(r => r.field))], step: 22 },
+    legend: [
+      { label: sides[0], color: colors.low, symbol: 'area' },
+      { label: sides[1], color: colors.high, symbol: 'hollow' }
+    ],
+    marks,
+    theme: colors
+  };
   return {
     kind: 'chart',
     spec: { key: `tornado:${sensitivity.metric}:${currency ?? ''}`, spec },
     data: { tornado: rows, base: [{ base: baseValue }] },
+    figure,
     summary
   };
 }

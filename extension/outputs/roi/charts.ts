@@ -1,23 +1,21 @@
 /**
- * Draws the ROI widget's charts with vega-embed and keeps them live: a moving slider only swaps
- * the named datasets of the existing Vega view; a new spec (another x unit or metric) re-embeds.
- * Imported only through a dynamic import(), so Vega stays out of JupyterLab's start.
+ * Draws the ROI widget's charts as SVG (shared/charts) and keeps them live: a moving slider
+ * redraws the same <svg> in place, and a move that leaves a chart's data as it was skips it.
+ * Loaded through a dynamic import() with the widget's first charts.
  */
-import embed, { type Result } from 'vega-embed';
+import { SvgChart } from '../../shared/charts/svg-chart';
 import type { ChartContent } from './chart-spec';
 import { recordDuration } from '../../shared/timing';
 
-/** One chart host: embeds on the first draw or a new spec, otherwise swaps data. */
+/** One chart host: draws the first figure, then redraws in place when the data changes. */
 export class LiveChart {
-  private result: Result | null = null;
-  private key: string | null = null;
-  /** The data last drawn, as JSON. */
-  private dataKey: string | null = null;
-  /** Bumped on every release, so an embed that finishes after a newer one started is dropped. */
-  private generation = 0;
+  private chart: SvgChart | null = null;
+  /** The spec key and data last drawn, as JSON. */
+  private drawn: string | null = null;
 
   constructor(private readonly host: HTMLElement) {}
 
+  /** Synchronous; a promise for the callers that awaited the lazily loaded drawing before. */
   async draw(content: ChartContent): Promise<void> {
     if (content.kind === 'none') {
       this.release();
@@ -27,41 +25,21 @@ export class LiveChart {
       }
       return;
     }
-    const dataKey = JSON.stringify(content.data);
-    if (this.result && this.key === content.spec.key) {
-      // Many inputs leave a chart as it was (the price does not change the CO2e): skip the redraw.
-      if (dataKey === this.dataKey) return;
-      this.dataKey = dataKey;
-      const view = this.result.view;
-      for (const [name, values] of Object.entries(content.data)) view.data(name, values);
-      // Vega keeps the container's aria-label equal to the view's description: the summary.
-      view.description(content.summary);
-      await view.runAsync();
-      return;
-    }
-    this.release();
-    const generation = this.generation;
-    // Data goes in as top-level datasets, so later updates can replace them by name; the
-    // summary becomes the chart's accessible description (Vega's container aria-label).
-    const spec = { ...content.spec.spec, description: content.summary, datasets: content.data };
-    this.host.textContent = '';
-    // No actions menu: it would offer to send the data to the online Vega editor.
-    const result = await embed(this.host, spec as never, { actions: false, renderer: 'svg' });
-    if (generation !== this.generation) {
-      result.finalize();
-      return;
-    }
-    this.result = result;
-    this.key = content.spec.key;
-    this.dataKey = dataKey;
+    const drawn = JSON.stringify([content.spec.key, content.data]);
+    // Many inputs leave a chart as it was (the price does not change the CO2e): skip the redraw.
+    if (this.chart && drawn === this.drawn) return;
+    this.chart ??= new SvgChart(this.host);
+    this.chart.draw(content.figure);
+    this.drawn = drawn;
+    // The summary is the chart's accessible name; the drawing inside is its picture.
+    this.host.setAttribute('role', 'img');
+    this.host.setAttribute('aria-label', content.summary);
   }
 
   release(): void {
-    this.generation++;
-    this.result?.finalize();
-    this.result = null;
-    this.key = null;
-    this.dataKey = null;
+    this.chart?.dispose();
+    this.chart = null;
+    this.drawn = null;
   }
 }
 

@@ -1,10 +1,13 @@
 /**
- * The Vega-Lite spec of a tactics comparison: energy (per inference, or per training run) against
- * quality, one point per variant, the Pareto front as a line through its points, the recommended
- * variant ringed, and the accuracy budget as a dashed rule. Pure (no Vega import), so it is
- * unit-tested without loading Vega.
+ * A tactics comparison's chart: energy (per inference, or per training run) against quality, one
+ * point per variant, the Pareto front as a line through its points, the recommended variant
+ * ringed, and the accuracy budget as a dashed rule. As a Vega-Lite spec (the export contract) and
+ * as the figure the output draws (shared/charts), both from the same rows. Pure, so it is
+ * unit-tested without a browser.
  */
 import { chartConfig, type ThemeColors } from '../../shared/chart-theme';
+import { numberFormat } from '../../shared/charts/number-format';
+import type { Figure, Mark } from '../../shared/charts/svg-chart';
 import { variantEnergy, type TacticsComparisonPayload } from './validation';
 
 /** Colours resolved from the theme's CSS variables when the chart is drawn. */
@@ -142,5 +145,88 @@ export function tacticsChartSpec(
     data: { values: data },
     layer: layers,
     config: chartConfig(colors)
+  };
+}
+
+/** The figure the output draws: the spec's layers, formats and legend. */
+export function tacticsFigure(
+  payload: TacticsComparisonPayload,
+  colors: TacticsChartColors
+): Figure {
+  const data = tacticsData(payload);
+  const front = data.filter(d => d.front === 'Pareto front').sort((a, b) => a.energy - b.energy);
+  const base = payload.variants.find(v => v.baseline);
+  const budget = base ? Math.max(0, base.quality - payload.maxAccuracyDrop) : null;
+  const energy = numberFormat('.3~s');
+  const quality = numberFormat('.2~%');
+  const fields = (d: TacticsDatum) =>
+    [
+      ['variant', d.name],
+      [energyTitle(payload), energy(d.energy)],
+      [payload.metric, quality(d.quality)]
+    ] as const;
+  const marks: Mark[] = [
+    {
+      type: 'line',
+      color: colors.pareto,
+      width: 2,
+      fields: [['Pareto front', front.map(d => d.name).join(', ')]],
+      points: front.map(d => ({ x: d.energy, y: d.quality }))
+    },
+    ...data.map((d): Mark => ({
+      type: 'point',
+      x: d.energy,
+      y: d.quality,
+      color: d.front === 'Pareto front' ? colors.pareto : colors.point,
+      shape: d.front === 'Pareto front' ? 'circle' : 'square',
+      filled: true,
+      size: 90,
+      fields: [['front', d.front], ...fields(d)]
+    })),
+    ...data
+      .filter(d => d.recommended)
+      .map((d): Mark => ({
+        type: 'point',
+        x: d.energy,
+        y: d.quality,
+        color: colors.recommended,
+        shape: 'circle',
+        filled: false,
+        size: 380,
+        fields: fields(d)
+      })),
+    ...data.map((d): Mark => ({
+      type: 'text',
+      x: d.energy,
+      y: d.quality,
+      text: d.name,
+      dx: 9,
+      dy: -7,
+      anchor: 'start',
+      color: colors.text,
+      size: 11
+    }))
+  ];
+  if (budget !== null) {
+    marks.push({
+      type: 'rule',
+      axis: 'y',
+      value: budget,
+      color: colors.budget,
+      width: 1,
+      dash: '4 4',
+      fields: [['accuracy budget', quality(budget)]]
+    });
+  }
+  return {
+    height: 240,
+    x: { title: energyTitle(payload), format: '.3~s', zero: false },
+    y: { title: `${payload.metric} (%)`, format: '.1~%', zero: false },
+    legend: [
+      { label: 'Pareto front', color: colors.pareto, symbol: 'circle' },
+      { label: 'dominated', color: colors.point, symbol: 'square' }
+    ],
+    marks,
+    theme: colors
   };
 }

@@ -1,14 +1,15 @@
 /**
- * Draws the tactics chart (energy vs quality with the Pareto front) with vega-embed. Imported only
- * through a dynamic import(), so Vega stays out of JupyterLab's start.
+ * Draws the tactics chart (energy vs quality with the Pareto front) as SVG (shared/charts).
+ * Loaded through a dynamic import() with the first comparison; small, so the chart appears in the
+ * same task as its table once the chunk is there.
  */
-import embed from 'vega-embed';
-import { themeColors, themeReader } from '../../shared/chart-theme';
-import { tacticsChartSpec, type TacticsChartColors } from './chart-spec';
+import { perTheme, themeColors, themeReader } from '../../shared/chart-theme';
+import { SvgChart } from '../../shared/charts/svg-chart';
+import { tacticsFigure, type TacticsChartColors } from './chart-spec';
 import type { TacticsComparisonPayload } from './validation';
 
 /** The theme's colours as the browser resolved them for `host` (light and dark alike). */
-export function tacticsChartColors(host: HTMLElement): TacticsChartColors {
+export const tacticsChartColors = perTheme((host: HTMLElement): TacticsChartColors => {
   const read = themeReader(host);
   return {
     point: read('--gaissa-tactics-point-color', '#757575'),
@@ -17,21 +18,16 @@ export function tacticsChartColors(host: HTMLElement): TacticsChartColors {
     budget: read('--gaissa-tactics-budget-color', '#f57c00'),
     ...themeColors(read)
   };
-}
+});
 
-/** Draws into `host`; the returned function frees the Vega view. */
-export async function drawTacticsChart(
-  host: HTMLElement,
-  payload: TacticsComparisonPayload
-): Promise<() => void> {
-  // vega-embed replaces the host's aria-label with the spec's description ("Vega visualization"
-  // without one): hand it the summary the view wrote, so screen readers keep it.
-  const spec = {
-    ...tacticsChartSpec(payload, tacticsChartColors(host)),
-    description: host.getAttribute('aria-label') ?? undefined
-  };
-  host.textContent = '';
-  // No actions menu: it would offer to send the data to the online Vega editor.
-  const result = await embed(host, spec as never, { actions: false, renderer: 'svg' });
-  return () => result.finalize();
+/**
+ * Draws into `host` at once, in the caller's task (no chunk or promise to wait for), so a
+ * renderer whose chart code has loaded draws the chart with its output. The host keeps its role
+ * and aria-label (the summary the view wrote). Returns the function that stops following the host's
+ * width; callers that `await` it get that function as well.
+ */
+export function drawTacticsChart(host: HTMLElement, payload: TacticsComparisonPayload): () => void {
+  const chart = new SvgChart(host);
+  chart.draw(() => tacticsFigure(payload, tacticsChartColors(host)));
+  return () => chart.dispose();
 }

@@ -1,4 +1,4 @@
-import { chartConfig, themeColors } from '../../../../extension/shared/chart-theme';
+import { chartConfig, perTheme, themeColors } from '../../../../extension/shared/chart-theme';
 
 describe('chart theme shared by the power, tactics and ROI charts', () => {
   it('reads the JupyterLab theme variables, with fallbacks where a variable is unset', () => {
@@ -29,5 +29,23 @@ describe('chart theme shared by the power, tactics and ROI charts', () => {
     });
     expect(config.legend).toEqual({ labelColor: 't', titleColor: 't' });
     expect(config.text.color).toBe('t');
+  });
+
+  it('reads the colours once per JupyterLab theme, and keeps none read outside the page', () => {
+    let theme = 'JupyterLab Light';
+    const host = (isConnected: boolean) =>
+      ({
+        isConnected,
+        ownerDocument: { body: { getAttribute: () => theme } }
+      }) as unknown as HTMLElement;
+    let reads = 0;
+    const colors = perTheme(() => `${theme} #${++reads}`);
+    expect(colors(host(false))).toBe('JupyterLab Light #1');
+    expect(colors(host(true))).toBe('JupyterLab Light #2');
+    expect(colors(host(true))).toBe('JupyterLab Light #2');
+    expect(colors(host(false))).toBe('JupyterLab Light #2');
+    theme = 'JupyterLab Dark';
+    expect(colors(host(true))).toBe('JupyterLab Dark #3');
+    expect(reads).toBe(3);
   });
 });

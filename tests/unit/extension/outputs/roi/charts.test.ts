@@ -1,31 +1,14 @@
 /**
  * @jest-environment jsdom
  */
-const embedded: Array<{ host: HTMLElement; spec: Record<string, unknown> }> = [];
-const views: Array<Record<string, jest.Mock>> = [];
-
-jest.mock('vega-embed', () => ({
-  __esModule: true,
-  default: jest.fn(async (host: HTMLElement, spec: Record<string, unknown>) => {
-    embedded.push({ host, spec });
-    host.textContent = 'chart';
-    const view = {
-      data: jest.fn(),
-      description: jest.fn(),
-      runAsync: jest.fn(async () => undefined)
-    };
-    views.push(view);
-    return { view, finalize: jest.fn() };
-  })
-}));
-
 import { computeRoi } from '../../../../../core/roi';
 import {
   co2Chart,
   costChart,
+  type ChartContent,
   type RoiChartColors
 } from '../../../../../extension/outputs/roi/chart-spec';
-import { LiveChart } from '../../../../../extension/outputs/roi/charts';
+import { createRoiCharts, LiveChart } from '../../../../../extension/outputs/roi/charts';
 import { TIMED_SCENARIO } from '../../fixtures/roi-payload';
 
 const colors = {
@@ -40,57 +23,95 @@ const colors = {
   font: 'sans-serif'
 } as RoiChartColors;
 
-beforeEach(() => {
-  embedded.length = 0;
-  views.length = 0;
-});
+const points = (host: HTMLElement) =>
+  [...host.querySelectorAll('svg [aria-roledescription="point"]')].map(p =>
+    p.getAttribute('aria-label')
+  );
+
+const summary = (content: ChartContent) => (content.kind === 'chart' ? content.summary : '');
 
 describe('LiveChart', () => {
-  it('embeds once, then swaps data; skips identical data; re-embeds on a new spec', async () => {
+  it('draws once, then redraws the same <svg> in place; skips identical data; follows a new spec', async () => {
     const host = document.createElement('div');
     const chart = new LiveChart(host);
-    await chart.draw(costChart(computeRoi(TIMED_SCENARIO), colors));
-    expect(embedded).toHaveLength(1);
-    expect(embedded[0].spec.datasets).toHaveProperty('lines');
-    expect(String(embedded[0].spec.description)).toMatch(/^Cumulative cost over/);
+    const first = costChart(computeRoi(TIMED_SCENARIO), colors);
+    await chart.draw(first);
+    const svg = host.querySelector('svg');
+    expect(svg).not.toBeNull();
+    expect(host.getAttribute('role')).toBe('img');
+    expect(host.getAttribute('aria-label')).toMatch(/^Cumulative cost over/);
+    const before = points(host);
+    expect(before.length).toBeGreaterThan(0);
 
+    const pricier = costChart(computeRoi({ ...TIMED_SCENARIO, pricePerKWh: 0.4 }), colors);
+    await chart.draw(pricier);
+    expect(host.querySelector('svg')).toBe(svg);
+    expect(host.querySelectorAll('svg')).toHaveLength(1);
+    expect(points(host)).not.toEqual(before);
+    expect(host.getAttribute('aria-label')).toBe(summary(pricier));
+
+    // The same data again: nothing is redrawn (the drawn nodes stay the very same).
+    const marks = svg?.querySelector('.marks');
     await chart.draw(costChart(computeRoi({ ...TIMED_SCENARIO, pricePerKWh: 0.4 }), colors));
-    expect(embedded).toHaveLength(1);
-    expect(views[0].data).toHaveBeenCalledWith('lines', expect.any(Array));
-    expect(views[0].description).toHaveBeenCalledWith(expect.stringMatching(/^Cumulative cost/));
-    expect(views[0].runAsync).toHaveBeenCalledTimes(1);
+    expect(svg?.querySelector('.marks')).toBe(marks);
 
-    await chart.draw(costChart(computeRoi({ ...TIMED_SCENARIO, pricePerKWh: 0.4 }), colors));
-    expect(views[0].runAsync).toHaveBeenCalledTimes(1);
-
+    // A 60-year horizon: a new spec key (no symbol per point), still the same <svg>.
     await chart.draw(costChart(computeRoi({ ...TIMED_SCENARIO, horizonYears: 60 }), colors));
-    expect(embedded).toHaveLength(2);
+    expect(host.querySelector('svg')).toBe(svg);
+    expect(points(host).every(label => /^label: break-even/.test(label ?? ''))).toBe(true);
+    expect(svg?.querySelector('.marks')).not.toBe(marks);
   });
 
   it('shows the reason as text when there is nothing to draw', async () => {
     const host = document.createElement('div');
     const chart = new LiveChart(host);
+    await chart.draw(costChart(computeRoi(TIMED_SCENARIO), colors));
     const { inferencesPerDay: _, horizonYears: __, ...plain } = TIMED_SCENARIO;
     const content = co2Chart(
       computeRoi({ ...plain, annualGrowth: undefined, discountRate: undefined }),
       colors
     );
     await chart.draw(content);
-    expect(embedded).toHaveLength(0);
+    expect(host.querySelector('svg')).toBeNull();
     expect(host.textContent).toContain('needs a time scenario');
     expect(host.hasAttribute('aria-label')).toBe(false);
+    expect(host.hasAttribute('role')).toBe(false);
   });
 
-  it('drops an embed that a newer draw overtook', async () => {
+  it('shows the last of several draws started together, and updates that one next', async () => {
     const host = document.createElement('div');
     const chart = new LiveChart(host);
-    const first = chart.draw(costChart(computeRoi(TIMED_SCENARIO), colors));
-    const second = chart.draw(costChart(computeRoi({ ...TIMED_SCENARIO, pue: 1.5 }), colors));
-    await Promise.all([first, second]);
-    expect(embedded).toHaveLength(2);
-    // The chart keeps the second view: the next move updates it, not the first.
-    await chart.draw(costChart(computeRoi({ ...TIMED_SCENARIO, pue: 1.7 }), colors));
-    expect(views[1].runAsync).toHaveBeenCalledTimes(1);
-    expect(views[0].runAsync).not.toHaveBeenCalled();
+    const second = costChart(computeRoi({ ...TIMED_SCENARIO, pue: 1.5 }), colors);
+    await Promise.all([
+      chart.draw(costChart(computeRoi(TIMED_SCENARIO), colors)),
+      chart.draw(second)
+    ]);
+    expect(host.querySelectorAll('svg')).toHaveLength(1);
+    expect(host.getAttribute('aria-label')).toBe(summary(second));
+    const third = costChart(computeRoi({ ...TIMED_SCENARIO, pue: 1.7 }), colors);
+    await chart.draw(third);
+    expect(host.querySelectorAll('svg')).toHaveLength(1);
+    expect(host.getAttribute('aria-label')).toBe(summary(third));
+  });
+});
+
+describe('createRoiCharts', () => {
+  it('draws each of the three charts into its host, or the reason there is none', async () => {
+    const hosts = {
+      cost: document.createElement('div'),
+      co2: document.createElement('div'),
+      tornado: document.createElement('div')
+    };
+    const set = createRoiCharts(hosts);
+    const result = computeRoi(TIMED_SCENARIO);
+    await set.draw({
+      cost: costChart(result, colors),
+      co2: co2Chart(result, colors),
+      tornado: { kind: 'none', reason: 'No sensitivity for this scenario.' }
+    });
+    expect(hosts.cost.querySelector('svg')).not.toBeNull();
+    expect(hosts.co2.querySelector('svg')).not.toBeNull();
+    expect(hosts.tornado.textContent).toBe('No sensitivity for this scenario.');
+    set.dispose();
   });
 });
