@@ -28,9 +28,6 @@ class NoKernelCodePlugin {
 
 module.exports = {
   resolve: { alias: { [kernelMain]: extensionEntry } },
-  // Vega's chunk is over rspack's 300 KiB hint, but it loads only with the first chart; the
-  // start-up budget is checked where it matters, in bench/extension-load.ts.
-  performance: { hints: false },
   // The extension's and the mime extension's entries both load at start and share the renderers'
   // entry code: one chunk for that code instead of a copy in each (rspack splits only chunks of
   // 20 KB or more by default).

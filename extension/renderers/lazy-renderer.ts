@@ -1,9 +1,9 @@
 /**
  * The skeleton every GAISSA output renderer shares. A renderer stays tiny in JupyterLab's start-up
- * bundle: its output's code (view, compiled validator) and its chart (Vega) are chunks loaded on
+ * bundle: its output's code (view, compiled validator) and its chart are chunks loaded on
  * demand. For each `renderModel` the base loads the chunk, drops the render if a newer one or
  * disposal came meanwhile, swaps the output into the node, records its User Timing entry, then
- * draws the optional chart once the output is in the DOM (Vega measures its host). Subclasses say
+ * draws the optional chart once the output is in the DOM (a chart measures its host). Subclasses say
  * only what differs: how a payload becomes an output, and which chart follows.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -12,7 +12,7 @@ import type { ChunkLoader } from '../shared/lazy-module';
 import { clear, clip, el } from '../shared/safe-dom';
 import { recordDuration } from '../shared/timing';
 
-/** Frees a drawn chart (its Vega view, listeners). */
+/** Frees a drawn chart (its observers, listeners). */
 export type Disposer = () => void;
 
 /** What a renderer shows for one payload. */
@@ -25,9 +25,9 @@ export interface RenderedOutput {
 /** The chart drawn after the output is in place. */
 export interface ChartStep<C = unknown> {
   /** Loads the chart's own chunk; absent when the output draws its charts itself. */
-  load?(): Promise<C>;
-  /** Draws, resolving to what frees the chart (nothing when the output frees it). */
-  draw(chunk: C): Promise<Disposer | void>;
+  load?: ChunkLoader<C>;
+  /** Draws, returning (or resolving to) what frees the chart (nothing when the output frees it). */
+  draw(chunk: C): Disposer | void | Promise<Disposer | void>;
   /** Where the chart goes: a failed chart says so there, and the rest of the output stays. */
   host?: HTMLElement;
   /** How that message names the chart: "The power chart could not be drawn (…)". */
@@ -126,7 +126,7 @@ export abstract class LazyRenderer<M, O extends RenderedOutput = RenderedOutput>
 
   private async drawChart(step: ChartStep, current: () => boolean, arrived: number) {
     try {
-      const chunk = step.load ? await step.load() : undefined;
+      const chunk = step.load ? (step.load.loaded ?? (await step.load())) : undefined;
       if (!current()) return;
       const free = await step.draw(chunk);
       if (!current()) {

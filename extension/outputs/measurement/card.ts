@@ -1,7 +1,7 @@
 /**
  * The measurement card: the DOM of one validated measurement record (root class
  * `gaissa-measurement`). Every payload string goes in as text (safe-dom); the power chart is only
- * a placeholder here, filled later by the renderer so Vega loads on demand.
+ * a placeholder here, filled by the renderer once the chart code has loaded.
  */
 import type { Components, MeasurementRecord } from '../../../core/measurement';
 import {

@@ -1,6 +1,6 @@
 /**
  * The JupyterLab renderer of `application/vnd.gaissa.measurement.v1+json`. It stays tiny: the card
- * code (with its validator) and the chart (with Vega) are separate chunks, fetched on the first
+ * code (with its validator) and the chart (our SVG drawing) are separate chunks, fetched on the first
  * card, or earlier when a notebook holding cards is opened (saved-output-prefetch.ts). Once the
  * card code is there, a card is drawn in the same task as its output arrives.
  */

@@ -1,6 +1,6 @@
 /**
  * The JupyterLab renderer of `application/vnd.gaissa.roi.v1+json`. It stays tiny: the widget
- * (with core/roi and the compiled validator) and the charts (with Vega) are separate chunks,
+ * (with core/roi and the compiled validator) and the charts (our SVG drawing) are separate chunks,
  * fetched with the first ROI output.
  *
  * The slider state is saved in the output's metadata through the mime model (`setData`), so the

@@ -1,7 +1,7 @@
 /**
  * The JupyterLab renderer of `application/vnd.gaissa.tactics.v1+json` (tactics comparisons from
  * `gaissa.compare` and training comparisons). It stays tiny: the table (with the compiled
- * validator) and the chart (with Vega) are separate chunks, fetched with the first comparison.
+ * validator) and the chart (our SVG drawing) are separate chunks, fetched with the first comparison.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LazyRenderer, lazyRendererFactory, type ChartStep } from '../../renderers/lazy-renderer';

@@ -2,7 +2,7 @@
  * A tactics comparison payload to DOM (root class `gaissa-tactics`): validation, then a headline
  * with the recommendation, the table of variants (energy, latency, throughput, size, quality, deltas
  * against the baseline, recommended and Pareto markers, each variant's notes) and a placeholder for
- * the energy-vs-quality chart, which the renderer fills once Vega has loaded. Or, for a payload that
+ * the energy-vs-quality chart, which the renderer fills once the chart code has loaded. Or, for a payload that
  * fails the schema, a short error. Every payload string goes in as text (safe-dom).
  */
 import { provenanceMark, provenanceText } from '../../../core/provenance';

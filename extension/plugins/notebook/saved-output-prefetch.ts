@@ -31,17 +31,19 @@ export interface RendererChunks {
   /** What the first paint needs: fetched at once. */
   first: Loader[];
   /**
-   * The charts (Vega, most of the weight): fetched once `first` has loaded and the page is idle,
-   * so that evaluating them does not hold up the cells JupyterLab draws on idle.
+   * Heavy chunks: fetched once `first` has loaded and the page is idle, so that evaluating them
+   * does not hold up the cells JupyterLab draws on idle. None today.
    */
   later: Loader[];
 }
 
 /** Per mime type, the chunks its renderer loads. */
 export const RENDERER_CHUNKS: Readonly<Record<string, RendererChunks>> = {
-  [MEASUREMENT_MIME]: { first: [lazyLoaders.view], later: [lazyLoaders.chart] },
-  [TACTICS_MIME]: { first: [tacticsLoaders.view], later: [tacticsLoaders.chart] },
-  [ROI_MIME]: { first: [roiLoaders.widget], later: [roiLoaders.charts] },
+  // The charts are our own small SVG drawing now (a few KB): fetched with the output's code, so
+  // a chart draws in the same task as its output.
+  [MEASUREMENT_MIME]: { first: [lazyLoaders.view, lazyLoaders.chart], later: [] },
+  [TACTICS_MIME]: { first: [tacticsLoaders.view, tacticsLoaders.chart], later: [] },
+  [ROI_MIME]: { first: [roiLoaders.widget, roiLoaders.charts], later: [] },
   [LABEL_MIME]: { first: [loadLabelView], later: [] }
 };
 
@@ -70,7 +72,7 @@ export class RendererPrefetch {
 
   constructor(
     private readonly chunks: Readonly<Record<string, RendererChunks>> = RENDERER_CHUNKS,
-    private readonly onOpen: readonly Loader[] = [lazyLoaders.view]
+    private readonly onOpen: readonly Loader[] = [lazyLoaders.view, lazyLoaders.chart]
   ) {}
 
   prefetch(mimeTypes: Iterable<string>): void {
