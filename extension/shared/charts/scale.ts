@@ -30,12 +30,18 @@ export function tickStep(span: number, count: number): number {
   return power * (factor >= 7.5 ? 10 : factor >= 3.5 ? 5 : factor >= 1.5 ? 2 : 1);
 }
 
+const LIMIT = 1e300;
+/** At most this many ticks, whatever the domain: a hostile one must not loop for long. */
+const MAX_TICKS = 1000;
+
 /** The domain of `values` (non-finite ones skipped), never empty nor zero-wide. */
 export function extent(values: Iterable<number>, zero: boolean): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
+  for (const raw of values) {
+    if (!Number.isFinite(raw)) continue;
+    // Beyond ±1e300 a span overflows to Infinity; no real figure is that large.
+    const v = Math.min(Math.max(raw, -LIMIT), LIMIT);
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -44,6 +50,9 @@ export function extent(values: Iterable<number>, zero: boolean): [number, number
     lo = Math.min(lo, 0);
     hi = Math.max(hi, 0);
   }
+  // Values a few ulps apart (0.1 + 0.2 vs 0.3) are one value: a round tick step over such a span
+  // would be far below the values' own precision.
+  if (hi - lo <= Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9) hi = lo;
   if (lo === hi) {
     // One value: a domain around it, so it is drawn in the middle with ticks either side.
     const half = lo === 0 ? 1 : Math.abs(lo) / 10;
@@ -74,8 +83,12 @@ export function linearScale(
       const first = Math.ceil(lo / step - 1e-9);
       const last = Math.floor(hi / step + 1e-9);
       const out: number[] = [];
-      // Multiplying (not adding) keeps 0.1 + 0.2 drift out of the labels.
-      for (let i = first; i <= last; i++) out.push(Number((i * step).toPrecision(12)));
+      if (!(step > 0) || !Number.isFinite(first) || !Number.isFinite(last)) return out;
+      // Multiplying (not adding) keeps 0.1 + 0.2 drift out of the labels; counting n (not i)
+      // ends the loop even where i + 1 === i (beyond 2^53).
+      for (let n = 0; n <= last - first && n < MAX_TICKS; n++) {
+        out.push(Number(((first + n) * step).toPrecision(12)));
+      }
       return out;
     }
   };

@@ -47,6 +47,25 @@ describe('linear scale', () => {
     expect(one.ticks().every(Number.isFinite)).toBe(true);
     expect(one.ticks().length).toBeGreaterThan(1);
   });
+
+  it('ends with a few round ticks for values a few ulps apart and for extreme ones', () => {
+    // Two variants whose energies differ by float noise once looped forever: the step fell
+    // below the values' precision and i + 1 === i.
+    for (const values of [
+      [0.1 + 0.2, 0.3],
+      [0.9, 0.9000000000000001],
+      [1e15, 1e15 + 0.5]
+    ]) {
+      const scale = linearScale(values, [0, 100], { zero: false });
+      const ticks = scale.ticks();
+      expect(ticks.length).toBeGreaterThan(1);
+      expect(ticks.length).toBeLessThan(20);
+      expect(Number.isFinite(scale.map(values[0]))).toBe(true);
+    }
+    const huge = linearScale([-1.7e308, 1.7e308], [0, 100]);
+    expect(huge.ticks().length).toBeLessThanOrEqual(1000);
+    expect(Number.isFinite(huge.map(0))).toBe(true);
+  });
 });
 
 describe('band scale', () => {
