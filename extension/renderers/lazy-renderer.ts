@@ -96,8 +96,9 @@ export abstract class LazyRenderer<M, O extends RenderedOutput = RenderedOutput>
     // JupyterLab creates the renderer as the output arrives: this is the arrival time.
     const arrived = performance.now();
     this.model = model;
-    if (this.shown && this.showInPlace(this.shown, model)) return;
+    // Counted first: an older render still waiting for its chunk must not replace this one.
     const render = ++this.renders;
+    if (this.shown && this.showInPlace(this.shown, model)) return;
     const current = () => !this.isDisposed && render === this.renders;
     const { load } = this.options;
     let chunk: M;
@@ -108,7 +109,15 @@ export abstract class LazyRenderer<M, O extends RenderedOutput = RenderedOutput>
       return;
     }
     if (!current()) return;
-    const output = this.build(chunk, model);
+    let output: O;
+    try {
+      output = this.build(chunk, model);
+    } catch (error) {
+      // A bug of ours, not the payload's (payloads are validated): say so instead of keeping
+      // the previous output up.
+      this.showLoadError(error, 'shown');
+      return;
+    }
     this.release();
     this.shown = output;
     clear(this.node);
@@ -149,7 +158,7 @@ export abstract class LazyRenderer<M, O extends RenderedOutput = RenderedOutput>
   }
 
   /** A chunk that did not arrive (network, server restarted): say so, and offer to try again. */
-  private showLoadError(error: unknown): void {
+  private showLoadError(error: unknown, failed: 'loaded' | 'shown' = 'loaded'): void {
     this.release();
     const retry = el(
       'button',
@@ -164,7 +173,7 @@ export abstract class LazyRenderer<M, O extends RenderedOutput = RenderedOutput>
       el(
         'div',
         { className: 'gaissa-load-error', attrs: { role: 'alert' } },
-        `The ${this.options.name} could not be loaded (${errorMessage(error)}). `,
+        `The ${this.options.name} could not be ${failed} (${errorMessage(error)}). `,
         retry
       )
     );

@@ -63,7 +63,7 @@ export class RoiRenderer extends LazyRenderer<ViewModule, RoiHandle> {
     this.withSavedState = withSavedState;
     this.payloadKey = identity(payload);
     return renderRoi(payload, model.metadata, {
-      persist: values => this.persist(values),
+      persist: values => this.persist(model, values),
       loadCharts: this.loaders.charts
     });
   }
@@ -80,10 +80,13 @@ export class RoiRenderer extends LazyRenderer<ViewModule, RoiHandle> {
     return { draw: () => handle.ready };
   }
 
-  /** Writes the slider state into the output's metadata (null removes it). */
-  private persist(values: ControlValues | null): void {
-    const model = this.model;
-    if (!model || !this.withSavedState) return;
+  /**
+   * Writes the slider state into the metadata of the output it was built for (null removes it).
+   * Once the renderer shows another output, a save still pending for the old one is dropped:
+   * that state belongs to a payload no longer shown.
+   */
+  private persist(model: IRenderMime.IMimeModel, values: ControlValues | null): void {
+    if (model !== this.model || !this.withSavedState) return;
     const metadata = this.withSavedState(model.metadata, values);
     try {
       model.setData({ metadata: metadata as IRenderMime.IMimeModel['metadata'] });

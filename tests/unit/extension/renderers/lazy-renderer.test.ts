@@ -225,12 +225,12 @@ describe('LazyRenderer', () => {
       expect(document.body.contains(renderer.built.at(-1)!.host)).toBe(true);
       return free;
     });
-    const vega = { name: 'vega' };
+    const chartCode = { name: 'chart code' };
     const renderer = new TestRenderer(async () => chunk);
-    renderer.chartStep = output => ({ load: async () => vega, draw, host: output.host });
+    renderer.chartStep = output => ({ load: async () => chartCode, draw, host: output.host });
     Widget.attach(renderer, document.body);
     await renderer.renderModel(model('first'));
-    expect(draw).toHaveBeenCalledWith(vega);
+    expect(draw).toHaveBeenCalledWith(chartCode);
     await renderer.renderModel(model('second'));
     expect(free).toHaveBeenCalledTimes(1);
     expect(renderer.built[0].disposed).toBe(true);
@@ -298,6 +298,39 @@ describe('LazyRenderer', () => {
     expect(renderer.node.firstChild).toBe(node);
     await renderer.renderModel(model('changed'));
     expect(renderer.built).toHaveLength(2);
+  });
+
+  it('lets an in-place update win over an older render still waiting for its chunk', async () => {
+    const loader = deferredLoader();
+    const renderer = new TestRenderer(loader.load);
+    const first = renderer.renderModel(model('first'));
+    loader.resolve(0);
+    await first;
+    const older = renderer.renderModel(model('older'));
+    renderer.inPlace = 'kept';
+    await renderer.renderModel(model('kept'));
+    loader.resolve(1);
+    await older;
+    expect(shownText(renderer)).toBe('first');
+    expect(renderer.built).toHaveLength(1);
+  });
+
+  it('says, as text, that an output could not be shown when building it throws', async () => {
+    const renderer = new TestRenderer(jest.fn(async () => chunk));
+    await renderer.renderModel(model('fine'));
+    const broken = {
+      show: () => {
+        throw new Error(HOSTILE);
+      }
+    } as unknown as Chunk;
+    const failing = new TestRenderer(jest.fn(async () => broken));
+    document.body.appendChild(failing.node);
+    await failing.renderModel(model('boom'));
+    const alert = failing.node.querySelector('[role="alert"]');
+    expect(alert?.textContent).toContain('The test output could not be shown');
+    expect(alert?.textContent).toContain(HOSTILE);
+    expect(failing.node.querySelector('img')).toBeNull();
+    expect(window.__gaissaPwned).toBeUndefined();
   });
 
   it('makes a safe factory for one mime type, ahead of the fallbacks', () => {
