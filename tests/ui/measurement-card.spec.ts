@@ -42,7 +42,7 @@ test('a measured cell shows the card, the badge and the meter, also after reload
   await expect(card).toContainText('11.5 J');
   await expect(card.locator('.gaissa-badge-estimated')).toHaveText('estimated');
   await expect(card.locator('.gaissa-measurement-chart svg')).toBeVisible();
-  // Drawn by Vega, the chart keeps its accessible name (vega-embed would put its own).
+  // Drawn as SVG, the chart keeps its accessible name.
   await expect(card.locator('.gaissa-measurement-chart')).toHaveAttribute(
     'aria-label',
     'Power over time, by component'

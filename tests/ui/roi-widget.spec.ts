@@ -20,7 +20,7 @@ const figure = (widget: Locator, key: string) =>
   widget.locator(`[data-figure="${key}"] .gaissa-roi-value`);
 
 /**
- * What the drawn cost chart shows: its summary and the data of every point Vega drew (each
+ * What the drawn cost chart shows: its summary and the data of every point drawn (each
  * point's own accessible label), independent of the chart's pixel width.
  */
 async function costChartState(widget: Locator): Promise<string> {

@@ -43,7 +43,7 @@ async function rowNames(tactics: Locator): Promise<string[]> {
 }
 
 /**
- * The points Vega drew, with their fill: each point's accessible label lists the chart's tooltip
+ * The points drawn, with their fill: each point's accessible label lists the chart's tooltip
  * fields, "...; front: Pareto front; variant: NAME; ...". The recommended ring is an unfilled
  * point without a front.
  */

@@ -222,7 +222,7 @@ class RoiChartSchedule {
     return this.drawing ?? Promise.resolve();
   }
 
-  /** New colours are a new spec: drops the live charts, so the next draw embeds afresh. */
+  /** New colours are a new spec: drops the live charts, so the next draw builds them afresh. */
   restyle(): void {
     if (this.disposed) return;
     this.charts?.dispose();
@@ -246,7 +246,7 @@ class RoiChartSchedule {
           if (this.disposed) return;
           this.charts = createRoiCharts(this.hosts);
         }
-        // A theme change while we waited dropped the set: the next round embeds afresh.
+        // A theme change while we waited dropped the set: the next round builds them afresh.
         const charts = this.charts;
         if (this.disposed || !charts) continue;
         const start = this.since ?? performance.now();
@@ -297,6 +297,8 @@ class RoiView implements RoiViewHandle {
   private shownResult: RoiResult | null = null;
   private shownMessages: string | null = null;
   private cachedColors: RoiChartColors | null = null;
+  /** Set while charts drawn outside the page wait for it, to redraw in the theme's colours. */
+  private placedWatch: IntersectionObserver | null = null;
   /** Redraws the charts in the new theme's colours (JupyterLab marks the theme on <body>). */
   private readonly themeWatch: MutationObserver | null = null;
   private disposed = false;
@@ -403,6 +405,7 @@ class RoiView implements RoiViewHandle {
     this.disposed = true;
     this.model.dispose();
     this.themeWatch?.disconnect();
+    this.placedWatch?.disconnect();
     this.charts.dispose();
   }
 
@@ -658,9 +661,22 @@ class RoiView implements RoiViewHandle {
   private colors(): RoiChartColors {
     if (this.cachedColors) return this.cachedColors;
     const colors = roiChartColors(this.node);
-    // Outside the page the theme's variables are not resolved yet: read again next time.
+    // Outside the page (a notebook being opened) the theme's variables are not resolved yet:
+    // the charts get fallback colours, and are redrawn once the output is in the page.
     if (this.node.isConnected) this.cachedColors = colors;
+    else this.redrawWhenPlaced();
     return colors;
+  }
+
+  private redrawWhenPlaced(): void {
+    if (this.placedWatch || typeof IntersectionObserver !== 'function') return;
+    this.placedWatch = new IntersectionObserver(() => {
+      if (!this.node.isConnected) return;
+      this.placedWatch?.disconnect();
+      this.placedWatch = null;
+      if (!this.cachedColors) this.onThemeChange();
+    });
+    this.placedWatch.observe(this.node);
   }
 
   // ---- static parts ------------------------------------------------------------------------

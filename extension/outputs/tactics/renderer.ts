@@ -49,7 +49,8 @@ export class TacticsRenderer extends LazyRenderer<ViewModule, TacticsView> {
     return {
       load: this.loaders.chart,
       draw: ({ drawTacticsChart }) => drawTacticsChart(chart.host, chart.payload),
-      host: chart.host
+      host: chart.host,
+      name: 'energy-vs-quality chart'
     };
   }
 }

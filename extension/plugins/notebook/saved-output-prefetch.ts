@@ -19,32 +19,15 @@ import { LABEL_MIME, MEASUREMENT_MIME, ROI_MIME, TACTICS_MIME } from '../../../c
 
 type Loader = () => Promise<unknown>;
 
-function whenIdle(): Promise<void> {
-  return new Promise(resolve => {
-    if (typeof requestIdleCallback === 'function')
-      requestIdleCallback(() => resolve(), { timeout: 2000 });
-    else setTimeout(resolve, 0);
-  });
-}
-
-export interface RendererChunks {
-  /** What the first paint needs: fetched at once. */
-  first: Loader[];
-  /**
-   * Heavy chunks: fetched once `first` has loaded and the page is idle, so that evaluating them
-   * does not hold up the cells JupyterLab draws on idle. None today.
-   */
-  later: Loader[];
-}
-
-/** Per mime type, the chunks its renderer loads. */
-export const RENDERER_CHUNKS: Readonly<Record<string, RendererChunks>> = {
-  // The charts are our own small SVG drawing now (a few KB): fetched with the output's code, so
-  // a chart draws in the same task as its output.
-  [MEASUREMENT_MIME]: { first: [lazyLoaders.view, lazyLoaders.chart], later: [] },
-  [TACTICS_MIME]: { first: [tacticsLoaders.view, tacticsLoaders.chart], later: [] },
-  [ROI_MIME]: { first: [roiLoaders.widget, roiLoaders.charts], later: [] },
-  [LABEL_MIME]: { first: [loadLabelView], later: [] }
+/**
+ * Per mime type, the chunks its renderer loads, all fetched at once: the charts are our own small
+ * SVG drawing (a few KB), so a chart can draw in the same task as its output.
+ */
+export const RENDERER_CHUNKS: Readonly<Record<string, readonly Loader[]>> = {
+  [MEASUREMENT_MIME]: [lazyLoaders.view, lazyLoaders.chart],
+  [TACTICS_MIME]: [tacticsLoaders.view, tacticsLoaders.chart],
+  [ROI_MIME]: [roiLoaders.widget, roiLoaders.charts],
+  [LABEL_MIME]: [loadLabelView]
 };
 
 /** The GAISSA mime types among the outputs of these cells. */
@@ -71,7 +54,7 @@ export class RendererPrefetch {
   private readonly watched = new WeakSet<NotebookPanel>();
 
   constructor(
-    private readonly chunks: Readonly<Record<string, RendererChunks>> = RENDERER_CHUNKS,
+    private readonly chunks: Readonly<Record<string, readonly Loader[]>> = RENDERER_CHUNKS,
     private readonly onOpen: readonly Loader[] = [lazyLoaders.view, lazyLoaders.chart]
   ) {}
 
@@ -80,13 +63,10 @@ export class RendererPrefetch {
       const chunks = this.chunks[mime];
       if (!chunks || this.started.has(mime)) continue;
       this.started.add(mime);
-      void Promise.all(chunks.first.map(load => load()))
-        .then(whenIdle)
-        .then(() => Promise.all(chunks.later.map(load => load())))
-        .catch(error => {
-          this.started.delete(mime);
-          console.warn(`GAISSA: could not prefetch the renderer of ${mime}`, error);
-        });
+      void Promise.all(chunks.map(load => load())).catch(error => {
+        this.started.delete(mime);
+        console.warn(`GAISSA: could not prefetch the renderer of ${mime}`, error);
+      });
     }
   }
 

@@ -13,8 +13,11 @@ export const statusBarPlugin: JupyterFrontEndPlugin<void> = {
   id: 'gaissa-jupyterlab:status-bar',
   description: 'The live power meter of the active notebook’s GAISSA kernel in the status bar.',
   autoStart: true,
-  requires: [IStatusBar, IGaissaMeters],
-  activate: (app, statusBar: IStatusBar, meters: IGaissaMeters) => {
+  requires: [IGaissaMeters],
+  // Optional: with JupyterLab's status bar disabled, this plugin simply shows nothing.
+  optional: [IStatusBar],
+  activate: (app, meters: IGaissaMeters, statusBar: IStatusBar | null) => {
+    if (!statusBar) return;
     const status = new MeterStatus(() => void app.commands.execute(CommandIDs.showMeasurements));
     const activeStateChanged = new Signal<object, void>(status);
     let shown: MeterConnection | null = null;

@@ -546,14 +546,16 @@ export class SvgChart {
     this.build = typeof figure === 'function' ? figure : null;
     this.stale = this.build !== null && !this.host.isConnected;
     this.figure = typeof figure === 'function' ? figure() : figure;
-    if (this.svg.parentNode !== this.host) {
+    const first = this.svg.parentNode !== this.host;
+    if (first) {
       this.host.textContent = '';
       this.host.appendChild(this.svg);
-      this.observe();
     }
     // Later draws (a slider moving) take the width the resize observer reported, so a redraw
     // never forces the notebook's layout; the page is asked only by the page's first chart.
     this.render(this.width || lastLaidOutWidth || this.host.clientWidth || FALLBACK_WIDTH);
+    // Observed only once a figure has drawn: one that throws must not be redrawn on each resize.
+    if (!this.observer) this.observe();
   }
 
   dispose(): void {

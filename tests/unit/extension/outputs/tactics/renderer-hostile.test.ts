@@ -72,7 +72,7 @@ describe('tactics renderer with hostile payloads', () => {
     expect(chart?.host.children).toHaveLength(0);
   });
 
-  it('puts payload strings into the Vega spec only as data, shortened', () => {
+  it('puts payload strings into the Vega-Lite spec only as data, shortened', () => {
     const payload = hostilePayload();
     const data = tacticsData(payload);
     expect(data.every(d => Array.from(d.name).length <= 24)).toBe(true);

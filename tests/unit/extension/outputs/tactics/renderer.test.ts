@@ -2,7 +2,7 @@
  * @jest-environment jsdom
  *
  * The tactics renderer: the table first, then the chart once its chunk loads; a failed chart
- * leaves the table; an invalid payload never loads Vega; disposal frees the chart.
+ * leaves the table; an invalid payload never loads the chart code; disposal frees the chart.
  */
 import '../../fixtures/jsdom-globals';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -72,7 +72,7 @@ describe('TacticsRenderer', () => {
     expect(finalize).toHaveBeenCalledTimes(2);
   });
 
-  it('does not load Vega for an invalid payload', async () => {
+  it('does not load the chart code for an invalid payload', async () => {
     const draw = jest.fn();
     const renderer = new TacticsRenderer(TACTICS_MIME, loaders(draw));
     await renderer.renderModel(model({ schemaVersion: 1 }));
@@ -89,7 +89,9 @@ describe('TacticsRenderer', () => {
     const renderer = new TacticsRenderer(TACTICS_MIME, loaders(draw));
     await renderer.renderModel(model(inferencePayload()));
     const host = renderer.node.querySelector('.gaissa-tactics-chart') as HTMLElement;
-    expect(host.textContent).toBe('The chart could not be drawn (<b>no canvas</b>).');
+    expect(host.textContent).toBe(
+      'The energy-vs-quality chart could not be drawn (<b>no canvas</b>).'
+    );
     expect(host.querySelector('b')).toBeNull();
     expect(renderer.node.querySelectorAll('tbody tr')).toHaveLength(4);
   });

@@ -14,8 +14,7 @@ import mimeExtensions from '../../../../../extension/renderers/mime-extensions';
 import {
   RENDERER_CHUNKS,
   RendererPrefetch,
-  gaissaMimeTypes,
-  type RendererChunks
+  gaissaMimeTypes
 } from '../../../../../extension/plugins/notebook/saved-output-prefetch';
 import { MEASUREMENT_MIME, TACTICS_MIME } from '../../../../../core/mime-types';
 
@@ -68,11 +67,7 @@ describe('gaissaMimeTypes', () => {
     const list = Array.isArray(mimeExtensions) ? mimeExtensions : [mimeExtensions];
     const rendered = list.flatMap(e => e.rendererFactory.mimeTypes).sort();
     expect(Object.keys(RENDERER_CHUNKS).sort()).toEqual(rendered);
-    for (const chunks of Object.values(RENDERER_CHUNKS)) {
-      // Charts are small SVG code now: fetched with their output, nothing left for idle time.
-      expect(chunks.first.length).toBeGreaterThanOrEqual(1);
-      expect(chunks.later).toEqual([]);
-    }
+    for (const chunks of Object.values(RENDERER_CHUNKS)) expect(chunks.length).toBeGreaterThan(0);
   });
 });
 
@@ -84,23 +79,15 @@ describe('RendererPrefetch', () => {
     expect(onOpen).toHaveBeenCalledTimes(1);
   });
 
-  it('fetches the renderer of outputs found as the model fills, the chart after the view', async () => {
+  it('fetches the renderer of outputs found as the model fills, view and chart at once', () => {
     const calls: string[] = [];
     const view = loader('view', calls);
     const chart = loader('chart', calls);
-    const chunks: Record<string, RendererChunks> = {
-      [MEASUREMENT_MIME]: { first: [view.load], later: [chart.load] }
-    };
-    const prefetch = new RendererPrefetch(chunks, []);
+    const prefetch = new RendererPrefetch({ [MEASUREMENT_MIME]: [view.load, chart.load] }, []);
     const notebook = panel();
     prefetch.watch(notebook.panel);
     expect(calls).toEqual([]);
     notebook.add(cell('code', { [MEASUREMENT_MIME]: {} }));
-    expect(calls).toEqual(['view']);
-    await settle();
-    expect(calls).toEqual(['view']); // Vega waits for the card's code
-    view.release();
-    await settle();
     expect(calls).toEqual(['view', 'chart']);
   });
 
@@ -108,10 +95,7 @@ describe('RendererPrefetch', () => {
     const calls: string[] = [];
     const view = loader('view', calls);
     view.release();
-    const prefetch = new RendererPrefetch(
-      { [MEASUREMENT_MIME]: { first: [view.load], later: [] } },
-      []
-    );
+    const prefetch = new RendererPrefetch({ [MEASUREMENT_MIME]: [view.load] }, []);
     const output = { [MEASUREMENT_MIME]: {} };
     prefetch.watch(panel([cell('code', output)]).panel);
     const second = panel([cell('code', output)]);
@@ -124,7 +108,7 @@ describe('RendererPrefetch', () => {
 
   it('fetches nothing for a notebook without GAISSA outputs, nor after it is closed', () => {
     const view = jest.fn(async () => undefined);
-    const prefetch = new RendererPrefetch({ [MEASUREMENT_MIME]: { first: [view], later: [] } }, []);
+    const prefetch = new RendererPrefetch({ [MEASUREMENT_MIME]: [view] }, []);
     const notebook = panel([cell('code', { 'text/plain': 'hello' })]);
     prefetch.watch(notebook.panel);
     notebook.add(cell('markdown'));
@@ -139,7 +123,7 @@ describe('RendererPrefetch', () => {
       .fn<Promise<unknown>, []>()
       .mockRejectedValueOnce(new Error('offline'))
       .mockResolvedValue(undefined);
-    const prefetch = new RendererPrefetch({ [MEASUREMENT_MIME]: { first: [view], later: [] } }, []);
+    const prefetch = new RendererPrefetch({ [MEASUREMENT_MIME]: [view] }, []);
     const output = { [MEASUREMENT_MIME]: {} };
     prefetch.watch(panel([cell('code', output)]).panel);
     await settle();

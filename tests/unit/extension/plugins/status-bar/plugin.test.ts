@@ -12,6 +12,7 @@ jest.mock('@jupyterlab/statusbar', () => ({ IStatusBar: { name: 'IStatusBar' } }
 
 // Imported after the mock: the real package does not load outside a browser.
 import { statusBarPlugin } from '../../../../../extension/plugins/status-bar/plugin';
+import { IStatusBar } from '@jupyterlab/statusbar';
 
 /** What the status bar plugin reads of a meter connection. */
 class FakeMeter {
@@ -40,8 +41,8 @@ function setup() {
   const execute = jest.fn(() => Promise.resolve());
   statusBarPlugin.activate(
     { commands: { execute } } as never,
-    statusBar,
-    meters as unknown as IGaissaMeters
+    meters as unknown as IGaissaMeters,
+    statusBar as never
   );
   const [[id, item]] = registered;
   const show = (meter: FakeMeter | null) => {
@@ -90,5 +91,14 @@ describe('status-bar plugin', () => {
     show(new FakeMeter());
     item.item.node.click();
     expect(execute).toHaveBeenCalledWith(CommandIDs.showMeasurements);
+  });
+
+  it('asks only for the meters: without a status bar it shows nothing and does not fail', () => {
+    expect(statusBarPlugin.requires).not.toContain(IStatusBar);
+    expect(statusBarPlugin.optional).toContain(IStatusBar);
+    const meters = { active: null, activeChanged: new Signal<object, null>({}) };
+    expect(() =>
+      statusBarPlugin.activate({ commands: {} } as never, meters as never, null as never)
+    ).not.toThrow();
   });
 });
