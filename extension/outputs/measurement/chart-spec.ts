@@ -44,9 +44,12 @@ export function segments(times: readonly number[]): number[] {
 
 /** Long-form rows for the chart; components that stayed at 0 W are left out of the legend. */
 export function powerData(timeline: readonly TimelinePoint[]): PowerDatum[] {
-  const present = COMPONENTS.filter(([key]) => timeline.some(p => p[key] > 0));
-  const stretch = segments(timeline.map(p => p.t));
-  return timeline.flatMap((p, i) =>
+  // In time order, as Vega-Lite draws areas: a payload is untrusted and may list points out of
+  // order; a point without a finite time has no place on the axis.
+  const points = timeline.filter(p => Number.isFinite(p.t)).sort((a, b) => a.t - b.t);
+  const present = COMPONENTS.filter(([key]) => points.some(p => p[key] > 0));
+  const stretch = segments(points.map(p => p.t));
+  return points.flatMap((p, i) =>
     present.map(([key, name]) => ({ t: p.t, component: name, watts: p[key], segment: stretch[i] }))
   );
 }

@@ -225,6 +225,8 @@ class RoiChartSchedule {
   /** New colours are a new spec: drops the live charts, so the next draw builds them afresh. */
   restyle(): void {
     if (this.disposed) return;
+    // A chart chunk that failed to load gets another chance with the next theme.
+    this.failed = false;
     this.charts?.dispose();
     this.charts = null;
     this.request(performance.now());

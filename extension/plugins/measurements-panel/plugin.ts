@@ -4,7 +4,7 @@
  * selects its cell. The panel's code is fetched, and the panel built, on first use.
  */
 import { ILabShell, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { lazyModule } from '../../shared/lazy-module';
 import { CommandIDs, INotebookMeasurements } from '../../tokens';
@@ -47,7 +47,18 @@ export const measurementsPanelPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Show GAISSA measurements',
       caption: 'List the energy measurements of the current notebook',
       execute: async () => {
-        const { MeasurementsPanel } = await loadPanel();
+        let module: Awaited<ReturnType<typeof loadPanel>>;
+        try {
+          module = await loadPanel();
+        } catch (error) {
+          // The chunk did not arrive (server restarted, network): say so; the next click retries.
+          const reason = error instanceof Error ? error.message : String(error);
+          Notification.error(`The GAISSA measurements panel could not be loaded (${reason}).`, {
+            autoClose: 8000
+          });
+          return;
+        }
+        const { MeasurementsPanel } = module;
         if (!panel) {
           panel = new MeasurementsPanel(goToCell);
           panel.disposed.connect(() => (panel = null));

@@ -45,6 +45,13 @@ describe('power chart spec', () => {
     expect(new Set(data.map(d => d.segment))).toEqual(new Set([0, 1]));
   });
 
+  it('draws points in time order and leaves out points without a finite time', () => {
+    const rows = powerData([point(0.3, 7), point(NaN, 9), point(0.1, 5), point(0.2, 6)]);
+    const cpu = rows.filter(r => r.component === rows[0].component);
+    expect(cpu.map(r => r.t)).toEqual([0.1, 0.2, 0.3]);
+    expect(cpu.map(r => r.watts)).toEqual([5, 6, 7]);
+  });
+
   it('has no actions and carries only numbers and fixed names as data', () => {
     const spec = powerChartSpec([point(0.1, 5)], colors);
     expect(JSON.stringify(spec)).not.toMatch(/usermeta|href|url/);
