@@ -3,7 +3,11 @@
  * `%%gaissa measure`, manual windows for work spread over cells, and the settings.
  */
 import { buildMeasurementRecord, MeasurementRecord } from '../../core/measurement';
-import { measurementHtml, measurementLine, measurementText } from '../../core/measurement-static-view';
+import {
+  measurementHtml,
+  measurementLine,
+  measurementText
+} from '../../core/measurement-static-view';
 import { Displayable, MimeBundle } from '../display';
 import { measureSession } from '../measure/current';
 import type { MeasureOptions } from '../measure/session';
