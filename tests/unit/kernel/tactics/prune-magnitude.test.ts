@@ -6,7 +6,6 @@
 import { gzipSync } from 'node:zlib';
 import { OnnxModel } from '../../../../kernel/onnx/onnx-model';
 import { mlpModel } from '../../../../kernel/onnx/synthetic-models';
-import { dimsOf, readFloats } from '../../../../kernel/onnx/tensors';
 import { applyTactics } from '../../../../kernel/tactics/catalogue';
 import { pruneSmallest } from '../../../../kernel/tactics/prune-magnitude';
 import {
@@ -15,17 +14,13 @@ import {
   inputs,
   maxAbsDiff,
   modelFile,
-  tempDir
+  tempDir,
+  weight
 } from '../fixtures/tactics';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.remove());
-
-function weight(model: OnnxModel, name: string) {
-  const t = model.proto.graph!.initializer!.find(i => i.name === name)!;
-  return { dims: dimsOf(t), values: readFloats(t) };
-}
 
 describe('prune-magnitude', () => {
   test('pruneSmallest zeroes exactly floor(S x n) of the smallest, ties included', () => {

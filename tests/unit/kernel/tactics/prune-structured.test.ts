@@ -5,7 +5,6 @@
 // neurons it keeps.
 import { OnnxModel } from '../../../../kernel/onnx/onnx-model';
 import { convNetModel, mlpModel } from '../../../../kernel/onnx/synthetic-models';
-import { dimsOf, readFloats } from '../../../../kernel/onnx/tensors';
 import { applyTactics } from '../../../../kernel/tactics/catalogue';
 import {
   agreement,
@@ -14,17 +13,13 @@ import {
   inputs,
   maxAbsDiff,
   modelFile,
-  tempDir
+  tempDir,
+  weight
 } from '../fixtures/tactics';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.remove());
-
-function weight(model: OnnxModel, name: string) {
-  const t = model.proto.graph!.initializer!.find(i => i.name === name)!;
-  return { dims: dimsOf(t), values: readFloats(t) };
-}
 
 describe('prune-structured', () => {
   test('MLP 784-64-32-10: both hidden layers lose half their neurons across consecutive layers', async () => {
