@@ -1,21 +1,12 @@
 /** `gaissa card`: a training label's co2_eq_emissions merged into a model card, via the CLI. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runGaissa as gaissa } from '../fixtures/run-cli';
+import { scratchDir } from '../fixtures/scratch-dir';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gaissa-card-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-}
+const scratch = scratchDir('gaissa-card-');
+const write = scratch.write;
 
 const request = {
   phase: 'inference',
@@ -25,7 +16,7 @@ const request = {
 
 describe('gaissa card', () => {
   async function trainingLabel(): Promise<string> {
-    const label = join(dir, 'train-label.json');
+    const label = join(scratch.dir, 'train-label.json');
     const input = write('train.json', {
       phase: 'training',
       method: 'measured',
@@ -62,7 +53,7 @@ describe('gaissa card', () => {
 
   test('creates the card when it does not exist', async () => {
     const label = await trainingLabel();
-    const readme = join(dir, 'new', '..', 'CARD.md');
+    const readme = join(scratch.dir, 'new', '..', 'CARD.md');
     expect((await gaissa(['card', label, '--readme', readme])).code).toBe(0);
     expect(existsSync(readme)).toBe(true);
     expect(parse(readFileSync(readme, 'utf8').split('---\n')[1]).co2_eq_emissions.emissions).toBe(
@@ -71,7 +62,7 @@ describe('gaissa card', () => {
   });
 
   test('an inference label or a missing label exits 2', async () => {
-    const label = join(dir, 'inf.json');
+    const label = join(scratch.dir, 'inf.json');
     await gaissa(['label', '--json', write('in.json', request), '--out', label]);
     const readme = write('README.md', '# untouched\n');
     const r = await gaissa(['card', label, '--readme', readme]);
@@ -79,6 +70,6 @@ describe('gaissa card', () => {
     expect(r.stderr).toContain('trainingCo2eKg');
     expect(readFileSync(readme, 'utf8')).toBe('# untouched\n');
     expect((await gaissa(['card'])).code).toBe(2);
-    expect((await gaissa(['card', join(dir, 'none.json')])).code).toBe(2);
+    expect((await gaissa(['card', join(scratch.dir, 'none.json')])).code).toBe(2);
   });
 });

@@ -5,18 +5,10 @@ import { join } from 'node:path';
 import { runGaissa as gaissa } from '../fixtures/run-cli';
 import { measuredRecord, writeJsonLines } from '../../fixtures/label-measurements';
 import { parseXml } from '../../fixtures/xml-wellformed';
+import { scratchDir } from '../fixtures/scratch-dir';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gaissa-label-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-}
+const scratch = scratchDir('gaissa-label-');
+const write = scratch.write;
 
 const request = {
   phase: 'inference',
@@ -88,8 +80,8 @@ describe('gaissa label', () => {
   });
 
   test('--out writes the record and --svg the drawing', async () => {
-    const out = join(dir, 'new-folder', 'label.json');
-    const svg = join(dir, 'label.svg');
+    const out = join(scratch.dir, 'new-folder', 'label.json');
+    const svg = join(scratch.dir, 'label.svg');
     const r = await gaissa([
       'label',
       '--json',
@@ -116,12 +108,12 @@ describe('gaissa label verify', () => {
     extra: object = {}
   ): Promise<{ label: string; model: string; runs: string }> {
     const model = write('model.onnx', 'model bytes v1');
-    const runs = writeJsonLines(join(dir, 'runs.jsonl'), [
+    const runs = writeJsonLines(join(scratch.dir, 'runs.jsonl'), [
       measuredRecord('r1'),
       measuredRecord('r2')
     ]);
     const single = write('run3.json', measuredRecord('r3'));
-    const label = join(dir, 'label.json');
+    const label = join(scratch.dir, 'label.json');
     const input = write('in.json', {
       ...request,
       model: { path: model },
@@ -157,7 +149,7 @@ describe('gaissa label verify', () => {
     appendFileSync(runs, JSON.stringify(measuredRecord('r4')) + '\n');
     const moved = mkdtempSync(join(tmpdir(), 'gaissa-moved-'));
     try {
-      cpSync(dir, moved, { recursive: true });
+      cpSync(scratch.dir, moved, { recursive: true });
       expect((await gaissa(['label', 'verify', join(moved, 'label.json')])).code).toBe(0);
     } finally {
       rmSync(moved, { recursive: true, force: true });
@@ -234,7 +226,7 @@ describe('gaissa label verify', () => {
   });
 
   test('an unknown record id at issue time exits 2 naming the field', async () => {
-    const runs = writeJsonLines(join(dir, 'runs.jsonl'), [measuredRecord('r1')]);
+    const runs = writeJsonLines(join(scratch.dir, 'runs.jsonl'), [measuredRecord('r1')]);
     const input = write('in.json', { ...request, measurements: [{ path: runs, id: 'zz' }] });
     const r = await gaissa(['label', '--json', input]);
     expect(r.code).toBe(2);
@@ -242,7 +234,7 @@ describe('gaissa label verify', () => {
   });
 
   test('a label with no hash to check does not verify (exit 1)', async () => {
-    const label = join(dir, 'bare.json');
+    const label = join(scratch.dir, 'bare.json');
     await gaissa(['label', '--json', write('in.json', request), '--out', label]);
     const r = await gaissa(['label', 'verify', label]);
     expect(r.code).toBe(1);
@@ -257,7 +249,7 @@ describe('gaissa label verify', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('model.sha256');
     expect((await gaissa(['label', 'verify'])).code).toBe(2);
-    expect((await gaissa(['label', 'verify', join(dir, 'nope.json')])).code).toBe(2);
+    expect((await gaissa(['label', 'verify', join(scratch.dir, 'nope.json')])).code).toBe(2);
   });
 });
 

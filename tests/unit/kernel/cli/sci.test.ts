@@ -1,20 +1,9 @@
 /** `gaissa sci`: the SCI of a JSON input, run through the real CLI. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runGaissa as gaissa } from '../fixtures/run-cli';
+import { scratchDir } from '../fixtures/scratch-dir';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gaissa-sci-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-}
+const scratch = scratchDir('gaissa-sci-');
+const write = scratch.write;
 
 describe('gaissa sci', () => {
   test('prints sciG, operationalG, embodiedG per functional unit', async () => {

@@ -8,31 +8,19 @@ import {
   type PathLike,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
+  symlinkSync
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finiteJson, nonFinitePath } from '../../../../kernel/cli/command';
 import { OutputError, writeOutputs } from '../../../../kernel/label/write-outputs';
 import { runGaissa as gaissa } from '../fixtures/run-cli';
 import { estimatedRecord, measuredRecord } from '../../fixtures/label-measurements';
+import { scratchDir } from '../fixtures/scratch-dir';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gaissa-outputs-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-}
+const scratch = scratchDir('gaissa-outputs-');
+const write = scratch.write;
 
 const request = { phase: 'inference', metrics: { latencyMs: 18, accuracy: 0.77 } };
 
@@ -45,9 +33,9 @@ function expectOneLine(stderr: string, ...parts: string[]): void {
 
 describe('gaissa label outputs', () => {
   test('--out naming a directory: exit 2, one line naming it, nothing written', async () => {
-    const folder = join(dir, 'labels');
+    const folder = join(scratch.dir, 'labels');
     mkdirSync(folder);
-    const svg = join(dir, 'label.svg');
+    const svg = join(scratch.dir, 'label.svg');
     const r = await gaissa([
       'label',
       '--json',
@@ -59,7 +47,7 @@ describe('gaissa label outputs', () => {
     ]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, `cannot write ${folder}: it is a directory`);
-    expect(readdirSync(dir).sort()).toEqual(['in.json', 'labels']);
+    expect(readdirSync(scratch.dir).sort()).toEqual(['in.json', 'labels']);
     expect(r.stdout).toBe('');
   });
 
@@ -79,16 +67,16 @@ describe('gaissa label outputs', () => {
       '--json',
       write('m.json', { ...request, model: { path: model } }),
       '--svg',
-      join(dir, '.', 'sub', '..', 'model.onnx')
+      join(scratch.dir, '.', 'sub', '..', 'model.onnx')
     ]);
     expect(other.code).toBe(2);
     expect(readFileSync(model, 'utf8')).toBe('bytes');
   });
 
   test('--svg that cannot be written: LABEL.json is not written either, no temporary left', async () => {
-    const out = join(dir, 'LABEL.json');
+    const out = join(scratch.dir, 'LABEL.json');
     write('blocker', 'a file where a folder should be');
-    const svg = join(dir, 'blocker', 'label.svg');
+    const svg = join(scratch.dir, 'blocker', 'label.svg');
     const r = await gaissa([
       'label',
       '--json',
@@ -100,12 +88,12 @@ describe('gaissa label outputs', () => {
     ]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, `gaissa label: cannot write ${svg}:`);
-    expect(readdirSync(dir).sort()).toEqual(['blocker', 'in.json']);
+    expect(readdirSync(scratch.dir).sort()).toEqual(['blocker', 'in.json']);
   });
 
   test('an existing LABEL.json keeps its content when a later rename fails', async () => {
     const out = write('LABEL.json', 'the earlier label');
-    const svg = join(dir, 'label.svg');
+    const svg = join(scratch.dir, 'label.svg');
     // Injected: a rename failing half-way is hard to provoke for real on a local disk.
     const fs = {
       open: fsPromises.open,
@@ -120,10 +108,10 @@ describe('gaissa label outputs', () => {
     ];
     await expect(writeOutputs(outputs, [], fs)).rejects.toThrow(`cannot write ${svg}: EIO`);
     expect(readFileSync(out, 'utf8')).toBe('the earlier label');
-    expect(readdirSync(dir)).toEqual(['LABEL.json']);
+    expect(readdirSync(scratch.dir)).toEqual(['LABEL.json']);
     await writeOutputs(outputs);
     expect(readFileSync(out, 'utf8')).toBe('the new label');
-    expect(readdirSync(dir).sort()).toEqual(['LABEL.json', 'label.svg']);
+    expect(readdirSync(scratch.dir).sort()).toEqual(['LABEL.json', 'label.svg']);
   });
 
   test('a folder the process may not write to: the error names the file, not a temporary', async () => {
@@ -136,11 +124,11 @@ describe('gaissa label outputs', () => {
       },
       rename: fsPromises.rename
     };
-    const out = join(dir, 'LABEL.json');
+    const out = join(scratch.dir, 'LABEL.json');
     const error = await writeOutputs([{ path: out, data: '{}' }], [], fs).catch(e => e);
     expect(error).toBeInstanceOf(OutputError);
     expect(error.message).toBe(`cannot write ${out}: permission denied`);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(scratch.dir)).toEqual([]);
   });
 
   test('a requested method above what the records show is lowered, with a warning', async () => {
@@ -194,29 +182,29 @@ describe('gaissa label outputs', () => {
 describe('outputs that are links, FIFOs or devices (P2-2)', () => {
   /** A FIFO made by mkfifo(1): writing to it would block, renaming over it would replace it. */
   function fifo(name: string): string {
-    const path = join(dir, name);
+    const path = join(scratch.dir, name);
     execFileSync('mkfifo', [path]);
     return path;
   }
 
   test('label --out through a symbolic link writes the target; the link stays a link', async () => {
     const target = write('target.json', 'old');
-    symlinkSync(target, join(dir, 'cur.json'));
+    symlinkSync(target, join(scratch.dir, 'cur.json'));
     const r = await gaissa([
       'label',
       '--json',
       write('in.json', request),
       '--out',
-      join(dir, 'cur.json')
+      join(scratch.dir, 'cur.json')
     ]);
     expect(r.code).toBe(0);
-    expect(lstatSync(join(dir, 'cur.json')).isSymbolicLink()).toBe(true);
+    expect(lstatSync(join(scratch.dir, 'cur.json')).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(target, 'utf8')).format).toBe('gaissa.label');
   });
 
   test('label --svg naming a FIFO: exit 2 "not a regular file", nothing written, FIFO kept', async () => {
     const ff = fifo('ff.svg');
-    const out = join(dir, 'LABEL.json');
+    const out = join(scratch.dir, 'LABEL.json');
     const r = await gaissa([
       'label',
       '--json',
@@ -229,25 +217,25 @@ describe('outputs that are links, FIFOs or devices (P2-2)', () => {
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, `cannot write ${ff}: it is not a regular file`);
     expect(lstatSync(ff).isFIFO()).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(['ff.svg', 'in.json']);
+    expect(readdirSync(scratch.dir).sort()).toEqual(['ff.svg', 'in.json']);
   });
 
   test('a dangling symbolic link is refused rather than replaced', async () => {
-    symlinkSync(join(dir, 'nowhere.json'), join(dir, 'dangling.json'));
+    symlinkSync(join(scratch.dir, 'nowhere.json'), join(scratch.dir, 'dangling.json'));
     const r = await gaissa([
       'label',
       '--json',
       write('in.json', request),
       '--out',
-      join(dir, 'dangling.json')
+      join(scratch.dir, 'dangling.json')
     ]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, 'symbolic link to a file that does not exist');
-    expect(lstatSync(join(dir, 'dangling.json')).isSymbolicLink()).toBe(true);
+    expect(lstatSync(join(scratch.dir, 'dangling.json')).isSymbolicLink()).toBe(true);
   });
 
   test('badge --svg and card --readme: FIFOs refused, links written through', async () => {
-    const label = join(dir, 'LABEL.json');
+    const label = join(scratch.dir, 'LABEL.json');
     const training = { phase: 'training', metrics: { trainingCo2eKg: 0.1 } };
     expect(
       (await gaissa(['label', '--json', write('t.json', training), '--out', label])).code
@@ -258,9 +246,11 @@ describe('outputs that are links, FIFOs or devices (P2-2)', () => {
     expectOneLine(b.stderr, `cannot write ${badgeFifo}: it is not a regular file`);
     expect(lstatSync(badgeFifo).isFIFO()).toBe(true);
     const badgeTarget = write('badge-target.svg', 'old');
-    symlinkSync(badgeTarget, join(dir, 'badge-link.svg'));
-    expect((await gaissa(['badge', label, '--svg', join(dir, 'badge-link.svg')])).code).toBe(0);
-    expect(lstatSync(join(dir, 'badge-link.svg')).isSymbolicLink()).toBe(true);
+    symlinkSync(badgeTarget, join(scratch.dir, 'badge-link.svg'));
+    expect(
+      (await gaissa(['badge', label, '--svg', join(scratch.dir, 'badge-link.svg')])).code
+    ).toBe(0);
+    expect(lstatSync(join(scratch.dir, 'badge-link.svg')).isSymbolicLink()).toBe(true);
     expect(readFileSync(badgeTarget, 'utf8')).toMatch(/^<svg/);
 
     const readmeFifo = fifo('README.md');
@@ -269,9 +259,11 @@ describe('outputs that are links, FIFOs or devices (P2-2)', () => {
     expectOneLine(c.stderr, 'is not a regular file');
     expect(lstatSync(readmeFifo).isFIFO()).toBe(true);
     const cardTarget = write('card-target.md', '# my model\n');
-    symlinkSync(cardTarget, join(dir, 'card-link.md'));
-    expect((await gaissa(['card', label, '--readme', join(dir, 'card-link.md')])).code).toBe(0);
-    expect(lstatSync(join(dir, 'card-link.md')).isSymbolicLink()).toBe(true);
+    symlinkSync(cardTarget, join(scratch.dir, 'card-link.md'));
+    expect(
+      (await gaissa(['card', label, '--readme', join(scratch.dir, 'card-link.md')])).code
+    ).toBe(0);
+    expect(lstatSync(join(scratch.dir, 'card-link.md')).isSymbolicLink()).toBe(true);
     expect(readFileSync(cardTarget, 'utf8')).toMatch(/co2_eq_emissions:[\s\S]*# my model/);
   });
 });
@@ -294,11 +286,11 @@ describe('other commands', () => {
   });
 
   test('gaissa badge --svg naming a directory: exit 2, one line', async () => {
-    const label = join(dir, 'LABEL.json');
+    const label = join(scratch.dir, 'LABEL.json');
     expect(
       (await gaissa(['label', '--json', write('in.json', request), '--out', label])).code
     ).toBe(0);
-    const folder = join(dir, 'badges');
+    const folder = join(scratch.dir, 'badges');
     mkdirSync(folder);
     const r = await gaissa(['badge', label, '--svg', folder]);
     expect(r.code).toBe(2);
@@ -309,13 +301,13 @@ describe('other commands', () => {
   });
 
   test('gaissa card: a README that cannot be written exits 2 naming it; never the label itself', async () => {
-    const label = join(dir, 'LABEL.json');
+    const label = join(scratch.dir, 'LABEL.json');
     const training = { phase: 'training', metrics: { trainingCo2eKg: 0.1 } };
     expect(
       (await gaissa(['label', '--json', write('t.json', training), '--out', label])).code
     ).toBe(0);
     write('blocker', 'a file');
-    const readme = join(dir, 'blocker', 'README.md');
+    const readme = join(scratch.dir, 'blocker', 'README.md');
     const r = await gaissa(['card', label, '--readme', readme]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, readme);
