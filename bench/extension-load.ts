@@ -3,7 +3,8 @@
  *   - initial bundle: bytes of our files the page fetches at start (goal <= 300 KB), and the
  *     chunks fetched later with the first card (card code, validation, chart);
  *   - activation: our plugin's activate() (User Timing entry `gaissa:activate`, goal <= 50 ms);
- *   - start of JupyterLab with and without the extension, same run, rounds interleaved;
+ *   - start of JupyterLab with the extension and without it (not installed at all), same run,
+ *     rounds interleaved (goal: with <= without + 50 ms);
  *   - output arrival to rendered card (`gaissa:card`, goal <= 100 ms) and to drawn chart
  *     (`gaissa:chart`, goal <= 150 ms): a cell run in a fresh page; a saved output in a notebook
  *     opened cold (the card's code fetched as the notebook opens,
@@ -239,6 +240,11 @@ async function main(): Promise<void> {
     const withoutMs = median(starts.without);
     console.log(
       `JupyterLab start to usable UI:     with ${ms(withMs)}, without ${ms(withoutMs)}, difference ${ms(withMs - withoutMs)}`
+    );
+    // "Without" is JupyterLab with no GAISSA extension installed (tests/ui/jupyterlab-server.ts).
+    console.log(
+      `  goal: start <= without + 50 ms ${withMs - withoutMs <= 50 ? 'met' : 'not met'}` +
+        ` (medians of ${ROUNDS} interleaved rounds on a shared machine: rerun before reading tens of ms)`
     );
     console.log('');
     console.log(

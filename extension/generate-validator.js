@@ -24,7 +24,7 @@ writeFileSync(
     '\n'
 );
 
-// The label widget's validators (extension/outputs/label/validation.ts): the label record
+// The label card's validators (extension/outputs/label/validation.ts): the label record
 // (schema/label.schema.json) and the notebook-metadata contract that refers to it
 // (schema/label-recording.schema.json), one module with a named export each.
 const labelAjv = new Ajv({ allErrors: true, code: { source: true, esm: true } });

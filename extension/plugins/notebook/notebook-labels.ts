@@ -1,7 +1,7 @@
 /**
  * Labels in one notebook: records the labels its outputs issue in `metadata.gaissa.labels`
  * (label-recording.ts, contract schema/label-recording.schema.json), shows the label banner at the
- * top when that metadata holds labels, and tells label widgets inside it which other labels the
+ * top when that metadata holds labels, and tells label cards inside it which other labels the
  * notebook holds (label-directory.ts, for the phase switch).
  *
  * Cheap until a notebook has labels: the validator, the recording rules and the banner are
