@@ -1,6 +1,6 @@
 /**
- * The names that cross between kernel and frontend: the mime type of each GAISSA output and the
- * target of the live meter comm. One home for both sides; this module holds nothing else, so the
+ * The names that cross between kernel and frontend: the mime type of each GAISSA output, the
+ * target of the live meter comm and the kernelspec's name. One home for both sides; this module holds nothing else, so the
  * extension can import it at start without pulling any of core's code into its first chunk.
  */
 
@@ -15,3 +15,6 @@ export const LABEL_MIME = 'application/vnd.gaissa.label.v1+json';
 
 /** The comm the extension opens on a GAISSA kernel (schema/meter-comm.schema.json). */
 export const METER_COMM_TARGET = 'gaissa.meter';
+
+/** The kernelspec name `gaissa install` writes; the extension opens meters on kernels of it. */
+export const KERNEL_NAME = 'gaissa';

@@ -12,10 +12,9 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { KERNEL_NAME } from '../../core/mime-types';
 import { packageRoot } from '../versions';
 import { CliIO, Command, UsageError } from './command';
-
-export const KERNEL_NAME = 'gaissa';
 
 const locationOptions = {
   prefix: { type: 'string' },

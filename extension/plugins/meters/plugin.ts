@@ -9,12 +9,10 @@ import { Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import type { Kernel } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
+import { KERNEL_NAME } from '../../../core/mime-types';
 import { IGaissaMeters, IGaissaSettings } from '../../tokens';
 import { kernelSettings } from '../settings/gaissa-settings';
 import { MeterConnection } from './meter-connection';
-
-/** The kernelspec name `gaissa install` writes. */
-export const KERNEL_NAME = 'gaissa';
 
 class Meters implements IGaissaMeters {
   private readonly meters = new Map<Kernel.IKernelConnection, MeterConnection>();
