@@ -20,6 +20,26 @@ import { MetricName, Phase } from './metrics';
 /** Four index boundaries, strictly descending: A > b1 >= B > b2 >= C > b3 >= D > b4 >= E. */
 export type Boundaries = readonly [number, number, number, number];
 
+/** What a label was rated against, in words a stranger can read, and where its data came from. */
+export interface RatedAgainst {
+  /**
+   * population: members' figures (Hugging Face models, a mined file); registry: the labels issued
+   * in the project; baseline: the model before a tactic; fixed: a named reference model;
+   * custom: reference values the issuer gave.
+   */
+  kind: 'population' | 'registry' | 'baseline' | 'fixed' | 'custom';
+  /** e.g. "1,417 Hugging Face models reporting training CO2e", "fp32 baseline of mnist-mlp". */
+  title: string;
+  /** The population's name (hf-co2) or the file it was read from, as given. */
+  name?: string;
+  /** Where the data comes from (a study, a file). */
+  source?: string;
+  /** Members of the population. */
+  size?: number;
+  /** SHA-256 of the population's data file, so verify can tell whether it changed. */
+  sha256?: string;
+}
+
 /** Everything the rating of one phase rests on; a label record carries the basis it used. */
 export interface LabelBasis {
   /** A named, versioned basis the tool knows (KNOWN_BASES); absent for a custom basis. */
@@ -27,6 +47,12 @@ export interface LabelBasis {
   reference: Partial<Record<MetricName, number>>;
   boundaries: Partial<Record<MetricName, Boundaries>>;
   weights: Partial<Record<MetricName, number>>;
+  against?: RatedAgainst;
+  /**
+   * A population's indices per rated metric at its 0, 5, ..., 100th percentiles (21 ascending
+   * numbers): where a model stands, drawn as an ECDF.
+   */
+  distribution?: Partial<Record<MetricName, number[]>>;
 }
 
 /**
@@ -135,6 +161,21 @@ export const DEFAULT_BASIS: Record<Phase, LabelBasis> = {
     },
     /** Accuracy keeps GAISSA's 0.2; energy and CO2e of the run share the rest equally. */
     weights: { trainingEnergyKWh: 0.4, trainingCo2eKg: 0.4, accuracy: 0.2 }
+  }
+};
+
+/** How a label names the fixed bases it was rated against. */
+export const FIXED_AGAINST: Record<Phase, RatedAgainst> = {
+  inference: {
+    kind: 'fixed',
+    name: 'gaissa-inference-v1',
+    title:
+      'fixed reference gaissa-inference-v1: ResNet-50 fp32 at batch 1 on a CPU (1 J, 20 ms, 102 MB, accuracy 0.7613)'
+  },
+  training: {
+    kind: 'fixed',
+    name: 'gaissa-training-v1',
+    title: 'fixed reference gaissa-training-v1: distilgpt2 (403.2 kWh, 149.2 kg CO2e)'
   }
 };
 

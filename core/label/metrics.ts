@@ -14,7 +14,12 @@ export type MetricName =
   | 'modelSizeMB'
   | 'accuracy'
   | 'trainingEnergyKWh'
-  | 'trainingCo2eKg';
+  | 'trainingCo2eKg'
+  | 'performanceScore'
+  | 'downloads'
+  | 'datasetSizeMB'
+  | 'sizeEfficiency'
+  | 'datasetSizeEfficiency';
 
 export interface MetricDefinition {
   name: MetricName;
@@ -25,6 +30,11 @@ export interface MetricDefinition {
   better: 'higher' | 'lower';
   /** Upper bound of a valid value, where there is one (accuracy is a fraction). */
   max?: number;
+  /**
+   * Computed from other metrics (a cost per g CO2e), never given: the formula's inputs are what a
+   * request gives (see DERIVED_METRICS).
+   */
+  derived?: true;
 }
 
 export const METRICS: Record<MetricName, MetricDefinition> = {
@@ -54,13 +64,79 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
     title: 'Training carbon',
     unit: 'kg CO2e',
     better: 'lower'
+  },
+  /**
+   * A Hugging Face card's performance_score in the carbon-mining study (Castaño et al., ESEM 2023):
+   * the mean of the accuracy, F1 and ROUGE figures the card reports, a fraction.
+   */
+  performanceScore: {
+    name: 'performanceScore',
+    title: 'Performance',
+    unit: '',
+    better: 'higher',
+    max: 1
+  },
+  downloads: { name: 'downloads', title: 'Downloads', unit: '', better: 'higher' },
+  datasetSizeMB: { name: 'datasetSizeMB', title: 'Dataset size', unit: 'MB', better: 'higher' },
+  /** Model bytes per g CO2e of training: the study's size_efficency. */
+  sizeEfficiency: {
+    name: 'sizeEfficiency',
+    title: 'Size efficiency',
+    unit: 'B/g',
+    better: 'higher',
+    derived: true
+  },
+  /** Training-data bytes per g CO2e of training: the study's datasets_size_efficency. */
+  datasetSizeEfficiency: {
+    name: 'datasetSizeEfficiency',
+    title: 'Dataset efficiency',
+    unit: 'B/g',
+    better: 'higher',
+    derived: true
   }
 };
+
+/**
+ * How the derived metrics follow from what a request gives: bytes (1 MB = 10^6 bytes) per gram of
+ * training CO2e. A CO2e of 0 gives no figure (it would be infinite).
+ */
+export const DERIVED_METRICS: Record<
+  'sizeEfficiency' | 'datasetSizeEfficiency',
+  { from: MetricName; per: 'trainingCo2eKg' }
+> = {
+  sizeEfficiency: { from: 'modelSizeMB', per: 'trainingCo2eKg' },
+  datasetSizeEfficiency: { from: 'datasetSizeMB', per: 'trainingCo2eKg' }
+};
+
+/** The derived metrics a set of given figures yields (bytes per g CO2e). */
+export function derivedMetrics(
+  given: Partial<Record<MetricName, number>>
+): Partial<Record<MetricName, number>> {
+  const out: Partial<Record<MetricName, number>> = {};
+  for (const [name, { from, per }] of Object.entries(DERIVED_METRICS)) {
+    const bytes = given[from];
+    const kg = given[per];
+    if (bytes !== undefined && kg !== undefined && kg > 0) {
+      out[name as MetricName] = (bytes * 1e6) / (kg * 1000);
+    }
+  }
+  return out;
+}
 
 /** The metrics of each phase, in the order the label shows them. */
 export const PHASE_METRICS: Record<Phase, readonly MetricName[]> = {
   inference: ['energyPerInferenceJ', 'co2ePerInferenceG', 'latencyMs', 'modelSizeMB', 'accuracy'],
-  training: ['trainingEnergyKWh', 'trainingCo2eKg', 'accuracy']
+  training: [
+    'trainingEnergyKWh',
+    'trainingCo2eKg',
+    'accuracy',
+    'performanceScore',
+    'downloads',
+    'sizeEfficiency',
+    'datasetSizeEfficiency',
+    'modelSizeMB',
+    'datasetSizeMB'
+  ]
 };
 
 export function isPhase(value: unknown): value is Phase {

@@ -7,6 +7,7 @@ import { FieldError, describe, isPlainObject, requireNumber } from '../field-err
 import { Boundaries, DEFAULT_BASIS, LabelBasis } from './defaults';
 import {
   METRICS,
+  derivedMetrics,
   MetricName,
   PHASE_METRICS,
   PHASES,
@@ -31,6 +32,8 @@ export interface MetricRating {
   value: number;
   index: number;
   rating: Rating;
+  /** Rated against a population: share (0..1) of its members whose index is at or below this. */
+  percentile?: number;
 }
 
 export interface LabelRating {
@@ -41,6 +44,15 @@ export interface LabelRating {
   metrics: Partial<Record<MetricName, MetricRating>>;
   /** The reference, boundaries and weights actually used, for the metrics present. */
   basis: LabelBasis;
+  /** Figures present that the basis cannot rate (no reference or boundaries for them). */
+  unrated: Partial<Record<MetricName, number>>;
+}
+
+/** What a rating rests on when it is not the phase's fixed default. */
+export interface RatingBasis {
+  basis: LabelBasis;
+  /** A population's indices per metric, ascending: each rated metric gets its percentile. */
+  indices?: Partial<Record<MetricName, readonly number[]>>;
 }
 
 /**
@@ -76,21 +88,32 @@ export function overallRating(entries: ReadonlyArray<{ rating: Rating; weight: n
   return { rating: RATINGS[Math.min(4, Math.max(0, rounded))], score };
 }
 
-/** Rates validated input; see parseLabelRatingInput for untrusted input. */
-export function rateLabel(input: LabelRatingInput): LabelRating {
+/**
+ * Rates validated input (see parseLabelRatingInput for untrusted input) against `on`, by default
+ * the phase's fixed basis; the request's reference, boundaries and weights override it per metric.
+ * Derived metrics (bytes per g CO2e) are computed from the figures given. A figure the basis has
+ * no reference or boundaries for is kept as unrated; at least one figure must be rated.
+ */
+export function rateLabel(
+  input: LabelRatingInput,
+  on: RatingBasis = { basis: DEFAULT_BASIS[input.phase] }
+): LabelRating {
   const checked = parseLabelRatingInput(input);
-  const defaults = DEFAULT_BASIS[checked.phase];
+  const base = on.basis;
+  const values = { ...checked.metrics, ...derivedMetrics(checked.metrics) };
   const basis: LabelBasis = { reference: {}, boundaries: {}, weights: {} };
   const metrics: Partial<Record<MetricName, MetricRating>> = {};
+  const unrated: Partial<Record<MetricName, number>> = {};
   const entries: { rating: Rating; weight: number }[] = [];
   for (const name of PHASE_METRICS[checked.phase]) {
-    const value = checked.metrics[name];
+    const value = values[name];
     if (value === undefined) continue;
-    const reference = checked.reference?.[name] ?? defaults.reference[name];
-    const boundaries = checked.boundaries?.[name] ?? defaults.boundaries[name];
-    const weight = checked.weights?.[name] ?? defaults.weights[name] ?? 0;
+    const reference = checked.reference?.[name] ?? base.reference[name];
+    const boundaries = checked.boundaries?.[name] ?? base.boundaries[name];
+    const weight = checked.weights?.[name] ?? base.weights[name] ?? 0;
     if (reference === undefined || boundaries === undefined) {
-      throw new FieldError(`reference.${name}`, 'no default for this phase: give one');
+      unrated[name] = value;
+      continue;
     }
     const index = metricIndex(value, reference, METRICS[name].better);
     if (!Number.isFinite(index)) {
@@ -101,13 +124,40 @@ export function rateLabel(input: LabelRatingInput): LabelRating {
     }
     const rating = ratingFromIndex(index, boundaries);
     metrics[name] = { value, index, rating };
+    const population = on.indices?.[name];
+    if (population && population.length > 0) {
+      metrics[name].percentile = Number(shareAtOrBelow(population, index).toFixed(6));
+    }
     basis.reference[name] = reference;
     basis.boundaries[name] = boundaries;
     basis.weights[name] = weight;
+    const summary = base.distribution?.[name];
+    if (summary) (basis.distribution ??= {})[name] = summary;
     entries.push({ rating, weight });
   }
+  if (entries.length === 0) {
+    const against = base.against ? ` against ${base.against.title}` : '';
+    throw new FieldError(
+      'metrics',
+      `none of ${Object.keys(values).join(', ')} can be rated${against} ` +
+        `(it rates ${Object.keys(base.reference).join(', ') || 'nothing'})`
+    );
+  }
+  if (base.against) basis.against = base.against;
   const { rating, score } = overallRating(entries);
-  return { phase: checked.phase, rating, score, metrics, basis };
+  return { phase: checked.phase, rating, score, metrics, basis, unrated };
+}
+
+/** Share (0..1) of ascending values at or below `value`. */
+export function shareAtOrBelow(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] <= value) low = mid + 1;
+    else high = mid;
+  }
+  return sorted.length === 0 ? 0 : low / sorted.length;
 }
 
 /**
@@ -162,7 +212,13 @@ export function parseLabelRatingInput(
  * must be positive whatever the direction (it divides or is divided).
  */
 function parseMetricValue(v: unknown, field: string, name: MetricName, reference = false): number {
-  const { better, max } = METRICS[name];
+  const { better, max, derived } = METRICS[name];
+  if (derived && !reference) {
+    throw new FieldError(
+      field,
+      'is computed (bytes per g CO2e): give modelSizeMB or datasetSizeMB and trainingCo2eKg'
+    );
+  }
   const n = requireNumber(v, field, { positive: reference || better === 'lower' });
   if (max !== undefined && n > max) {
     throw new FieldError(field, `must be a fraction between 0 and ${max}, got ${n}`);
@@ -175,11 +231,13 @@ export function parseBoundaries(value: unknown, field: string): Boundaries {
     throw new FieldError(field, 'must be an array of four numbers [b1, b2, b3, b4]');
   }
   const b = value.map((v, i) => requireNumber(v, `${field}[${i}]`));
+  // Equal neighbours are allowed: percentiles of a population with many equal members coincide,
+  // and the band between them is then empty.
   for (let i = 1; i < 4; i++) {
-    if (!(b[i - 1] > b[i])) {
+    if (!(b[i - 1] >= b[i])) {
       throw new FieldError(
         field,
-        `must be strictly descending (b1 > b2 > b3 > b4), got [${b.join(', ')}]`
+        `must be descending (b1 >= b2 >= b3 >= b4), got [${b.join(', ')}]`
       );
     }
   }

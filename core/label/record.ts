@@ -8,8 +8,8 @@
  */
 import { FieldError, describe, isPlainObject } from '../field-error';
 import { SciInput, SciResult, computeSci, parseSciInput } from '../sci';
-import { LabelBasis, basisName } from './defaults';
-import { MetricName, Phase, Rating } from './metrics';
+import { DEFAULT_BASIS, FIXED_AGAINST, LabelBasis, basisName } from './defaults';
+import { METRICS, MetricName, Phase, Rating } from './metrics';
 import {
   LABEL_METHODS,
   LabelDerivation,
@@ -27,6 +27,7 @@ import {
   LabelRating,
   LabelRatingInput,
   MetricRating,
+  RatingBasis,
   parseLabelRatingInput,
   rateLabel
 } from './rating';
@@ -82,6 +83,8 @@ export interface LabelRecord {
   /** Weighted mean of the metric ratings (A=0 ... E=4) before rounding. */
   score: number;
   metrics: Partial<Record<MetricName, MetricRating>>;
+  /** Figures given or derived that the basis cannot rate: shown as "not rated", never dropped. */
+  unrated?: Partial<Record<MetricName, number>>;
   basis: LabelBasis;
   model: ModelRef;
   measurements: MeasurementRef[];
@@ -111,8 +114,20 @@ export interface DeriveRequest {
   sci?: boolean;
 }
 
+/**
+ * What a label is rated against. Named populations and files are read by the kernel, which hands
+ * core the population (buildLabelRecord's `population`); `fixed` is the phase's fixed reference;
+ * `{ baseline }` names the model whose figures the request's `reference` holds.
+ */
+export type PopulationRequest =
+  'hf-co2' | 'registry' | 'fixed' | { path: string } | { registry: string } | { baseline: string };
+
+export const POPULATION_NAMES = ['hf-co2', 'registry', 'fixed'] as const;
+
 /** What a caller asks a label for (the `gaissa label --json` input). */
 export interface LabelRequest extends LabelRatingInput {
+  /** What to rate against (see PopulationRequest); absent: see chooseBasis. */
+  population?: PopulationRequest;
   model?: { name?: string; path?: string; sha256?: string };
   measurements?: Array<{ path?: string; id?: string; sha256?: string }>;
   sci?: SciInput;
@@ -137,7 +152,8 @@ const REQUEST_FIELDS = [
   'derive',
   'method',
   'context',
-  'issued'
+  'issued',
+  'population'
 ];
 const SHA256 = /^[0-9a-f]{64}$/;
 /** As schema/label.schema.json bounds it: a label rests on a handful of records, not millions. */
@@ -205,6 +221,7 @@ export function parseLabelRequest(value: unknown): LabelRequest {
       trainingType: optionalString(c.trainingType, 'context.trainingType')
     };
   }
+  if (raw.population !== undefined) request.population = parsePopulation(raw.population, request);
   if (raw.issued !== undefined) {
     if (typeof raw.issued !== 'string' || Number.isNaN(Date.parse(raw.issued))) {
       throw new FieldError('issued', `must be an ISO 8601 date-time, got ${describe(raw.issued)}`);
@@ -223,7 +240,8 @@ export function parseLabelRequest(value: unknown): LabelRequest {
 export function buildLabelRecord(
   request: LabelRequest,
   now: Date = new Date(),
-  evidence: ReadonlyArray<RecordEvidence | undefined> = []
+  evidence: ReadonlyArray<RecordEvidence | undefined> = [],
+  population?: RatingBasis
 ): LabelRecord {
   const measurements = (request.measurements ?? []).map((m, i) => {
     if (!m.sha256)
@@ -231,7 +249,8 @@ export function buildLabelRecord(
     return dropUndefined({ path: m.path, id: m.id, sha256: m.sha256 });
   });
   const derived = request.derive ? deriveFigures(request, evidence) : undefined;
-  const rated = rateLabel({ ...request, metrics: { ...request.metrics, ...derived?.metrics } });
+  const on = chooseBasis(request, population);
+  const rated = rateLabel({ ...request, metrics: { ...request.metrics, ...derived?.metrics } }, on);
   const model = request.model ?? {};
   const record: LabelRecord = {
     format: LABEL_FORMAT,
@@ -240,7 +259,8 @@ export function buildLabelRecord(
     rating: rated.rating,
     score: rated.score,
     metrics: rated.metrics,
-    basis: withBasisName(rated.phase, rated.basis),
+    basis:
+      on.basis.against?.kind === 'fixed' ? withBasisName(rated.phase, rated.basis) : rated.basis,
     model: dropUndefined({
       name: model.name ?? (model.path ? baseName(model.path) : 'unnamed model'),
       path: model.path,
@@ -252,9 +272,10 @@ export function buildLabelRecord(
   };
   const wrongDate = issuedProblem(record.issued, now, evidence);
   if (wrongDate) throw new FieldError('issued', wrongDate);
+  if (Object.keys(rated.unrated).length > 0) record.unrated = rated.unrated;
   if (derived) record.derivation = derived.derivation;
   const coverages = measurements.map((_, i) => ({ coverage: evidence[i]?.coverage ?? 0 }));
-  const { method, coverage } = deriveLabelMethod(record, coverages);
+  const { method, coverage } = deriveLabelMethod(labelFigures(record), coverages);
   record.method = request.method ? weakerMethod(request.method, method) : method;
   if (coverage !== undefined) record.coverage = coverage;
   const sci = derived?.sci ?? request.sci;
@@ -354,17 +375,123 @@ function deriveFigures(
   return { metrics, derivation, sci };
 }
 
-/** Rates a record's metric values again with the basis it carries (detects an edited rating). */
+/**
+ * Rates a record's figures again with the basis it carries (detects an edited rating): the
+ * figures it rated and those it did not, derived ones computed again from their inputs.
+ */
 export function rerateRecord(record: LabelRecord): LabelRating {
   const values: Partial<Record<MetricName, number>> = {};
-  for (const [name, m] of Object.entries(record.metrics)) values[name as MetricName] = m.value;
-  return rateLabel({
-    phase: record.phase,
-    metrics: values,
-    reference: record.basis.reference,
-    boundaries: record.basis.boundaries,
-    weights: record.basis.weights
-  });
+  for (const [name, value] of Object.entries(labelFigures(record).metrics)) {
+    if (!METRICS[name as MetricName]?.derived) values[name as MetricName] = value;
+  }
+  const { reference, boundaries, weights, against, distribution } = record.basis;
+  return rateLabel(
+    { phase: record.phase, metrics: values },
+    { basis: { reference, boundaries, weights, against, distribution } }
+  );
+}
+
+/** Every figure of a label, rated or not, by metric (what provenance and verify look at). */
+export function labelFigures(
+  record: Pick<LabelRecord, 'phase' | 'metrics' | 'unrated' | 'derivation'>
+): {
+  phase: Phase;
+  metrics: Partial<Record<MetricName, number>>;
+  derivation?: LabelDerivation;
+} {
+  const metrics: Partial<Record<MetricName, number>> = { ...record.unrated };
+  for (const [name, m] of Object.entries(record.metrics)) metrics[name as MetricName] = m.value;
+  return { phase: record.phase, metrics, derivation: record.derivation };
+}
+
+/**
+ * The basis a request is rated on, never a silent one: a population the kernel read (hf-co2, a
+ * file, the registry), the phase's fixed reference when asked for by name, or the reference
+ * values the request gives (its issuer's, or a baseline's it names). A metric without a
+ * reference is then not rated rather than rated against a default.
+ */
+export function chooseBasis(request: LabelRequest, population?: RatingBasis): RatingBasis {
+  const asked = request.population;
+  if (population) {
+    for (const field of ['reference', 'boundaries'] as const) {
+      if (request[field] !== undefined) {
+        throw new FieldError(
+          field,
+          `a population sets its own (${population.basis.against?.title ?? 'population'}): leave ${field} out`
+        );
+      }
+    }
+    return population;
+  }
+  if (asked === 'fixed') {
+    return { basis: { ...DEFAULT_BASIS[request.phase], against: FIXED_AGAINST[request.phase] } };
+  }
+  if (asked !== undefined && !(typeof asked === 'object' && 'baseline' in asked)) {
+    throw new FieldError(
+      'population',
+      `${JSON.stringify(asked)} is read by the kernel (gaissa label, gaissa.label), not given here`
+    );
+  }
+  if (request.reference === undefined) {
+    throw new FieldError(
+      'population',
+      'no basis to rate against: name a population ("hf-co2", "registry", { "path": FILE }), ' +
+        'give reference values (a baseline), or ask for the fixed reference with "fixed"'
+    );
+  }
+  const fixed = DEFAULT_BASIS[request.phase];
+  const against =
+    typeof asked === 'object' && 'baseline' in asked
+      ? { kind: 'baseline' as const, title: asked.baseline }
+      : { kind: 'custom' as const, title: 'reference values given by the issuer' };
+  // The bands around a reference are the fixed basis's; only its reference values are dropped.
+  return {
+    basis: { reference: {}, boundaries: fixed.boundaries, weights: fixed.weights, against }
+  };
+}
+
+function parsePopulation(value: unknown, request: LabelRequest): PopulationRequest {
+  if (typeof value === 'string') {
+    if ((POPULATION_NAMES as readonly string[]).includes(value)) {
+      if (value === 'hf-co2' && request.phase !== 'training') {
+        throw new FieldError(
+          'population',
+          'hf-co2 reports training emissions: it rates the training phase'
+        );
+      }
+      return value as PopulationRequest;
+    }
+    throw new FieldError(
+      'population',
+      `unknown population ${JSON.stringify(value)} (known: ${POPULATION_NAMES.join(', ')}, or { path }, { registry }, { baseline })`
+    );
+  }
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    const key = keys[0];
+    if (keys.length === 1 && ['path', 'registry', 'baseline'].includes(key)) {
+      const text = optionalString(value[key], `population.${key}`);
+      if (text === undefined)
+        throw new FieldError(`population.${key}`, 'must be a non-empty string');
+      if (key === 'baseline' && request.reference === undefined) {
+        throw new FieldError(
+          'reference',
+          "population { baseline } needs the baseline's figures as reference"
+        );
+      }
+      if (key === 'path' && request.phase !== 'training') {
+        throw new FieldError(
+          'population.path',
+          'a population file reports training emissions: it rates the training phase'
+        );
+      }
+      return { [key]: text } as PopulationRequest;
+    }
+  }
+  throw new FieldError(
+    'population',
+    `must be "hf-co2", "registry", "fixed", { path }, { registry } or { baseline }, got ${describe(value)}`
+  );
 }
 
 function objectOf(value: unknown, field: string, keys: string[]): Record<string, unknown> {

@@ -25,8 +25,10 @@ import {
   LabelContext,
   LabelRecord,
   LabelRequest,
+  PopulationRequest,
   parseLabelRequest
 } from '../../core/label/record';
+import { DEFAULT_REGISTRY_FILE, registerLabel } from '../label/label-registry';
 import { drawLabelSvg } from '../../core/label/svg';
 import { SciInput } from '../../core/sci';
 import type { CardOverrides, Co2EqEmissions } from '../../core/label/model-card';
@@ -76,6 +78,13 @@ export interface LabelOptions {
   record?: boolean;
   /** Sign the label with this Ed25519 private key (PEM file), as `gaissa label --sign`. */
   sign?: string;
+  /**
+   * The label registry (JSON Lines) a written label is appended to and population 'registry'
+   * reads; default gaissa-labels.jsonl in the notebook's folder. false: do not register.
+   */
+  registry?: string | false;
+  /** What to rate against (hf-co2, registry, fixed, { path }, { registry }); see gaissa label. */
+  population?: PopulationRequest;
 
   // The rest applies to a measurement or a comparison; a request carries its own.
   /** Measurement: 'inference' (default) or 'training'. */
@@ -88,7 +97,10 @@ export interface LabelOptions {
   model?: string | { name?: string; path?: string };
   /** Comparison: the variant to label (default: the recommended one, else the least energy). */
   variant?: string;
-  /** Reference values; 'baseline' (comparison) rates the variant against the baseline variant. */
+  /**
+   * Reference values; 'baseline' (comparison, the default there) rates the variant against the
+   * comparison's baseline variant.
+   */
   reference?: Partial<Record<MetricName, number>> | 'baseline';
   boundaries?: Partial<Record<MetricName, Boundaries>>;
   weights?: Partial<Record<MetricName, number>>;
@@ -197,11 +209,13 @@ const OPTION_KEYS: readonly (keyof LabelOptions)[] = [
   'context',
   'sci',
   'recordsFile',
-  'sign'
+  'sign',
+  'registry',
+  'population'
 ];
 /** Options that describe a request's content: a request passed whole carries its own. */
 const SOURCE_OPTIONS: readonly (keyof LabelOptions)[] = OPTION_KEYS.filter(
-  k => !['out', 'svg', 'min', 'record', 'sign'].includes(k)
+  k => !['out', 'svg', 'min', 'record', 'sign', 'registry'].includes(k)
 );
 
 function refuse(options: LabelOptions, keys: readonly (keyof LabelOptions)[], why: string): void {
@@ -218,11 +232,17 @@ function checkOptions(options: unknown): LabelOptions {
       throw new FieldError(`options.${key}`, `unknown option (options: ${OPTION_KEYS.join(', ')})`);
     }
   }
-  for (const key of ['out', 'svg', 'recordsFile', 'sign'] as const) {
+  for (const key of ['out', 'svg', 'recordsFile', 'sign', 'registry'] as const) {
     const v = options[key];
+    if (key === 'registry' && v === false) continue;
     if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
       throw new FieldError(`options.${key}`, `must be a file path, got ${describe(v)}`);
     }
+  }
+  const checked = { ...options } as LabelOptions;
+  // population 'registry' reads the registry the caller names.
+  if (checked.population === 'registry' && typeof checked.registry === 'string') {
+    checked.population = { registry: checked.registry };
   }
   if (options.min !== undefined) {
     const min = typeof options.min === 'string' ? options.min.toUpperCase() : options.min;
@@ -232,9 +252,9 @@ function checkOptions(options: unknown): LabelOptions {
         `must be one of ${RATINGS.join(', ')}, got ${describe(options.min)}`
       );
     }
-    return { ...(options as LabelOptions), min };
+    checked.min = min;
   }
-  return options as LabelOptions;
+  return checked;
 }
 
 function modelOf(option: LabelOptions['model'], fallback: { name?: string; path?: string }) {
@@ -324,6 +344,7 @@ async function requestFromMeasurement(
     reference: options.reference as Partial<Record<MetricName, number>> | undefined,
     boundaries: options.boundaries,
     weights: options.weights,
+    population: options.population,
     model: defined(modelOf(options.model, { name: record.label ?? undefined })),
     measurements: [ref],
     sci: options.sci === false ? undefined : options.sci,
@@ -348,9 +369,15 @@ function requestFromComparison(
     const value = (variant as unknown as Record<string, unknown>)[name];
     if (typeof value === 'number') metrics[name] = value;
   }
-  let reference = options.reference;
+  // Rated against the comparison's own baseline unless the caller names another basis.
+  let reference = options.reference ?? (options.population === undefined ? 'baseline' : undefined);
+  let population = options.population;
   if (reference === 'baseline') {
-    const base = baselineVariant(comparison) as unknown as Record<string, unknown>;
+    const baseVariant = baselineVariant(comparison);
+    const base = baseVariant as unknown as Record<string, unknown>;
+    population ??= {
+      baseline: `baseline ${baseVariant.name} of this comparison (before any tactic)`
+    };
     const fromBaseline: Partial<Record<MetricName, number>> = {};
     for (const name of Object.keys({ ...metrics, ...options.metrics }) as MetricName[]) {
       const value = base[name];
@@ -365,6 +392,7 @@ function requestFromComparison(
     reference: reference && Object.keys(reference).length > 0 ? reference : undefined,
     boundaries: options.boundaries,
     weights: options.weights,
+    population,
     model: defined(modelOf(options.model, { name: variant.name, path: variant.modelPath })),
     sci: options.sci === false ? undefined : options.sci,
     // A label request claims no more than the variant shows: a mix is not "measured".
@@ -389,7 +417,8 @@ async function requestOf(
       ...defined({
         model: options.model ? modelOf(options.model, {}) : undefined,
         sci: options.sci === false ? undefined : options.sci,
-        context: options.context
+        context: options.context,
+        population: options.population
       })
     });
     return { request };
@@ -438,6 +467,10 @@ export async function issueNotebookLabel(
   const inputs = inputsOf(request, cwd);
   if (checked.sign !== undefined) inputs.push(resolve(cwd, checked.sign));
   await writeOutputs(outputs, inputs);
+  // A label written in the project joins its registry, the basis of later inference labels.
+  if (out && checked.registry !== false) {
+    await registerLabel(record, resolve(cwd, checked.registry ?? DEFAULT_REGISTRY_FILE));
+  }
   const view = new LabelView(record, {
     file: checked.out,
     recordInNotebook: checked.record !== false

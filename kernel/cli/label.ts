@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { dirname, resolve } from 'node:path';
 import { isRating, RATINGS, Rating, isWorseThan } from '../../core/label/metrics';
 import { methodTitle } from '../../core/label/provenance';
-import { parseLabelRequest } from '../../core/label/record';
+import { POPULATION_NAMES, PopulationRequest, parseLabelRequest } from '../../core/label/record';
+import { isPlainObject } from '../../core/field-error';
+import { DEFAULT_REGISTRY_FILE, registerLabel } from '../label/label-registry';
 import { drawLabelSvg } from '../../core/label/svg';
 import { inputsOf, issueLabel } from '../label/issue-label';
 import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
@@ -12,20 +14,32 @@ import { Output, writeOutputs } from '../label/write-outputs';
 import { Command, CliIO, UsageError, finiteJson, readJsonArg } from './command';
 import { parsingOptions, readLabelFile, reportingFields } from './parse-options';
 
-const usage = `Usage: gaissa label --json FILE|- [--min RATING] [--svg OUT.svg] [--out LABEL.json]
-                    [--sign PRIVATE_KEY.pem]
+const usage = `Usage: gaissa label --json FILE|- [--population P] [--min RATING] [--svg OUT.svg]
+                    [--out LABEL.json] [--registry FILE.jsonl] [--no-register] [--sign KEY.pem]
        gaissa label verify LABEL.json [--model MODEL] [--trust PUBLIC_KEY.pem] [--json]
 
 Issues an A-E energy label (GAISSALabel method) from a JSON request read from FILE, or from
 standard input with '-', and prints the label record as JSON.
 
-Request: { phase, metrics, reference?, boundaries?, weights?, model?, measurements?, derive?,
-           sci?, method?, context?, issued? }
+Request: { phase, metrics, population?, reference?, boundaries?, weights?, model?, measurements?,
+           derive?, sci?, method?, context?, issued? }
   phase         "inference" or "training"
   metrics       inference: energyPerInferenceJ, co2ePerInferenceG, latencyMs, modelSizeMB, accuracy
-                training:  trainingEnergyKWh, trainingCo2eKg, accuracy   (accuracy is a fraction 0..1)
+                training:  trainingCo2eKg, performanceScore, modelSizeMB, datasetSizeMB, downloads,
+                           trainingEnergyKWh, accuracy   (accuracy, performanceScore: fractions 0..1)
+  population    what the label is rated against, named on the label:
+                "hf-co2"      1,419 Hugging Face models reporting training CO2e (Castaño et al.,
+                              ESEM 2023), GAISSA's method: the default for training labels
+                { "path": F } a population CSV with the study's columns (gaissa hf mine writes one)
+                "registry"    the labels written in this folder (gaissa-labels.jsonl), or
+                { "registry": F }
+                "fixed"       the phase's fixed reference (gaissa-inference-v1, gaissa-training-v1)
+                { "baseline": NAME } the reference values are the figures of the model NAME
+                An inference label names one, gives reference values, or is rated against the
+                registry when it holds at least 5 labels; there is no silent default.
   reference, boundaries, weights
-                per-metric overrides of the defaults (boundaries: [b1, b2, b3, b4], descending)
+                per-metric reference values, boundaries ([b1, b2, b3, b4], descending) and
+                weights; a population sets its own reference and boundaries
   model         { name?, path?, sha256? }: the model file is hashed (SHA-256) into the record
   measurements  [{ path, id? }]: measurement records (gaissa measure, %%gaissa measure) hashed
                 into the record (with id: the line of that record in a JSON Lines file)
@@ -40,10 +54,14 @@ Relative paths are resolved against the current folder; the record stores them r
 --out file's folder (absolute without --out).
 
 Options:
+  --population P  hf-co2, registry, fixed or a population CSV file (overrides the request's)
   --min RATING  CI gate: exit 1 when the rating is worse than RATING (A-E)
   --svg FILE    also write the label drawing as SVG
   --out FILE    also write the label record (JSON) to FILE
   --sign KEY    sign the record with an Ed25519 private key (PEM; openssl genpkey -algorithm ed25519)
+  --registry F  the label registry read by population "registry" and appended to when the label
+                is written (default: gaissa-labels.jsonl in the current folder)
+  --no-register do not append the written label to the registry
 Outputs are written all or none, never over an input (the request, key, model or records).
 
 verify: recomputes the SHA-256 of the model file (or --model MODEL) and of the measurement
@@ -65,7 +83,10 @@ async function issue(args: string[], io: CliIO): Promise<number> {
         min: { type: 'string' },
         svg: { type: 'string' },
         out: { type: 'string' },
-        sign: { type: 'string' }
+        sign: { type: 'string' },
+        population: { type: 'string' },
+        registry: { type: 'string' },
+        'no-register': { type: 'boolean' }
       },
       strict: true
     })
@@ -79,7 +100,10 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   const input = await readJsonArg(values.json, io);
   const cwd = process.cwd();
   const out = values.out && resolve(cwd, values.out);
-  const request = await reportingFields(async () => parseLabelRequest(input));
+  const registry = resolve(cwd, values.registry ?? DEFAULT_REGISTRY_FILE);
+  const request = await reportingFields(async () =>
+    parseLabelRequest(withPopulation(input, values.population, values.registry))
+  );
   let record = await reportingFields(async () => {
     const issued = await issueLabel(request, { cwd, labelDir: out && dirname(out) });
     if (request.method && request.method !== issued.method) {
@@ -103,12 +127,34 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   if (values.json && values.json !== '-') inputs.push(resolve(cwd, values.json));
   if (values.sign !== undefined) inputs.push(resolve(cwd, values.sign));
   await writeOutputs(outputs, inputs);
+  if ((out || values.registry !== undefined) && !values['no-register']) {
+    await registerLabel(record, registry);
+  }
   io.stdout(json);
   if (minimum && isWorseThan(record.rating, minimum)) {
     io.stderr(`gaissa label: rating ${record.rating} is worse than the minimum ${minimum}\n`);
     return 1;
   }
   return 0;
+}
+
+/**
+ * The request with --population applied: a known name, or a CSV file; with --registry the
+ * registry population reads that file.
+ */
+function withPopulation(input: unknown, option?: string, registry?: string): unknown {
+  if (option === undefined || !isPlainObject(input)) return input;
+  let population: PopulationRequest;
+  if (option === 'registry') population = registry ? { registry } : 'registry';
+  else if ((POPULATION_NAMES as readonly string[]).includes(option)) {
+    population = option as PopulationRequest;
+  } else if (/\.csv$/i.test(option)) population = { path: option };
+  else {
+    throw new UsageError(
+      `--population must be ${POPULATION_NAMES.join(', ')} or a population CSV file, got ${option}`
+    );
+  }
+  return { ...input, population };
 }
 
 async function verify(args: string[], io: CliIO): Promise<number> {

@@ -9,6 +9,7 @@ import { validateLabelRecord } from './label-schema';
 import { evidenceOf, measurementEvidence, readMeasurementRecord } from './measurement-records';
 import { UnreadableFileError } from '../regular-file';
 import { sha256File } from './sha256';
+import { resolvePopulation } from './population-file';
 
 export interface IssueOptions {
   /** Folder that relative paths in the request are resolved against. */
@@ -79,7 +80,8 @@ export async function issueLabel(
     }
   }
 
-  return validateLabelRecord(buildLabelRecord(hashed, options.now, evidence));
+  const population = await resolvePopulation(request, options.cwd);
+  return validateLabelRecord(buildLabelRecord(hashed, options.now, evidence, population));
 }
 
 async function ensureReadable(path: string, field: string): Promise<void> {
