@@ -436,7 +436,8 @@ export function chooseBasis(request: LabelRequest, population?: RatingBasis): Ra
     throw new FieldError(
       'population',
       'no basis to rate against: name a population ("hf-co2", "registry", { "path": FILE }), ' +
-        'give reference values (a baseline), or ask for the fixed reference with "fixed"'
+        'give reference values (a baseline), ask for the fixed reference with "fixed", or ' +
+        'write at least 5 labels to the registry (gaissa-labels.jsonl) first'
     );
   }
   const fixed = DEFAULT_BASIS[request.phase];
@@ -448,6 +449,20 @@ export function chooseBasis(request: LabelRequest, population?: RatingBasis): Ra
   return {
     basis: { reference: {}, boundaries: fixed.boundaries, weights: fixed.weights, against }
   };
+}
+
+/**
+ * A population as a command-line option names it: hf-co2, registry, fixed, or a population CSV
+ * file (a path ending in .csv); `registry`, when given, is the registry file `registry` reads.
+ */
+export function populationOption(text: string, registry?: string): PopulationRequest {
+  if (text === 'registry') return registry ? { registry } : 'registry';
+  if ((POPULATION_NAMES as readonly string[]).includes(text)) return text as PopulationRequest;
+  if (/\.csv$/i.test(text)) return { path: text };
+  throw new FieldError(
+    'population',
+    `must be ${POPULATION_NAMES.join(', ')} or a population CSV file (.csv), got ${JSON.stringify(text)}`
+  );
 }
 
 function parsePopulation(value: unknown, request: LabelRequest): PopulationRequest {

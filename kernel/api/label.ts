@@ -6,7 +6,7 @@
  * notebook's `metadata.gaissa.labels` (contract: schema/label-recording.schema.json).
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { FieldError, describe, isPlainObject } from '../../core/field-error';
 import { Boundaries } from '../../core/label/defaults';
 import {
@@ -80,7 +80,8 @@ export interface LabelOptions {
   sign?: string;
   /**
    * The label registry (JSON Lines) a written label is appended to and population 'registry'
-   * reads; default gaissa-labels.jsonl in the notebook's folder. false: do not register.
+   * reads; default gaissa-labels.jsonl beside the written label (population 'registry': in the
+   * notebook's folder). false: do not register.
    */
   registry?: string | false;
   /** What to rate against (hf-co2, registry, fixed, { path }, { registry }); see gaissa label. */
@@ -469,7 +470,8 @@ export async function issueNotebookLabel(
   await writeOutputs(outputs, inputs);
   // A label written in the project joins its registry, the basis of later inference labels.
   if (out && checked.registry !== false) {
-    await registerLabel(record, resolve(cwd, checked.registry ?? DEFAULT_REGISTRY_FILE));
+    const registry = checked.registry ?? join(dirname(out), DEFAULT_REGISTRY_FILE);
+    await registerLabel(record, resolve(cwd, registry));
   }
   const view = new LabelView(record, {
     file: checked.out,

@@ -1,9 +1,9 @@
 /** `gaissa label` (issue a label, optionally as a CI gate) and `gaissa label verify`. */
 import { parseArgs } from 'node:util';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { isRating, RATINGS, Rating, isWorseThan } from '../../core/label/metrics';
 import { methodTitle } from '../../core/label/provenance';
-import { POPULATION_NAMES, PopulationRequest, parseLabelRequest } from '../../core/label/record';
+import { parseLabelRequest, populationOption } from '../../core/label/record';
 import { isPlainObject } from '../../core/field-error';
 import { DEFAULT_REGISTRY_FILE, registerLabel } from '../label/label-registry';
 import { drawLabelSvg } from '../../core/label/svg';
@@ -60,7 +60,8 @@ Options:
   --out FILE    also write the label record (JSON) to FILE
   --sign KEY    sign the record with an Ed25519 private key (PEM; openssl genpkey -algorithm ed25519)
   --registry F  the label registry read by population "registry" and appended to when the label
-                is written (default: gaissa-labels.jsonl in the current folder)
+                is written (default: gaissa-labels.jsonl beside --out; population registry
+                reads the current folder's)
   --no-register do not append the written label to the registry
 Outputs are written all or none, never over an input (the request, key, model or records).
 
@@ -100,7 +101,6 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   const input = await readJsonArg(values.json, io);
   const cwd = process.cwd();
   const out = values.out && resolve(cwd, values.out);
-  const registry = resolve(cwd, values.registry ?? DEFAULT_REGISTRY_FILE);
   const request = await reportingFields(async () =>
     parseLabelRequest(withPopulation(input, values.population, values.registry))
   );
@@ -127,9 +127,12 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   if (values.json && values.json !== '-') inputs.push(resolve(cwd, values.json));
   if (values.sign !== undefined) inputs.push(resolve(cwd, values.sign));
   await writeOutputs(outputs, inputs);
-  if ((out || values.registry !== undefined) && !values['no-register']) {
-    await registerLabel(record, registry);
-  }
+  // A label written in a folder joins that folder's registry (or the one named).
+  const registry =
+    values.registry !== undefined
+      ? resolve(cwd, values.registry)
+      : out && join(dirname(out), DEFAULT_REGISTRY_FILE);
+  if (registry && !values['no-register']) await registerLabel(record, registry);
   io.stdout(json);
   if (minimum && isWorseThan(record.rating, minimum)) {
     io.stderr(`gaissa label: rating ${record.rating} is worse than the minimum ${minimum}\n`);
@@ -138,23 +141,10 @@ async function issue(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/**
- * The request with --population applied: a known name, or a CSV file; with --registry the
- * registry population reads that file.
- */
+/** The request with --population applied (with --registry, population registry reads it). */
 function withPopulation(input: unknown, option?: string, registry?: string): unknown {
   if (option === undefined || !isPlainObject(input)) return input;
-  let population: PopulationRequest;
-  if (option === 'registry') population = registry ? { registry } : 'registry';
-  else if ((POPULATION_NAMES as readonly string[]).includes(option)) {
-    population = option as PopulationRequest;
-  } else if (/\.csv$/i.test(option)) population = { path: option };
-  else {
-    throw new UsageError(
-      `--population must be ${POPULATION_NAMES.join(', ')} or a population CSV file, got ${option}`
-    );
-  }
-  return { ...input, population };
+  return { ...input, population: populationOption(option, registry) };
 }
 
 async function verify(args: string[], io: CliIO): Promise<number> {

@@ -6,7 +6,7 @@
 import { FieldError } from '../../core/field-error';
 import { MetricName, RATINGS, Rating, isRating, isWorseThan } from '../../core/label/metrics';
 import { LABEL_METHODS } from '../../core/label/provenance';
-import { LabelRequest } from '../../core/label/record';
+import { LabelRequest, populationOption } from '../../core/label/record';
 import { SciInput } from '../../core/sci';
 import { joulesToKWh } from '../../core/units';
 import { MagicContext } from './context';
@@ -21,7 +21,10 @@ const METRIC_OPTIONS: ReadonlyArray<[string, MetricName, string]> = [
   ['model-size-mb', 'modelSizeMB', 'model size, MB (10^6 bytes)'],
   ['accuracy', 'accuracy', 'accuracy as a fraction 0..1'],
   ['training-energy-kwh', 'trainingEnergyKWh', 'energy of the training run, kWh'],
-  ['training-co2e-kg', 'trainingCo2eKg', 'CO2e of the training run, kg']
+  ['training-co2e-kg', 'trainingCo2eKg', 'CO2e of the training run, kg'],
+  ['performance-score', 'performanceScore', 'training: accuracy, F1 or ROUGE as a fraction 0..1'],
+  ['downloads', 'downloads', 'training: downloads of the published model'],
+  ['dataset-size-mb', 'datasetSizeMB', 'training: training data size, MB (10^6 bytes)']
 ];
 
 const OPTION_OF: Record<string, string> = {
@@ -32,6 +35,8 @@ const OPTION_OF: Record<string, string> = {
   'options.out': 'out',
   'options.svg': 'svg',
   'options.sign': 'sign',
+  population: 'population',
+  'population.path': 'population',
   'sci.carbonIntensity': 'carbon-intensity'
 };
 
@@ -51,6 +56,9 @@ export function requestFromOptions(values: MagicArgs['options']): LabelRequest {
     if (path !== undefined) request.model.path = path;
   }
   if (values.method !== undefined) request.method = values.method as LabelRequest['method'];
+  if (values.population !== undefined) {
+    request.population = populationOption(values.population as string);
+  }
   const intensity = values['carbon-intensity'] as number | undefined;
   if (intensity !== undefined) request.sci = sciOf(phase, metrics, intensity);
   return request;
@@ -101,6 +109,12 @@ export const labelMagic: MagicCommand<MagicContext> = {
       type: 'number' as const,
       description
     })),
+    {
+      name: 'population',
+      type: 'string',
+      description:
+        'rate against hf-co2 (training default), registry (gaissa-labels.jsonl), fixed, or a population CSV'
+    },
     { name: 'model', type: 'string', description: 'model name shown on the label' },
     {
       name: 'model-path',

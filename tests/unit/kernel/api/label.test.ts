@@ -22,6 +22,7 @@ import { LABEL_MIME } from '../../../../core/mime-types';
 
 const request: LabelRequest = {
   phase: 'inference',
+  population: 'fixed',
   metrics: { energyPerInferenceJ: 0.4, latencyMs: 12, accuracy: 0.8 },
   model: { name: 'mnist-mlp <fp32>' },
   method: 'measured',
@@ -160,6 +161,7 @@ describe('gaissa.label(measurement)', () => {
     process.chdir(dir);
     const training = await gaissa.label(measurement(7.2e6, { id: 'm-3' }), {
       phase: 'training',
+      population: 'fixed',
       model: 'tiny'
     });
     writeFileSync('MODEL_CARD.md', '---\nlicense: mit\n---\n# tiny\n');
@@ -180,7 +182,7 @@ describe('gaissa.label(measurement)', () => {
   test('an estimated record gives an estimated label; training phase uses kWh and kg', async () => {
     process.chdir(dir);
     const estimated = measurement(7.2e6, { id: 'm-2', method: 'estimate' });
-    const view = await gaissa.label(estimated, { phase: 'training', model: 'tiny' });
+    const view = await gaissa.label(estimated, { phase: 'training', population: 'fixed', model: 'tiny' });
     expect(view.record.method).toBe('estimated');
     expect(view.record.phase).toBe('training');
     expect(view.record.metrics.trainingEnergyKWh?.value).toBeCloseTo(2, 12);
@@ -228,10 +230,12 @@ describe('gaissa.label of a training comparison', () => {
     const asked: (string | undefined)[] = [];
     const comparison = {
       phase: 'training',
+      population: 'fixed',
       labelRequest(variant?: string) {
         asked.push(variant);
         return {
           phase: 'training',
+          population: 'fixed',
           metrics: { trainingEnergyKWh: 0.002, accuracy: 0.95 },
           reference: { trainingEnergyKWh: 0.004, accuracy: 0.96 },
           model: { name: 'mnist-mlp early-stop' },

@@ -28,6 +28,7 @@ async function labelFile(
     'request.json',
     JSON.stringify({
       phase: 'inference',
+      population: 'fixed',
       method: 'measured',
       model: { name: 'mnist-mlp' },
       metrics: { energyPerInferenceJ: 0.8, latencyMs: 18, modelSizeMB: 90, accuracy: 0.77 },

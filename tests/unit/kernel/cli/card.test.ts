@@ -10,6 +10,7 @@ const write = scratch.write;
 
 const request = {
   phase: 'inference',
+  population: 'fixed',
   method: 'measured',
   metrics: { energyPerInferenceJ: 0.8, latencyMs: 18, modelSizeMB: 90, accuracy: 0.77 }
 };
@@ -19,6 +20,7 @@ describe('gaissa card', () => {
     const label = join(scratch.dir, 'train-label.json');
     const input = write('train.json', {
       phase: 'training',
+      population: 'fixed',
       method: 'measured',
       metrics: { trainingEnergyKWh: 0.5, trainingCo2eKg: 0.0275 },
       context: { location: 'Spain', hardware: '1 x CPU', trainingType: 'pre-training' }

@@ -12,6 +12,7 @@ const write = scratch.write;
 
 const request = {
   phase: 'inference',
+  population: 'fixed',
   method: 'measured',
   metrics: { energyPerInferenceJ: 0.8, latencyMs: 18, modelSizeMB: 90, accuracy: 0.77 }
 };
@@ -34,7 +35,7 @@ describe('gaissa label', () => {
   test('reads standard input with --json -', async () => {
     const r = await gaissa(
       ['label', '--json', '-'],
-      JSON.stringify({ phase: 'training', metrics: { trainingCo2eKg: 1 } })
+      JSON.stringify({ phase: 'training', population: 'fixed', metrics: { trainingCo2eKg: 1 } })
     );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).rating).toBe('A');
@@ -51,16 +52,16 @@ describe('gaissa label', () => {
   });
 
   test.each([
-    [{ phase: 'inference', metrics: { speed: 1 } }, 'metrics.speed'],
-    [{ phase: 'inference', metrics: { latencyMs: -3 } }, 'metrics.latencyMs'],
-    [{ phase: 'inference', metrics: {} }, 'metrics'],
+    [{ phase: 'inference', population: 'fixed', metrics: { speed: 1 } }, 'metrics.speed'],
+    [{ phase: 'inference', population: 'fixed', metrics: { latencyMs: -3 } }, 'metrics.latencyMs'],
+    [{ phase: 'inference', population: 'fixed', metrics: {} }, 'metrics'],
     [
-      { phase: 'inference', metrics: { latencyMs: 3 }, boundaries: { latencyMs: [1, 2, 3, 4] } },
+      { phase: 'inference', population: 'fixed', metrics: { latencyMs: 3 }, boundaries: { latencyMs: [1, 2, 3, 4] } },
       'boundaries.latencyMs'
     ],
-    [{ phase: 'inference', metrics: { latencyMs: 3 }, colour: 'green' }, 'colour'],
+    [{ phase: 'inference', population: 'fixed', metrics: { latencyMs: 3 }, colour: 'green' }, 'colour'],
     [
-      { phase: 'inference', metrics: { latencyMs: 3 }, model: { path: 'missing.onnx' } },
+      { phase: 'inference', population: 'fixed', metrics: { latencyMs: 3 }, model: { path: 'missing.onnx' } },
       'model.path'
     ]
   ])('invalid input %j exits 2 naming %s', async (input, field) => {

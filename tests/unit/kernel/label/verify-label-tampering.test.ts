@@ -56,6 +56,7 @@ async function issue(
   const label = join(dir, options.name ?? 'label.json');
   const request = file('request.json', {
     phase: 'inference',
+    population: 'fixed',
     metrics: { latencyMs: 5, modelSizeMB: 0.85, accuracy: 0.97 },
     model: { name: 'mnist-mlp', path: join(dir, 'model.onnx') },
     measurements: [{ path: join(dir, 'records.jsonl'), id: 'r1' }],
@@ -396,6 +397,7 @@ describe('records that are not what they claim (P1-1)', () => {
     writeJsonLines(join(dir, 'fake.jsonl'), [record]);
     const request = file('fake-request.json', {
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5 },
       measurements: [{ path: join(dir, 'fake.jsonl'), id: 'x' }],
       derive: { inferences: 100 }
@@ -485,6 +487,7 @@ describe('the method comes from the record the figures were computed from (P1-2)
     const log = join(dir, 'records.jsonl');
     const request = file('two.json', {
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5 },
       measurements: [
         { path: log, id: 'e1' },
@@ -515,6 +518,7 @@ describe('the method comes from the record the figures were computed from (P1-2)
     const log = join(dir, 'records.jsonl');
     const request = file('two.json', {
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5 },
       measurements: [
         { path: log, id: 'e1' },
@@ -571,6 +575,7 @@ describe('files that never end (P2-1)', () => {
   test('label refuses a model or record that is not a regular file, naming the field', async () => {
     const request = file('dev.json', {
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5 },
       model: { path: '/dev/zero' }
     });
@@ -579,6 +584,7 @@ describe('files that never end (P2-1)', () => {
     expect(r.stderr).toMatch(/model\.path: \/dev\/zero is not a regular file/);
     const records = file('dev-records.json', {
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5 },
       measurements: [{ path: '/dev/zero', id: 'r1' }]
     });
@@ -592,6 +598,7 @@ describe('a signed declared label (P3-3)', () => {
   test('with nothing to hash, it verifies against the trusted key, and not without it', async () => {
     const request = file('declared.json', {
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5, energyPerInferenceJ: 0.02 }
     });
     const label = join(dir, 'declared-label.json');
@@ -621,6 +628,7 @@ describe('issue dates (P4)', () => {
   const request = (issued: string) =>
     file('dated.json', {
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5 },
       measurements: [{ path: join(dir, 'records.jsonl'), id: 'r1' }],
       derive: { inferences: 1000 },
@@ -669,7 +677,7 @@ describe('in the notebook', () => {
   test('gaissa.label(..., { sign }) signs; verify({ trust }) authenticates, and catches an edit', async () => {
     const model = file('model.onnx', 'the real model');
     const view = await api.label(
-      { phase: 'inference', metrics: { latencyMs: 5 }, model: { path: model } },
+      { phase: 'inference', population: 'fixed', metrics: { latencyMs: 5 }, model: { path: model } },
       { sign: privateKey, out: join(dir, 'LABEL.json'), record: false }
     );
     expect(view.record.signature?.algorithm).toBe('Ed25519');

@@ -22,7 +22,7 @@ import { scratchDir } from '../fixtures/scratch-dir';
 const scratch = scratchDir('gaissa-outputs-');
 const write = scratch.write;
 
-const request = { phase: 'inference', metrics: { latencyMs: 18, accuracy: 0.77 } };
+const request = { phase: 'inference', population: 'fixed', metrics: { latencyMs: 18, accuracy: 0.77 } };
 
 /** One line on stderr, no stack trace. */
 function expectOneLine(stderr: string, ...parts: string[]): void {
@@ -172,7 +172,7 @@ describe('gaissa label outputs', () => {
     const r = await gaissa([
       'label',
       '--json',
-      write('in.json', { phase: 'inference', metrics: { energyPerInferenceJ: 5e-324 } })
+      write('in.json', { phase: 'inference', population: 'fixed', metrics: { energyPerInferenceJ: 5e-324 } })
     ]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, 'metrics.energyPerInferenceJ', 'overflows');
@@ -236,7 +236,7 @@ describe('outputs that are links, FIFOs or devices (P2-2)', () => {
 
   test('badge --svg and card --readme: FIFOs refused, links written through', async () => {
     const label = join(scratch.dir, 'LABEL.json');
-    const training = { phase: 'training', metrics: { trainingCo2eKg: 0.1 } };
+    const training = { phase: 'training', population: 'fixed', metrics: { trainingCo2eKg: 0.1 } };
     expect(
       (await gaissa(['label', '--json', write('t.json', training), '--out', label])).code
     ).toBe(0);
@@ -302,7 +302,7 @@ describe('other commands', () => {
 
   test('gaissa card: a README that cannot be written exits 2 naming it; never the label itself', async () => {
     const label = join(scratch.dir, 'LABEL.json');
-    const training = { phase: 'training', metrics: { trainingCo2eKg: 0.1 } };
+    const training = { phase: 'training', population: 'fixed', metrics: { trainingCo2eKg: 0.1 } };
     expect(
       (await gaissa(['label', '--json', write('t.json', training), '--out', label])).code
     ).toBe(0);

@@ -25,6 +25,7 @@ describe('%gaissa label', () => {
     );
     expect(requestFromOptions(args.options)).toEqual({
       phase: 'inference',
+      population: 'fixed',
       metrics: { energyPerInferenceJ: 0.36, latencyMs: 12, accuracy: 0.9 },
       model: { name: 'MLP v2' },
       method: 'measured',
