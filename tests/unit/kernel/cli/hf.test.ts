@@ -57,7 +57,11 @@ describe('gaissa hf mine', () => {
 
   test('progress every 100 cards on standard error, not with --json', async () => {
     for (let i = 0; i < 205; i++) {
-      put(scratch.dir, `m/${String(i).padStart(3, '0')}/README.md`, card(`co2_eq_emissions: ${i + 1}`));
+      put(
+        scratch.dir,
+        `m/${String(i).padStart(3, '0')}/README.md`,
+        card(`co2_eq_emissions: ${i + 1}`)
+      );
     }
     const out = join(scratch.dir, 'pop.csv');
     const r = await gaissa(['hf', 'mine', '--dir', scratch.dir, '--out', out]);
@@ -85,7 +89,10 @@ describe('gaissa hf mine', () => {
     try {
       const d = await gaissa(['hf', 'mine', '--cache', '--out', out, '--json']);
       expect(d.code).toBe(0);
-      expect(JSON.parse(d.stdout)).toMatchObject({ source: `Hugging Face cache ${cache}`, reporting: 1 });
+      expect(JSON.parse(d.stdout)).toMatchObject({
+        source: `Hugging Face cache ${cache}`,
+        reporting: 1
+      });
     } finally {
       if (saved === undefined) delete process.env.HF_HUB_CACHE;
       else process.env.HF_HUB_CACHE = saved;
@@ -99,11 +106,28 @@ describe('gaissa hf mine', () => {
     });
     try {
       const out = join(scratch.dir, 'pop.csv');
-      const r = await gaissa(['hf', 'mine', '--hub', '--endpoint', hub.endpoint, '--limit', '5', '--out', out]);
+      const r = await gaissa([
+        'hf',
+        'mine',
+        '--hub',
+        '--endpoint',
+        hub.endpoint,
+        '--limit',
+        '5',
+        '--out',
+        out
+      ]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const rows = readPopulation(out);
-      expect(rows).toEqual([expect.objectContaining({ modelId: 'a/good', co2_eq_emissions: '42', downloads: '10', likes: '2' })]);
+      expect(rows).toEqual([
+        expect.objectContaining({
+          modelId: 'a/good',
+          co2_eq_emissions: '42',
+          downloads: '10',
+          likes: '2'
+        })
+      ]);
       expect(r.stdout).toContain('a/missing: README.md not served (HTTP 404)');
       expect(r.stdout).toContain('a/bad: emissions -1 is negative');
       expect(r.stdout).toMatch(/Reporting CO2e\s+1 \(33\.3 % of cards read\)/);
@@ -134,11 +158,23 @@ describe('gaissa hf mine', () => {
     [['hf', 'mine', '--out', 'x.csv'], /give one source/],
     [['hf', 'mine', '--dir', '.', '--hub', '--out', 'x.csv'], /give one source/],
     [['hf', 'mine', '--dir', '.'], /--out POP.csv is required/],
-    [['hf', 'mine', '--dir', '.', '--limit', '3', '--out', 'x.csv'], /--endpoint and --limit go with --hub/],
-    [['hf', 'mine', '--hub', '--limit', '0', '--out', 'x.csv'], /--limit must be a whole number >= 1, got 0/],
+    [
+      ['hf', 'mine', '--dir', '.', '--limit', '3', '--out', 'x.csv'],
+      /--endpoint and --limit go with --hub/
+    ],
+    [
+      ['hf', 'mine', '--hub', '--limit', '0', '--out', 'x.csv'],
+      /--limit must be a whole number >= 1, got 0/
+    ],
     [['hf', 'mine', '--hub', '--limit', '2.5', '--out', 'x.csv'], /--limit must be/],
-    [['hf', 'mine', '--hub', '--endpoint', 'ftp://x', '--out', 'x.csv'], /endpoint: must be an http\(s\) URL/],
-    [['hf', 'mine', '--dir', '/nonexistent/cards', '--out', 'x.csv'], /dir: \/nonexistent\/cards is not a folder/],
+    [
+      ['hf', 'mine', '--hub', '--endpoint', 'ftp://x', '--out', 'x.csv'],
+      /endpoint: must be an http\(s\) URL/
+    ],
+    [
+      ['hf', 'mine', '--dir', '/nonexistent/cards', '--out', 'x.csv'],
+      /dir: \/nonexistent\/cards is not a folder/
+    ],
     [['hf', 'mine', '--bogus'], /Unknown option '--bogus'/],
     [['hf', 'dig'], /unknown hf command 'dig'/]
   ])('bad usage exits 2 naming the field: %j', async (args, message) => {
@@ -150,7 +186,14 @@ describe('gaissa hf mine', () => {
   test('--out that is a folder exits 2 before reading anything', async () => {
     cardTree(join(scratch.dir, 'cards'));
     mkdirSync(join(scratch.dir, 'folder'));
-    const r = await gaissa(['hf', 'mine', '--dir', join(scratch.dir, 'cards'), '--out', join(scratch.dir, 'folder')]);
+    const r = await gaissa([
+      'hf',
+      'mine',
+      '--dir',
+      join(scratch.dir, 'cards'),
+      '--out',
+      join(scratch.dir, 'folder')
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--out: .*folder is a directory/);
   });
@@ -164,7 +207,14 @@ describe('gaissa hf mine', () => {
     expect(readFileSync(readme, 'utf8')).toBe(before);
     // Nor through a link to it.
     symlinkSync(readme, join(scratch.dir, 'link.csv'));
-    const viaLink = await gaissa(['hf', 'mine', '--dir', scratch.dir, '--out', join(scratch.dir, 'link.csv')]);
+    const viaLink = await gaissa([
+      'hf',
+      'mine',
+      '--dir',
+      scratch.dir,
+      '--out',
+      join(scratch.dir, 'link.csv')
+    ]);
     expect(viaLink.code).toBe(2);
     expect(readFileSync(readme, 'utf8')).toBe(before);
   });

@@ -80,7 +80,10 @@ describe('hubCards', () => {
   test('a next page on another origin is not followed', async () => {
     const server = createServer((_req, res) => {
       res
-        .writeHead(200, { 'content-type': 'application/json', link: '<http://example.invalid/api/models?p=2>; rel="next"' })
+        .writeHead(200, {
+          'content-type': 'application/json',
+          link: '<http://example.invalid/api/models?p=2>; rel="next"'
+        })
         .end(JSON.stringify([{ id: 'a/b' }]));
     });
     await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
@@ -105,7 +108,9 @@ describe('hubCards', () => {
     const endpoint = hub.endpoint;
     await hub.close();
     hub = undefined;
-    await expect(all(hubCards({ endpoint }))).rejects.toThrow(/^cannot reach http:\/\/127\.0\.0\.1:\d+: /);
+    await expect(all(hubCards({ endpoint }))).rejects.toThrow(
+      /^cannot reach http:\/\/127\.0\.0\.1:\d+: /
+    );
   });
 
   test('a Hub that does not answer times out', async () => {

@@ -47,7 +47,9 @@ describe('folderCards', () => {
   });
 
   test('a root that is not a folder is an error naming `dir`', async () => {
-    await expect(all(folderCards(join(scratch.dir, 'nope')))).rejects.toThrow(/^dir: .* is not a folder/);
+    await expect(all(folderCards(join(scratch.dir, 'nope')))).rejects.toThrow(
+      /^dir: .* is not a folder/
+    );
     const file = put(scratch.dir, 'f.txt', 'x');
     await expect(all(folderCards(file))).rejects.toThrow(/^dir: /);
   });

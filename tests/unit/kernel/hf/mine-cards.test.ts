@@ -45,7 +45,12 @@ describe('mineCards', () => {
 
   test('an empty folder reads no card and has no distribution', async () => {
     const { summary } = await mineCards({ dir: scratch.dir });
-    expect(summary).toMatchObject({ cardsRead: 0, reporting: 0, reportingRate: null, distribution: null });
+    expect(summary).toMatchObject({
+      cardsRead: 0,
+      reporting: 0,
+      reportingRate: null,
+      distribution: null
+    });
   });
 });
 
@@ -53,7 +58,17 @@ describe('co2Distribution', () => {
   test('numpy-default percentiles (linear between order statistics)', () => {
     // numpy.percentile([0.5, 3, 7, 12.5, 1200], [20, 40, 60, 80]) = [2.5, 5.4, 9.2, 250]
     const d = co2Distribution([1200, 3, 0.5, 12.5, 7])!;
-    expect([d.p20, d.p40, d.p60, d.p80].map(v => Number(v.toFixed(9)))).toEqual([2.5, 5.4, 9.2, 250]);
-    expect(co2Distribution([5])).toEqual({ count: 1, min: 5, p20: 5, p40: 5, p60: 5, p80: 5, max: 5 });
+    expect([d.p20, d.p40, d.p60, d.p80].map(v => Number(v.toFixed(9)))).toEqual([
+      2.5, 5.4, 9.2, 250
+    ]);
+    expect(co2Distribution([5])).toEqual({
+      count: 1,
+      min: 5,
+      p20: 5,
+      p40: 5,
+      p60: 5,
+      p80: 5,
+      max: 5
+    });
   });
 });

@@ -87,7 +87,10 @@ describe('readCardCo2', () => {
     ['co2_eq_emissions:\n  emissions: 3\n  emissions_unit: lb', /unknown emissions unit "lb"/],
     ['co2_eq_emissions: "3 lb"', /unknown emissions unit "lb"/],
     ['co2_eq_emissions:\n  emissions: 3\n  emissions_unit: [kg]', /unit is not text/],
-    ['co2_eq_emissions:\n  emissions: "3 g"\n  emissions_unit: kg', /say "g" but the unit field says "kg"/]
+    [
+      'co2_eq_emissions:\n  emissions: "3 g"\n  emissions_unit: kg',
+      /say "g" but the unit field says "kg"/
+    ]
   ])('nonsense is malformed, never imported: %s', (yaml, why) => {
     expect(reason(card(yaml))).toMatch(why);
   });

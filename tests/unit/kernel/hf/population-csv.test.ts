@@ -54,7 +54,12 @@ describe('populationCsv', () => {
       auto: 'False'
     });
     // No efficiency per gram of nothing; AutoTrain's flag from the source.
-    expect(rows[1]).toMatchObject({ co2_eq_emissions: '0', size: '10', size_efficency: '', auto: 'True' });
+    expect(rows[1]).toMatchObject({
+      co2_eq_emissions: '0',
+      size: '10',
+      size_efficency: '',
+      auto: 'True'
+    });
   });
 
   test('what the card does not give stays empty', () => {
