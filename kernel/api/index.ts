@@ -28,6 +28,7 @@ import {
 } from './tactics';
 import type { TacticsComparison, VariantSource } from './tactics';
 import { createTrainApi, TrainApi } from './train';
+import { hfApi, HfApi } from './hf';
 
 export type { MimeBundle } from '../display';
 export type { TimeResult } from './time';
@@ -41,6 +42,8 @@ export type { TacticsComparisonLike, ComparedVariant } from './tactics-compariso
 export { OnnxModel, Variant, TacticsComparison } from './tactics';
 export type { ModelApi, TacticsApi, NotebookCompareOptions, TacticOptions } from './tactics';
 export type { MeasurementLike } from './measurement-source';
+export { HfMining } from './hf';
+export type { HfApi, HfMineOptions } from './hf';
 export type {
   TrainApi,
   TrainingData,
@@ -146,6 +149,8 @@ export interface GaissaApi {
    * `compare(baseline, variants)` of training tactics; `mnist()` is the reference workload.
    */
   train: TrainApi;
+  /** Hugging Face carbon mining: `mine({ dir | cache | hub, out })`; twin of `gaissa hf mine`. */
+  hf: HfApi;
 }
 
 /** Set by the kernel: renders the magic help from the live registry. */
@@ -194,7 +199,8 @@ export const gaissa: GaissaApi = {
   model: modelApi,
   tactics: tacticsApi,
   compare,
-  train: createTrainApi(bundle => gaissa.display(bundle, { displayId: true }))
+  train: createTrainApi(bundle => gaissa.display(bundle, { displayId: true })),
+  hf: hfApi
 };
 
 export default gaissa;

@@ -16,5 +16,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   sci: () => import('./sci').then(m => m.sci),
   card: () => import('./card').then(m => m.card),
   badge: () => import('./badge').then(m => m.badge),
+  hf: () => import('./hf').then(m => m.hf),
   version: () => import('./version').then(m => m.version)
 };
