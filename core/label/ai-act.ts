@@ -91,6 +91,6 @@ export function aiActSection(label: AiActLabel, input: AiActInput = {}): AiActSe
 export function energyStatusText(label: AiActLabel): string {
   const how = labelMethodText(label);
   if (label.method === 'measured') return `known (${how})`;
-  if (label.method === 'declared') return `declared by the issuer (${how}, not from records)`;
+  if (label.method === 'declared') return 'declared by the issuer (not computed from records)';
   return `estimated (${how})`;
 }

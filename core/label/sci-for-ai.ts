@@ -274,7 +274,10 @@ function providerBoundary(
   const window = label.sci
     ? sciWindow(label.sci)
     : co2eKg !== undefined
-      ? figureWindow('trainingCo2eKg', co2eKg * 1000)
+      ? figureWindow(
+          'trainingCo2eKg',
+          scored(() => co2eKg * 1000, 'metrics.trainingCo2eKg')
+        )
       : undefined;
   if (!window) return undefined;
   const scores = [window.per(1, 'training run', 'sciForAi')];
