@@ -94,3 +94,28 @@ export function energyStatusText(label: AiActLabel): string {
   if (label.method === 'declared') return 'declared by the issuer (not computed from records)';
   return `estimated (${how})`;
 }
+
+/**
+ * What differs between a record's `aiAct` and the section its figures, method and context give
+ * again (the verifier's check), or undefined when they match.
+ */
+export function aiActDifference(label: AiActLabel & { aiAct?: AiActSection }): string | undefined {
+  const held = label.aiAct;
+  if (!held) return undefined;
+  let again: AiActSection;
+  try {
+    again = aiActSection(label, {
+      trainingComputeFlops: held.trainingComputeFlops,
+      trainingTimeHours: held.trainingTimeHours
+    });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const keys = new Set([...Object.keys(again), ...Object.keys(held)]);
+  const differing = [...keys].filter(
+    key => again[key as keyof AiActSection] !== held[key as keyof AiActSection]
+  );
+  return differing.length
+    ? `aiAct: ${differing.join(', ')}: not what the label's figures, method and context give`
+    : undefined;
+}

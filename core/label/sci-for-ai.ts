@@ -331,3 +331,45 @@ function scored(compute: () => number, field: string): number {
 export function figure(label: SciForAiSource, name: MetricName): number | undefined {
   return label.metrics[name]?.value ?? label.unrated?.[name];
 }
+
+/**
+ * What differs between a record's `sciForAi` and the scores its figures give again (the verifier's
+ * check), or undefined when they match; scores within a relative 1e-9, the rest exactly.
+ */
+export function sciForAiDifference(
+  label: SciForAiSource & { sciForAi?: SciForAiRecord }
+): string | undefined {
+  const held = label.sciForAi;
+  if (!held) return undefined;
+  let again: SciForAiRecord;
+  try {
+    again = sciForAi(label, held.input);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const close = (a: number, b: number) =>
+    Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
+  for (const side of ['consumer', 'provider'] as const) {
+    const a = again[side];
+    const b = held[side];
+    if (!a || !b) {
+      if (a || b) return `sciForAi.${side}: ${a ? 'missing' : 'not supported by the figures'}`;
+      continue;
+    }
+    const same =
+      a.boundary === b.boundary &&
+      a.covers === b.covers &&
+      a.source === b.source &&
+      a.embodied === b.embodied &&
+      close(a.emissionsG, b.emissionsG) &&
+      a.scores.length === b.scores.length &&
+      a.scores.every(
+        (s, i) =>
+          s.functionalUnit === b.scores[i].functionalUnit &&
+          close(s.functionalUnits, b.scores[i].functionalUnits) &&
+          close(s.sciG, b.scores[i].sciG)
+      );
+    if (!same) return `sciForAi.${side}: does not follow from the label's figures`;
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { FieldError } from '../../../../core/field-error';
 import {
   AI_ACT_SOURCE,
   AiActLabel,
+  aiActDifference,
   aiActSection,
   energyStatusText,
   parseAiActInput
@@ -107,5 +108,12 @@ describe('EU AI Act Annex XI energy section', () => {
       location: 'Spain'
     });
     expect(aiActSection(record, record.aiAct)).toEqual(record.aiAct);
+    expect(aiActDifference(record)).toBeUndefined();
+    const claimed = { ...record, aiAct: { ...record.aiAct!, energyMethod: 'measured' as const } };
+    expect(aiActDifference(claimed)).toBe(
+      "aiAct: energyMethod: not what the label's figures, method and context give"
+    );
+    const inferred = { ...record, phase: 'inference' as const };
+    expect(aiActDifference(inferred)).toMatch(/Annex XI documents the training/);
   });
 });

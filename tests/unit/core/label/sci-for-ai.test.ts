@@ -6,7 +6,8 @@ import {
   SCI_FOR_AI_STANDARD,
   SciForAiSource,
   parseSciForAiInput,
-  sciForAi
+  sciForAi,
+  sciForAiDifference
 } from '../../../../core/label/sci-for-ai';
 import { computeSci } from '../../../../core/sci';
 
@@ -187,6 +188,23 @@ describe('in the label record', () => {
       sciG: 2000
     });
     expect(sciForAi(record, record.sciForAi!.input)).toEqual(record.sciForAi);
+    expect(sciForAiDifference(record)).toBeUndefined();
+    const scores = record.sciForAi!.provider!.scores;
+    const edited = {
+      ...record.sciForAi!,
+      provider: { ...record.sciForAi!.provider!, scores: [scores[0], { ...scores[1], sciG: 20 }] }
+    };
+    expect(sciForAiDifference({ ...record, sciForAi: edited })).toMatch(/^sciForAi\.provider/);
+    const moved = { ...record.sciForAi!, consumer: edited.provider, provider: undefined };
+    expect(sciForAiDifference({ ...record, sciForAi: moved })).toMatch(/^sciForAi\.consumer/);
+    const lowered = {
+      ...record,
+      metrics: {
+        ...record.metrics,
+        trainingCo2eKg: { ...record.metrics.trainingCo2eKg!, value: 0.4 }
+      }
+    };
+    expect(sciForAiDifference(lowered)).toMatch(/does not follow/);
     const without = buildLabelRecord({ ...request, sciForAi: undefined });
     expect(without).not.toHaveProperty('sciForAi');
   });
