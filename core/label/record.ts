@@ -31,6 +31,8 @@ import {
   parseLabelRatingInput,
   rateLabel
 } from './rating';
+import { SciForAiInput, SciForAiRecord, parseSciForAiInput, sciForAi } from './sci-for-ai';
+import { AiActInput, AiActSection, aiActSection, parseAiActInput } from './ai-act';
 
 export const LABEL_FORMAT = 'gaissa.label';
 export const LABEL_VERSION = 1;
@@ -102,6 +104,10 @@ export interface LabelRecord {
   derivation?: LabelDerivation;
   context?: LabelContext;
   signature?: LabelSignature;
+  /** The GSF SCI for AI: the consumer (inference) or provider (training) boundary's scores. */
+  sciForAi?: SciForAiRecord;
+  /** The EU AI Act Annex XI energy section of a training label. */
+  aiAct?: AiActSection;
 }
 
 /** Compute the phase's energy and carbon figures (and the SCI) from one of the measurements. */
@@ -138,6 +144,10 @@ export interface LabelRequest extends LabelRatingInput {
   context?: LabelContext;
   /** ISO 8601 date-time; now when absent. */
   issued?: string;
+  /** Report the SCI for AI (`{}` will do): its functional units' figures. */
+  sciForAi?: SciForAiInput;
+  /** Report the EU AI Act Annex XI energy section (training): FLOPs and training time. */
+  aiAct?: AiActInput;
 }
 
 const REQUEST_FIELDS = [
@@ -153,7 +163,9 @@ const REQUEST_FIELDS = [
   'method',
   'context',
   'issued',
-  'population'
+  'population',
+  'sciForAi',
+  'aiAct'
 ];
 const SHA256 = /^[0-9a-f]{64}$/;
 /** As schema/label.schema.json bounds it: a label rests on a handful of records, not millions. */
@@ -228,6 +240,9 @@ export function parseLabelRequest(value: unknown): LabelRequest {
     }
     request.issued = new Date(raw.issued).toISOString();
   }
+  if (raw.sciForAi !== undefined)
+    request.sciForAi = parseSciForAiInput(raw.sciForAi, request.phase);
+  if (raw.aiAct !== undefined) request.aiAct = parseAiActInput(raw.aiAct, request.phase);
   return request;
 }
 
@@ -282,6 +297,8 @@ export function buildLabelRecord(
   if (sci) record.sci = computeSci(sci);
   const context = request.context && dropUndefined(request.context);
   if (context && Object.keys(context).length > 0) record.context = context;
+  if (request.sciForAi) record.sciForAi = sciForAi(record, request.sciForAi);
+  if (request.aiAct) record.aiAct = aiActSection(record, request.aiAct);
   return record;
 }
 

@@ -1,6 +1,12 @@
 import { parse } from 'yaml';
 import { buildLabelRecord } from '../../../../core/label/record';
-import { co2EqEmissions, mergeModelCard } from '../../../../core/label/model-card';
+import {
+  AI_ACT_BEGIN,
+  AI_ACT_END,
+  aiActCard,
+  co2EqEmissions,
+  mergeModelCard
+} from '../../../../core/label/model-card';
 
 const SHA = 'b'.repeat(64);
 /** A training label derived from a fully counter-measured record (its content as evidence). */
@@ -123,5 +129,110 @@ describe('mergeModelCard keeps everything else', () => {
     expect(() => mergeModelCard('---\nlicense: mit\n', block)).toThrow(/no closing/);
     expect(() => mergeModelCard('---\na: [\n---\n', block)).toThrow(/not valid YAML/);
     expect(() => mergeModelCard('---\n- a\n---\n', block)).toThrow(/mapping/);
+  });
+});
+
+describe('EU AI Act Annex XI energy section in the card', () => {
+  const withAct = buildLabelRecord(
+    {
+      phase: 'training',
+      metrics: { accuracy: 0.9 },
+      measurements: [{ path: 'run.json', sha256: SHA }],
+      derive: { measurement: 0 },
+      model: { name: 'net' },
+      context: { location: 'Spain', hardware: '1 x Intel Xeon (CPU)' },
+      aiAct: { trainingComputeFlops: 3.2e18, trainingTimeHours: 1.5 },
+      issued: '2025-06-01T00:00:00Z'
+    },
+    new Date(),
+    [{ energyJ: 7.2e6, co2eG: 149.2, coverage: 1 }]
+  );
+  const act = aiActCard(withAct);
+
+  test('front matter fields: FLOPs, time, energy with its method and Annex XI word, context', () => {
+    // 7.2e6 J / 3.6e6 J per kWh = 2 kWh, every joule counter-measured: "known".
+    expect(act.front).toEqual({
+      reference: 'Regulation (EU) 2024/1689 (AI Act), Annex XI, Section 1, point 2(d) and (e)',
+      training_compute_flops: 3.2e18,
+      training_time_hours: 1.5,
+      energy_consumption_kwh: 2,
+      energy_method: 'measured',
+      energy_status: 'known (measured)',
+      hardware_used: '1 x Intel Xeon (CPU)',
+      geographical_location: 'Spain',
+      source: expect.stringContaining('issued 2025-06-01')
+    });
+    expect(act.markdown).toContain(
+      '| 2(d) Computational resources used for training | 3.2 × 10^18 FLOPs |'
+    );
+    expect(act.markdown).toContain('| 2(d) Training time | 1.5 h |');
+    expect(act.markdown).toContain('| 2(e) Energy consumption | 2 kWh, known (measured) |');
+  });
+
+  test('rebuilt from the label: an edited section claims no more than its method', () => {
+    const edited = {
+      ...withAct,
+      method: 'estimated' as const,
+      aiAct: { ...withAct.aiAct!, energyMethod: 'measured' as const, energyKWh: 0.001 }
+    };
+    const front = aiActCard(edited).front;
+    expect(front.energy_method).toBe('estimated');
+    expect(front.energy_consumption_kwh).toBe(2);
+    expect(front.energy_status).toBe('estimated (estimated)');
+  });
+
+  test('absent fields read "not reported"; label text is escaped, never markup', () => {
+    const bare = buildLabelRecord({
+      phase: 'training',
+      metrics: { trainingCo2eKg: 0.1 },
+      reference: { trainingCo2eKg: 1 },
+      context: { hardware: '<img src=x onerror=alert(1)> | 2 GPUs\nnext' }
+    });
+    const card = aiActCard(bare);
+    expect(card.front).not.toHaveProperty('energy_consumption_kwh');
+    expect(card.markdown).toContain('| 2(d) Training time | not reported |');
+    expect(card.markdown).toContain('| 2(e) Energy consumption | not reported |');
+    expect(card.markdown).toContain(
+      '| Hardware | &lt;img src=x onerror=alert(1)&gt; \\| 2 GPUs next |'
+    );
+    expect(card.markdown).not.toContain('<img');
+  });
+
+  test('both forms merge in; a rerun replaces them whole and keeps the rest', () => {
+    const readme = '---\nlicense: mit\n---\n# net\n\nText.\n';
+    const once = mergeModelCard(readme, block, act);
+    const [, front, body] = once.split(/^---$/m);
+    expect(parse(front)).toEqual({
+      license: 'mit',
+      co2_eq_emissions: block,
+      eu_ai_act_annex_xi: act.front
+    });
+    expect(body).toBe('\n# net\n\nText.\n\n' + act.markdown);
+    expect(mergeModelCard(once, block, act)).toBe(once);
+    const later = aiActCard({ ...withAct, aiAct: { ...withAct.aiAct!, trainingTimeHours: 4 } });
+    const twice = mergeModelCard(once + 'Appendix.\n', block, later);
+    expect(twice.split(AI_ACT_BEGIN)).toHaveLength(2);
+    expect(twice).toContain('| 2(d) Training time | 4 h |');
+    expect(twice).not.toContain('1.5 h');
+    expect(twice.endsWith(AI_ACT_END + '\nAppendix.\n')).toBe(true);
+    expect(parse(twice.split(/^---$/m)[1]).eu_ai_act_annex_xi.training_time_hours).toBe(4);
+  });
+
+  test('keeps CRLF line ends; a broken marker pair is refused, not overwritten', () => {
+    const crlf = mergeModelCard('---\r\nlicense: mit\r\n---\r\nbody\r\n', block, act);
+    expect(crlf.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(() => mergeModelCard(`# x\n${AI_ACT_BEGIN}\nstuff\n`, block, act)).toThrow(/marker/);
+    expect(() => mergeModelCard(`# x\n${AI_ACT_END}\n${AI_ACT_BEGIN}\n`, block, act)).toThrow(
+      /marker/
+    );
+  });
+
+  test('an inference label is refused, naming why', () => {
+    const inference = buildLabelRecord({
+      phase: 'inference',
+      metrics: { latencyMs: 1 },
+      reference: { latencyMs: 2 }
+    });
+    expect(() => aiActCard(inference)).toThrow(/^phase: Annex XI documents the training/);
   });
 });

@@ -63,6 +63,84 @@ describe('gaissa card', () => {
     );
   });
 
+  test('--ai-act writes the Annex XI energy section, front matter and body, replaced on rerun', async () => {
+    const label = join(scratch.dir, 'act-label.json');
+    const input = write('act.json', {
+      phase: 'training',
+      metrics: { trainingEnergyKWh: 0.5, trainingCo2eKg: 0.0275 },
+      context: { location: 'Spain', hardware: '1 x CPU' },
+      aiAct: { trainingComputeFlops: 4.5e15, trainingTimeHours: 0.25 },
+      sciForAi: { parameters: 2e6, trainingFlops: 4.5e15 }
+    });
+    expect((await gaissa(['label', '--json', input, '--out', label])).code).toBe(0);
+    // The issued label passed the schema with both sections; 27.5 g over 0.002 billion parameters
+    // is 13,750 g per billion parameters, over 4.5 PFLOP 6.11 g per PFLOP.
+    const issued = JSON.parse(readFileSync(label, 'utf8'));
+    expect(issued.sciForAi.provider.scores.map((s: { sciG: number }) => s.sciG)).toEqual([
+      27.5,
+      13750,
+      27.5 / 4.5
+    ]);
+    const readme = write('README.md', '---\nlicense: mit\n---\n# My model\n');
+    const r = await gaissa(['card', label, '--readme', readme, '--ai-act']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('eu_ai_act_annex_xi: training_compute_flops');
+    const once = readFileSync(readme, 'utf8');
+    const meta = parse(once.split('---\n')[1]);
+    expect(meta.license).toBe('mit');
+    expect(meta.co2_eq_emissions.emissions).toBe(27.5);
+    expect(meta.eu_ai_act_annex_xi).toMatchObject({
+      training_compute_flops: 4.5e15,
+      training_time_hours: 0.25,
+      energy_consumption_kwh: 0.5,
+      energy_method: 'declared',
+      hardware_used: '1 x CPU',
+      geographical_location: 'Spain'
+    });
+    expect(once).toContain('# My model\n\n<!-- gaissa: EU AI Act Annex XI energy');
+    expect(once).toContain(
+      '| 2(d) Computational resources used for training | 4.5 × 10^15 FLOPs |'
+    );
+    const again = await gaissa(['card', label, '--readme', readme, '--ai-act', '--location', 'FR']);
+    expect(again.code).toBe(0);
+    const twice = readFileSync(readme, 'utf8');
+    expect(twice.split('## Energy (EU AI Act, Annex XI)')).toHaveLength(2);
+    expect(twice).toContain('| Location | FR |');
+    expect(twice).not.toContain('| Location | Spain |');
+  });
+
+  test('--ai-act with an inference label exits 2 naming why; bad aiAct input names the field', async () => {
+    const label = join(scratch.dir, 'inf-act.json');
+    await gaissa(['label', '--json', write('in.json', request), '--out', label]);
+    const readme = write('README.md', '# untouched\n');
+    const r = await gaissa(['card', label, '--readme', readme, '--ai-act']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Annex XI documents the training');
+    expect(readFileSync(readme, 'utf8')).toBe('# untouched\n');
+    const bad = write('bad.json', {
+      phase: 'training',
+      metrics: { trainingCo2eKg: 0.1 },
+      aiAct: { trainingTimeHours: -3 }
+    });
+    const refused = await gaissa(['label', '--json', bad, '--out', join(scratch.dir, 'no.json')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('aiAct.trainingTimeHours');
+    const inferenceAct = write('bad2.json', { ...request, aiAct: {} });
+    const r2 = await gaissa([
+      'label',
+      '--json',
+      inferenceAct,
+      '--out',
+      join(scratch.dir, 'no.json')
+    ]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('aiAct');
+    const unit = write('bad3.json', { ...request, sciForAi: { consumerUnit: 'token' } });
+    const r3 = await gaissa(['label', '--json', unit, '--out', join(scratch.dir, 'no.json')]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toContain('sciForAi.unitsPerInference');
+  });
+
   test('an inference label or a missing label exits 2', async () => {
     const label = join(scratch.dir, 'inf.json');
     await gaissa(['label', '--json', write('in.json', request), '--out', label]);
