@@ -1,19 +1,41 @@
 /** The `text/plain` view of a label, for terminals, nbconvert and frontends without our renderer. */
 import { formatMetric, formatQuantity } from './quantity-format';
-import { METRICS, MetricName, PHASE_METRICS, isPhase } from './metrics';
+import { MetricName } from './metrics';
 import { labelMethodText } from './provenance';
+import {
+  metricTitle,
+  modelPercentile,
+  percentText,
+  ratedAgainst,
+  unratedFigures
+} from './rated-against';
 import { LabelRecord } from './record';
-import { basisTitle } from './svg';
+import { basisTitle, labelMetricNames } from './svg';
 
 export function labelText(record: LabelRecord): string {
-  const lines = [
-    `GAISSA energy label ${record.rating} — ${record.model.name} (${record.phase}, ${labelMethodText(record)}, ${basisTitle(record)})`
-  ];
-  for (const name of isPhase(record.phase) ? PHASE_METRICS[record.phase] : []) {
+  const against = ratedAgainst(record);
+  const header = `GAISSA energy label ${record.rating} — ${record.model.name} (${record.phase}, ${labelMethodText(record)}`;
+  const lines = against
+    ? [`${header})`, `  Rated against: ${against.title}`]
+    : [`${header}, ${basisTitle(record)})`];
+  if (against?.source) lines.push(`  Source: ${against.source}`);
+  for (const name of labelMetricNames(record)) {
     const m = record.metrics[name as MetricName];
     if (!m) continue;
-    const title = METRICS[name].title.padEnd(16);
-    lines.push(`  ${m.rating}  ${title} ${formatMetric(name, m.value)}  (index ${m.index})`);
+    const title = metricTitle(name).padEnd(16);
+    const percentile = modelPercentile(record, name);
+    const standing =
+      percentile === null
+        ? ''
+        : `, at least as good as ${percentText(percentile)} of the population`;
+    lines.push(
+      `  ${m.rating}  ${title} ${formatMetric(name as MetricName, m.value)}  (index ${m.index}${standing})`
+    );
+  }
+  for (const [name, value] of unratedFigures(record)) {
+    lines.push(
+      `  -  ${metricTitle(name).padEnd(16)} ${formatMetric(name as MetricName, value)}  (not rated)`
+    );
   }
   if (record.sci) {
     const unit = record.sci.disclosure.functionalUnit;

@@ -1,73 +1,73 @@
 /**
  * The label drawing: one SVG string for the kernel's `image/svg+xml` output and the extension's
  * widget alike. EU appliance style: coloured A-E arrows with the rating marked, then the model,
- * each metric with its own rating, the SCI per functional unit, date, method (as derived from the
- * measurement records) and rating basis (named, or "custom basis").
+ * each metric with its own rating (and the figures the basis could not rate, as "not rated"), the
+ * SCI per functional unit, date, method (as derived from the measurement records), what the label
+ * was rated against, and, when the record carries the population's distribution, where the model
+ * stands in it (core/label/ecdf-svg.ts).
  *
  * The record may come from a stranger's notebook, so every text goes through `escapeXml`, numbers
  * go through the formatter, and unknown ratings draw as a grey "?". The label paints its own white
  * background with explicit colours, so it reads the same in light and dark themes and in print,
  * and ratings are spelled out in letters, never by colour alone.
  */
-import { escapeMarkup } from '../format';
 import { formatMetric, formatQuantity } from './quantity-format';
-import { METRICS, MetricName, PHASE_METRICS, RATINGS, Rating, isPhase, isRating } from './metrics';
+import { MetricName, PHASE_METRICS, PHASES, RATINGS, isPhase, isRating } from './metrics';
 import { labelMethodText } from './provenance';
 import { LabelRecord } from './record';
+import { isMetricNameLike, metricTitle, ratedAgainst, unratedFigures } from './rated-against';
+import { drawEcdfSection } from './ecdf-svg';
+import {
+  FONT,
+  INK,
+  MUTED,
+  RATING_COLOURS,
+  WIDTH,
+  attrs,
+  escapeXml,
+  text,
+  truncate,
+  wrap
+} from './svg-primitives';
 
-/** How the label names its basis: the known basis by name, anything else as custom. */
+export { RATING_COLOURS, escapeXml, truncate };
+
+/**
+ * How the label names its basis in a phrase: what it was rated against where the record says so,
+ * else the known basis by name, anything else as custom.
+ */
 export function basisTitle(record: Pick<LabelRecord, 'basis'>): string {
+  const against = ratedAgainst(record);
+  if (against) return `rated against ${against.title}`;
   const name = record.basis?.name;
   return typeof name === 'string' ? `basis ${name}` : 'custom basis';
 }
 
-/** Fill and letter colour per rating: dark green to red, letters chosen for contrast. */
-export const RATING_COLOURS: Record<Rating, { fill: string; text: string }> = {
-  A: { fill: '#00843d', text: '#ffffff' },
-  B: { fill: '#5cb531', text: '#000000' },
-  C: { fill: '#ffd500', text: '#000000' },
-  D: { fill: '#f39200', text: '#000000' },
-  E: { fill: '#d7191c', text: '#ffffff' }
-};
-const UNKNOWN_COLOUR = { fill: '#9e9e9e', text: '#000000' };
-
-const WIDTH = 360;
-const INK = '#1a1a1a';
-const MUTED = '#404040';
-const FONT = 'DejaVu Sans, Verdana, Arial, Helvetica, sans-serif';
-
 /**
- * The shared escaper (core/format.ts). `&apos;` keeps the label SVG byte-identical to what earlier
- * versions drew.
+ * The rated metrics in the label's order: the phase's own, then any other the record rates under
+ * a name this version does not list for a phase (a newer record's metric, shown by its raw name).
  */
-export function escapeXml(text: string): string {
-  return escapeMarkup(text, '&apos;');
+export function labelMetricNames(record: Pick<LabelRecord, 'phase' | 'metrics'>): string[] {
+  const known = new Set<string>(PHASES.flatMap(p => PHASE_METRICS[p]));
+  const own: string[] = isPhase(record.phase) ? [...PHASE_METRICS[record.phase]] : [];
+  const metrics = record.metrics;
+  const extra =
+    typeof metrics === 'object' && metrics !== null
+      ? Object.keys(metrics).filter(n => !known.has(n) && isMetricNameLike(n))
+      : [];
+  return [...own, ...extra.slice(0, 12)].filter(
+    n => typeof metrics === 'object' && metrics !== null && Object.hasOwn(metrics, n)
+  );
 }
 
-/** At most `max` characters (code points, so no surrogate pair is split), with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(String(text));
-  return chars.length <= max ? chars.join('') : chars.slice(0, max - 1).join('') + '…';
-}
-
-type Attrs = Record<string, string | number>;
-
-function attrs(a: Attrs): string {
-  return Object.entries(a)
-    .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
-    .join('');
-}
-
-function text(x: number, y: number, content: string, a: Attrs = {}): string {
-  return `<text${attrs({ x, y, fill: INK, 'font-size': 13, ...a })}>${escapeXml(content)}</text>`;
-}
+const UNKNOWN_COLOUR = { fill: '#9e9e9e', text: '#000000' };
 
 function colours(rating: unknown): { fill: string; text: string } {
   return isRating(rating) ? RATING_COLOURS[rating] : UNKNOWN_COLOUR;
 }
 
 /** Simple line pictograms, 20 x 20, drawn at (x, y). */
-function pictogram(name: MetricName, x: number, y: number): string {
+function pictogram(name: string, x: number, y: number): string {
   const stroke = { fill: 'none', stroke: INK, 'stroke-width': 1.6, 'stroke-linejoin': 'round' };
   const at = (body: string) => `<g transform="translate(${x} ${y})">${body}</g>`;
   switch (name) {
@@ -156,8 +156,9 @@ export function drawLabelSvg(record: LabelRecord): string {
   parts.push(rule(y));
   y += 4;
 
-  const metrics = record.metrics ?? {};
-  for (const name of isPhase(record.phase) ? PHASE_METRICS[record.phase] : []) {
+  const metrics: Partial<Record<string, LabelRecord['metrics'][MetricName]>> = record.metrics ?? {};
+  const names = labelMetricNames(record);
+  for (const name of names) {
     const m = metrics[name];
     if (!m) continue;
     const c = colours(m.rating);
@@ -165,8 +166,8 @@ export function drawLabelSvg(record: LabelRecord): string {
     parts.push(
       `<g${attrs({ class: 'gaissa-label-metric', 'data-metric': name })}>` +
         pictogram(name, 16, y + 5) +
-        text(46, y + 20, METRICS[name].title) +
-        text(WIDTH - 60, y + 20, formatMetric(name, Number(m.value)), {
+        text(46, y + 20, truncate(metricTitle(name), 24)) +
+        text(WIDTH - 60, y + 20, formatMetric(name as MetricName, Number(m.value)), {
           'font-weight': 'bold',
           'text-anchor': 'end'
         }) +
@@ -176,6 +177,25 @@ export function drawLabelSvg(record: LabelRecord): string {
           'font-size': 15,
           'font-weight': 'bold',
           'text-anchor': 'middle'
+        }) +
+        '</g>'
+    );
+    y += 30;
+  }
+  // Figures the basis could not rate: shown with their value, never dropped.
+  for (const [name, value] of unratedFigures(record)) {
+    parts.push(
+      `<g${attrs({ class: 'gaissa-label-unrated', 'data-metric': name })}>` +
+        pictogram(name, 16, y + 5) +
+        text(46, y + 20, truncate(metricTitle(name), 24), { fill: MUTED }) +
+        text(WIDTH - 84, y + 20, formatMetric(name as MetricName, value), {
+          fill: MUTED,
+          'text-anchor': 'end'
+        }) +
+        text(WIDTH - 16, y + 20, 'not rated', {
+          fill: MUTED,
+          'font-size': 10.5,
+          'text-anchor': 'end'
         }) +
         '</g>'
     );
@@ -235,17 +255,37 @@ export function drawLabelSvg(record: LabelRecord): string {
       'text-anchor': 'middle'
     })
   );
-  // The basis beside the chip when both fit (about 6.5 px a character at 11 px), else below it.
-  const basis = truncate(basisTitle(record), 40);
-  if (chipWidth + 16 + basis.length * 6.5 > WIDTH - 32) y += 22;
-  parts.push(
-    text(WIDTH - 16, y + 16, basis, {
-      'font-size': 11,
-      'font-weight': record.basis?.name === undefined ? 'bold' : 'normal',
-      'text-anchor': 'end'
-    })
-  );
-  const height = y + 30;
+  const against = ratedAgainst(record);
+  if (against) {
+    // What the label was rated against, whole (wrapped), below the chip: a stranger reads it first.
+    y += 22;
+    parts.push(text(16, y + 16, 'Rated against:', { 'font-size': 11, 'font-weight': 'bold' }));
+    for (const line of wrap(against.title, 50, 3)) {
+      y += 15;
+      parts.push(text(16, y + 16, line, { 'font-size': 11 }));
+    }
+    for (const line of against.source ? wrap(`Source: ${against.source}`, 62, 2) : []) {
+      y += 13;
+      parts.push(text(16, y + 16, line, { 'font-size': 9.5, fill: MUTED }));
+    }
+  } else {
+    // The basis beside the chip when both fit (about 6.5 px a character at 11 px), else below it.
+    const basis = truncate(basisTitle(record), 40);
+    if (chipWidth + 16 + basis.length * 6.5 > WIDTH - 32) y += 22;
+    parts.push(
+      text(WIDTH - 16, y + 16, basis, {
+        'font-size': 11,
+        'font-weight': record.basis?.name === undefined ? 'bold' : 'normal',
+        'text-anchor': 'end'
+      })
+    );
+  }
+  let height = y + 30;
+  const standing = drawEcdfSection(record, names, height - 4);
+  if (standing) {
+    parts.push(standing.svg);
+    height += standing.height;
+  }
 
   const summary = `Energy label ${isRating(record.rating) ? record.rating : '?'} for ${modelName}, ${phaseTitle.toLowerCase()} phase, ${method}, ${basisTitle(record)}`;
   return (

@@ -20,6 +20,13 @@ import { formatMetric, formatQuantity } from '../../../core/label/quantity-forma
 import { labelMethodText } from '../../../core/label/provenance';
 import type { LabelRecord } from '../../../core/label/record';
 import { RATING_COLOURS, basisTitle, drawLabelSvg } from '../../../core/label/svg';
+import {
+  metricTitle,
+  modelPercentile,
+  percentText,
+  ratedAgainst,
+  unratedFigures
+} from '../../../core/label/rated-against';
 import type { LabelOutputMetadata } from './validation';
 import { SVG_NS, parseLabelSvg, svgImage } from './svg-dom';
 import { append, clear, clip, el, type Child } from '../../shared/safe-dom';
@@ -27,15 +34,20 @@ import { formatNumber } from '../../../core/format';
 
 export const LABEL_CLASS = 'gaissa-label';
 
-/** How each metric's unit reads in the details. */
-const UNIT_TEXT: Record<MetricName, string> = {
+/** How each metric's unit reads in the details (a metric missing here shows its bare unit). */
+const UNIT_TEXT: Partial<Record<string, string>> = {
   energyPerInferenceJ: 'J (joules) per inference',
   co2ePerInferenceG: 'g CO2e per inference',
   latencyMs: 'ms per inference',
   modelSizeMB: 'MB (10^6 bytes)',
   accuracy: 'fraction of correct answers (shown in %)',
   trainingEnergyKWh: 'kWh for the training run',
-  trainingCo2eKg: 'kg CO2e for the training run'
+  trainingCo2eKg: 'kg CO2e for the training run',
+  performanceScore: 'fraction (mean of the accuracy, F1 or ROUGE scores reported)',
+  downloads: 'downloads on the Hugging Face Hub',
+  sizeEfficiency: 'B/g: model bytes per g CO2e of training',
+  datasetSizeEfficiency: 'B/g: dataset bytes per g CO2e of training',
+  datasetSizeMB: 'MB (10^6 bytes) of training data'
 };
 
 const PHASE_TITLE: Record<Phase, string> = { inference: 'Inference', training: 'Training' };
@@ -70,6 +82,8 @@ export interface MetricDetails {
   reference: string | null;
   bands: string | null;
   weight: string | null;
+  /** Where the model stands in the population it was rated against, when recorded. */
+  standing: string | null;
 }
 
 function weightShares(record: LabelRecord): Partial<Record<MetricName, number>> {
@@ -87,16 +101,17 @@ function bandsText(boundaries: Boundaries | readonly number[] | undefined): stri
 
 export function metricDetails(record: LabelRecord, name: MetricName): MetricDetails | null {
   const m = record.metrics[name];
-  const definition = METRICS[name];
+  const definition = Object.hasOwn(METRICS, name) ? METRICS[name] : undefined;
   if (!m || !definition) return null;
   const reference = record.basis.reference[name];
   const share = weightShares(record)[name];
+  const percentile = modelPercentile(record, name);
   return {
     name,
     title: definition.title,
     rating: m.rating,
     value: formatMetric(name, m.value),
-    unit: UNIT_TEXT[name],
+    unit: UNIT_TEXT[name] ?? (definition.unit || 'none (a plain number)'),
     index: formatNumber(m.index),
     indexRule:
       definition.better === 'lower'
@@ -104,7 +119,11 @@ export function metricDetails(record: LabelRecord, name: MetricName): MetricDeta
         : 'value ÷ reference (higher values are better)',
     reference: reference === undefined ? null : formatMetric(name, reference),
     bands: bandsText(record.basis.boundaries[name]),
-    weight: share === undefined ? null : `${formatNumber(share * 100)} % of the overall rating`
+    weight: share === undefined ? null : `${formatNumber(share * 100)} % of the overall rating`,
+    standing:
+      percentile === null
+        ? null
+        : `at least as good as ${percentText(percentile)} of the population`
   };
 }
 
@@ -113,6 +132,7 @@ export function metricSentence(d: MetricDetails): string {
   return (
     `${d.title}: ${d.value}, rating ${d.rating}, index ${d.index}` +
     (d.reference ? ` against a reference of ${d.reference}` : '') +
+    (d.standing ? `, ${d.standing}` : '') +
     '.'
   );
 }
@@ -425,6 +445,7 @@ export class LabelCard {
           d.bands ? el('span', { className: 'gaissa-label-muted' }, ` (index: ${d.bands})`) : null
         ),
         row('Reference', d.reference ?? 'not recorded'),
+        d.standing ? row('Standing', d.standing) : null,
         d.weight ? row('Weight', d.weight) : null
       )
     );
@@ -541,6 +562,54 @@ function overallText(record: LabelRecord): string {
   );
 }
 
+type Row = (term: string, ...value: Child[]) => HTMLElement;
+
+/** What the label was rated against (the record's words and provenance), or its basis by name. */
+function againstRow(record: LabelRecord, row: Row): HTMLElement {
+  const against = ratedAgainst(record);
+  if (!against) {
+    return row(
+      'Basis',
+      record.basis.name
+        ? `${record.basis.name}: the reference, boundaries and weights of that name`
+        : 'custom basis: reference, boundaries or weights chosen by the issuer'
+    );
+  }
+  const facts = [
+    against.size !== undefined ? `${formatNumber(against.size)} members` : null,
+    against.name ? `from ${against.name}` : null
+  ].filter(Boolean);
+  return row(
+    'Rated against',
+    against.title,
+    facts.length > 0 ? ` (${facts.join(', ')})` : '',
+    against.source
+      ? el('div', { className: 'gaissa-label-muted' }, `Source: ${against.source}`)
+      : null,
+    against.sha256
+      ? el(
+          'div',
+          { className: 'gaissa-label-muted' },
+          'Data SHA-256 ',
+          el('code', { className: 'gaissa-label-hash' }, against.sha256)
+        )
+      : null
+  );
+}
+
+/** The figures the basis could not rate, or nothing. */
+function unratedRow(record: LabelRecord, row: Row): HTMLElement | null {
+  const figures = unratedFigures(record);
+  if (figures.length === 0) return null;
+  return row(
+    'Not rated',
+    figures
+      .map(([name, value]) => `${metricTitle(name)} ${formatMetric(name as MetricName, value)}`)
+      .join(', '),
+    el('span', { className: 'gaissa-label-muted' }, ' (given, but the basis cannot rate them)')
+  );
+}
+
 function aboutBlock(record: LabelRecord): HTMLElement {
   const row = (term: string, ...value: Child[]) =>
     el('div', { className: 'gaissa-label-detail' }, el('dt', {}, term), el('dd', {}, ...value));
@@ -563,12 +632,8 @@ function aboutBlock(record: LabelRecord): HTMLElement {
         'Method',
         `${labelMethodText(record)}: figures ${METHOD_SENTENCE[record.method] ?? 'of unknown origin'}`
       ),
-      row(
-        'Basis',
-        record.basis.name
-          ? `${record.basis.name}: the reference, boundaries and weights of that name`
-          : 'custom basis: reference, boundaries or weights chosen by the issuer'
-      ),
+      againstRow(record, row),
+      unratedRow(record, row),
       row(
         'Signature',
         record.signature

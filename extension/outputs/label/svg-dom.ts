@@ -12,6 +12,7 @@ export const SVG_NS = 'http://www.w3.org/2000/svg';
 const ELEMENTS = new Set([
   'svg',
   'title',
+  'desc',
   'g',
   'rect',
   'text',
@@ -39,6 +40,7 @@ const ATTRIBUTES = new Set([
   'stroke',
   'stroke-width',
   'stroke-linejoin',
+  'stroke-dasharray',
   'transform',
   'points',
   'd',

@@ -200,3 +200,89 @@ describe('text helpers', () => {
     expect(text).toContain('SCI');
   });
 });
+
+describe('what a label was rated against', () => {
+  function rated(extra: (r: Record<string, any>) => void = () => undefined): LabelRecord {
+    const r = record() as unknown as Record<string, any>;
+    r.basis.against = {
+      kind: 'baseline',
+      title: 'fp32 baseline of mnist-mlp',
+      source: 'gaissa compare of 2025-03-04'
+    };
+    extra(r);
+    return r as unknown as LabelRecord;
+  }
+  const texts = (svg: string) =>
+    allElements(parseXml(svg))
+      .filter(e => e.name === 'text')
+      .map(textContent);
+
+  test('the label says "Rated against:" and the title instead of the basis name', () => {
+    const svg = drawLabelSvg(rated());
+    expect(texts(svg)).toEqual(
+      expect.arrayContaining([
+        'Rated against:',
+        'fp32 baseline of mnist-mlp',
+        'Source: gaissa compare of 2025-03-04'
+      ])
+    );
+    expect(texts(svg)).not.toContain('basis gaissa-inference-v1');
+    expect(parseXml(svg).attrs['aria-label']).toContain('rated against fp32 baseline of mnist-mlp');
+    expect(labelText(rated())).toContain('Rated against: fp32 baseline of mnist-mlp');
+  });
+
+  test('a long title is wrapped whole onto lines that fit the label', () => {
+    const title =
+      '1,417 Hugging Face models reporting training CO2e (Castaño et al., ESEM 2023), mined from model cards';
+    const lines = texts(drawLabelSvg(rated(r => (r.basis.against.title = title))));
+    const at = lines.indexOf('Rated against:');
+    const wrapped = lines.slice(at + 1, at + 4);
+    expect(wrapped.join(' ')).toBe(title);
+    for (const line of wrapped) expect(Array.from(line).length).toBeLessThanOrEqual(50);
+  });
+
+  test('figures the basis could not rate are listed as "not rated" with their value', () => {
+    const svg = drawLabelSvg(
+      rated(r => (r.unrated = { trainingEnergyKWh: 12.5, futureMetric: 3 }))
+    );
+    const groups = allElements(parseXml(svg)).filter(e => e.attrs.class === 'gaissa-label-unrated');
+    expect(groups.map(g => g.attrs['data-metric'])).toEqual(['trainingEnergyKWh', 'futureMetric']);
+    expect(allElements(groups[0]).map(textContent)).toEqual(
+      expect.arrayContaining(['Training energy', '12.5 kWh', 'not rated'])
+    );
+    expect(allElements(groups[1]).map(textContent)).toContain('futureMetric');
+  });
+
+  test('a rated metric this version does not know draws under its raw name', () => {
+    const svg = drawLabelSvg(
+      rated(r => (r.metrics.futureMetric = { value: 2, index: 1.5, rating: 'B' }))
+    );
+    const groups = allElements(parseXml(svg)).filter(e => e.attrs.class === 'gaissa-label-metric');
+    expect(groups.map(g => g.attrs['data-metric'])).toContain('futureMetric');
+    const future = groups.find(g => g.attrs['data-metric'] === 'futureMetric')!;
+    expect(allElements(future).map(textContent)).toEqual(
+      expect.arrayContaining(['futureMetric', '2', 'B'])
+    );
+  });
+
+  test('with a distribution the label grows a "Where you stand" section below the rest', () => {
+    const plain = parseXml(drawLabelSvg(rated()));
+    const withPopulation = parseXml(
+      drawLabelSvg(
+        rated(r => {
+          r.basis.distribution = {
+            latencyMs: Array.from({ length: 21 }, (_, k) => k / 10)
+          };
+          r.metrics.latencyMs.percentile = 0.4;
+        })
+      )
+    );
+    expect(Number(withPopulation.attrs.height)).toBeGreaterThan(Number(plain.attrs.height) + 100);
+    const panels = allElements(withPopulation).filter(e => e.attrs.class === 'gaissa-label-ecdf');
+    expect(panels.map(p => p.attrs['data-metric'])).toEqual(['latencyMs']);
+    expect(allElements(withPopulation).map(textContent)).toContain('Where you stand');
+    // The white background covers the section too.
+    const background = allElements(withPopulation).find(e => e.name === 'rect')!;
+    expect(Number(background.attrs.height)).toBe(Number(withPopulation.attrs.height) - 2);
+  });
+});

@@ -3,6 +3,7 @@
  */
 import '../../fixtures/jsdom-globals';
 import { drawLabelSvg } from '../../../../../core/label/svg';
+import type { LabelRecord } from '../../../../../core/label/record';
 import { parseLabelSvg, svgImage } from '../../../../../extension/outputs/label/svg-dom';
 import { renderLabel } from '../../../../../extension/outputs/label/view';
 import {
@@ -12,7 +13,14 @@ import {
   metricDetails,
   siblingFor
 } from '../../../../../extension/outputs/label/label-card';
-import { KEY_1, SCRIPT, asPayload, sampleLabel, trainingLabel } from '../../fixtures/label-record';
+import {
+  KEY_1,
+  SCRIPT,
+  asPayload,
+  populationLabel,
+  sampleLabel,
+  trainingLabel
+} from '../../fixtures/label-record';
 
 /** jsdom's Blob has no text(); its FileReader reads one. */
 function blobText(blob: Blob): Promise<string> {
@@ -281,6 +289,65 @@ describe('the label card', () => {
   });
 });
 
+describe('a label rated against a population', () => {
+  it('says what it was rated against, in the card, its picture and its accessible name', () => {
+    const record = populationLabel();
+    const node = mount(new LabelCard(record));
+    const title = '1,417 Hugging Face models reporting training CO2e (Castaño et al., ESEM 2023)';
+    expect(node.getAttribute('aria-label')).toContain(`rated against ${title}`);
+    const about = node.querySelector('.gaissa-label-about')!.textContent ?? '';
+    expect(about).toContain(`Rated against${title} (1,417 members, from hf-co2)`);
+    expect(about).toContain('Source: HFCO2.csv, GAISSA repository-mining study');
+    expect(about).toContain(`Data SHA-256 ${'c'.repeat(64)}`);
+    expect(about).toContain('Not ratedTraining energy 12.5 kWh');
+    expect(about).not.toContain('Basisgaissa');
+    const picture = node.querySelector('.gaissa-label-picture svg')!;
+    expect(picture.textContent).toContain('Rated against:');
+    expect(picture.textContent).toContain('not rated');
+  });
+
+  it('draws where the model stands inline (not as an image), described for screen readers', () => {
+    const node = mount(new LabelCard(populationLabel()));
+    // The ECDF's desc and dashed lines pass the SVG check, so the drawing stays interactive.
+    expect(node.querySelector('.gaissa-label-picture img')).toBeNull();
+    const panels = Array.from(node.querySelectorAll('svg g.gaissa-label-ecdf'));
+    expect(panels.map(p => p.getAttribute('data-metric'))).toEqual(['trainingCo2eKg']);
+    expect(panels[0].getAttribute('role')).toBe('img');
+    expect(panels[0].querySelector('title')?.textContent).toContain('where this model stands');
+    expect(panels[0].querySelector('desc')?.textContent).toContain('73 % of the population');
+    expect(panels[0].querySelector('circle.gaissa-ecdf-point')).not.toBeNull();
+    expect(panels[0].querySelectorAll('line.gaissa-ecdf-boundary')).toHaveLength(4);
+    // The metrics stay focusable; the percentile is in the details and the accessible name.
+    const carbon = metrics(node).find(g => g.getAttribute('data-metric') === 'trainingCo2eKg')!;
+    expect(carbon.getAttribute('aria-label')).toContain(
+      'at least as good as 73 % of the population'
+    );
+    carbon.focus();
+    expect(details(node).textContent).toContain(
+      'Standingat least as good as 73 % of the population'
+    );
+    expect(metricDetails(populationLabel(), 'accuracy')?.standing).toBeNull();
+  });
+
+  it('keeps markup and script in what it was rated against as text', () => {
+    const node = mount(
+      new LabelCard(populationLabel({ title: SCRIPT, source: SCRIPT, name: SCRIPT }))
+    );
+    expectNoInjection(node);
+    expect(node.querySelector('.gaissa-label-about')!.textContent).toContain(SCRIPT);
+    expect(node.querySelector('.gaissa-label-picture svg')!.textContent).toContain('<script>');
+    expect(node.getAttribute('aria-label')).toContain(SCRIPT);
+  });
+
+  it('ignores a malformed distribution and draws the rest of the label', () => {
+    const record = populationLabel() as unknown as Record<string, any>;
+    record.basis.distribution.trainingCo2eKg = [3, 2, 1];
+    const node = mount(new LabelCard(record as unknown as LabelRecord));
+    expect(node.querySelector('svg g.gaissa-label-ecdf')).toBeNull();
+    expect(metrics(node).length).toBeGreaterThan(0);
+  });
+});
+
 describe('renderLabel', () => {
   it('shows why a payload of wrong types is refused, as text', () => {
     const payload = { ...asPayload(sampleLabel()), rating: SCRIPT, score: 'high' };
@@ -313,6 +380,7 @@ describe('the SVG check', () => {
 
   it('takes exactly what the drawing code emits', () => {
     expect(parseLabelSvg(good)).not.toBeNull();
+    expect(parseLabelSvg(drawLabelSvg(populationLabel()))).not.toBeNull();
     expect(parseLabelSvg(drawLabelSvg(trainingLabel({ model: { name: SCRIPT } })))).not.toBeNull();
   });
 
