@@ -43,7 +43,7 @@ export function co2EqEmissions(record: LabelRecord, overrides: CardOverrides = {
     emissions: Number((kg * 1000).toPrecision(12)),
     source:
       overrides.source ??
-      `GAISSA for JupyterLab (${labelMethodText(record)}, label ${record.rating} on ` +
+      `GAISSA for JupyterLab (${labelMethodText(record)}, label ${record.rating}, ` +
         `${basisTitle(record)}, issued ${record.issued.slice(0, 10)})`
   };
   const trainingType = overrides.trainingType ?? record.context?.trainingType;
@@ -144,7 +144,7 @@ export function aiActCard(record: LabelRecord, overrides: CardOverrides = {}): A
   const energy = section.energyKWh;
   const status = energy !== undefined ? energyStatusText(record) : undefined;
   const source =
-    `GAISSA for JupyterLab (label ${record.rating} on ${basisTitle(record)}, ` +
+    `GAISSA for JupyterLab (label ${record.rating}, ${basisTitle(record)}, ` +
     `issued ${record.issued.slice(0, 10)})`;
   const front = Object.fromEntries(
     Object.entries({

@@ -305,7 +305,16 @@ export function buildLabelRecord(
 /** The basis with its name when it is exactly a named basis the tool knows. */
 function withBasisName(phase: Phase, basis: LabelBasis): LabelBasis {
   const name = basisName(phase, basis);
-  return name ? { name, ...basis } : basis;
+  if (name) return { name, ...basis };
+  // The fixed reference with the issuer's own figures is no longer the named basis.
+  const fixed = FIXED_AGAINST[phase].name;
+  return {
+    ...basis,
+    against: {
+      kind: 'custom',
+      title: `a custom basis (${fixed} with the issuer's own reference, boundaries or weights)`
+    }
+  };
 }
 
 function parseDerive(value: unknown, request: LabelRequest): DeriveRequest {

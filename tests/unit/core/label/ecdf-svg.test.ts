@@ -65,6 +65,7 @@ function populationRecord(extra: (r: Record<string, any>) => void = () => undefi
   const r = buildLabelRecord(
     {
       phase: 'training',
+      population: 'fixed',
       metrics: { trainingCo2eKg: 0.5, accuracy: 0.9 },
       model: { name: 'tfjs-cnn' }
     },

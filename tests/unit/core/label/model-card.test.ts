@@ -13,6 +13,7 @@ const SHA = 'b'.repeat(64);
 const training = buildLabelRecord(
   {
     phase: 'training',
+    population: 'fixed',
     metrics: { accuracy: 0.9 },
     measurements: [{ path: 'run.json', sha256: SHA }],
     derive: { measurement: 0 },
@@ -44,6 +45,7 @@ describe('Hugging Face co2_eq_emissions', () => {
   test('the source says the derived method, and a custom basis as such', () => {
     const typed = buildLabelRecord({
       phase: 'training',
+      population: 'fixed',
       method: 'measured',
       metrics: { trainingCo2eKg: 0.1492 },
       reference: { trainingCo2eKg: 10 },
@@ -55,6 +57,7 @@ describe('Hugging Face co2_eq_emissions', () => {
     const partly = buildLabelRecord(
       {
         phase: 'training',
+        population: 'fixed',
         measurements: [{ path: 'run.json', sha256: SHA }],
         derive: {},
         issued: '2025-06-01T00:00:00Z'
@@ -68,7 +71,7 @@ describe('Hugging Face co2_eq_emissions', () => {
   });
 
   test('an inference label is refused: the card field is about training', () => {
-    const inference = buildLabelRecord({ phase: 'inference', metrics: { latencyMs: 1 } });
+    const inference = buildLabelRecord({ phase: 'inference', population: 'fixed', metrics: { latencyMs: 1 } });
     expect(() => co2EqEmissions(inference)).toThrow(/metrics\.trainingCo2eKg/);
   });
 });
@@ -136,6 +139,7 @@ describe('EU AI Act Annex XI energy section in the card', () => {
   const withAct = buildLabelRecord(
     {
       phase: 'training',
+      population: 'fixed',
       metrics: { accuracy: 0.9 },
       measurements: [{ path: 'run.json', sha256: SHA }],
       derive: { measurement: 0 },
@@ -184,6 +188,7 @@ describe('EU AI Act Annex XI energy section in the card', () => {
   test('absent fields read "not reported"; label text is escaped, never markup', () => {
     const bare = buildLabelRecord({
       phase: 'training',
+      population: 'fixed',
       metrics: { trainingCo2eKg: 0.1 },
       reference: { trainingCo2eKg: 1 },
       context: { hardware: '<img src=x onerror=alert(1)> | 2 GPUs\nnext' }
@@ -230,6 +235,7 @@ describe('EU AI Act Annex XI energy section in the card', () => {
   test('an inference label is refused, naming why', () => {
     const inference = buildLabelRecord({
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 1 },
       reference: { latencyMs: 2 }
     });

@@ -5,6 +5,7 @@ function record(extra: (r: Record<string, any>) => void = () => undefined): Labe
   const r = buildLabelRecord(
     {
       phase: 'training',
+      population: 'fixed',
       metrics: { trainingCo2eKg: 0.5, accuracy: 0.9 },
       model: { name: 'tfjs-cnn' },
       issued: '2025-03-04T00:00:00.000Z'

@@ -11,6 +11,7 @@ describe('label record', () => {
     const r = buildLabelRecord(
       parseLabelRequest({
         phase: 'inference',
+        population: 'fixed',
         metrics: { latencyMs: 10, accuracy: 0.8 },
         model: { name: 'm', sha256: SHA },
         measurements: [{ path: 'runs.jsonl', id: 'r1', sha256: SHA }],
@@ -24,6 +25,7 @@ describe('label record', () => {
       format: 'gaissa.label',
       version: 1,
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: { value: 10, index: 2, rating: 'B' } },
       model: { name: 'm', sha256: SHA },
       measurements: [{ path: 'runs.jsonl', id: 'r1', sha256: SHA }],
@@ -40,6 +42,7 @@ describe('label record', () => {
   test('without records the label says declared; the model name falls back to the file name', () => {
     const r = buildLabelRecord({
       phase: 'training',
+      population: 'fixed',
       metrics: { trainingCo2eKg: 1 },
       model: { path: 'out/models/net.onnx', sha256: SHA }
     });
@@ -49,7 +52,7 @@ describe('label record', () => {
   });
 
   test('request validation names unknown and malformed fields', () => {
-    const base = { phase: 'inference', metrics: { latencyMs: 10 } };
+    const base = { phase: 'inference', population: 'fixed', metrics: { latencyMs: 10 } };
     const field = (v: unknown) => {
       try {
         parseLabelRequest(v);
@@ -73,6 +76,7 @@ describe('label record', () => {
     expect(() =>
       buildLabelRecord({
         phase: 'inference',
+        population: 'fixed',
         metrics: { latencyMs: 1 },
         measurements: [{ path: 'x' }]
       })
@@ -82,6 +86,7 @@ describe('label record', () => {
   test('rerateRecord recomputes from values and basis', () => {
     const r = buildLabelRecord({
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 10 },
       reference: { latencyMs: 5 }
     });
@@ -92,7 +97,7 @@ describe('label record', () => {
   });
 
   test('the schema rejects a tampered or foreign record, naming the field', () => {
-    const r = buildLabelRecord({ phase: 'inference', metrics: { latencyMs: 10 } });
+    const r = buildLabelRecord({ phase: 'inference', population: 'fixed', metrics: { latencyMs: 10 } });
     expect(() => validateLabelRecord({ ...r, rating: 'A+' })).toThrow(/^rating:/);
     expect(() => validateLabelRecord({ ...r, extra: 1 })).toThrow(
       /additional properties \(extra\)/

@@ -11,6 +11,7 @@ function record(name = 'mnist-mlp'): LabelRecord {
   return buildLabelRecord(
     {
       phase: 'inference',
+      population: 'fixed',
       method: 'measured',
       metrics: {
         energyPerInferenceJ: 0.42,
@@ -127,6 +128,7 @@ describe('drawLabelSvg', () => {
   test('SCI without embodied data says so instead of showing 0', () => {
     const r = buildLabelRecord({
       phase: 'inference',
+      population: 'fixed',
       metrics: { latencyMs: 5 },
       sci: { energyKWh: 1, carbonIntensity: 100, functionalUnits: 10 }
     });
@@ -138,6 +140,7 @@ describe('drawLabelSvg', () => {
   test('a training label lists the training metrics and says declared (typed figures)', () => {
     const r = buildLabelRecord({
       phase: 'training',
+      population: 'fixed',
       metrics: { trainingEnergyKWh: 0.002, trainingCo2eKg: 0.0009, accuracy: 0.9 },
       model: { name: 'tfjs-cnn' }
     });
