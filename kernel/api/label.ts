@@ -33,7 +33,7 @@ import { drawLabelSvg } from '../../core/label/svg';
 import { SciInput } from '../../core/sci';
 import type { CardOverrides, Co2EqEmissions } from '../../core/label/model-card';
 import { inputsOf, issueLabel } from '../label/issue-label';
-import { writeModelCard } from '../label/model-card-file';
+import { writeModelCardSections } from '../label/model-card-file';
 import { verifyLabel, type VerifyReport } from '../label/verify-label';
 import { sha256JsonLine, sha256Text } from '../label/sha256';
 import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
@@ -152,10 +152,18 @@ export class LabelView implements Displayable {
 
   /**
    * Writes this training label's emissions into a Hugging Face model card's front matter
-   * (co2_eq_emissions; the rest of the card is kept), as `gaissa card` does.
+   * (co2_eq_emissions; the rest of the card is kept), as `gaissa card` does; with `aiAct` also
+   * the EU AI Act Annex XI energy section, as `gaissa card --ai-act`.
    */
-  writeModelCard(readmePath = 'README.md', overrides: CardOverrides = {}): Promise<Co2EqEmissions> {
-    return writeModelCard(resolve(readmePath), this.record, overrides);
+  writeModelCard(
+    readmePath = 'README.md',
+    overrides: CardOverrides = {},
+    options: { aiAct?: boolean } = {}
+  ): Promise<Co2EqEmissions> {
+    return writeModelCardSections(resolve(readmePath), this.record, {
+      overrides,
+      aiAct: options.aiAct
+    }).then(written => written.co2EqEmissions);
   }
 
   toJSON(): LabelRecord {

@@ -12,8 +12,13 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { computeSci } from '../../core/sci';
-import { basisDifferences } from '../../core/label/defaults';
-import { LabelRecord, rerateRecord } from '../../core/label/record';
+import { aiActDifference } from '../../core/label/ai-act';
+import { sciForAiDifference } from '../../core/label/sci-for-ai';
+import { FIXED_AGAINST, LabelBasis, basisDifferences } from '../../core/label/defaults';
+import { Population, populationBasis } from '../../core/label/population';
+import { shareAtOrBelow } from '../../core/label/rating';
+import { hfCo2Population, populationFromFile, populationFromRegistry } from './population-file';
+import { LabelRecord, labelFigures, rerateRecord } from '../../core/label/record';
 import { MetricName } from '../../core/label/metrics';
 import {
   RecordEvidence,
@@ -168,9 +173,21 @@ export async function verifyLabel(
     status: wrongDate ? 'mismatch' : 'match',
     detail: wrongDate
   });
-  checks.push(checkBasis(record));
+  checks.push(await checkBasis(record, options.labelDir));
   checks.push(checkRating(record));
   if (record.sci) checks.push(checkSci(record));
+  for (const [field, difference] of [
+    ['sciForAi', record.sciForAi && sciForAiDifference(record)],
+    ['aiAct', record.aiAct && aiActDifference(record)]
+  ] as const) {
+    if (!record[field]) continue;
+    checks.push({
+      kind: 'sci',
+      subject: `${field} (from the label's figures)`,
+      status: difference ? 'mismatch' : 'match',
+      detail: difference || undefined
+    });
+  }
   checks.push(signature.check);
   return {
     ok: checks.every(c => c.status === 'match' || c.status === 'note'),
@@ -186,7 +203,7 @@ export async function verifyLabel(
 /** The method the records support (unreadable or changed records count as estimated). */
 function checkMethod(record: LabelRecord, evidence: (RecordEvidence | undefined)[]): VerifyCheck[] {
   const coverages = evidence.map(e => ({ coverage: e?.coverage ?? 0 }));
-  const { method, why, coverage } = deriveLabelMethod(record, coverages);
+  const { method, why, coverage } = deriveLabelMethod(labelFigures(record), coverages);
   const checks: VerifyCheck[] = [];
   // A counter share the label shows must be the source record's; a label without one (issued
   // before labels carried it) shows none and so claims no share.
@@ -248,7 +265,7 @@ function checkDerivation(
     ];
   }
   const checks: VerifyCheck[] = d.metrics.map(name => {
-    const stated = record.metrics[name as MetricName]?.value;
+    const stated = labelFigures(record).metrics[name as MetricName];
     let again: number;
     try {
       again = metricFromRecord(name, source, d.inferences);
@@ -293,24 +310,122 @@ function checkDerivation(
   return checks;
 }
 
-/** A named basis must be that basis; an unnamed one is custom, which the label shows. */
-function checkBasis(record: LabelRecord): VerifyCheck {
+/**
+ * The basis must be what the label says it was rated against: a named basis exactly that basis
+ * (and a fixed reference named so), a population's reference, boundaries, ECDF summary and
+ * percentiles those its data gives; reference values an issuer chose are custom, which the label
+ * shows.
+ */
+async function checkBasis(record: LabelRecord, labelDir: string): Promise<VerifyCheck> {
   const name = record.basis.name;
-  if (name === undefined) {
+  const against = record.basis.against;
+  if (against && (against.kind === 'population' || against.kind === 'registry')) {
+    return checkPopulationBasis(record, labelDir);
+  }
+  if (against?.kind === 'fixed' || (against === undefined && name !== undefined)) {
+    if (name === undefined) {
+      return {
+        kind: 'basis',
+        subject: `basis (${against!.title})`,
+        status: 'mismatch',
+        detail: 'says it was rated against a fixed reference, but names no known basis'
+      };
+    }
+    const differences = basisDifferences(name, record.phase, record.basis);
+    const title = FIXED_AGAINST[record.phase].title;
+    if (against && (against.name !== name || against.title !== title)) {
+      differences.push(`against (expected "${title}")`);
+    }
     return {
       kind: 'basis',
-      subject: 'basis (reference, boundaries, weights)',
-      status: 'note',
-      detail: 'custom basis, chosen by the issuer: the rating means only as much as it does'
+      subject: `basis ${name}`,
+      status: differences.length === 0 ? 'match' : 'mismatch',
+      detail:
+        differences.length === 0 ? undefined : `differs from ${name}: ${differences.join(', ')}`
     };
   }
-  const differences = basisDifferences(name, record.phase, record.basis);
   return {
     kind: 'basis',
-    subject: `basis ${name}`,
-    status: differences.length === 0 ? 'match' : 'mismatch',
-    detail: differences.length === 0 ? undefined : `differs from ${name}: ${differences.join(', ')}`
+    subject: `basis (${against?.title ?? 'reference, boundaries, weights'})`,
+    status: 'note',
+    detail:
+      against?.kind === 'baseline'
+        ? 'rated against a baseline the issuer gave: the rating compares the model with it, nothing more'
+        : 'custom basis, chosen by the issuer: the rating means only as much as it does'
   };
+}
+
+/** The population a record names, read again from its data, or why it cannot be. */
+async function populationOf(record: LabelRecord, labelDir: string): Promise<Population | string> {
+  const against = record.basis.against!;
+  try {
+    if (against.kind === 'population' && against.name === 'hf-co2') return await hfCo2Population();
+    const file = against.source ?? against.name;
+    if (!file) return 'names no data file to recompute it from';
+    const path = resolveStoredPath(file, labelDir);
+    return against.kind === 'registry'
+      ? await populationFromRegistry(path, against.name ?? file, record.phase)
+      : await populationFromFile(path, against.name ?? file);
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+async function checkPopulationBasis(record: LabelRecord, labelDir: string): Promise<VerifyCheck> {
+  const against = record.basis.against!;
+  const subject = `basis (${against.title})`;
+  const population = await populationOf(record, labelDir);
+  if (typeof population === 'string') {
+    return { kind: 'basis', subject, status: 'missing', detail: population };
+  }
+  if (population.against.sha256 !== against.sha256) {
+    return {
+      kind: 'basis',
+      subject,
+      status: against.kind === 'registry' ? 'note' : 'mismatch',
+      expected: against.sha256,
+      actual: population.against.sha256,
+      detail:
+        against.kind === 'registry'
+          ? 'the registry has changed since (labels were added): its basis cannot be recomputed'
+          : 'the population data differs from the data the label was rated against'
+    };
+  }
+  const { basis, indices } = populationBasis(population);
+  const differences = basisFieldDifferences(record.basis, basis);
+  for (const [metric, m] of Object.entries(record.metrics)) {
+    const sorted = indices[metric as MetricName];
+    if (m.percentile !== undefined && sorted) {
+      const again = Number(shareAtOrBelow(sorted, m.index).toFixed(6));
+      if (again !== m.percentile) differences.push(`metrics.${metric}.percentile`);
+    }
+  }
+  for (const key of ['kind', 'title', 'size'] as const) {
+    if (against[key] !== population.against[key]) differences.push(`against.${key}`);
+  }
+  return {
+    kind: 'basis',
+    subject,
+    status: differences.length === 0 ? 'match' : 'mismatch',
+    detail:
+      differences.length === 0
+        ? undefined
+        : `differs from what the population gives: ${differences.join(', ')}`
+  };
+}
+
+/** Which of the label's reference, boundaries, weights and ECDF summary the population contradicts. */
+function basisFieldDifferences(stated: LabelBasis, again: LabelBasis): string[] {
+  const differences: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const field of ['reference', 'boundaries', 'weights', 'distribution'] as const) {
+    const mine = stated[field] ?? {};
+    const theirs = again[field] ?? {};
+    for (const metric of Object.keys(mine) as MetricName[]) {
+      if (!same(mine[metric], theirs[metric])) differences.push(`${field}.${metric}`);
+    }
+  }
+  return differences;
 }
 
 function checkSignature(

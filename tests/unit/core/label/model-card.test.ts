@@ -31,7 +31,8 @@ describe('Hugging Face co2_eq_emissions', () => {
     expect(block).toEqual({
       emissions: 149.2,
       source:
-        'GAISSA for JupyterLab (measured, label A on basis gaissa-training-v1, issued 2025-06-01)',
+        'GAISSA for JupyterLab (measured, label A, rated against fixed reference gaissa-training-v1: ' +
+        'distilgpt2 (403.2 kWh, 149.2 kg CO2e), issued 2025-06-01)',
       training_type: 'fine-tuning',
       geographical_location: 'Spain',
       hardware_used: '1 x Intel Xeon (CPU)'
@@ -52,7 +53,7 @@ describe('Hugging Face co2_eq_emissions', () => {
       issued: '2025-06-01T00:00:00Z'
     });
     expect(co2EqEmissions(typed).source).toBe(
-      'GAISSA for JupyterLab (declared, label A on custom basis, issued 2025-06-01)'
+      "GAISSA for JupyterLab (declared, label A, rated against a custom basis (gaissa-training-v1 with the issuer's own reference, boundaries or weights), issued 2025-06-01)"
     );
     const partly = buildLabelRecord(
       {
@@ -71,7 +72,11 @@ describe('Hugging Face co2_eq_emissions', () => {
   });
 
   test('an inference label is refused: the card field is about training', () => {
-    const inference = buildLabelRecord({ phase: 'inference', population: 'fixed', metrics: { latencyMs: 1 } });
+    const inference = buildLabelRecord({
+      phase: 'inference',
+      population: 'fixed',
+      metrics: { latencyMs: 1 }
+    });
     expect(() => co2EqEmissions(inference)).toThrow(/metrics\.trainingCo2eKg/);
   });
 });

@@ -115,7 +115,11 @@ describe('label method', () => {
   });
 
   test('without records, or with typed energy figures, the label is declared', () => {
-    const typed = { phase: 'inference', population: 'fixed', metrics: { energyPerInferenceJ: 0.2 } } as const;
+    const typed = {
+      phase: 'inference',
+      population: 'fixed',
+      metrics: { energyPerInferenceJ: 0.2 }
+    } as const;
     expect(buildLabelRecord({ ...typed, method: 'measured' }).method).toBe('declared');
     const beside = buildLabelRecord(
       { ...typed, method: 'measured', measurements: [{ path: 'run.json', sha256: SHA }] },
@@ -154,7 +158,11 @@ describe('label method', () => {
 
 describe('rating basis', () => {
   test('the defaults are the named basis; any override makes it custom', () => {
-    const plain = buildLabelRecord({ phase: 'inference', population: 'fixed', metrics: { latencyMs: 10 } });
+    const plain = buildLabelRecord({
+      phase: 'inference',
+      population: 'fixed',
+      metrics: { latencyMs: 10 }
+    });
     expect(plain.basis.name).toBe('gaissa-inference-v1');
     const custom = buildLabelRecord({
       phase: 'inference',

@@ -245,7 +245,7 @@ describe('validation names the offending field', () => {
     [{ phase: 'inference', metrics: { accuracy: 97.5 } }, 'metrics.accuracy'],
     [{ ...ok, reference: { latencyMs: 0 } }, 'reference.latencyMs'],
     [{ ...ok, reference: { nope: 1 } }, 'reference.nope'],
-    [{ ...ok, boundaries: { latencyMs: [2, 1.25, 1.25, 0.5] } }, 'boundaries.latencyMs'],
+    [{ ...ok, boundaries: { latencyMs: [2, 1.25, 1.5, 0.5] } }, 'boundaries.latencyMs'],
     [{ ...ok, boundaries: { latencyMs: [0.5, 0.8, 1.25, 2] } }, 'boundaries.latencyMs'],
     [{ ...ok, boundaries: { latencyMs: [2, 1, 0.5] } }, 'boundaries.latencyMs'],
     [{ ...ok, boundaries: { latencyMs: [2, 1, 0.5, -1] } }, 'boundaries.latencyMs[3]'],
@@ -262,9 +262,14 @@ describe('validation names the offending field', () => {
     ).toThrow(/greater than 0/);
   });
 
-  test('every default covers every metric of its phase, with descending boundaries', () => {
+  test('every fixed default covers the metrics it rates, with descending boundaries', () => {
+    const rated = {
+      inference: PHASE_METRICS.inference,
+      training: ['trainingEnergyKWh', 'trainingCo2eKg', 'accuracy'] as const
+    };
     for (const phase of ['inference', 'training'] as const) {
-      for (const name of PHASE_METRICS[phase]) {
+      expect(Object.keys(DEFAULT_BASIS[phase].reference).sort()).toEqual([...rated[phase]].sort());
+      for (const name of rated[phase]) {
         const b = DEFAULT_BASIS[phase].boundaries[name]!;
         expect(b[0] > b[1] && b[1] > b[2] && b[2] > b[3]).toBe(true);
         expect(DEFAULT_BASIS[phase].reference[name]).toBeGreaterThan(0);

@@ -25,7 +25,6 @@ describe('label record', () => {
       format: 'gaissa.label',
       version: 1,
       phase: 'inference',
-      population: 'fixed',
       metrics: { latencyMs: { value: 10, index: 2, rating: 'B' } },
       model: { name: 'm', sha256: SHA },
       measurements: [{ path: 'runs.jsonl', id: 'r1', sha256: SHA }],
@@ -97,7 +96,11 @@ describe('label record', () => {
   });
 
   test('the schema rejects a tampered or foreign record, naming the field', () => {
-    const r = buildLabelRecord({ phase: 'inference', population: 'fixed', metrics: { latencyMs: 10 } });
+    const r = buildLabelRecord({
+      phase: 'inference',
+      population: 'fixed',
+      metrics: { latencyMs: 10 }
+    });
     expect(() => validateLabelRecord({ ...r, rating: 'A+' })).toThrow(/^rating:/);
     expect(() => validateLabelRecord({ ...r, extra: 1 })).toThrow(
       /additional properties \(extra\)/

@@ -62,7 +62,8 @@ describe('drawLabelSvg', () => {
       'Issued 2025-03-04',
       // Typed figures: the label shows what its (absent) records support, whatever was asked.
       'declared',
-      'basis gaissa-inference-v1'
+      'Rated against:',
+      'fixed reference gaissa-inference-v1: ResNet-50'
     ]) {
       expect(texts).toContain(expected);
     }
@@ -162,11 +163,15 @@ describe('the method chip', () => {
   }
 
   test('a partly measured label shows its counter share; the basis moves below, whole', () => {
-    const plain = drawLabelSvg({ ...record(), method: 'declared' });
+    // A label from before labels said what they were rated against: its basis name sits by the chip.
+    const { against: _against, ...basisName } = record().basis;
+    void _against;
+    const old = { ...record(), basis: basisName };
+    const plain = drawLabelSvg({ ...old, method: 'declared' });
     const basis = 'basis gaissa-inference-v1';
     const chipRow = textAt(plain, 'declared').y;
     expect(textAt(plain, basis).y).toBe(chipRow);
-    const partly = drawLabelSvg({ ...record(), method: 'partly-measured', coverage: 0.6 });
+    const partly = drawLabelSvg({ ...old, method: 'partly-measured', coverage: 0.6 });
     const chip = textAt(partly, 'partly measured (60 % counter)');
     expect(textAt(partly, basis).y).toBeGreaterThan(chip.y);
     expect(parseXml(partly).attrs.height).not.toBe(parseXml(plain).attrs.height);
@@ -198,7 +203,7 @@ describe('text helpers', () => {
   test('text/plain view', () => {
     const text = labelText(record());
     expect(text).toMatch(
-      /^GAISSA energy label [A-E] — mnist-mlp \(inference, declared, basis gaissa-inference-v1\)/
+      /^GAISSA energy label [A-E] — mnist-mlp \(inference, declared\)\n {2}Rated against: fixed reference gaissa-inference-v1: ResNet-50/
     );
     expect(text).toContain('SCI');
   });

@@ -115,7 +115,11 @@ describe('gaissa.label(measurement)', () => {
 
   test('energy and CO2e per inference, measured method, SCI and context from the record', async () => {
     process.chdir(dir);
-    const view = await gaissa.label(record, { inferences: 1000, metrics: { accuracy: 0.97 } });
+    const view = await gaissa.label(record, {
+      inferences: 1000,
+      population: 'fixed',
+      metrics: { accuracy: 0.97 }
+    });
     expectValid(validateLabel, view.record);
     expect(view.record.metrics.energyPerInferenceJ?.value).toBeCloseTo(0.036, 12);
     expect(view.record.metrics.co2ePerInferenceG?.value).toBeCloseTo(record.co2eG / 1000, 15);
@@ -142,7 +146,11 @@ describe('gaissa.label(measurement)', () => {
       'gaissa-emissions.jsonl',
       `${JSON.stringify(other)}\n${JSON.stringify(record)}\n`
     );
-    const view = await gaissa.label(record, { inferences: 1000, out: 'LABEL.json' });
+    const view = await gaissa.label(record, {
+      inferences: 1000,
+      population: 'fixed',
+      out: 'LABEL.json'
+    });
     expect(view.record.measurements).toEqual([
       { path: 'gaissa-emissions.jsonl', id: 'm-1', sha256: sha256Text(JSON.stringify(record)) }
     ]);
@@ -173,7 +181,7 @@ describe('gaissa.label(measurement)', () => {
     expect(card).toContain('training_type: fine-tuning');
     expect(card).toMatch(/# tiny\n$/);
     // An inference label has no training emissions to report.
-    const inference = await gaissa.label(record, { inferences: 1000 });
+    const inference = await gaissa.label(record, { inferences: 1000, population: 'fixed' });
     await expect(inference.writeModelCard('MODEL_CARD.md')).rejects.toThrow(
       /metrics.trainingCo2eKg/
     );
@@ -182,7 +190,11 @@ describe('gaissa.label(measurement)', () => {
   test('an estimated record gives an estimated label; training phase uses kWh and kg', async () => {
     process.chdir(dir);
     const estimated = measurement(7.2e6, { id: 'm-2', method: 'estimate' });
-    const view = await gaissa.label(estimated, { phase: 'training', population: 'fixed', model: 'tiny' });
+    const view = await gaissa.label(estimated, {
+      phase: 'training',
+      population: 'fixed',
+      model: 'tiny'
+    });
     expect(view.record.method).toBe('estimated');
     expect(view.record.phase).toBe('training');
     expect(view.record.metrics.trainingEnergyKWh?.value).toBeCloseTo(2, 12);
@@ -208,6 +220,20 @@ describe('gaissa.label(comparison)', () => {
     expect(view.record.metrics.modelSizeMB?.value).toBe(0.85);
     // A comparison hands over figures, not the records behind them: declared.
     expect(view.record.method).toBe('declared');
+    // Rated against the comparison's own baseline by default, and the label says so.
+    expect(view.record.basis.against).toEqual({
+      kind: 'baseline',
+      title: 'baseline fp32 of this comparison (before any tactic)'
+    });
+    expect(view.record.basis.reference.energyPerInferenceJ).toBe(0.8);
+    expect(view.svg).toContain('baseline fp32 of this comparison');
+  });
+
+  test('a comparison rated against the fixed reference only when asked, and named', async () => {
+    const view = await gaissa.label(comparison, { population: 'fixed' });
+    expect(view.record.basis.name).toBe('gaissa-inference-v1');
+    expect(view.record.basis.against?.kind).toBe('fixed');
+    expect(view.record.basis.reference.energyPerInferenceJ).toBe(1);
   });
 
   test("reference 'baseline' rates against the baseline variant; a variant by name", async () => {

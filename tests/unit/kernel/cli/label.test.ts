@@ -56,12 +56,25 @@ describe('gaissa label', () => {
     [{ phase: 'inference', population: 'fixed', metrics: { latencyMs: -3 } }, 'metrics.latencyMs'],
     [{ phase: 'inference', population: 'fixed', metrics: {} }, 'metrics'],
     [
-      { phase: 'inference', population: 'fixed', metrics: { latencyMs: 3 }, boundaries: { latencyMs: [1, 2, 3, 4] } },
+      {
+        phase: 'inference',
+        population: 'fixed',
+        metrics: { latencyMs: 3 },
+        boundaries: { latencyMs: [1, 2, 3, 4] }
+      },
       'boundaries.latencyMs'
     ],
-    [{ phase: 'inference', population: 'fixed', metrics: { latencyMs: 3 }, colour: 'green' }, 'colour'],
     [
-      { phase: 'inference', population: 'fixed', metrics: { latencyMs: 3 }, model: { path: 'missing.onnx' } },
+      { phase: 'inference', population: 'fixed', metrics: { latencyMs: 3 }, colour: 'green' },
+      'colour'
+    ],
+    [
+      {
+        phase: 'inference',
+        population: 'fixed',
+        metrics: { latencyMs: 3 },
+        model: { path: 'missing.onnx' }
+      },
       'model.path'
     ]
   ])('invalid input %j exits 2 naming %s', async (input, field) => {

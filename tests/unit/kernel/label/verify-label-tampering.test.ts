@@ -321,9 +321,20 @@ describe('tamperings verify catches', () => {
         detail: expect.stringContaining('boundaries.energyPerInferenceJ')
       })
     );
-    // Without the name, the basis is custom: verify notes it and the label shows it.
-    const { name: _name, ...custom } = forged.basis;
+    // Without the name but still claiming the fixed reference: a mismatch.
+    const { name: _name, against: _against, ...custom } = forged.basis;
     void _name;
+    save(label, { ...forged, basis: { ...custom, against: _against } });
+    const claiming = await verify(label, false);
+    expect(claiming.code).toBe(1);
+    expect(claiming.report.checks).toContainEqual(
+      expect.objectContaining({
+        kind: 'basis',
+        status: 'mismatch',
+        detail: expect.stringContaining('names no known basis')
+      })
+    );
+    // Without name or claim, the basis is custom: verify notes it and the label shows it.
     save(label, { ...forged, basis: custom });
     const unnamed = await verify(label, false);
     expect(unnamed.report.checks).toContainEqual(
@@ -677,7 +688,12 @@ describe('in the notebook', () => {
   test('gaissa.label(..., { sign }) signs; verify({ trust }) authenticates, and catches an edit', async () => {
     const model = file('model.onnx', 'the real model');
     const view = await api.label(
-      { phase: 'inference', population: 'fixed', metrics: { latencyMs: 5 }, model: { path: model } },
+      {
+        phase: 'inference',
+        population: 'fixed',
+        metrics: { latencyMs: 5 },
+        model: { path: model }
+      },
       { sign: privateKey, out: join(dir, 'LABEL.json'), record: false }
     );
     expect(view.record.signature?.algorithm).toBe('Ed25519');

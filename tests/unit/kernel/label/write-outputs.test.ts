@@ -22,7 +22,11 @@ import { scratchDir } from '../fixtures/scratch-dir';
 const scratch = scratchDir('gaissa-outputs-');
 const write = scratch.write;
 
-const request = { phase: 'inference', population: 'fixed', metrics: { latencyMs: 18, accuracy: 0.77 } };
+const request = {
+  phase: 'inference',
+  population: 'fixed',
+  metrics: { latencyMs: 18, accuracy: 0.77 }
+};
 
 /** One line on stderr, no stack trace. */
 function expectOneLine(stderr: string, ...parts: string[]): void {
@@ -172,7 +176,11 @@ describe('gaissa label outputs', () => {
     const r = await gaissa([
       'label',
       '--json',
-      write('in.json', { phase: 'inference', population: 'fixed', metrics: { energyPerInferenceJ: 5e-324 } })
+      write('in.json', {
+        phase: 'inference',
+        population: 'fixed',
+        metrics: { energyPerInferenceJ: 5e-324 }
+      })
     ]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, 'metrics.energyPerInferenceJ', 'overflows');

@@ -21,7 +21,7 @@ describe('%gaissa label', () => {
   test('options parse into a label request, SCI from --carbon-intensity', () => {
     const { args } = resolve(
       'label --energy-per-inference-j 0.36 --latency-ms 12 --accuracy 0.9 --model "MLP v2" ' +
-        '--method measured --carbon-intensity 100'
+        '--method measured --carbon-intensity 100 --population fixed'
     );
     expect(requestFromOptions(args.options)).toEqual({
       phase: 'inference',
@@ -44,7 +44,7 @@ describe('%gaissa label', () => {
   test('displays the label with the recording metadata and writes --out', async () => {
     const out = join(dir, 'LABEL.json');
     const { shown, printed, error } = await run(
-      `label --energy-per-inference-j 0.2 --latency-ms 5 --model mlp --out ${out}`
+      `label --population fixed --energy-per-inference-j 0.2 --latency-ms 5 --model mlp --out ${out}`
     );
     expect(error).toBeUndefined();
     expect(shown).toHaveLength(1);
@@ -58,12 +58,14 @@ describe('%gaissa label', () => {
   });
 
   test('--min fails the cell after showing the label; --no-record opts out', async () => {
-    const failing = await run('label --energy-per-inference-j 40 --min b --no-record');
+    const failing = await run(
+      'label --population fixed --energy-per-inference-j 40 --min b --no-record'
+    );
     expect(failing.shown).toHaveLength(1);
     expect(failing.shown[0].metadata[LABEL_MIME]).toMatchObject({ record: false });
     expect(failing.error).toBeInstanceOf(MagicError);
     expect(failing.error?.message).toBe('label rating E is worse than the minimum B');
-    const passing = await run('label --energy-per-inference-j 0.1 --min B');
+    const passing = await run('label --population fixed --energy-per-inference-j 0.1 --min B');
     expect(passing.error).toBeUndefined();
     expect((await run('label --energy-per-inference-j 1 --min Z')).error?.message).toMatch(
       /--min must be one of A, B, C, D, E/

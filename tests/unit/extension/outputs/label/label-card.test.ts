@@ -97,17 +97,21 @@ describe('the label card', () => {
     // The fixture asks for "measured" with typed figures: the record says declared.
     expect(typed.method).toBe('declared');
     const plain = mount(new LabelCard(typed));
-    expect(plain.getAttribute('aria-label')).toMatch(/, declared, basis gaissa-inference-v1$/);
+    expect(plain.getAttribute('aria-label')).toMatch(
+      /, declared, rated against fixed reference gaissa-inference-v1: ResNet-50 fp32 .*\)$/
+    );
     const about = plain.querySelector('.gaissa-label-about')!.textContent ?? '';
     expect(about).toContain('Methoddeclared: figures given by the issuer');
-    expect(about).toContain('Basisgaissa-inference-v1');
+    expect(about).toContain('Rated againstfixed reference gaissa-inference-v1: ResNet-50');
     expect(about).toContain('Signatureunsigned');
     const partly = {
       ...asPayload(sampleLabel({ reference: { latencyMs: 6 } })),
       method: 'partly-measured' as const
     };
     const node = mount(new LabelCard(partly));
-    expect(node.getAttribute('aria-label')).toMatch(/, partly measured, custom basis$/);
+    expect(node.getAttribute('aria-label')).toMatch(
+      /, partly measured, rated against a custom basis \(gaissa-inference-v1 .*\)$/
+    );
     expect(node.querySelector('.gaissa-label-picture svg')!.textContent).toContain('custom basis');
     expect(details(node).textContent).toContain(
       'Figures computed from records that hardware counters measured only in part.'
@@ -115,7 +119,7 @@ describe('the label card', () => {
     // With the counter share the label carries, the card and its picture show it.
     const shared = mount(new LabelCard({ ...partly, coverage: 0.42 }));
     expect(shared.getAttribute('aria-label')).toMatch(
-      /, partly measured \(42 % counter\), custom basis$/
+      /, partly measured \(42 % counter\), rated against a custom basis \(.*\)$/
     );
     expect(shared.querySelector('.gaissa-label-picture svg')!.textContent).toContain(
       'partly measured (42 % counter)'
