@@ -78,6 +78,14 @@ export function median(values: readonly number[]): number {
   );
 }
 
+/**
+ * The members a population rates: a member reporting a training CO2e of 0 is left out whole,
+ * since a figure of 0 g has no index and says the report is not a measurement.
+ */
+export function ratedMembers(members: readonly PopulationMember[]): PopulationMember[] {
+  return members.filter(m => m.metrics.trainingCo2eKg !== 0);
+}
+
 /** A member's figures with the derived ones (size per g CO2e) added. */
 function withDerived(
   metrics: Partial<Record<MetricName, number>>
@@ -97,7 +105,8 @@ function rateable(name: MetricName, value: number | undefined): value is number 
 
 /** The reference: the reference member's figures, each one it lacks the population's median. */
 export function populationReference(population: Population): Partial<Record<MetricName, number>> {
-  const { members, method } = population;
+  const { method } = population;
+  const members = ratedMembers(population.members);
   const byId = method.referenceId && members.find(m => m.id === method.referenceId);
   const own = byId ? withDerived(byId.metrics) : {};
   const reference: Partial<Record<MetricName, number>> = {};
@@ -142,7 +151,7 @@ export function populationBasis(population: Population): PopulationBasis {
     const ref = reference[name];
     if (ref === undefined || weight === undefined) continue;
     const better = METRICS[name].better;
-    const sorted = population.members
+    const sorted = ratedMembers(population.members)
       .map(m => withDerived(m.metrics)[name])
       .filter(v => rateable(name, v))
       .map(v => metricIndex(v, ref, better))

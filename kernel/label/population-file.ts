@@ -14,7 +14,8 @@ import {
   HF_CO2_METHOD,
   Population,
   PopulationMember,
-  populationBasis
+  populationBasis,
+  ratedMembers
 } from '../../core/label/population';
 import { LabelRequest } from '../../core/label/record';
 import { RatingBasis } from '../../core/label/rating';
@@ -74,6 +75,7 @@ export function populationMembers(text: string, field: string): PopulationMember
   });
 }
 
+/** A population file's rated members (see ratedMembers) and the SHA-256 of its text. */
 async function readPopulationFile(
   path: string,
   field: string
@@ -85,7 +87,7 @@ async function readPopulationFile(
   } catch (e) {
     throw new FieldError(field, `cannot read ${path}: ${(e as Error).message}`);
   }
-  return { members: populationMembers(text, field), sha256: sha256Text(text) };
+  return { members: ratedMembers(populationMembers(text, field)), sha256: sha256Text(text) };
 }
 
 let hfCo2: Promise<Population> | undefined;

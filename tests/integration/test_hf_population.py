@@ -98,7 +98,8 @@ def overall(ratings):
 def numpy_method():
     """GAISSA's method computed with numpy: reference, boundaries, and each row's expected ratings."""
     rows = read_rows()
-    population = [figures(r) for r in rows]
+    # A model reporting a CO2e of 0 is left out of the population whole.
+    population = [figures(r) for r in rows if not zero_co2(r)]
     refs = [figures(r) for r in rows if r["modelId"] == REFERENCE_MODEL]
     assert refs and all(f == refs[0] for f in refs), "one reference model, its rows alike"
     reference = {}
@@ -109,7 +110,8 @@ def numpy_method():
         indices = np.array([index(v, reference[metric], higher) for v in present])
         boundaries[metric] = np.percentile(indices, percentiles).tolist()
     expected = []
-    for row, f in zip(rows, population):
+    for row in rows:
+        f = figures(row)
         metrics = {}
         for metric, (higher, _, _) in METHOD.items():
             if metric in f:
