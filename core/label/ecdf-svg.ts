@@ -16,6 +16,7 @@ import {
   modelIndex,
   modelPercentile,
   percentText,
+  standingPhrase,
   populationDistribution,
   ratingBoundaries
 } from './rated-against';
@@ -136,12 +137,12 @@ const round = (v: number) => Math.round(v * 100) / 100;
 /** The sentence under a chart, also its description's end. */
 export function standingText(input: EcdfInput): string {
   if (input.index === null) return "This model's index is not recorded";
-  const share =
-    input.percentile !== null
-      ? percentText(input.percentile)
-      : `about ${percentText(shareAt(input.distribution, input.index))}`;
   const rating = input.rating ? ` (${input.rating})` : '';
-  return `Index ${formatNumber(input.index)}${rating}: at least as good as ${share} of the population`;
+  const standing =
+    input.percentile !== null
+      ? standingPhrase(input.percentile)
+      : `at least as good as about ${percentText(shareAt(input.distribution, input.index))} of the population`;
+  return `Index ${formatNumber(input.index)}${rating}: ${standing}`;
 }
 
 function bandsSentence(boundaries: readonly number[] | null): string {

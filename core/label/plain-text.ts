@@ -5,7 +5,7 @@ import { labelMethodText } from './provenance';
 import {
   metricTitle,
   modelPercentile,
-  percentText,
+  standingPhrase,
   ratedAgainst,
   unratedFigures
 } from './rated-against';
@@ -24,10 +24,7 @@ export function labelText(record: LabelRecord): string {
     if (!m) continue;
     const title = metricTitle(name).padEnd(16);
     const percentile = modelPercentile(record, name);
-    const standing =
-      percentile === null
-        ? ''
-        : `, at least as good as ${percentText(percentile)} of the population`;
+    const standing = percentile === null ? '' : `, ${standingPhrase(percentile)}`;
     lines.push(
       `  ${m.rating}  ${title} ${formatMetric(name as MetricName, m.value)}  (index ${m.index}${standing})`
     );

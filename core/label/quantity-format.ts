@@ -36,7 +36,8 @@ const SCALES: Record<string, Scale> = {
   'kg CO2e': { base: 'g', factor: 1e3, suffix: ' CO2e', prefixes: [['t', 6], ...UP_AND_DOWN] },
   kWh: { base: 'Wh', factor: 1e3, suffix: '', prefixes: [['G', 9], ['M', 6], ...UP_AND_DOWN] },
   ms: { base: 's', factor: 1e-3, suffix: '', prefixes: DOWN },
-  MB: { base: 'B', factor: 1e6, suffix: '', prefixes: BYTES }
+  MB: { base: 'B', factor: 1e6, suffix: '', prefixes: BYTES },
+  'B/g': { base: 'B', factor: 1, suffix: '/g', prefixes: BYTES }
 };
 
 /** A value in `unit` (one of the label's units) with the prefix that keeps it readable. */
@@ -57,6 +58,7 @@ export function formatQuantity(value: number, unit: string): string {
 
 /** A metric's value as the label shows it (accuracy as a percentage). */
 export function formatMetric(name: MetricName, value: number): string {
-  if (name === 'accuracy') return Number.isFinite(value) ? `${formatNumber(value * 100)} %` : 'n/a';
+  if (name === 'accuracy' || name === 'performanceScore')
+    return Number.isFinite(value) ? `${formatNumber(value * 100)} %` : 'n/a';
   return formatQuantity(value, METRICS[name]?.unit ?? '');
 }

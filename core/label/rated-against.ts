@@ -120,6 +120,13 @@ export function percentText(share: number): string {
   return `${Math.floor(share * 100 + 1e-9)} %`;
 }
 
+/** Where a model stands, in words: the share of the population it is at least as good as. */
+export function standingPhrase(share: number): string {
+  if (share === 0) return 'below every member of the population';
+  if (share < 0.01) return 'in the lowest 1 % of the population';
+  return `at least as good as ${percentText(share)} of the population`;
+}
+
 /** The figures the basis could not rate, in the record's order, each a name and a finite value. */
 export function unratedFigures(record: object): Array<[string, number]> {
   const unrated = loose(record).unrated;

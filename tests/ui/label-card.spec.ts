@@ -14,6 +14,7 @@ import { RESULTS_DIR } from './playwright.config';
 const INFERENCE = [
   'await gaissa.label({',
   "  phase: 'inference',",
+  "  population: 'fixed',",
   '  metrics: { energyPerInferenceJ: 0.25, co2ePerInferenceG: 0.0000131, latencyMs: 12,',
   '             modelSizeMB: 0.4, accuracy: 0.97 },',
   "  model: { name: 'mnist-mlp' },",
@@ -126,6 +127,9 @@ test('gaissa.label draws the card; details, phase switch, download, metadata and
   await label.locator('label.gaissa-label-phase[data-phase=training]').click();
   await expect(label).toHaveAttribute('data-phase', 'training');
   await expect(label.locator('.gaissa-label-picture svg')).toContainText('Training phase');
+  // Rated against the Hugging Face population by default: said, and where the model stands.
+  await expect(label.locator('.gaissa-label-picture svg')).toContainText('Rated against:');
+  await expect(label.locator('.gaissa-label-picture svg')).toContainText('Where you stand');
 
   // The JSON download is the record on screen.
   const [download] = await Promise.all([

@@ -5,7 +5,8 @@ import {
   populationDistribution,
   ratedAgainst,
   ratingBoundaries,
-  unratedFigures
+  unratedFigures,
+  standingPhrase
 } from '../../../../core/label/rated-against';
 
 const withAgainst = (against: unknown) => ({ basis: { against } });
@@ -64,5 +65,11 @@ describe('reading the population fields of an untrusted record', () => {
     expect(percentText(0.999)).toBe('99 %');
     expect(percentText(1)).toBe('100 %');
     expect(percentText(0)).toBe('0 %');
+  });
+
+  test('a model below every member says so rather than "0 %"', () => {
+    expect(standingPhrase(0)).toBe('below every member of the population');
+    expect(standingPhrase(0.004)).toBe('in the lowest 1 % of the population');
+    expect(standingPhrase(0.73)).toBe('at least as good as 73 % of the population');
   });
 });

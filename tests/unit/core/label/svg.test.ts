@@ -196,6 +196,8 @@ describe('text helpers', () => {
     expect(formatQuantity(0.9996, 'J')).toBe('1 J');
     expect(formatQuantity(0, 'J')).toBe('0 J');
     expect(formatQuantity(2000, 'MB')).toBe('2 GB');
+    expect(formatQuantity(2364.837, 'B/g')).toBe('2.36 kB/g');
+    expect(formatMetric('performanceScore', 0.823)).toBe('82.3 %');
     expect(formatMetric('accuracy', 0.9813)).toBe('98.1 %');
     expect(formatNumber(123456)).toBe('123,456');
     expect(formatNumber(NaN)).toBe('n/a');

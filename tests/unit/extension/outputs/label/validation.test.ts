@@ -7,7 +7,14 @@ import {
   readOutputMetadata,
   validateLabel
 } from '../../../../../extension/outputs/label/validation';
-import { KEY_1, SCRIPT, asPayload, sampleLabel, trainingLabel } from '../../fixtures/label-record';
+import {
+  KEY_1,
+  SCRIPT,
+  asPayload,
+  populationLabel,
+  sampleLabel,
+  trainingLabel
+} from '../../fixtures/label-record';
 
 const schemaDir = join(__dirname, '../../../../../schema');
 const labelSchema = JSON.parse(readFileSync(join(schemaDir, 'label.schema.json'), 'utf8'));
@@ -24,7 +31,16 @@ const referenceEntry = ajv.getSchema('urn:gaissa:schema:label-recording:v1#/defi
 function variants(): unknown[] {
   const valid = asPayload(sampleLabel()) as unknown as Record<string, any>;
   const copy = () => JSON.parse(JSON.stringify(valid)) as Record<string, any>;
-  const out: unknown[] = [valid, asPayload(trainingLabel()), null, 1, 'x', [], {}];
+  const out: unknown[] = [
+    valid,
+    asPayload(trainingLabel()),
+    populationLabel(),
+    null,
+    1,
+    'x',
+    [],
+    {}
+  ];
   for (const key of Object.keys(valid)) {
     const missing = copy();
     delete missing[key];
@@ -57,6 +73,13 @@ describe('label validation (compiled at build time)', () => {
   it('accepts what the core builds, inference and training', () => {
     expect(validateLabel(asPayload(sampleLabel()))).toMatchObject({ ok: true });
     expect(validateLabel(asPayload(trainingLabel()))).toMatchObject({ ok: true });
+  });
+
+  it('accepts a label rated against a population, with its standing and unrated figures', () => {
+    expect(validateLabel(populationLabel()).ok).toBe(true);
+    const tooShort = asPayload(populationLabel()) as unknown as Record<string, any>;
+    tooShort.basis.distribution.trainingCo2eKg.pop();
+    expect(validateLabel(tooShort).ok).toBe(false);
   });
 
   it('agrees with ajv compiling schema/label.schema.json at run time', () => {
