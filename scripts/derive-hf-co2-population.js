@@ -34,8 +34,10 @@ if (!input) {
 const bytes = readFileSync(input);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 if (sha256 !== EXPECTED_SHA256) {
-  console.error(`warning: ${input} is not the study's file the shipped population came from ` +
-    `(sha256 ${sha256}, expected ${EXPECTED_SHA256})`);
+  console.error(
+    `warning: ${input} is not the study's file the shipped population came from ` +
+      `(sha256 ${sha256}, expected ${EXPECTED_SHA256})`
+  );
 }
 const rows = parse(bytes, { columns: true, skip_empty_lines: true });
 const missing = COLUMNS.filter(c => rows.length > 0 && !(c in rows[0]));
@@ -43,6 +45,9 @@ if (missing.length > 0) {
   console.error(`${input} lacks the columns ${missing.join(', ')}`);
   process.exit(2);
 }
-const csv = stringify(rows.map(r => COLUMNS.map(c => r[c])), { header: true, columns: COLUMNS });
+const csv = stringify(
+  rows.map(r => COLUMNS.map(c => r[c])),
+  { header: true, columns: COLUMNS }
+);
 writeFileSync(output, csv);
 console.error(`${rows.length} models written to ${output}`);

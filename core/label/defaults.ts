@@ -7,17 +7,17 @@
  * it into A-E, and a weighted mean of the metric ratings gives the overall rating.
  *
  * GAISSA derives its boundaries from the 20/40/60/80th percentiles of the indices of a population
- * of Hugging Face models. Models built in a notebook have no such population, so the boundaries
- * below are this project's own choice, made so that a model equal to the reference rates C (the
- * middle, where a median reference lands under percentile boundaries) and so that halving and
- * doubling a cost sit equally far from C (boundaries symmetric in log space). The reference that
- * means most is the user's own baseline (for instance the model before a green tactic), passed as
- * `reference`; every value here can be overridden per label.
+ * of Hugging Face models; training labels are rated that way (core/label/population.ts). The fixed
+ * bases below serve only when a label asks for them by name. Their boundaries are this project's
+ * own choice, made so that a model equal to the reference rates C (the middle, where a median
+ * reference lands under percentile boundaries) and so that halving and doubling a cost sit equally
+ * far from C (boundaries symmetric in log space); the same bands serve around a baseline or
+ * reference values a label is given.
  */
 import { JOULES_PER_KWH } from '../units';
 import { MetricName, Phase } from './metrics';
 
-/** Four index boundaries, strictly descending: A > b1 >= B > b2 >= C > b3 >= D > b4 >= E. */
+/** Four index boundaries, descending: A > b1 >= B > b2 >= C > b3 >= D > b4 >= E. */
 export type Boundaries = readonly [number, number, number, number];
 
 /** What a label was rated against, in words a stranger can read, and where its data came from. */
