@@ -38,6 +38,8 @@ export interface RatedAgainst {
   size?: number;
   /** SHA-256 of the population's data file, so verify can tell whether it changed. */
   sha256?: string;
+  /** A registry: how many of its bytes the label was rated against (it only ever grows). */
+  bytes?: number;
 }
 
 /** Everything the rating of one phase rests on; a label record carries the basis it used. */

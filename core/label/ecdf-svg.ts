@@ -95,12 +95,16 @@ function decadeTicks(a: number, b: number): number[] {
 
 /** About four round ticks (1, 2 or 5 times a power of ten) within [lo, hi]. */
 function niceTicks(lo: number, hi: number): number[] {
+  // A span too narrow for the numbers' precision (or none) gets its two ends: stepping would
+  // never move past lo.
+  if (!(hi - lo > Math.abs(hi) * 1e-9)) return [lo];
   const raw = (hi - lo) / 4;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const f = raw / magnitude;
   const step = magnitude * (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10);
   const ticks: number[] = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
+  const first = Math.ceil(lo / step - 1e-9);
+  for (let k = first; k * step <= hi + step * 1e-9 && k - first < 12; k++) {
     ticks.push(Number((k * step).toPrecision(12)));
   }
   return ticks;

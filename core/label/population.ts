@@ -28,6 +28,8 @@ export interface PopulationMethod {
   weights: Partial<Record<MetricName, number>>;
   /** Percentiles (0..100) for b1 > b2 > b3 > b4, per metric; others take DEFAULT_PERCENTILES. */
   percentiles?: Partial<Record<MetricName, readonly [number, number, number, number]>>;
+  /** A member counts only with a figure > 0 of this metric (the one the population is about). */
+  requires?: MetricName;
 }
 
 export interface Population {
@@ -49,7 +51,8 @@ export const HF_CO2_METHOD: PopulationMethod = {
     sizeEfficiency: 0.1,
     datasetSizeEfficiency: 0.1
   },
-  percentiles: { downloads: [96, 94, 85, 60] }
+  percentiles: { downloads: [96, 94, 85, 60] },
+  requires: 'trainingCo2eKg'
 };
 
 /** Fewest members a population needs before its percentiles mean anything. */
@@ -79,11 +82,17 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * The members a population rates: a member reporting a training CO2e of 0 is left out whole,
- * since a figure of 0 g has no index and says the report is not a measurement.
+ * The members a population rates: with a method that requires a metric (training CO2e for the
+ * Hugging Face method), only those reporting it above 0; a CO2e of 0 g has no index and says the
+ * report is no measurement, so such a member is left out whole.
  */
-export function ratedMembers(members: readonly PopulationMember[]): PopulationMember[] {
-  return members.filter(m => m.metrics.trainingCo2eKg !== 0);
+export function ratedMembers(
+  members: readonly PopulationMember[],
+  method: PopulationMethod
+): PopulationMember[] {
+  const required = method.requires;
+  if (!required) return [...members];
+  return members.filter(m => (m.metrics[required] ?? 0) > 0);
 }
 
 /** A member's figures with the derived ones (size per g CO2e) added. */
@@ -106,7 +115,7 @@ function rateable(name: MetricName, value: number | undefined): value is number 
 /** The reference: the reference member's figures, each one it lacks the population's median. */
 export function populationReference(population: Population): Partial<Record<MetricName, number>> {
   const { method } = population;
-  const members = ratedMembers(population.members);
+  const members = ratedMembers(population.members, method);
   const byId = method.referenceId && members.find(m => m.id === method.referenceId);
   const own = byId ? withDerived(byId.metrics) : {};
   const reference: Partial<Record<MetricName, number>> = {};
@@ -151,7 +160,7 @@ export function populationBasis(population: Population): PopulationBasis {
     const ref = reference[name];
     if (ref === undefined || weight === undefined) continue;
     const better = METRICS[name].better;
-    const sorted = ratedMembers(population.members)
+    const sorted = ratedMembers(population.members, population.method)
       .map(m => withDerived(m.metrics)[name])
       .filter(v => rateable(name, v))
       .map(v => metricIndex(v, ref, better))

@@ -220,6 +220,9 @@ function parseMetricValue(v: unknown, field: string, name: MetricName, reference
     );
   }
   const n = requireNumber(v, field, { positive: reference || better === 'lower' });
+  if (name === 'downloads' && !reference && !Number.isInteger(n)) {
+    throw new FieldError(field, `must be a whole number of downloads, got ${n}`);
+  }
   if (max !== undefined && n > max) {
     throw new FieldError(field, `must be a fraction between 0 and ${max}, got ${n}`);
   }

@@ -307,14 +307,15 @@ function withBasisName(phase: Phase, basis: LabelBasis): LabelBasis {
   const name = basisName(phase, basis);
   if (name) return { name, ...basis };
   // The fixed reference with the issuer's own figures is no longer the named basis.
-  const fixed = FIXED_AGAINST[phase].name;
   return {
     ...basis,
-    against: {
-      kind: 'custom',
-      title: `a custom basis (${fixed} with the issuer's own reference, boundaries or weights)`
-    }
+    against: { kind: 'custom', title: alteredFixedTitle(FIXED_AGAINST[phase].name!) }
   };
+}
+
+/** How a label names a fixed basis its issuer altered. */
+export function alteredFixedTitle(fixed: string): string {
+  return `a custom basis (${fixed} with the issuer's own reference, boundaries or weights)`;
 }
 
 function parseDerive(value: unknown, request: LabelRequest): DeriveRequest {
@@ -430,6 +431,14 @@ export function labelFigures(
   return { phase: record.phase, metrics, derivation: record.derivation };
 }
 
+/** How a label names reference values its issuer gave: never mistakable for a population. */
+export const CUSTOM_TITLE = 'reference values given by the issuer';
+
+/** How a label names a baseline, from the name the issuer gave it. */
+export function baselineTitle(name: string): string {
+  return `the baseline ${name} (${CUSTOM_TITLE})`;
+}
+
 /**
  * The basis a request is rated on, never a silent one: a population the kernel read (hf-co2, a
  * file, the registry), the phase's fixed reference when asked for by name, or the reference
@@ -439,11 +448,21 @@ export function labelFigures(
 export function chooseBasis(request: LabelRequest, population?: RatingBasis): RatingBasis {
   const asked = request.population;
   if (population) {
-    for (const field of ['reference', 'boundaries'] as const) {
+    for (const field of ['reference', 'boundaries', 'weights'] as const) {
       if (request[field] !== undefined) {
         throw new FieldError(
           field,
           `a population sets its own (${population.basis.against?.title ?? 'population'}): leave ${field} out`
+        );
+      }
+    }
+    // A population rates training CO2e first of all: without it the label would say nothing of it.
+    if (request.phase === 'training' && request.metrics.trainingCo2eKg === undefined) {
+      const derived = request.derive !== undefined;
+      if (!derived) {
+        throw new FieldError(
+          'metrics.trainingCo2eKg',
+          `is required against ${population.basis.against?.title ?? 'a population'}`
         );
       }
     }
@@ -461,16 +480,19 @@ export function chooseBasis(request: LabelRequest, population?: RatingBasis): Ra
   if (request.reference === undefined) {
     throw new FieldError(
       'population',
-      'no basis to rate against: name a population ("hf-co2", "registry", { "path": FILE }), ' +
-        'give reference values (a baseline), ask for the fixed reference with "fixed", or ' +
-        'write at least 5 labels to the registry (gaissa-labels.jsonl) first'
+      request.phase === 'training'
+        ? 'no basis to rate against: name a population ("hf-co2", { "path": FILE }, "registry"), ' +
+            'give reference values, or ask for the fixed reference with "fixed"'
+        : 'no basis to rate against: label a comparison (rated against its baseline), give ' +
+            'reference values, name the registry ("registry": at least 5 labels written in this ' +
+            'folder), or ask for the fixed reference with "fixed"'
     );
   }
   const fixed = DEFAULT_BASIS[request.phase];
   const against =
     typeof asked === 'object' && 'baseline' in asked
-      ? { kind: 'baseline' as const, title: asked.baseline }
-      : { kind: 'custom' as const, title: 'reference values given by the issuer' };
+      ? { kind: 'baseline' as const, title: baselineTitle(asked.baseline) }
+      : { kind: 'custom' as const, title: CUSTOM_TITLE };
   // The bands around a reference are the fixed basis's; only its reference values are dropped.
   return {
     basis: { reference: {}, boundaries: fixed.boundaries, weights: fixed.weights, against }

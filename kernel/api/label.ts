@@ -385,7 +385,7 @@ function requestFromComparison(
     const baseVariant = baselineVariant(comparison);
     const base = baseVariant as unknown as Record<string, unknown>;
     population ??= {
-      baseline: `baseline ${baseVariant.name} of this comparison (before any tactic)`
+      baseline: `${baseVariant.name} of this comparison, before any tactic`
     };
     const fromBaseline: Partial<Record<MetricName, number>> = {};
     for (const name of Object.keys({ ...metrics, ...options.metrics }) as MetricName[]) {

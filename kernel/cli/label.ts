@@ -28,7 +28,7 @@ Request: { phase, metrics, population?, reference?, boundaries?, weights?, model
                 training:  trainingCo2eKg, performanceScore, modelSizeMB, datasetSizeMB, downloads,
                            trainingEnergyKWh, accuracy   (accuracy, performanceScore: fractions 0..1)
   population    what the label is rated against, named on the label:
-                "hf-co2"      1,419 Hugging Face models reporting training CO2e (Castaño et al.,
+                "hf-co2"      1,418 Hugging Face models reporting training CO2e (Castaño et al.,
                               ESEM 2023), GAISSA's method: the default for training labels
                 { "path": F } a population CSV with the study's columns (gaissa hf mine writes one)
                 "registry"    the labels written in this folder (gaissa-labels.jsonl), or

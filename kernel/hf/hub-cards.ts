@@ -139,19 +139,43 @@ async function listModels(
   return models;
 }
 
+/**
+ * One model's README, or why it could not be read: a card that is not served, too large, slow or
+ * cut off is a card listed as unreadable, never the end of the run. The body is read in chunks
+ * and abandoned past MAX_CARD_BYTES, so a hostile server cannot make the miner hold it whole.
+ */
 async function fetchCard(
   endpoint: string,
   model: Listed,
   timeoutMs: number
 ): Promise<CardFile['readme']> {
   const path = model.modelId.split('/').map(encodeURIComponent).join('/');
-  const response = await get(`${endpoint}/${path}/raw/main/README.md`, timeoutMs);
-  if (!response.ok) {
-    await response.body?.cancel();
-    return { error: `README.md not served (HTTP ${response.status})` };
+  try {
+    const response = await get(`${endpoint}/${path}/raw/main/README.md`, timeoutMs);
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      return { error: `README.md not served (HTTP ${response.status})` };
+    }
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > MAX_CARD_BYTES) {
+        await reader.cancel();
+        return { error: 'README.md is larger than 4 MiB' };
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (e) {
+    const error = e as Error;
+    return {
+      error: `README.md could not be read: ${error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : error.message}`
+    };
   }
-  const text = await response.text();
-  return text.length > MAX_CARD_BYTES ? { error: 'README.md is larger than 4 MiB' } : text;
 }
 
 /** Cards of the models the Hub lists as reporting co2_eq_emissions, in the listing's order. */

@@ -54,15 +54,15 @@ export async function* folderCards(root: string): AsyncGenerator<CardFile> {
     const list = (await entries(dir).catch(() => [])).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0
     );
-    if (list.some(e => e.name === 'README.md' && !e.isDirectory())) {
+    const card = list.find(e => e.name === 'README.md' && !e.isDirectory());
+    if (card) {
       const id = relative(root, dir).split(sep).join('/') || basename(root);
       const path = join(dir, 'README.md');
-      yield {
-        modelId: id,
-        path,
-        readme: await readCard(path),
-        sizeBytes: await weightBytes(dir)
-      };
+      // A card linked from elsewhere (/etc/passwd…) is not a card of this tree: not followed.
+      const readme = card.isSymbolicLink()
+        ? { error: 'README.md is a symbolic link: not followed in a folder tree' }
+        : await readCard(path);
+      yield { modelId: id, path, readme, sizeBytes: await weightBytes(dir) };
     }
     if (depth >= MAX_DEPTH) return;
     for (const e of list) {

@@ -54,6 +54,16 @@ function perGram(bytes: number | undefined, grams: number): string {
   return bytes !== undefined && grams > 0 ? String(bytes / grams) : '';
 }
 
+/**
+ * Card text as a CSV cell a spreadsheet shows as text: a leading = + - @ (or tab, carriage
+ * return) would make it a formula, so such a cell is prefixed with an apostrophe (OWASP's advice
+ * against CSV injection).
+ */
+export function textCell(value: string | undefined): string {
+  if (value === undefined) return '';
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 export function studyRow(model: MinedModel): Record<StudyColumn, string> {
   const { co2 } = model;
   const number = (n: number | undefined) => (n === undefined ? '' : String(n));
@@ -63,10 +73,10 @@ export function studyRow(model: MinedModel): Record<StudyColumn, string> {
     datasets_size: number(model.datasetsSizeBytes),
     co2_eq_emissions: String(co2.emissionsG),
     co2_reported: '1',
-    source: co2.source ?? '',
-    training_type: co2.trainingType ?? '',
-    geographical_location: co2.location ?? '',
-    environment: co2.hardware ?? '',
+    source: textCell(co2.source),
+    training_type: textCell(co2.trainingType),
+    geographical_location: textCell(co2.location),
+    environment: textCell(co2.hardware),
     performance_metrics: '',
     performance_score: '',
     downloads: number(model.downloads),

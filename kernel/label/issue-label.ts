@@ -80,7 +80,7 @@ export async function issueLabel(
     }
   }
 
-  const population = await resolvePopulation(request, options.cwd);
+  const population = await resolvePopulation(request, options.cwd, stored);
   return validateLabelRecord(buildLabelRecord(hashed, options.now, evidence, population));
 }
 

@@ -54,22 +54,33 @@ function entryOf(line: string): RegistryEntry | undefined {
   return { phase: value.phase, model: { name: model.name, sha256 }, figures };
 }
 
-/** The registry's labels, in the order they were written; lines that are not labels are skipped. */
+/**
+ * The registry's labels, in the order they were written; lines that are not labels are skipped.
+ * With `bytes`, only its first bytes: the registry as it was when they were its whole.
+ */
 export async function readRegistry(
   path: string,
-  field: string
-): Promise<{ records: RegistryEntry[]; sha256: string }> {
-  let text: string;
+  field: string,
+  bytes?: number
+): Promise<{ records: RegistryEntry[]; sha256: string; bytes: number }> {
+  let data: Buffer;
   try {
     await requireRegularFile(path, MAX_RECORD_FILE_BYTES);
-    text = await readFile(path, 'utf8');
+    data = await readFile(path);
   } catch (e) {
     throw new FieldError(field, `cannot read ${path}: ${(e as Error).message}`);
   }
+  if (bytes !== undefined) {
+    if (data.length < bytes) {
+      throw new FieldError(field, `${path} is shorter than when the label was rated against it`);
+    }
+    data = data.subarray(0, bytes);
+  }
+  const text = data.toString('utf8');
   const records = text
     .split('\n')
     .filter(line => line.trim() !== '')
     .map(entryOf)
     .filter((e): e is RegistryEntry => e !== undefined);
-  return { records, sha256: sha256Text(text) };
+  return { records, sha256: sha256Text(text), bytes: data.length };
 }

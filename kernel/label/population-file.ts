@@ -75,11 +75,11 @@ export function populationMembers(text: string, field: string): PopulationMember
   });
 }
 
-/** A population file's rated members (see ratedMembers) and the SHA-256 of its text. */
+/** A population file's rated members (see ratedMembers), how many rows it has and its hash. */
 async function readPopulationFile(
   path: string,
   field: string
-): Promise<{ members: PopulationMember[]; sha256: string }> {
+): Promise<{ members: PopulationMember[]; rows: number; sha256: string }> {
   let text: string;
   try {
     await requireRegularFile(path, MAX_RECORD_FILE_BYTES);
@@ -87,7 +87,8 @@ async function readPopulationFile(
   } catch (e) {
     throw new FieldError(field, `cannot read ${path}: ${(e as Error).message}`);
   }
-  return { members: ratedMembers(populationMembers(text, field)), sha256: sha256Text(text) };
+  const all = populationMembers(text, field);
+  return { members: ratedMembers(all, HF_CO2_METHOD), rows: all.length, sha256: sha256Text(text) };
 }
 
 let hfCo2: Promise<Population> | undefined;
@@ -109,17 +110,23 @@ export function hfCo2Population(): Promise<Population> {
   return hfCo2;
 }
 
-/** A population CSV the user names (`population: { path }`), rated with GAISSA's method. */
-export async function populationFromFile(path: string, given: string): Promise<Population> {
-  const { members, sha256 } = await readPopulationFile(path, 'population.path');
+/**
+ * A population CSV the user names (`population: { path }`), rated with GAISSA's method; `name`
+ * is the path as the label stores it. Rows without a CO2e above 0 are not members, and the title
+ * says how many were left out.
+ */
+export async function populationFromFile(path: string, name: string): Promise<Population> {
+  const { members, rows, sha256 } = await readPopulationFile(path, 'population.path');
+  const left = rows - members.length;
+  const noun = left === 1 ? 'row' : 'rows';
+  const without = left > 0 ? `; ${left.toLocaleString('en')} ${noun} without a CO2e left out` : '';
   return {
     members,
     method: HF_CO2_METHOD,
     against: {
       kind: 'population',
-      name: given,
-      title: `${members.length.toLocaleString('en')} models of ${basename(path)}`,
-      source: path,
+      name,
+      title: `${members.length.toLocaleString('en')} models of ${basename(path)}${without}`,
       size: members.length,
       sha256
     }
@@ -129,16 +136,18 @@ export async function populationFromFile(path: string, given: string): Promise<P
 /**
  * The labels of a registry as a population of one phase: each labelled model once (its latest
  * label), its figures as members, the reference their median, weights those of the phase's
- * fixed basis.
+ * fixed basis. `bytes`: read only the registry's first bytes, as it was when a label was rated
+ * against it (a registry is only ever appended to).
  */
 export async function populationFromRegistry(
   path: string,
-  given: string,
-  phase: Phase
+  name: string,
+  phase: Phase,
+  bytes?: number
 ): Promise<Population> {
-  const { records, sha256 } = await readRegistry(path, 'population.registry');
+  const registry = await readRegistry(path, 'population.registry', bytes);
   const latest = new Map<string, PopulationMember>();
-  for (const r of records) {
+  for (const r of registry.records) {
     if (r.phase !== phase) continue;
     const key = r.model.sha256 ?? r.model.name;
     latest.set(key, { id: r.model.name, metrics: r.figures });
@@ -149,11 +158,11 @@ export async function populationFromRegistry(
     method: { weights: DEFAULT_BASIS[phase].weights },
     against: {
       kind: 'registry',
-      name: given,
+      name,
       title: `your ${members.length} labelled models (${basename(path)})`,
-      source: path,
       size: members.length,
-      sha256
+      sha256: registry.sha256,
+      bytes: registry.bytes
     }
   };
 }
@@ -166,7 +175,8 @@ export async function populationFromRegistry(
  */
 export async function resolvePopulation(
   request: LabelRequest,
-  cwd: string
+  cwd: string,
+  store: (absolute: string) => string = absolute => absolute
 ): Promise<RatingBasis | undefined> {
   const asked = request.population;
   let population: Population | undefined;
@@ -176,17 +186,19 @@ export async function resolvePopulation(
   ) {
     population = await hfCo2Population();
   } else if (typeof asked === 'object' && 'path' in asked) {
-    population = await populationFromFile(resolve(cwd, asked.path), asked.path);
+    const path = resolve(cwd, asked.path);
+    population = await populationFromFile(path, store(path));
   } else if (asked === 'registry' || (typeof asked === 'object' && 'registry' in asked)) {
     const given = typeof asked === 'object' ? asked.registry : DEFAULT_REGISTRY_FILE;
-    population = await populationFromRegistry(resolve(cwd, given), given, request.phase);
+    const path = resolve(cwd, given);
+    population = await populationFromRegistry(path, store(path), request.phase);
     if (population.members.length === 0) {
       throw new FieldError('population', `${given} holds no ${request.phase} labels`);
     }
   } else if (asked === undefined && !request.reference) {
     const path = resolve(cwd, DEFAULT_REGISTRY_FILE);
     try {
-      population = await populationFromRegistry(path, DEFAULT_REGISTRY_FILE, request.phase);
+      population = await populationFromRegistry(path, store(path), request.phase);
     } catch {
       return undefined;
     }

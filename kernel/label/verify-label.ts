@@ -14,12 +14,19 @@ import type { KeyObject } from 'node:crypto';
 import { computeSci } from '../../core/sci';
 import { aiActDifference } from '../../core/label/ai-act';
 import { sciForAiDifference } from '../../core/label/sci-for-ai';
-import { FIXED_AGAINST, LabelBasis, basisDifferences } from '../../core/label/defaults';
+import { DEFAULT_BASIS, FIXED_AGAINST, basisDifferences } from '../../core/label/defaults';
+import { canonicalJson } from '../../core/label/canonical-json';
 import { Population, populationBasis } from '../../core/label/population';
-import { shareAtOrBelow } from '../../core/label/rating';
+import { RatingBasis, rateLabel } from '../../core/label/rating';
 import { hfCo2Population, populationFromFile, populationFromRegistry } from './population-file';
-import { LabelRecord, labelFigures, rerateRecord } from '../../core/label/record';
-import { MetricName } from '../../core/label/metrics';
+import {
+  CUSTOM_TITLE,
+  LabelRecord,
+  alteredFixedTitle,
+  labelFigures,
+  rerateRecord
+} from '../../core/label/record';
+import { METRICS, MetricName } from '../../core/label/metrics';
 import {
   RecordEvidence,
   claimsNoMoreThan,
@@ -311,48 +318,144 @@ function checkDerivation(
 }
 
 /**
- * The basis must be what the label says it was rated against: a named basis exactly that basis
- * (and a fixed reference named so), a population's reference, boundaries, ECDF summary and
- * percentiles those its data gives; reference values an issuer chose are custom, which the label
- * shows.
+ * The basis must be what the label says it was rated against, with no way around it: a fixed
+ * reference is exactly that named basis, a population's or registry's label is exactly what
+ * rating its figures against that data gives (every metric the data rates, with its weight,
+ * boundaries, distribution and percentile), and reference values an issuer chose say so in the
+ * title the tool writes and carry no population's trappings.
  */
 async function checkBasis(record: LabelRecord, labelDir: string): Promise<VerifyCheck> {
-  const name = record.basis.name;
   const against = record.basis.against;
-  if (against && (against.kind === 'population' || against.kind === 'registry')) {
-    return checkPopulationBasis(record, labelDir);
-  }
-  if (against?.kind === 'fixed' || (against === undefined && name !== undefined)) {
-    if (name === undefined) {
-      return {
-        kind: 'basis',
-        subject: `basis (${against!.title})`,
-        status: 'mismatch',
-        detail: 'says it was rated against a fixed reference, but names no known basis'
-      };
+  if (!against) return checkUnclaimedBasis(record);
+  const subject = `basis (${against.title})`;
+  const mismatch = (detail: string): VerifyCheck => ({
+    kind: 'basis',
+    subject,
+    status: 'mismatch',
+    detail
+  });
+  if (against.kind === 'custom' || against.kind === 'baseline') {
+    const trappings = populationTrappings(record);
+    if (trappings.length > 0) {
+      return mismatch(`reference values an issuer gave carry no ${trappings.join(', ')}`);
     }
-    const differences = basisDifferences(name, record.phase, record.basis);
-    const title = FIXED_AGAINST[record.phase].title;
-    if (against && (against.name !== name || against.title !== title)) {
-      differences.push(`against (expected "${title}")`);
-    }
+    const fixed = FIXED_AGAINST[record.phase].name;
+    const titled =
+      against.kind === 'baseline'
+        ? against.title.startsWith('the baseline ') && against.title.endsWith(`(${CUSTOM_TITLE})`)
+        : against.title === CUSTOM_TITLE || against.title === alteredFixedTitle(fixed!);
+    if (!titled) return mismatch(`a ${against.kind} basis is not titled as the tool titles one`);
     return {
       kind: 'basis',
-      subject: `basis ${name}`,
-      status: differences.length === 0 ? 'match' : 'mismatch',
+      subject,
+      status: 'note',
       detail:
-        differences.length === 0 ? undefined : `differs from ${name}: ${differences.join(', ')}`
+        against.kind === 'baseline'
+          ? 'rated against a baseline the issuer gave: the rating compares the model with it, nothing more'
+          : 'custom basis, chosen by the issuer: the rating means only as much as it does'
     };
   }
+  let on: RatingBasis;
+  if (against.kind === 'fixed') {
+    const fixed = FIXED_AGAINST[record.phase];
+    if (record.basis.name !== fixed.name) {
+      return mismatch(
+        `says it was rated against ${fixed.name} but names ${record.basis.name ?? 'no basis'}`
+      );
+    }
+    on = { basis: { ...DEFAULT_BASIS[record.phase], against: fixed } };
+  } else {
+    const population = await populationOf(record, labelDir);
+    if (typeof population === 'string') {
+      return { kind: 'basis', subject, status: 'missing', detail: population };
+    }
+    if (population.against.sha256 !== against.sha256) {
+      return {
+        ...mismatch('the data differs from the data the label was rated against'),
+        expected: against.sha256,
+        actual: population.against.sha256
+      };
+    }
+    on = populationBasis(population);
+  }
+  const differences = ratingDifferences(record, on);
+  return differences.length === 0
+    ? { kind: 'basis', subject: `basis ${against.name ?? against.title}`, status: 'match' }
+    : mismatch(`differs from rating its figures against it: ${differences.join(', ')}`);
+}
+
+/** A label from before labels said what they were rated against: a named basis, or custom. */
+function checkUnclaimedBasis(record: LabelRecord): VerifyCheck {
+  const name = record.basis.name;
+  const trappings = populationTrappings(record);
+  if (trappings.length > 0) {
+    return {
+      kind: 'basis',
+      subject: 'basis (reference, boundaries, weights)',
+      status: 'mismatch',
+      detail: `names no population, yet carries ${trappings.join(', ')}`
+    };
+  }
+  if (name === undefined) {
+    return {
+      kind: 'basis',
+      subject: 'basis (reference, boundaries, weights)',
+      status: 'note',
+      detail: 'custom basis, chosen by the issuer: the rating means only as much as it does'
+    };
+  }
+  const differences = basisDifferences(name, record.phase, record.basis);
   return {
     kind: 'basis',
-    subject: `basis (${against?.title ?? 'reference, boundaries, weights'})`,
-    status: 'note',
-    detail:
-      against?.kind === 'baseline'
-        ? 'rated against a baseline the issuer gave: the rating compares the model with it, nothing more'
-        : 'custom basis, chosen by the issuer: the rating means only as much as it does'
+    subject: `basis ${name}`,
+    status: differences.length === 0 ? 'match' : 'mismatch',
+    detail: differences.length === 0 ? undefined : `differs from ${name}: ${differences.join(', ')}`
   };
+}
+
+/** What only rating against a population gives a label: present on one that was not, a forgery. */
+function populationTrappings(record: LabelRecord): string[] {
+  const found: string[] = [];
+  const against = record.basis.against;
+  if (record.basis.distribution !== undefined) found.push('distribution');
+  if (Object.values(record.metrics).some(m => m.percentile !== undefined)) found.push('percentile');
+  for (const key of ['size', 'sha256', 'source', 'bytes'] as const) {
+    if (against?.[key] !== undefined) found.push(`against.${key}`);
+  }
+  return found;
+}
+
+/**
+ * Where the label departs from rating its own figures (those it rated and those it did not)
+ * against `on`: every metric, figure, boundary, weight, distribution, percentile, what it says it
+ * was rated against, and the overall rating.
+ */
+function ratingDifferences(record: LabelRecord, on: RatingBasis): string[] {
+  let again;
+  try {
+    const figures: Partial<Record<MetricName, number>> = {};
+    for (const [name, value] of Object.entries(labelFigures(record).metrics)) {
+      if (!METRICS[name as MetricName]?.derived) figures[name as MetricName] = value;
+    }
+    again = rateLabel({ phase: record.phase, metrics: figures }, on);
+  } catch (e) {
+    return [(e as Error).message];
+  }
+  const differences: string[] = [];
+  const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+  const names = new Set([...Object.keys(record.metrics), ...Object.keys(again.metrics)]);
+  for (const name of names) {
+    if (!same(record.metrics[name as MetricName], again.metrics[name as MetricName])) {
+      differences.push(`metrics.${name}`);
+    }
+  }
+  const unrated = Object.keys(again.unrated).length > 0 ? again.unrated : undefined;
+  if (!same(record.unrated, unrated)) differences.push('unrated');
+  for (const field of ['reference', 'boundaries', 'weights', 'distribution', 'against'] as const) {
+    if (!same(record.basis[field], again.basis[field])) differences.push(`basis.${field}`);
+  }
+  if (record.rating !== again.rating || record.score !== again.score) differences.push('rating');
+  return differences;
 }
 
 /** The population a record names, read again from its data, or why it cannot be. */
@@ -360,72 +463,14 @@ async function populationOf(record: LabelRecord, labelDir: string): Promise<Popu
   const against = record.basis.against!;
   try {
     if (against.kind === 'population' && against.name === 'hf-co2') return await hfCo2Population();
-    const file = against.source ?? against.name;
-    if (!file) return 'names no data file to recompute it from';
-    const path = resolveStoredPath(file, labelDir);
+    if (!against.name) return 'names no data file to recompute it from';
+    const path = resolveStoredPath(against.name, labelDir);
     return against.kind === 'registry'
-      ? await populationFromRegistry(path, against.name ?? file, record.phase)
-      : await populationFromFile(path, against.name ?? file);
+      ? await populationFromRegistry(path, against.name, record.phase, against.bytes)
+      : await populationFromFile(path, against.name);
   } catch (e) {
     return (e as Error).message;
   }
-}
-
-async function checkPopulationBasis(record: LabelRecord, labelDir: string): Promise<VerifyCheck> {
-  const against = record.basis.against!;
-  const subject = `basis (${against.title})`;
-  const population = await populationOf(record, labelDir);
-  if (typeof population === 'string') {
-    return { kind: 'basis', subject, status: 'missing', detail: population };
-  }
-  if (population.against.sha256 !== against.sha256) {
-    return {
-      kind: 'basis',
-      subject,
-      status: against.kind === 'registry' ? 'note' : 'mismatch',
-      expected: against.sha256,
-      actual: population.against.sha256,
-      detail:
-        against.kind === 'registry'
-          ? 'the registry has changed since (labels were added): its basis cannot be recomputed'
-          : 'the population data differs from the data the label was rated against'
-    };
-  }
-  const { basis, indices } = populationBasis(population);
-  const differences = basisFieldDifferences(record.basis, basis);
-  for (const [metric, m] of Object.entries(record.metrics)) {
-    const sorted = indices[metric as MetricName];
-    if (m.percentile !== undefined && sorted) {
-      const again = Number(shareAtOrBelow(sorted, m.index).toFixed(6));
-      if (again !== m.percentile) differences.push(`metrics.${metric}.percentile`);
-    }
-  }
-  for (const key of ['kind', 'title', 'size'] as const) {
-    if (against[key] !== population.against[key]) differences.push(`against.${key}`);
-  }
-  return {
-    kind: 'basis',
-    subject,
-    status: differences.length === 0 ? 'match' : 'mismatch',
-    detail:
-      differences.length === 0
-        ? undefined
-        : `differs from what the population gives: ${differences.join(', ')}`
-  };
-}
-
-/** Which of the label's reference, boundaries, weights and ECDF summary the population contradicts. */
-function basisFieldDifferences(stated: LabelBasis, again: LabelBasis): string[] {
-  const differences: string[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  for (const field of ['reference', 'boundaries', 'weights', 'distribution'] as const) {
-    const mine = stated[field] ?? {};
-    const theirs = again[field] ?? {};
-    for (const metric of Object.keys(mine) as MetricName[]) {
-      if (!same(mine[metric], theirs[metric])) differences.push(`${field}.${metric}`);
-    }
-  }
-  return differences;
 }
 
 function checkSignature(

@@ -249,7 +249,7 @@ export class TrainingComparison<M extends TrainableModel = TrainableModel> imple
       phase: 'training',
       metrics: metricsOf(chosen),
       reference: metricsOf(base),
-      population: { baseline: `baseline run ${base.name} of this comparison` },
+      population: { baseline: `run ${base.name} of this comparison` },
       model: { name: chosen.name },
       // A label request claims no more than the variant shows: a mix is not "measured".
       method: chosen.method === 'measured' ? 'measured' : 'estimated'

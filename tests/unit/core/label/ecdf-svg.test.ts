@@ -87,6 +87,14 @@ function populationRecord(extra: (r: Record<string, any>) => void = () => undefi
 }
 
 describe('the ECDF panel geometry', () => {
+  test('values too close for their precision draw at once (no endless tick loop)', () => {
+    const started = Date.now();
+    const scale = ecdfScale([1e300, 1.0000000000000002e300], 56, 400);
+    expect(scale.ticks.length).toBeGreaterThan(0);
+    expect(scale.ticks.length).toBeLessThanOrEqual(13);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   test('linear scale: the point sits at the x of its index and the y of its percentile', () => {
     const root = panel({ index: 1, percentile: 0.5 });
     // Domain 0..2 over 280 px: index 1 is halfway; share 0.5 is halfway up the 50 px plot.

@@ -149,6 +149,12 @@ describe('rating against a population', () => {
     ).toThrow(/none of trainingEnergyKWh can be rated against a test population/);
   });
 
+  test('downloads are a whole number', () => {
+    expect(() =>
+      rateLabel({ phase: 'training', metrics: { trainingCo2eKg: 1, downloads: 0.5 } })
+    ).toThrow(/metrics.downloads: must be a whole number of downloads/);
+  });
+
   test('derived figures cannot be given, only their inputs', () => {
     expect(() =>
       rateLabel({ phase: 'training', metrics: { trainingCo2eKg: 1, sizeEfficiency: 5 } })

@@ -223,10 +223,11 @@ describe('gaissa.label(comparison)', () => {
     // Rated against the comparison's own baseline by default, and the label says so.
     expect(view.record.basis.against).toEqual({
       kind: 'baseline',
-      title: 'baseline fp32 of this comparison (before any tactic)'
+      title:
+        'the baseline fp32 of this comparison, before any tactic (reference values given by the issuer)'
     });
     expect(view.record.basis.reference.energyPerInferenceJ).toBe(0.8);
-    expect(view.svg).toContain('baseline fp32 of this comparison');
+    expect(view.svg).toContain('the baseline fp32 of this comparison');
   });
 
   test('a comparison rated against the fixed reference only when asked, and named', async () => {

@@ -70,6 +70,39 @@ describe('hubCards', () => {
     expect(hub.requests).toContain('/acme/one/raw/main/README.md');
   });
 
+  test('a card too large, or one that stalls, is listed as unreadable; the run goes on', async () => {
+    const big = card('co2_eq_emissions: 1', 'x'.repeat(5 * 2 ** 20));
+    hub = await startFakeHub({
+      models: [{ id: 'acme/big' }, { id: 'acme/one' }],
+      cards: { 'acme/big': big, 'acme/one': cards['acme/one'] }
+    });
+    const got = await all(hubCards({ endpoint: hub.endpoint, limit: 5 }));
+    expect(got[0].readme).toEqual({ error: 'README.md is larger than 4 MiB' });
+    expect(got[1].readme).toBe(cards['acme/one']);
+
+    // A server that sends the headers of a README and then nothing more.
+    const stalling = createServer((req, res) => {
+      if (req.url?.startsWith('/api/models')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify([{ id: 'acme/slow' }]));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('---\n');
+    });
+    await new Promise<void>(done => stalling.listen(0, '127.0.0.1', done));
+    const { port } = stalling.address() as AddressInfo;
+    try {
+      const slow = await all(hubCards({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 300 }));
+      expect(slow[0].readme).toEqual({
+        error: 'README.md could not be read: no answer within 0.3 s'
+      });
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise(done => stalling.close(done));
+    }
+  });
+
   test('follows the Link header to the next page, up to the limit', async () => {
     hub = await startFakeHub({ models, cards, pageSize: 2 });
     const got = await all(hubCards({ endpoint: hub.endpoint, limit: 3 }));

@@ -38,12 +38,16 @@ describe('folderCards', () => {
     expect(cards.find(c => c.modelId === 'solo')!.sizeBytes).toBeUndefined();
   });
 
-  test('a README that is not a regular file is reported, not read', async () => {
+  test('a README linked from elsewhere (a device, /etc/passwd) is reported, not read', async () => {
     mkdirSync(join(scratch.dir, 'm'));
     symlinkSync('/dev/zero', join(scratch.dir, 'm', 'README.md'));
-    const [only] = await all(folderCards(scratch.dir));
-    expect(only.modelId).toBe('m');
-    expect(only.readme).toEqual({ error: expect.stringMatching(/not a regular file/) });
+    mkdirSync(join(scratch.dir, 'p'));
+    symlinkSync('/etc/passwd', join(scratch.dir, 'p', 'README.md'));
+    const got = await all(folderCards(scratch.dir));
+    expect(got.map(c => c.modelId)).toEqual(['m', 'p']);
+    for (const c of got) {
+      expect(c.readme).toEqual({ error: expect.stringMatching(/symbolic link: not followed/) });
+    }
   });
 
   test('a root that is not a folder is an error naming `dir`', async () => {

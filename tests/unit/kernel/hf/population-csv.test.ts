@@ -1,6 +1,11 @@
 /** The population CSV: the study's header exactly, grams, bytes, quoting, empty where unknown. */
 import { parse } from 'csv-parse/sync';
-import { populationCsv, STUDY_COLUMNS, studyRow } from '../../../../kernel/hf/population-csv';
+import {
+  populationCsv,
+  STUDY_COLUMNS,
+  studyRow,
+  textCell
+} from '../../../../kernel/hf/population-csv';
 
 const HEADER =
   'modelId,datasets,datasets_size,co2_eq_emissions,co2_reported,source,training_type,' +
@@ -70,6 +75,13 @@ describe('populationCsv', () => {
       ['co2_eq_emissions', '5'],
       ['co2_reported', '1']
     ]);
+  });
+
+  test('card text that a spreadsheet would run as a formula is kept as text', () => {
+    expect(textCell('=HYPERLINK("http://x")')).toBe('\'=HYPERLINK("http://x")');
+    for (const lead of ['+', '-', '@', '\t']) expect(textCell(`${lead}1`)).toBe(`'${lead}1`);
+    expect(textCell('CodeCarbon')).toBe('CodeCarbon');
+    expect(textCell(undefined)).toBe('');
   });
 
   test('no models: the header alone', () => {

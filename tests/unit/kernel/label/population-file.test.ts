@@ -137,7 +137,11 @@ describe('a population CSV the user names', () => {
       metrics: { trainingCo2eKg: 0.25 }
     });
     const on = (await resolvePopulation(request, scratch.dir))!;
-    expect(on.basis.against).toMatchObject({ kind: 'population', name: 'mine.csv', size: 8 });
+    expect(on.basis.against).toMatchObject({
+      kind: 'population',
+      name: join(scratch.dir, 'mine.csv'),
+      size: 8
+    });
     expect(on.basis.against!.title).toBe('8 models of mine.csv');
     // No distilgpt2 in it: the reference is the median CO2e, 450 g.
     expect(on.basis.reference.trainingCo2eKg).toBe(0.45);

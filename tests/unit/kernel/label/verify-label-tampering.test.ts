@@ -318,7 +318,7 @@ describe('tamperings verify catches', () => {
       expect.objectContaining({
         kind: 'basis',
         status: 'mismatch',
-        detail: expect.stringContaining('boundaries.energyPerInferenceJ')
+        detail: expect.stringContaining('basis.boundaries')
       })
     );
     // Without the name but still claiming the fixed reference: a mismatch.
@@ -331,7 +331,9 @@ describe('tamperings verify catches', () => {
       expect.objectContaining({
         kind: 'basis',
         status: 'mismatch',
-        detail: expect.stringContaining('names no known basis')
+        detail: expect.stringContaining(
+          'says it was rated against gaissa-inference-v1 but names no basis'
+        )
       })
     );
     // Without name or claim, the basis is custom: verify notes it and the label shows it.
