@@ -5,6 +5,7 @@
  */
 import { connectHelp, connectOutput, gaissa } from './api';
 import { CommManager } from './comms';
+import { completeReply } from './completion';
 import { bundleOf, metadataOf, MimeBundle } from './display';
 import { History } from './history';
 import { allMagics, cellWrappers } from './magics/all';
@@ -14,7 +15,7 @@ import { MagicContext } from './magics/context';
 import { MagicError, ParsedCell, parseCell } from './magics/parse';
 import { CellOutcome, MagicRegistry } from './magics/registry';
 import { ConnectionInfo } from './protocol/connection';
-import { codePointToIndex, indexToCodePoint } from './protocol/cursor';
+import { codePointToIndex } from './protocol/cursor';
 import type {
   CommInfoReply,
   CommInfoRequest,
@@ -299,14 +300,7 @@ export class Kernel implements KernelHandler {
 
   async complete(request: CursorRequest): Promise<CompleteReply> {
     const { code, source, index } = this.prepare(request);
-    const c = (await this.runner()).complete(code, index);
-    return {
-      status: 'ok',
-      matches: c.matches,
-      cursor_start: indexToCodePoint(source, c.start),
-      cursor_end: indexToCodePoint(source, c.end),
-      metadata: {}
-    };
+    return completeReply(source, index, (await this.runner()).complete(code, index));
   }
 
   async inspect(request: CursorRequest): Promise<InspectReply> {

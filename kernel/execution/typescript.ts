@@ -26,6 +26,8 @@ export interface Completion {
   matches: string[];
   start: number;
   end: number;
+  /** TypeScript's kind of each match (`method`, `property`, `const`…). */
+  kinds: Map<string, string>;
 }
 
 /** What tslab reported while one cell ran. */
@@ -158,7 +160,8 @@ export class TypeScriptRunner {
 
   complete(code: string, position: number): Completion {
     const info = this.executor.complete(code, position);
-    return { matches: info.candidates, start: info.start, end: info.end };
+    const kinds = new Map(info.original?.entries.map(e => [e.name, e.kind as string]) ?? []);
+    return { matches: info.candidates, start: info.start, end: info.end, kinds };
   }
 
   inspect(code: string, position: number): string | undefined {
