@@ -9,6 +9,7 @@ import type { Converter } from 'tslab/dist/converter';
 import { createExecutor, Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
 import { installCellModules } from './cell-module';
+import { installLeadingUnderscores } from './leading-underscores';
 import { ErrorContent, errorContent, interruptedError } from './errors';
 import { installTypeResolution } from './type-resolution';
 
@@ -56,6 +57,7 @@ type ConverterModule = typeof import('tslab/dist/converter');
 /** tslab's converter, loaded once the faster module pass for its cells is in place. */
 function tslabConverter(): ConverterModule {
   installCellModules();
+  installLeadingUnderscores();
   return require('tslab/dist/converter') as ConverterModule; // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
