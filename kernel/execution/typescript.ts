@@ -9,6 +9,7 @@ import type { Converter } from 'tslab/dist/converter';
 import { createExecutor, Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
 import { installCellModules } from './cell-module';
+import { installLeadingUnderscores } from './leading-underscores';
 import { ErrorContent, errorContent, interruptedError } from './errors';
 import { installTypeResolution } from './type-resolution';
 
@@ -26,6 +27,8 @@ export interface Completion {
   matches: string[];
   start: number;
   end: number;
+  /** TypeScript's kind of each match (`method`, `property`, `const`…). */
+  kinds: Map<string, string>;
 }
 
 /** What tslab reported while one cell ran. */
@@ -54,6 +57,7 @@ type ConverterModule = typeof import('tslab/dist/converter');
 /** tslab's converter, loaded once the faster module pass for its cells is in place. */
 function tslabConverter(): ConverterModule {
   installCellModules();
+  installLeadingUnderscores();
   return require('tslab/dist/converter') as ConverterModule; // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
@@ -158,7 +162,8 @@ export class TypeScriptRunner {
 
   complete(code: string, position: number): Completion {
     const info = this.executor.complete(code, position);
-    return { matches: info.candidates, start: info.start, end: info.end };
+    const kinds = new Map(info.original?.entries.map(e => [e.name, e.kind as string]) ?? []);
+    return { matches: info.candidates, start: info.start, end: info.end, kinds };
   }
 
   inspect(code: string, position: number): string | undefined {

@@ -12,6 +12,8 @@ class GaissaKernelConformance(jkt.KernelTests):
 
     completion_samples = [
         {"text": "Math.PI.toFix", "matches": {"toFixed"}},
+        # Prefix matches only: exp, hypot, log1p... also contain a "p" but are not offered.
+        {"text": "Math.P", "matches": {"PI", "pow"}},
         {"text": "const completionTarget = 1; completionTar", "matches": {"completionTarget"}},
     ]
     complete_code_samples = ["1 + 1", "const done = 3;", "function f() { return 1; }", "%gaissa help"]

@@ -63,3 +63,25 @@ def test_dropped_messages_are_logged_without_any_signature(bare_dir, tmp_path):
     assert km.session.key.decode() not in text
     # No 64-hex-digit HMAC digest of any kind is written to the log.
     assert not re.search(r"\b[0-9a-f]{64}\b", text)
+
+
+def test_signed_message_with_a_deeply_nested_header_does_not_wedge_the_shell(kernel):
+    """A reply echoes the request's header: one nested past JSON.stringify's recursion used to
+    throw while publishing busy, outside the error handling, and leave the shell busy for good
+    (the heartbeat still answered, so Jupyter never noticed)."""
+    km, kc = kernel
+    assert run(kc, "1")[0]["status"] == "ok"
+    ctx = zmq.Context.instance()
+    sock = ctx.socket(zmq.DEALER)
+    sock.linger = 0
+    sock.connect(f"tcp://{km.ip}:{km.shell_port}")
+    depth = 5000
+    header = ('{"msg_id":"deep","msg_type":"execute_request","session":"s","username":"u",'
+              '"date":"","version":"5.3","x":' + "[" * depth + "]" * depth + "}").encode()
+    parts = [header, b"{}", b"{}", b'{"code":"1","silent":false}']
+    sock.send_multipart([b"<IDS|MSG>", kc.session.sign(parts), *parts])
+    time.sleep(0.5)
+    sock.close()
+    reply, outputs = run(kc, "'still answering'", timeout=10)
+    assert reply["status"] == "ok"
+    assert outputs[0][1]["data"]["text/plain"] == "'still answering'"
