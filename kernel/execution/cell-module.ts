@@ -148,7 +148,10 @@ function exportedNames(ts: TypeScript, js: string): string[] {
     if (modifiers.some(m => m.kind === ts.SyntaxKind.DefaultKeyword)) names.push('default');
     else if (ts.isVariableStatement(statement))
       names.push(...statement.declarationList.declarations.flatMap(d => bound(d.name)));
-    else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name)
+    else if (
+      (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) &&
+      statement.name
+    )
       names.push(statement.name.text);
   }
   return names;
@@ -472,10 +475,10 @@ let attempted = false;
 
 /**
  * Gives tslab's converter, when it loads, a TypeScript whose `transpileModule` converts cells with
- * `toCommonJs` (see `cellTypeScript`). tslab's TypeScript exports read-only getters, so the
- * converter gets a view of the module (a Proxy in Node's module cache) rather than a patched one.
- * Must run before `tslab/dist/converter` is first required; without Node's module cache (jest's
- * module system, where a test mocks the module with `cellTypeScript`) the converter keeps
+ * `toCommonJs` and hands TypeScript only what that declines (its output then starting with
+ * `releaseBindings`). tslab's TypeScript exports read-only getters, so the converter gets a view
+ * of the module (a Proxy in the module cache) rather than a patched one. Must run before
+ * `tslab/dist/converter` is first required; without a module cache to patch the converter keeps
  * TypeScript's pass.
  */
 export function installCellModules(): void {
@@ -486,12 +489,6 @@ export function installCellModules(): void {
   const ts = require(path) as TypeScript; // eslint-disable-line @typescript-eslint/no-require-imports
   const entry = require.cache?.[path];
   if (!entry || entry.exports !== ts || require.cache[converterPath]) return;
-  entry.exports = cellTypeScript(ts);
-}
-
-/** `ts` whose `transpileModule` converts cells with `toCommonJs`, TypeScript taking only what that
- * declines (its output then starting with `releaseBindings`). */
-export function cellTypeScript(ts: TypeScript): TypeScript {
   const transpile: TypeScript['transpileModule'] = (input, options) => {
     const cell =
       options.fileName === 'custom.js' &&
@@ -502,7 +499,7 @@ export function cellTypeScript(ts: TypeScript): TypeScript {
     const typescript = ts.transpileModule(input, options);
     return { ...typescript, outputText: releaseBindings(ts, input, typescript.outputText) };
   };
-  return new Proxy(ts, {
+  entry.exports = new Proxy(ts, {
     get: (target, key, receiver) =>
       key === 'transpileModule' ? transpile : Reflect.get(target, key, receiver)
   });
