@@ -361,7 +361,7 @@ class CellModule {
       !inFunction &&
       ts.isVariableDeclarationList(node) &&
       (node.flags & ts.NodeFlags.BlockScoped) === 0 &&
-      parent !== this.statement
+      !(parent === this.statement && ts.isVariableStatement(parent))
     ) {
       for (const declaration of node.declarations)
         for (const name of this.boundNames(declaration.name))

@@ -2,6 +2,7 @@
  * Cells through tslab's real converter and executor (TypeScriptRunner), with the cell module pass
  * of cell-module.ts that the runner installs: what a user sees across cells.
  */
+import { join } from 'node:path';
 import { TypeScriptRunner } from '../../../../kernel/execution/typescript';
 
 let runner: TypeScriptRunner;
@@ -96,7 +97,7 @@ describe('a top-level name is one binding for the cell, its closures and later c
 
   test('imports stay read-only and read the module', async () => {
     await value('import { join } from "path"; import * as os from "os";');
-    expect(await value('join("a", "b")')).toBe(require('path').join('a', 'b'));
+    expect(await value('join("a", "b")')).toBe(join('a', 'b'));
     expect(await value('typeof os.cpus')).toBe('function');
   });
 
