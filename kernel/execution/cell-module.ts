@@ -1,17 +1,23 @@
 /**
  * Turns the ES module tslab's converter emits for a cell into the CommonJS body its executor runs
- * inside `(function (exports, require) { … })`.
+ * inside `(function (exports, require) { … })`, with live top-level bindings.
  *
- * tslab does this with a second `ts.transpileModule` per cell, which builds a program and a type
- * checker and type-checks the emitted JavaScript again: about 2.5 ms of a `1+1` cell's ~4 ms on
- * this project's machines. The cells it converts have a narrow shape (TypeScript's own ESNext
- * print: imports, declarations, `export { every top-level name }` and `export const tsLastExpr =
- * …`), so a parse and a few splices give the same program: each top-level name exported is kept in
- * `exports` after its declaration and after every assignment to it, as TypeScript does
- * (`exports.n = n += 2`), and imports become `require` calls with the same interop and the same
- * live reads (`(0, m.join)(…)`). Anything outside that shape (a name declared twice, destructuring
- * into an exported name, dynamic `import()`, `export default`, re-exports…) is left to
- * TypeScript: `toCommonJs` returns undefined.
+ * tslab does this with a second `ts.transpileModule` per cell, which type-checks the emitted
+ * JavaScript again (about 2.5 ms of a `1+1` cell's ~4 ms) and keeps `exports` in step with each
+ * top-level name by writing it through after every assignment (`exports.s = s += …`): a top-level
+ * loop then runs some 30x slower than in a function, and a function keeps its own copy of a name
+ * that later cells assign through `exports`. Here each top-level name stays the cell's own local,
+ * written at a local's cost, and is published once, after the statement that declares it, as an
+ * accessor over that local: later cells, whose references tslab turns into `exports.name`, read
+ * and write the very binding the cell's closures use. tslab's `exports` is a Proxy that flattens
+ * any property defined on it into a value, so for its cells the accessors live on an object put
+ * between it and its prototype (own data properties, deleted first, would hide them); a module
+ * tslab loads from a file gets them as its own properties, as its importers expect. A name
+ * declared again in a later cell gets a new accessor, so later cells see the new binding; a
+ * `const` or an import throws when assigned. Imports become `require` calls with the same interop
+ * and the same live reads (`(0, m.join)(…)`) as TypeScript's. Anything outside the shape handled
+ * here (dynamic `import()`, `export default`, re-exports…) is left to TypeScript: `toCommonJs`
+ * returns undefined, and `releaseBindings` makes TypeScript's names new bindings there.
  */
 import type * as TS from '@tslab/typescript-for-tslab';
 import { tslabTypeScriptPath } from './tslab-typescript';
@@ -27,8 +33,41 @@ interface Edit {
   order: number;
 }
 
+/** A top-level binding: where its accessor goes (after the declaring statement) and its value. */
+interface Binding {
+  after: number;
+  value: string;
+  /** A `const` or an import: assigning it throws, as it would in the cell. */
+  constant: boolean;
+  /** A `var`: declaring it again is the same binding. */
+  isVar?: boolean;
+}
+
 /** Names this pass introduces; a cell that mentions the prefix is left to TypeScript. */
 const RESERVED = '__gaissa';
+const SCOPE = `${RESERVED}Scope`;
+const BIND = `${RESERVED}Bind`;
+/** Globals the lines added here use: a cell declaring one of them is left to TypeScript. */
+const GLOBALS_USED = ['exports', 'require', 'Object', 'TypeError', '__tslab__'];
+/** tslab's names for a cell's last expression: its executor reads them off `exports` and deletes
+ * them, so they stay plain values. */
+const LAST_EXPRESSION = /^tsLastExpr\d*$/;
+
+/**
+ * Where the accessors of top-level names go: for tslab's cells (whose `exports` is the executor's
+ * `__tslab__.exports`), an object between `exports` and its prototype, made once; for a module,
+ * the module's own `exports`. tslab's executor reads and assigns `exports.name`, so it finds them.
+ */
+const scopeOf = (exports: string) =>
+  `(function (e) { if (typeof __tslab__ === "undefined" || e !== __tslab__.exports) return e;` +
+  ` var p = Object.getPrototypeOf(e); if (p && Object.prototype.hasOwnProperty.call(p, "${SCOPE}")) return p;` +
+  ` p = Object.create(p, { ${SCOPE}: { value: true } }); Object.setPrototypeOf(e, p); return p; })(${exports})`;
+const BIND_HELPER =
+  `var ${SCOPE} = ${scopeOf('exports')};\n` +
+  `var ${BIND} = function (name, get, set) { delete exports[name];` +
+  ` Object.defineProperty(${SCOPE}, name, { configurable: true, enumerable: true, get: get,` +
+  ` set: set || function () { throw new TypeError("Assignment to constant variable."); } }); };\n`;
+
 /** `import * as ns` with esModuleInterop's semantics: the module's own keys as live getters
  * (read-only data kept as it is), and the module itself as `default`. */
 const IMPORT_STAR = `${RESERVED}ImportStar`;
@@ -43,8 +82,6 @@ const IMPORT_STAR_HELPER =
 /** `import d` with esModuleInterop: a module without `__esModule` is its own default. */
 const importDefault = (required: string) =>
   `(function (m) { return m && m.__esModule ? m : { default: m }; })(${required})`;
-/** TypeScript writes `exports.a = exports.b = … = void 0` in statements of this many names. */
-const VOID_CHAIN = 50;
 
 class Unsupported extends Error {}
 
@@ -67,17 +104,71 @@ export function toCommonJs(ts: TypeScript, js: string): string | undefined {
   }
 }
 
+/**
+ * TypeScript's CommonJS for a cell this pass leaves to it, made to start by dropping the accessors
+ * of earlier cells' names that the cell exports: its names become new bindings (as a declaration
+ * in a later cell should) rather than assignments to the earlier cells' variables. Such a cell
+ * keeps TypeScript's semantics: `exports` holds a copy of each name, written through after every
+ * assignment in the cell.
+ */
+export function releaseBindings(ts: TypeScript, js: string, commonJs: string): string {
+  const names = exportedNames(ts, js);
+  const marker = 'Object.defineProperty(exports, "__esModule", { value: true });\n';
+  const at = commonJs.indexOf(marker);
+  if (names.length === 0 || at < 0) return commonJs;
+  const release =
+    `(function (p) { ${JSON.stringify(names)}.forEach(function (n) {` +
+    ` if (Object.prototype.hasOwnProperty.call(p, n)) delete p[n]; }); })(${scopeOf('exports')});\n`;
+  const end = at + marker.length;
+  return commonJs.slice(0, end) + release + commonJs.slice(end);
+}
+
+/** The keys an ES module puts in `exports`, from its top-level export statements. */
+function exportedNames(ts: TypeScript, js: string): string[] {
+  const file = ts.createSourceFile('cell.js', js, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const names: string[] = [];
+  const bound = (name: TS.BindingName): string[] =>
+    ts.isIdentifier(name)
+      ? [name.text]
+      : name.elements.flatMap(e => (ts.isOmittedExpression(e) ? [] : bound(e.name)));
+  for (const statement of file.statements) {
+    if (ts.isExportDeclaration(statement)) {
+      const clause = statement.exportClause;
+      if (clause && ts.isNamedExports(clause))
+        names.push(...clause.elements.map(element => element.name.text));
+      else if (clause) names.push(clause.name.text); // export * as ns from "m"
+      continue;
+    }
+    if (ts.isExportAssignment(statement)) {
+      names.push('default');
+      continue;
+    }
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+    if (!modifiers?.some(m => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    if (modifiers.some(m => m.kind === ts.SyntaxKind.DefaultKeyword)) names.push('default');
+    else if (ts.isVariableStatement(statement))
+      names.push(...statement.declarationList.declarations.flatMap(d => bound(d.name)));
+    else if (
+      (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) &&
+      statement.name
+    )
+      names.push(statement.name.text);
+  }
+  return names;
+}
+
 class CellModule {
   private readonly edits: Edit[] = [];
-  /** Top-level bindings: where `exports.x = …` goes (after the declaring statement) and its value. */
-  private readonly bindings = new Map<string, { after: number; value: string }>();
+  private readonly bindings = new Map<string, Binding>();
   /** Names imported by name or as default: each reference reads the module, as TypeScript's do. */
   private readonly imported = new Map<string, string>();
   /** How often each name is declared anywhere in the cell (parameters, nested scopes included). */
   private readonly declarations = new Map<string, number>();
   private readonly exported = new Set<string>();
-  /** tslab's last-expression name when it is assigned straight to `exports` (no local). */
-  private assignedToExports?: string;
+  /** tslab's last-expression name, and where it goes to `exports` when the cell keeps a local. */
+  private lastExpression?: { name: string; local?: number };
+  /** The top-level statement being visited: a `var` nested in it is published after it. */
+  private statement?: TS.Statement;
   private modules = 0;
   private needsImportStar = false;
 
@@ -87,44 +178,43 @@ class CellModule {
   ) {}
 
   commonJs(): string {
+    const ts = this.ts;
     const first = this.file.statements[0];
     // A directive prologue ("use strict") must stay first, where the lines added here would go.
-    if (first && this.ts.isExpressionStatement(first) && this.ts.isStringLiteral(first.expression))
+    if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression))
       throw new Unsupported();
     for (const statement of this.file.statements) this.topLevel(statement);
-    this.file.forEachChild(node => this.visit(node, this.file));
-    // Each exported or imported name must be one binding, so every mention of it is that binding.
-    for (const name of [...this.exported, ...this.imported.keys()]) {
-      const own = this.bindings.has(name) || name === this.assignedToExports;
-      if (!own || this.declarations.get(name) !== 1) throw new Unsupported();
+    for (const statement of this.file.statements) {
+      this.statement = statement;
+      this.visit(statement, this.file, false);
     }
-    // The lines added here use these globals (as TypeScript's do).
-    if (['exports', 'require', 'Object'].some(name => this.declarations.has(name)))
-      throw new Unsupported();
+    // Each reference to an imported name is rewritten: the name must mean the import everywhere.
+    for (const name of this.imported.keys())
+      if (this.declarations.get(name) !== 1) throw new Unsupported();
+    if (GLOBALS_USED.some(name => this.declarations.has(name))) throw new Unsupported();
     const after = new Map<number, string[]>();
+    const add = (at: number, line: string) => after.set(at, [...(after.get(at) ?? []), line]);
     for (const name of this.exported) {
+      if (name === this.lastExpression?.name) {
+        const local = this.lastExpression.local;
+        if (local !== undefined) add(local, `exports.${name} = ${name};`);
+        continue;
+      }
       const binding = this.bindings.get(name);
-      if (!binding) continue;
-      after.set(binding.after, [
-        ...(after.get(binding.after) ?? []),
-        `exports.${name} = ${binding.value};`
-      ]);
+      // Declared by nothing in the JavaScript (`declare const`), or a name the executor deletes.
+      if (!binding || LAST_EXPRESSION.test(name)) throw new Unsupported();
+      const set = binding.constant ? '' : `, function (${RESERVED}V) { ${name} = ${RESERVED}V; }`;
+      add(binding.after, `${BIND}("${name}", function () { return ${binding.value}; }${set});`);
     }
     for (const [at, lines] of after) this.edit(at, at, '\n' + lines.join('\n'), 1);
     return this.head() + this.applyEdits();
   }
 
-  /** What TypeScript writes first: helpers, the ES module marker, every export set to undefined. */
+  /** The ES module marker, as TypeScript writes it, and the helpers the cell uses. */
   private head(): string {
     let head = this.needsImportStar ? IMPORT_STAR_HELPER : '';
     head += 'Object.defineProperty(exports, "__esModule", { value: true });\n';
-    // `exports.a = exports.b = void 0` assigns right to left: each statement lists its names last
-    // first, as TypeScript does, so `exports` gets its keys in the order of the cell's exports.
-    const names = [...this.exported];
-    for (let i = 0; i < names.length; i += VOID_CHAIN) {
-      const chunk = names.slice(i, i + VOID_CHAIN).reverse();
-      head += chunk.map(n => `exports.${n} = `).join('') + 'void 0;\n';
-    }
+    if (this.bindings.size > 0) head += BIND_HELPER;
     return head;
   }
 
@@ -157,28 +247,35 @@ class CellModule {
     if (ts.isVariableStatement(statement)) {
       if (modifiers?.some(m => m.kind !== ts.SyntaxKind.ExportKeyword)) throw new Unsupported();
       if (exportKeyword) {
-        this.lastExpression(statement, exportKeyword);
+        this.lastExpressionOf(statement, exportKeyword);
         return;
       }
+      const flags = statement.declarationList.flags;
+      const constant = (flags & ts.NodeFlags.Const) !== 0;
+      const isVar = (flags & ts.NodeFlags.BlockScoped) === 0;
       for (const declaration of statement.declarationList.declarations) {
-        for (const name of this.boundNames(declaration.name)) this.declare(name, statement.end);
+        for (const name of this.boundNames(declaration.name))
+          this.declare(name, { after: statement.end, value: name, constant, isVar });
       }
       return;
     }
     if (exportKeyword || modifiers?.some(m => m.kind === ts.SyntaxKind.DefaultKeyword))
       throw new Unsupported();
     if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name)
-      this.declare(statement.name.text, statement.end);
+      this.declare(statement.name.text, {
+        after: statement.end,
+        value: statement.name.text,
+        constant: false
+      });
   }
 
   /**
    * tslab's `export const tsLastExpr = <the cell's last expression>`, under a name no other
    * binding has. TypeScript assigns it straight to `exports`, keeping a local only where the
    * value takes its name from it (an arrow, function or class expression, unparenthesized).
-   * Other `export`s written in a cell are TypeScript's to convert: it turns reads of an exported
-   * `let` into reads of `exports`, which a later cell may assign.
+   * Other `export`s written in a cell are TypeScript's to convert.
    */
-  private lastExpression(statement: TS.VariableStatement, exportKeyword: TS.Node): void {
+  private lastExpressionOf(statement: TS.VariableStatement, exportKeyword: TS.Node): void {
     const ts = this.ts;
     const [declaration, ...more] = statement.declarationList.declarations;
     const value = declaration?.initializer;
@@ -187,22 +284,16 @@ class CellModule {
       !value ||
       (statement.declarationList.flags & ts.NodeFlags.Const) === 0 ||
       !ts.isIdentifier(declaration.name) ||
-      !/^tsLastExpr\d*$/.test(declaration.name.text)
+      !LAST_EXPRESSION.test(declaration.name.text)
     )
       throw new Unsupported();
     const name = declaration.name.text;
     this.exported.add(name);
-    if (
-      ts.isArrowFunction(value) ||
-      ts.isFunctionExpression(value) ||
-      ts.isClassExpression(value)
-    ) {
-      this.edit(this.start(exportKeyword), this.start(statement.declarationList), '', 0);
-      this.declare(name, statement.end);
-    } else {
-      this.edit(this.start(exportKeyword), this.start(value), `exports.${name} = `, 0);
-      this.assignedToExports = name;
-    }
+    const local =
+      ts.isArrowFunction(value) || ts.isFunctionExpression(value) || ts.isClassExpression(value);
+    if (local) this.edit(this.start(exportKeyword), this.start(statement.declarationList), '', 0);
+    else this.edit(this.start(exportKeyword), this.start(value), `exports.${name} = `, 0);
+    this.lastExpression = { name, local: local ? statement.end : undefined };
   }
 
   /**
@@ -221,7 +312,7 @@ class CellModule {
     const mod = `${RESERVED}Import${this.modules++}`;
     const bind = (name: string, value: string) => {
       this.imported.set(name, value);
-      this.declare(name, statement.end, value);
+      this.declare(name, { after: statement.end, value, constant: true });
     };
     if (clause.name && !bindings) {
       bind(clause.name.text, `${mod}.default`);
@@ -230,8 +321,9 @@ class CellModule {
     if (!bindings || clause.name) throw new Unsupported();
     if (ts.isNamespaceImport(bindings)) {
       this.needsImportStar = true;
-      this.declare(bindings.name.text, statement.end);
-      return `const ${bindings.name.text} = ${IMPORT_STAR}(${required});`;
+      const name = bindings.name.text;
+      this.declare(name, { after: statement.end, value: name, constant: true });
+      return `const ${name} = ${IMPORT_STAR}(${required});`;
     }
     if (bindings.elements.length === 0) throw new Unsupported(); // TypeScript drops the import
     for (const element of bindings.elements) {
@@ -242,13 +334,18 @@ class CellModule {
     return `const ${mod} = ${required};`;
   }
 
-  private declare(name: string, after: number, value = name): void {
-    if (this.bindings.has(name)) throw new Unsupported();
-    this.bindings.set(name, { after, value });
+  private declare(name: string, binding: Binding): void {
+    const earlier = this.bindings.get(name);
+    if (earlier?.isVar && binding.isVar) return; // `var v = 1; var v = 2;`: one binding
+    if (earlier) throw new Unsupported();
+    this.bindings.set(name, binding);
   }
 
-  /** Counts declarations, rewrites assignments to exported names and reads of imported ones. */
-  private visit(node: TS.Node, parent: TS.Node): void {
+  /**
+   * Counts declarations, publishes a `var` declared in a nested block or loop after its top-level
+   * statement, rewrites reads of imported names, and rejects what TypeScript must convert.
+   */
+  private visit(node: TS.Node, parent: TS.Node, inFunction: boolean): void {
     const ts = this.ts;
     this.countDeclarations(node);
     if (ts.isIdentifier(node)) {
@@ -260,39 +357,28 @@ class CellModule {
       }
       return;
     }
-    if (ts.isBinaryExpression(node) && this.isAssignment(node.operatorToken.kind)) {
-      // A parenthesized name, `(n) = 1`, is left as it is: TypeScript 5.0 does not follow it either.
-      if (ts.isIdentifier(node.left)) this.keepExported(node.left.text, node);
-      else if (
-        (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) &&
-        this.mentionsExported(node.left)
-      )
-        throw new Unsupported(); // destructuring
-    } else if (
-      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-      (node.operator === ts.SyntaxKind.PlusPlusToken ||
-        node.operator === ts.SyntaxKind.MinusMinusToken) &&
-      ts.isIdentifier(node.operand) &&
-      this.exported.has(node.operand.text)
+    if (
+      !inFunction &&
+      ts.isVariableDeclarationList(node) &&
+      (node.flags & ts.NodeFlags.BlockScoped) === 0 &&
+      !(parent === this.statement && ts.isVariableStatement(parent))
     ) {
-      const name = node.operand.text;
-      if (ts.isPrefixUnaryExpression(node)) this.keepExported(name, node);
-      else if (this.valueUnused(node, parent)) {
-        const op = node.operator === ts.SyntaxKind.PlusPlusToken ? '++' : '--';
-        this.edit(this.start(node), node.end, `(exports.${name} = ${op}${name})`, 0);
-      } else throw new Unsupported();
-    } else if (
-      (ts.isForInStatement(node) || ts.isForOfStatement(node)) &&
-      !ts.isVariableDeclarationList(node.initializer) &&
-      this.mentionsExported(node.initializer)
-    ) {
-      throw new Unsupported();
+      for (const declaration of node.declarations)
+        for (const name of this.boundNames(declaration.name))
+          this.declare(name, {
+            after: this.statement!.end,
+            value: name,
+            constant: false,
+            isVar: true
+          });
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       throw new Unsupported(); // import(): TypeScript turns it into a require
     } else if (ts.isMetaProperty(node)) {
       throw new Unsupported(); // import.meta
     }
-    node.forEachChild(child => this.visit(child, node));
+    // Functions, and classes (their static blocks), have their own `var` scope.
+    const scope = inFunction || ts.isFunctionLike(node) || ts.isClassLike(node);
+    node.forEachChild(child => this.visit(child, node, scope));
   }
 
   /** Whether an identifier reads a binding, rather than naming a property, label or declaration. */
@@ -355,31 +441,6 @@ class CellModule {
     return ts.isImportClause(node) || ts.isNamespaceImport(node) || ts.isImportSpecifier(node);
   }
 
-  /** Wraps an assignment to an exported name so `exports` follows it: `(exports.n = n += 2)`. */
-  private keepExported(name: string, assignment: TS.Node): void {
-    if (!this.exported.has(name)) return;
-    this.edit(this.start(assignment), this.start(assignment), `(exports.${name} = `, 1);
-    this.edit(assignment.end, assignment.end, ')', 0);
-  }
-
-  /** `n++` whose value nobody reads: as a statement or a for loop's step. */
-  private valueUnused(node: TS.Node, parent: TS.Node): boolean {
-    const ts = this.ts;
-    return (
-      ts.isExpressionStatement(parent) || (ts.isForStatement(parent) && parent.incrementor === node)
-    );
-  }
-
-  private mentionsExported(node: TS.Node): boolean {
-    if (this.ts.isIdentifier(node)) return this.exported.has(node.text);
-    return node.forEachChild(child => this.mentionsExported(child) || undefined) ?? false;
-  }
-
-  private isAssignment(kind: TS.SyntaxKind): boolean {
-    const { FirstAssignment, LastAssignment } = this.ts.SyntaxKind;
-    return kind >= FirstAssignment && kind <= LastAssignment;
-  }
-
   private boundNames(name: TS.BindingName): string[] {
     const ts = this.ts;
     if (ts.isIdentifier(name)) return [name.text];
@@ -410,16 +471,15 @@ class CellModule {
   }
 }
 
-type TranspileModule = TypeScript['transpileModule'];
-
 let attempted = false;
 
 /**
  * Gives tslab's converter, when it loads, a TypeScript whose `transpileModule` converts cells with
- * `toCommonJs` and hands TypeScript only what that declines. tslab's TypeScript exports read-only
- * getters, so the converter gets a view of the module (a Proxy in Node's module cache) rather than
- * a patched one. Must run before `tslab/dist/converter` is first required; without Node's module
- * cache (jest's module system) the converter keeps TypeScript's pass.
+ * `toCommonJs` and hands TypeScript only what that declines (its output then starting with
+ * `releaseBindings`). tslab's TypeScript exports read-only getters, so the converter gets a view
+ * of the module (a Proxy in the module cache) rather than a patched one. Must run before
+ * `tslab/dist/converter` is first required; without a module cache to patch the converter keeps
+ * TypeScript's pass.
  */
 export function installCellModules(): void {
   if (attempted) return;
@@ -429,14 +489,15 @@ export function installCellModules(): void {
   const ts = require(path) as TypeScript; // eslint-disable-line @typescript-eslint/no-require-imports
   const entry = require.cache?.[path];
   if (!entry || entry.exports !== ts || require.cache[converterPath]) return;
-  const transpile: TranspileModule = (input, options) => {
+  const transpile: TypeScript['transpileModule'] = (input, options) => {
     const cell =
       options.fileName === 'custom.js' &&
       options.compilerOptions?.module === ts.ModuleKind.CommonJS;
-    const outputText = cell ? toCommonJs(ts, input) : undefined;
-    return outputText !== undefined
-      ? { outputText, diagnostics: [] }
-      : ts.transpileModule(input, options);
+    if (!cell) return ts.transpileModule(input, options);
+    const outputText = toCommonJs(ts, input);
+    if (outputText !== undefined) return { outputText, diagnostics: [] };
+    const typescript = ts.transpileModule(input, options);
+    return { ...typescript, outputText: releaseBindings(ts, input, typescript.outputText) };
   };
   entry.exports = new Proxy(ts, {
     get: (target, key, receiver) =>

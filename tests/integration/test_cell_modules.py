@@ -1,18 +1,21 @@
 """Cells run through the kernel's own module pass (kernel/execution/cell-module.ts), not tslab's
-second TypeScript compile, and keep tslab's semantics across cells; what that pass declines still
-runs through TypeScript. A real Jupyter client against the installed kernel."""
+second TypeScript compile: a top-level name is one live binding for the cell, its functions and
+later cells; what that pass declines still runs through TypeScript. A real Jupyter client against
+the installed kernel."""
 from conftest import run, value
 
 
 def test_cells_use_the_kernels_module_pass(kernel):
     _, kc = kernel
     # A cell's code runs inside tslab's `(function (exports, require) { … })`; a direct eval there
-    # can show it. TypeScript's pass would have written `exports.k = k += 1` (no parenthesis) and
-    # `path_1.join`; ours reads imports as `(0, __gaissaImport0.join)`.
+    # can show it. TypeScript's pass would have written `exports.k = k += 1` and `path_1.join`;
+    # ours leaves `k += 1` alone, publishes `k` once as an accessor, and reads imports as
+    # `(0, __gaissaImport0.join)`.
     source = value(
         kc, "import { join } from 'path';\nlet k = 1;\nk += 1;\neval('arguments.callee.toString()')"
     )
-    assert "(exports.k = k += 1)" in source, source
+    assert "k += 1;" in source and "exports.k" not in source, source
+    assert source.count('__gaissaBind("k"') == 1, source
     assert "__gaissaImport0 = require(" in source and "path_1" not in source, source
     assert value(kc, "k") == "2"
 
@@ -43,5 +46,24 @@ def test_what_the_pass_declines_still_runs_through_typescript(kernel):
     assert value(kc, "enum Color { Red, Green }\nColor.Green") == "1"
     assert value(kc, "const m = await import('path');\nm.sep") == "'/'"
     assert value(kc, "let n = 0;\nconst k2 = n++ + 10;\n[n, k2]") == "[ 1, 10 ]"
-    source = value(kc, "let w = 1;\nconst v = w++ * 2;\neval('arguments.callee.toString()')")
-    assert "(_a = w++" in source, source  # TypeScript's temporary for the value of `w++`
+    # TypeScript's output, writing `w` through to `exports`, first releases earlier cells' `w`.
+    run(kc, "let w = 0;\nfunction readW() { return w; }")
+    source = value(
+        kc,
+        "const m2 = await import('path');\nlet w = 1;\nw += 1;\neval('arguments.callee.toString()')",
+    )
+    assert "exports.w = w += 1" in source and '"m2","w"]' in source, source
+    assert value(kc, "[w, readW()]") == "[ 2, 0 ]"
+
+
+def test_top_level_names_are_live_bindings_across_cells(kernel):
+    _, kc = kernel
+    assert value(kc, "let s = 0; for (let i = 0; i < 2e6; i++) { s += i % 7; } s") == "5999995"
+    run(kc, "let count = 0;\nfunction inc() { return ++count; }")
+    run(kc, "count += 5")
+    assert value(kc, "inc()") == "6"
+    assert value(kc, "count") == "6"
+    run(kc, "const fixed = 1;")
+    reply, _ = run(kc, "fixed = 2")
+    assert reply["status"] == "error", reply
+    assert value(kc, "fixed") == "1"

@@ -2,13 +2,14 @@
  * The module pass for tslab's cells (kernel/execution/cell-module.ts), checked against the pass it
  * replaces: TypeScript's `transpileModule` with tslab's options, run on the same cell. Both
  * outputs run the way tslab's executor runs a cell (inside `(function (exports, require) { … })`
- * with an `exports` that turns defineProperty getters into values) and must leave `exports` the
- * same, keys in the same order, also after the cell's functions run later.
+ * with `__tslab__.exports`, an `exports` that turns defineProperty getters into values) and must
+ * give each exported name the same value, also after the cell's functions run later; the pass
+ * publishes names as accessors over the cell's own bindings instead of copies written through.
  */
 import { runInThisContext } from 'node:vm';
 import fc from 'fast-check';
 import type * as TS from '@tslab/typescript-for-tslab';
-import { toCommonJs } from '../../../../kernel/execution/cell-module';
+import { releaseBindings, toCommonJs } from '../../../../kernel/execution/cell-module';
 import { tslabTypeScriptPath } from '../../../../kernel/execution/tslab-typescript';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's own TypeScript, by path
@@ -28,17 +29,8 @@ function typescriptPass(js: string): string {
   }).outputText;
 }
 
-interface Run {
-  exports: Record<string, unknown>;
-  error?: string;
-}
-
-/** Runs a converted cell as tslab's executor does; `later` gets the exports after the cell. */
-function run(
-  code: string,
-  later?: (exports: Record<string, any>) => void,
-  load: (id: string) => unknown = require
-): Run {
+/** The `exports` of tslab's executor: a Proxy that stores defined properties as values. */
+function tslabExports(): { exports: Record<string, any>; store: Record<string, unknown> } {
   const store: Record<string, unknown> = { fromEarlierCell: 1 };
   const exports = new Proxy(store, {
     defineProperty: (_target, key, attributes) => {
@@ -47,24 +39,56 @@ function run(
       return true;
     }
   });
-  const cell = runInThisContext(`(function (exports, require) {${code}\n})`);
+  return { exports, store };
+}
+
+/** Sets tslab's global `__tslab__` (in the realm cells run in), giving back the one it replaced. */
+const setTslab: (value: unknown) => unknown = runInThisContext(
+  '(x) => { const was = globalThis.__tslab__; globalThis.__tslab__ = x; return was; }'
+);
+
+interface Run {
+  exports: Record<string, any>;
+  /** The executor's own object: what the cell left as data properties. */
+  store: Record<string, unknown>;
+  error?: string;
+}
+
+/** Runs converted cells as tslab's executor does, one after the other on one `exports`;
+ * `later` gets the exports after the last. */
+function runCells(
+  codes: string[],
+  later?: (exports: Record<string, any>) => void,
+  load: (id: string) => unknown = require
+): Run {
+  const { exports, store } = tslabExports();
+  const previous = setTslab({ exports });
   let error: string | undefined;
   try {
-    cell(exports, load);
+    for (const code of codes)
+      runInThisContext(`(function (exports, require) {${code}\n})`)(exports, load);
     later?.(exports);
   } catch (e) {
     error = String(e);
+  } finally {
+    setTslab(previous);
   }
-  return { exports: store, error };
+  return { exports, store, error };
 }
 
-/** Exports as comparable entries: functions and modules by identity, in key order. */
-function snapshot(result: Run): unknown {
+const run = (
+  code: string,
+  later?: (exports: Record<string, any>) => void,
+  load?: (id: string) => unknown
+) => runCells([code], later, load);
+
+/** The named exports' values: functions and modules by identity. */
+function snapshot(result: Run, names: string[]): unknown {
   return {
-    keys: Object.keys(result.exports),
-    values: Object.values(result.exports).map(v =>
-      typeof v === 'function' ? `function ${v.name}` : v
-    ),
+    values: names.map(name => {
+      const v = result.exports[name];
+      return typeof v === 'function' ? `function ${v.name}` : v;
+    }),
     error: result.error
   };
 }
@@ -76,9 +100,16 @@ function expectSameAsTypeScript(
 ) {
   const ours = toCommonJs(ts, js);
   expect(ours).toBeDefined();
-  expect(snapshot(run(ours!, later, load?.()))).toEqual(
-    snapshot(run(typescriptPass(js), later, load?.()))
-  );
+  const reference = run(typescriptPass(js), later, load?.());
+  const names = Object.keys(reference.store);
+  const result = run(ours!, later, load?.());
+  expect(snapshot(result, names)).toEqual(snapshot(reference, names));
+  // Nothing written through: only what the executor reads off `exports` is a value there.
+  expect(
+    Object.keys(result.store).filter(
+      k => !/^tsLastExpr\d*$|^fromEarlierCell$|^result$|^after$/.test(k)
+    )
+  ).toEqual([]);
   return ours!;
 }
 
@@ -205,7 +236,7 @@ describe('cells in the shape tslab emits convert like TypeScript would', () => {
 
   test('top-level await stays as it is (tslab wraps the cell in an async function)', () => {
     const out = toCommonJs(ts, 'const p = await Promise.resolve(3);\nexport { p };\n');
-    expect(out).toContain('const p = await Promise.resolve(3);\nexports.p = p;');
+    expect(out).toContain('const p = await Promise.resolve(3);\n__gaissaBind("p", ');
   });
 
   test('random sequences of assignments to exported names', () => {
@@ -236,7 +267,72 @@ describe('cells in the shape tslab emits convert like TypeScript would', () => {
   });
 });
 
-describe('anything else is left to TypeScript', () => {
+describe('top-level names are live bindings, published once', () => {
+  const cell = (js: string) => toCommonJs(ts, js)!;
+
+  test('a loop writes only its local; the accessor is defined once, after the declaration', () => {
+    const out = cell('let s = 0;\nfor (let i = 0; i < 3; i++) {\n    s += i;\n}\nexport { s };\n');
+    expect(out).toContain('    s += i;\n');
+    expect(out.match(/__gaissaBind\("s"/g)).toHaveLength(1);
+    expect(out.indexOf('__gaissaBind("s"')).toBeGreaterThan(out.indexOf('let s = 0;'));
+  });
+
+  test("a later cell's writes go to the variable the cell's functions use", () => {
+    const result = runCells(
+      [
+        cell('let count = 0;\nfunction inc() { return ++count; }\nexport { count, inc };\n'),
+        'exports.count += 5;'
+      ],
+      exports => (exports.after = [exports.inc(), exports.count])
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.store.after).toEqual([6, 6]);
+  });
+
+  test('a const or an import throws when assigned; a class or function does not', () => {
+    const out = cell(
+      'import { join } from "path";\nconst c = 1;\nclass K {\n}\nfunction f() { }\nexport { join, c, K, f };\n'
+    );
+    for (const name of ['c', 'join'])
+      expect(runCells([out, `exports.${name} = 2;`]).error).toBe(
+        'TypeError: Assignment to constant variable.'
+      );
+    const result = runCells([out, 'exports.K = 3; exports.f = 4;']);
+    expect([result.exports.K, result.exports.f]).toEqual([3, 4]);
+  });
+
+  test('a name declared again is a new binding for later cells; the earlier closure keeps its own', () => {
+    const first = cell('let r = 1;\nconst readR = () => r;\nexport { r, readR };\n');
+    const second = cell('let r = "two";\nexport { r };\n');
+    const result = runCells([first, second, 'exports.r += "!";']);
+    expect([result.exports.r, result.exports.readR()]).toEqual(['two!', 1]);
+  });
+
+  test('a cell left to TypeScript starts by releasing the accessors of the names it declares', () => {
+    const js = 'let shared = 2;\nconst n = 0;\nexport { shared, n };\n';
+    const released = releaseBindings(ts, js, typescriptPass(js));
+    expect(released).toContain('["shared","n"]');
+    const first = cell(
+      'let shared = 1;\nconst readShared = () => shared;\nexport { shared, readShared };\n'
+    );
+    const result = runCells([first, released]);
+    expect(result.error).toBeUndefined();
+    expect([result.exports.shared, result.exports.readShared()]).toEqual([2, 1]);
+    // Without the release, TypeScript's `exports.shared = 2` would assign the earlier variable.
+    expect(runCells([first, typescriptPass(js)]).exports.readShared()).toBe(2);
+  });
+
+  test('a module tslab loads from a file gets its accessors as its own properties', () => {
+    const plain: Record<string, any> = {};
+    const out = cell('let x = 1;\nfunction bump() { x++; }\nexport { x, bump };\n');
+    runInThisContext(`(function (exports, require) {${out}\n})`)(plain, require);
+    plain.bump();
+    expect(Object.keys(plain)).toEqual(['x', 'bump']);
+    expect(plain.x).toBe(2);
+  });
+});
+
+describe('shapes TypeScript had to convert before (they rewrote assignments) convert here', () => {
   test.each([
     [
       'an exported name shadowed in a function',
@@ -248,13 +344,36 @@ describe('anything else is left to TypeScript', () => {
       'let x = 1, y = 2;\n[x, y] = [y, x];\nexport { x, y };\n'
     ],
     ['a postfix update whose value is used', 'let n = 0;\nconst k = n++ + 1;\nexport { n, k };\n'],
-    ['for-of into an exported name', 'let x;\nfor (x of [1]) ;\nexport { x };\n'],
-    ['a var declared in a nested block', 'if (true) {\n    var w = 2;\n}\nexport { w };\n'],
     ['a var declared in a for loop', 'for (var i = 0; i < 2; i++) ;\nexport { i };\n'],
     [
       'an enum (its function has a parameter of the same name)',
       'var E;\n(function (E) {\n    E[E["A"] = 0] = "A";\n})(E || (E = {}));\nexport { E };\n'
     ],
+    ['a var declared twice', 'var v = 1;\nvar v = 2;\nexport { v };\n']
+  ])('%s', (_what, js) => {
+    expectSameAsTypeScript(js);
+  });
+});
+
+describe("what TypeScript's pass loses, this pass keeps", () => {
+  test.each([
+    ['for-of into an exported name', 'let x;\nfor (x of [1]) ;\nexport { x };\n', { x: 1 }],
+    [
+      'a var declared in a nested block',
+      'if (true) {\n    var w = 2;\n}\nexport { w };\n',
+      { w: 2 }
+    ]
+  ])('%s', (_what, js, expected) => {
+    const result = run(toCommonJs(ts, js)!);
+    for (const [name, value] of Object.entries(expected)) {
+      expect(result.exports[name]).toBe(value);
+      expect(run(typescriptPass(js)).exports[name]).toBeUndefined(); // TypeScript 5.0 misses it
+    }
+  });
+});
+
+describe('anything else is left to TypeScript', () => {
+  test.each([
     ['a dynamic import', 'const m = await import("path");\nexport { m };\n'],
     ['import.meta', 'const u = import.meta.url;\nexport { u };\n'],
     ['an export the user wrote', 'export let w = 1;\nexport const tsLastExpr = w;\n'],
@@ -269,7 +388,6 @@ describe('anything else is left to TypeScript', () => {
     ['a named import of default', 'import { default as d } from "path";\nexport { d };\n'],
     ['a directive prologue', '"use strict";\nlet u = 1;\nexport { u };\n'],
     ['a declaration named exports', 'const exports = 1;\nexport { exports };\n'],
-    ['a var declared twice', 'var v = 1;\nvar v = 2;\nexport { v };\n'],
     [
       'an import named Object (the helpers use it)',
       'import * as fs from "fs";\nimport Object from "path";\nexport { fs, Object };\n'
@@ -279,7 +397,12 @@ describe('anything else is left to TypeScript', () => {
       'an import shadowed in a function',
       'import { join } from "path";\nfunction f(join) { return join; }\nexport { join, f };\n'
     ],
-    ['the names this pass uses', 'let __gaissaImport0 = 1;\nexport { __gaissaImport0 };\n']
+    ['the names this pass uses', 'let __gaissaImport0 = 1;\nexport { __gaissaImport0 };\n'],
+    [
+      'a binding named as the executor names values',
+      'let tsLastExpr0 = 1;\nexport { tsLastExpr0 };\n'
+    ],
+    ['a name with no declaration in the JavaScript (declare const)', 'export { g };\n']
   ])('%s', (_what, js) => {
     expect(toCommonJs(ts, js)).toBeUndefined();
     // …and TypeScript's own pass still handles it (tslab falls back to it).
