@@ -4,7 +4,7 @@
  * answered at once, even while a cell awaits.
  */
 import { Router } from 'zeromq';
-import { connectHelp, connectOutput, gaissa } from './api';
+import { connectHelp, connectOutput, gaissa } from './api/gaissa';
 import { CommManager } from './comms';
 import { bundleOf, metadataOf, MimeBundle } from './display';
 import { History, HistoryRequest } from './history';
