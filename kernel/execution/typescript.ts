@@ -49,6 +49,21 @@ function isInterruption(e: unknown): boolean {
   );
 }
 
+/** A binding `provide` gives cells: its declared type, its value, where a stray SIGINT goes. */
+interface Provision {
+  type: string;
+  value: unknown;
+  onSignal: () => void;
+}
+
+/** How long the kernel stays idle before it makes the declarations no cell has needed yet. */
+const IDLE_WARM_MS = 1000;
+
+/** Whether `code` holds `name` as a whole identifier (in a string or comment counts too). */
+function namesIdentifier(code: string, name: string): boolean {
+  return new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(code);
+}
+
 type ConverterModule = typeof import('tslab/dist/converter');
 
 /** tslab's converter, loaded once the faster module pass for its cells is in place. */
@@ -62,6 +77,12 @@ export class TypeScriptRunner {
   private readonly converter: ConverterModule;
   private readonly node: Converter;
   private capture: Capture | null = null;
+  /** Declarations `provide` was asked for and has not made yet, by name. */
+  private readonly pending = new Map<string, Provision>();
+  /** A cell is running; no idle-time declaration may start. */
+  private running = false;
+  private warming: Promise<void> | undefined;
+  private warmTimer: NodeJS.Timeout | undefined;
 
   constructor(rootDir: string, resolveModule?: (id: string) => unknown) {
     installTypeResolution();
@@ -95,8 +116,10 @@ export class TypeScriptRunner {
    * Gives every cell a binding `name` of type `type` that holds `value`, without running an import
    * in the user's namespace (measured no slower than the import it replaced). tslab carries the
    * declaration into every later cell and turns references to it into reads of its locals, which
-   * is where `value` goes. A SIGINT that stops the declaration was meant for a cell: it goes to
-   * `onSignal` and the declaration runs again.
+   * is where `value` goes. Checking the declaration loads every file its type reaches (about a
+   * second for the gaissa API), so it is made when a cell first names `name`, when completion or
+   * inspection needs it, or once the kernel has been idle a while: a first cell that does not
+   * use it runs without waiting for it.
    */
   async provide(
     name: string,
@@ -104,19 +127,88 @@ export class TypeScriptRunner {
     value: unknown,
     onSignal: () => void = () => undefined
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.execute(`declare const ${name}: ${type};`);
-      if (outcome.status === 'ok') break;
-      if (outcome.bySignal && attempt < 5) {
-        onSignal();
-        continue;
+    this.pending.set(name, { type, value, onSignal });
+    this.warmWhenIdle();
+  }
+
+  /** Makes the pending declarations `code` names (all of them without `code`). */
+  private async declare(code?: string): Promise<void> {
+    for (const [name, provision] of this.pending) {
+      if (code !== undefined && !namesIdentifier(code, name)) continue;
+      const { type, onSignal } = provision;
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.run(`declare const ${name}: ${type};`);
+        if (outcome.status === 'ok') break;
+        // A SIGINT that stops the declaration was meant for a cell: it goes to `onSignal` and
+        // the declaration runs again.
+        if (outcome.bySignal && attempt < 5) {
+          onSignal();
+          continue;
+        }
+        throw new Error(`kernel could not declare ${name}: ${outcome.error?.evalue}`);
       }
-      throw new Error(`kernel could not declare ${name}: ${outcome.error?.evalue}`);
+      this.provided(name, provision);
     }
+  }
+
+  /** The declaration ran (its output resets the binding): the value goes in now. */
+  private provided(name: string, provision: Provision): void {
+    this.pending.delete(name);
+    this.setLocal(name, provision.value);
+  }
+
+  private setLocal(name: string, value: unknown): void {
     (this.executor.locals as Record<string, unknown>)[name] = value;
   }
 
+  /**
+   * The same for completion and inspection, which answer synchronously: a declaration runs no
+   * asynchronous step (no top-level await), so tslab has taken it once `execute` returns.
+   */
+  private declareNow(): void {
+    for (const [name, provision] of this.pending) {
+      this.pending.delete(name);
+      // A failed declaration stays pending: the next cell naming it reports why.
+      void this.executor
+        .execute(`declare const ${name}: ${provision.type};`)
+        .then(ok =>
+          ok ? this.setLocal(name, provision.value) : this.pending.set(name, provision)
+        );
+    }
+  }
+
+  /** Declares what is pending once no cell has run for IDLE_WARM_MS. */
+  private warmWhenIdle(): void {
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    if (this.pending.size === 0) return;
+    this.warmTimer = setTimeout(() => {
+      this.warmTimer = undefined;
+      if (this.running) return; // the cell's end schedules it again
+      this.warming = this.declare()
+        .catch(() => undefined) // left pending: the next cell naming it reports the failure
+        .finally(() => {
+          this.warming = undefined;
+        });
+    }, IDLE_WARM_MS);
+    this.warmTimer.unref();
+  }
+
   async execute(code: string): Promise<RunOutcome> {
+    // A declaration made while idle finishes before the cell starts (both move tslab's state).
+    await this.warming;
+    this.running = true;
+    try {
+      await this.declare(code);
+      return await this.run(code);
+    } catch (e) {
+      return { status: 'error', hasValue: false, error: errorContent(e) };
+    } finally {
+      this.running = false;
+      this.warmWhenIdle();
+    }
+  }
+
+  private async run(code: string): Promise<RunOutcome> {
     const capture: Capture = { hasValue: false, errors: [] };
     this.capture = capture;
     let ok: boolean;
@@ -157,11 +249,13 @@ export class TypeScriptRunner {
   }
 
   complete(code: string, position: number): Completion {
+    this.declareNow();
     const info = this.executor.complete(code, position);
     return { matches: info.candidates, start: info.start, end: info.end };
   }
 
   inspect(code: string, position: number): string | undefined {
+    this.declareNow();
     const info = this.executor.inspect(code, position);
     return info ? printQuickInfo(info) : undefined;
   }
@@ -176,6 +270,7 @@ export class TypeScriptRunner {
   }
 
   close(): void {
+    if (this.warmTimer) clearTimeout(this.warmTimer);
     this.executor.close();
   }
 }
