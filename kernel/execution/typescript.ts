@@ -6,10 +6,12 @@
  * TypeScript compile.
  */
 import type { Converter } from 'tslab/dist/converter';
-import { createExecutor, Executor } from 'tslab/dist/executor';
+import type { Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
 import { installCellModules } from './cell-module';
+import { CachedModule, loadWithCodeCache } from './code-cache';
 import { ErrorContent, errorContent, interruptedError } from './errors';
+import { tslabTypeScriptPath } from './tslab-typescript';
 import { installTypeResolution } from './type-resolution';
 
 export interface RunOutcome {
@@ -66,11 +68,18 @@ function namesIdentifier(code: string, name: string): boolean {
 
 type ConverterModule = typeof import('tslab/dist/converter');
 
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded in order, below */
 /** tslab's converter, loaded once the faster module pass for its cells is in place. */
 function tslabConverter(): ConverterModule {
   installCellModules();
-  return require('tslab/dist/converter') as ConverterModule; // eslint-disable-line @typescript-eslint/no-require-imports
+  return require('tslab/dist/converter') as ConverterModule;
 }
+
+/** tslab's executor: it loads tslab's TypeScript, so only once that came through the code cache. */
+function tslabExecutor(): typeof import('tslab/dist/executor') {
+  return require('tslab/dist/executor') as typeof import('tslab/dist/executor');
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export class TypeScriptRunner {
   private readonly executor: Executor;
@@ -83,8 +92,13 @@ export class TypeScriptRunner {
   private running = false;
   private warming: Promise<void> | undefined;
   private warmTimer: NodeJS.Timeout | undefined;
+  /** tslab's TypeScript, compiled through V8's code cache; saved once warm. */
+  private readonly typescriptCode: CachedModule;
+  private codeSaved = false;
 
   constructor(rootDir: string, resolveModule?: (id: string) => unknown) {
+    // First, before anything of tslab's requires its TypeScript.
+    this.typescriptCode = loadWithCodeCache(tslabTypeScriptPath());
     installTypeResolution();
     this.converter = tslabConverter();
     const { createConverter } = this.converter;
@@ -101,7 +115,7 @@ export class TypeScriptRunner {
         browser?.close();
       }
     };
-    this.executor = createExecutor(rootDir, convs, {
+    this.executor = tslabExecutor().createExecutor(rootDir, convs, {
       log: (value: unknown) => {
         if (this.capture) Object.assign(this.capture, { value, hasValue: true });
       },
@@ -177,15 +191,22 @@ export class TypeScriptRunner {
     }
   }
 
-  /** Declares what is pending once no cell has run for IDLE_WARM_MS. */
+  /**
+   * Once no cell has run for IDLE_WARM_MS: declares what is pending, then keeps the code V8
+   * compiled for TypeScript, which by then has parsed, bound and checked.
+   */
   private warmWhenIdle(): void {
     if (this.warmTimer) clearTimeout(this.warmTimer);
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.codeSaved) return;
     this.warmTimer = setTimeout(() => {
       this.warmTimer = undefined;
       if (this.running) return; // the cell's end schedules it again
       this.warming = this.declare()
         .catch(() => undefined) // left pending: the next cell naming it reports the failure
+        .then(() => {
+          this.codeSaved = true;
+          return this.typescriptCode.save();
+        })
         .finally(() => {
           this.warming = undefined;
         });

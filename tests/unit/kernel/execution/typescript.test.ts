@@ -4,7 +4,22 @@
  * completion or inspection needs it, or while the kernel is idle, never before a first cell that
  * does not use it.
  */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TypeScriptRunner } from '../../../../kernel/execution/typescript';
+
+// The runner keeps V8's code for TypeScript in the user's cache folder: here, a folder of the test's.
+const cacheHome = mkdtempSync(join(tmpdir(), 'gaissa-runner-cache-'));
+const userCacheHome = process.env.XDG_CACHE_HOME;
+beforeAll(() => {
+  process.env.XDG_CACHE_HOME = cacheHome;
+});
+afterAll(() => {
+  if (userCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = userCacheHome;
+  rmSync(cacheHome, { recursive: true, force: true });
+});
 
 let runner: TypeScriptRunner;
 beforeEach(() => {
@@ -58,6 +73,12 @@ test('an idle kernel declares the binding before a cell needs it', async () => {
   await runner.execute('1 + 1');
   await new Promise(resolve => setTimeout(resolve, 1500));
   expect(sources).toEqual(['1 + 1', 'declare const api: { answer: number };']);
+  // Then V8's code for TypeScript, warm by now, is kept for the next kernel.
+  const codeDir = join(cacheHome, 'gaissa', 'v8-code');
+  for (let i = 0; i < 100 && !(existsSync(codeDir) && readdirSync(codeDir).length); i++) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  expect(readdirSync(codeDir).filter(f => f.endsWith('.bin'))).toHaveLength(1);
   await expect(runner.execute('api.answer')).resolves.toMatchObject({ value: 41 });
   expect(sources).toHaveLength(3);
 });
