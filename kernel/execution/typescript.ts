@@ -58,8 +58,8 @@ interface Provision {
   onSignal: () => void;
 }
 
-/** How long the kernel stays idle before it makes the declarations no cell has needed yet. */
-const IDLE_WARM_MS = 1000;
+/** How long the kernel stays idle before it keeps TypeScript's compiled code for the next start. */
+const IDLE_MS = 1000;
 
 /** Whether `code` holds `name` as a whole identifier (in a string or comment counts too). */
 function namesIdentifier(code: string, name: string): boolean {
@@ -88,10 +88,9 @@ export class TypeScriptRunner {
   private capture: Capture | null = null;
   /** Declarations `provide` was asked for and has not made yet, by name. */
   private readonly pending = new Map<string, Provision>();
-  /** A cell is running; no idle-time declaration may start. */
+  /** A cell is running: the idle-time work waits. */
   private running = false;
-  private warming: Promise<void> | undefined;
-  private warmTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   /** tslab's TypeScript, compiled through V8's code cache; saved once warm. */
   private readonly typescriptCode: CachedModule;
   private codeSaved = false;
@@ -124,16 +123,17 @@ export class TypeScriptRunner {
       }
     });
     if (resolveModule) hookRequire(resolveModule);
+    this.saveCodeWhenIdle();
   }
 
   /**
    * Gives every cell a binding `name` of type `type` that holds `value`, without running an import
    * in the user's namespace (measured no slower than the import it replaced). tslab carries the
    * declaration into every later cell and turns references to it into reads of its locals, which
-   * is where `value` goes. Checking the declaration loads every file its type reaches (about a
-   * second for the gaissa API), so it is made when a cell first names `name`, when completion or
-   * inspection needs it, or once the kernel has been idle a while: a first cell that does not
-   * use it runs without waiting for it.
+   * is where `value` goes. Checking the declaration loads every file its type reaches (for the
+   * gaissa API about a second and 20 MB), so it is made when a cell first names `name`, or when
+   * completion or inspection needs it: a cell that does not use it neither waits for it nor
+   * keeps its types in memory.
    */
   async provide(
     name: string,
@@ -142,13 +142,12 @@ export class TypeScriptRunner {
     onSignal: () => void = () => undefined
   ): Promise<void> {
     this.pending.set(name, { type, value, onSignal });
-    this.warmWhenIdle();
   }
 
-  /** Makes the pending declarations `code` names (all of them without `code`). */
-  private async declare(code?: string): Promise<void> {
+  /** Makes the pending declarations `code` names. */
+  private async declare(code: string): Promise<void> {
     for (const [name, provision] of this.pending) {
-      if (code !== undefined && !namesIdentifier(code, name)) continue;
+      if (!namesIdentifier(code, name)) continue;
       const { type, onSignal } = provision;
       for (let attempt = 1; ; attempt++) {
         const outcome = await this.run(`declare const ${name}: ${type};`);
@@ -191,32 +190,20 @@ export class TypeScriptRunner {
     }
   }
 
-  /**
-   * Once no cell has run for IDLE_WARM_MS: declares what is pending, then keeps the code V8
-   * compiled for TypeScript, which by then has parsed, bound and checked.
-   */
-  private warmWhenIdle(): void {
-    if (this.warmTimer) clearTimeout(this.warmTimer);
-    if (this.pending.size === 0 && this.codeSaved) return;
-    this.warmTimer = setTimeout(() => {
-      this.warmTimer = undefined;
+  /** Once no cell has run for IDLE_MS, keeps the code V8 compiled for TypeScript, warm by then. */
+  private saveCodeWhenIdle(): void {
+    if (this.codeSaved) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
       if (this.running) return; // the cell's end schedules it again
-      this.warming = this.declare()
-        .catch(() => undefined) // left pending: the next cell naming it reports the failure
-        .then(() => {
-          this.codeSaved = true;
-          return this.typescriptCode.save();
-        })
-        .finally(() => {
-          this.warming = undefined;
-        });
-    }, IDLE_WARM_MS);
-    this.warmTimer.unref();
+      this.codeSaved = true;
+      void this.typescriptCode.save();
+    }, IDLE_MS);
+    this.idleTimer.unref();
   }
 
   async execute(code: string): Promise<RunOutcome> {
-    // A declaration made while idle finishes before the cell starts (both move tslab's state).
-    await this.warming;
     this.running = true;
     try {
       await this.declare(code);
@@ -225,7 +212,7 @@ export class TypeScriptRunner {
       return { status: 'error', hasValue: false, error: errorContent(e) };
     } finally {
       this.running = false;
-      this.warmWhenIdle();
+      this.saveCodeWhenIdle();
     }
   }
 
@@ -291,7 +278,7 @@ export class TypeScriptRunner {
   }
 
   close(): void {
-    if (this.warmTimer) clearTimeout(this.warmTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.executor.close();
   }
 }
