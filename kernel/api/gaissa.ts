@@ -1,8 +1,8 @@
 /**
  * The `gaissa` object every cell sees. The kernel starts for every notebook, and most cells never
- * measure, label, load an ONNX model or mine Hugging Face cards: the members that need ONNX
- * Runtime, the label schema (ajv), the carbon data or the CSV and YAML parsers load their modules
- * on first use, so the kernel's first result does not wait for them. Types come from `import
+ * label, load an ONNX model or mine Hugging Face cards: the members that need ONNX Runtime,
+ * onnx-proto, the label schema (ajv) or the CSV and YAML parsers load their modules on first use,
+ * so the kernel's first result does not wait for them (measure's too, for what it alone needs). Types come from `import
  * type`, so the declarations cells are checked against are the same.
  */
 import { randomUUID } from 'node:crypto';
