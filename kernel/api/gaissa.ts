@@ -6,6 +6,7 @@
  * type`, so the declarations cells are checked against are the same.
  */
 import { randomUUID } from 'node:crypto';
+import { inspect, InspectOptions } from 'node:util';
 import { MimeBundle, OutputSink, normalizeBundle } from '../display';
 import { lazyModule } from '../lazy-module';
 import { packageVersion, tslabVersion, typescriptVersion } from '../versions';
@@ -139,7 +140,11 @@ export function connectHelp(render: (command?: string) => string): void {
  */
 function lazyObject<T extends object>(load: () => T): T {
   const target = lazyModule(load);
-  return new Proxy({} as T, {
+  // Node shows a proxy by its target: that shows the loaded object instead.
+  const shown = {
+    [inspect.custom]: (_: number, options: InspectOptions) => inspect(target(), options)
+  };
+  return new Proxy(shown as unknown as T, {
     get: (_, key) => Reflect.get(target(), key),
     set: (_, key, value) => Reflect.set(target(), key, value),
     has: (_, key) => Reflect.has(target(), key),

@@ -74,6 +74,7 @@ test('each lazily loaded member works on first use and loads what it needs then'
     report('model', typeof gaissa.model.load === 'function' && 'load' in gaissa.model);
     report('compare', await gaissa.compare([], { inputs: [] }).then(() => 'resolved', e => e.message));
     report('hf', typeof gaissa.hf.mine === 'function');
+    report('shown', require('node:util').inspect(gaissa.tactics));
     const view = await gaissa.label({
       phase: 'inference', population: 'fixed', method: 'measured',
       metrics: { energyPerInferenceJ: 0.4, latencyMs: 12, accuracy: 0.8 },
@@ -94,6 +95,8 @@ test('each lazily loaded member works on first use and loads what it needs then'
   // Forwarded to the tactics module's compare, which refuses an empty list of variants.
   expect(out.compare).toMatch(/variant/i);
   expect(out.hf).toBe(true);
+  // A cell showing a lazy member sees the loaded object, not the stand-in.
+  expect(out.shown).toMatch(/apply: \[(Async)?Function/);
   expect(out.label).toMatch(/^[A-E]$/);
   expect(out.afterLabel).toBe(true);
   expect(out.measure).toBe(42);
