@@ -93,7 +93,11 @@ export async function readNotebook(name: string): Promise<{
       const response = await api(`/api/contents/${encodeURIComponent(name)}?content=1`);
       return ((await response.json()) as { content: never }).content;
     } catch (e) {
-      if (!(e instanceof ApiError && e.status === 400) || attempt === 10) throw e;
+      // 400 "Unreadable Notebook" for half a file, and the 500 the same race gave once on a
+      // loaded machine: both pass once the save is done.
+      if (!(e instanceof ApiError && (e.status === 400 || e.status === 500)) || attempt === 10) {
+        throw e;
+      }
       await sleep(100);
     }
   }
