@@ -11,6 +11,7 @@
  * indices but compares raw indices with them, which rates nearly every model A on CO2e; here raw
  * indices are used for both.
  */
+import { quantile, quantileSorted } from '../statistics';
 import { Boundaries, LabelBasis, RatedAgainst } from './defaults';
 import { METRICS, MetricName, derivedMetrics } from './metrics';
 import { metricIndex } from './rating';
@@ -67,18 +68,12 @@ const SUMMARY_PERCENTILES = Array.from({ length: 21 }, (_, i) => i * 5);
  */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) throw new RangeError('percentile of no values');
-  const position = ((sorted.length - 1) * p) / 100;
-  const low = Math.floor(position);
-  const high = Math.min(low + 1, sorted.length - 1);
-  return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
+  return quantileSorted(sorted, p / 100);
 }
 
 /** The median, as numpy (and pandas) compute it. */
 export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50
-  );
+  return quantile(values, 0.5);
 }
 
 /**
