@@ -1,20 +1,35 @@
 /**
- * Issue 2 benchmark: our kernel against tslab 1.0.22's own kernel, side by side in one run.
+ * Kernel benchmark: our kernel against tslab 1.0.22's own kernel and Deno's Jupyter kernel, side by
+ * side in one run.
  *   - start: process spawn to the first kernel_info_reply
  *   - start to first result: process spawn to the idle status of a first `1+1` (what a user waits
  *     for before the first cell's output, whatever the kernel defers)
  *   - round trip: execute_request of `1+1` to its idle status, with one kernel of each kind alive
- *     and single requests alternating between them
+ *     and single requests alternating between them (one identical cell, repeated)
+ *   - new cell: the same for a two-line cell that is new each time (`const vN = N * 2;` / `vN + 1`,
+ *     a different N each time), as every cell a user writes is
  *   - top-level loop and the same loop in a function: execute_request to idle of a new cell each
  *     time (`let s = 0; for (…) { s += i % 7; } s`, and that loop in a function called in the same
  *     cell), alternating shapes and kernels; each kernel's ratio loop/function is the cost of
  *     top-level code (goal: ours <= 1.5)
- * Prints medians, p95 and the ratios ours/tslab (<= 1.0 means ours is no slower).
- * Run: npm run build && node lib/bench/kernel-latency.js [--starts N] [--runs N] [--loops N]
+ *   - RSS: VmRSS of the kernel's process after those cells; and the PSS of it with its child
+ *     processes (our SIGINT relay is a second Node), shared pages counted once between them
+ * Each kernel first starts once untimed and idles (caches a kernel keeps between starts are then
+ * made, as for a user's every start but the first).
+ * Prints medians (RSS: over the passes), p95 and the ratios ours/tslab and ours/Deno (<= 1.0 means
+ * ours is no slower, no larger).
+ *
+ * Deno: $DENO_BIN, else node_modules/.bin/deno when present (`npm install --no-save deno`, or
+ * `npm install --prefix DIR deno` and DENO_BIN=DIR/node_modules/.bin/deno); without it the Deno
+ * column is left out and the reason printed. GAISSA_BASELINE=DIR adds the kernel built in another
+ * checkout DIR (its bin/gaissa.js) as a column, for before/after figures in the same run.
+ * Run: npm run build && node lib/bench/kernel-latency.js [--starts N] [--runs N] [--cells N]
+ *   [--loops N]
  */
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchKernel } from './kernel-client';
 import { kernelSpec } from '../kernel/cli/install';
@@ -25,11 +40,13 @@ const { values } = parseArgs({
   options: {
     starts: { type: 'string', default: '7' },
     runs: { type: 'string', default: '200' },
+    cells: { type: 'string', default: '60' },
     loops: { type: 'string', default: '9' }
   }
 });
 const STARTS = Number(values.starts);
 const RUNS = Number(values.runs);
+const CELLS = Number(values.cells);
 const LOOPS = Number(values.loops);
 
 /** The loop cells, new each time (a different name), so no kernel answers one from a cache. */
@@ -51,13 +68,106 @@ const kernels: Record<string, string[]> = {
   ]
 };
 
+// ---- Deno's kernel and a baseline build as further columns ----
+
+/** Deno's binary, or why there is none: the column is then left out, the run goes on. */
+function denoBinary(): { bin: string } | { reason: string } {
+  const bin = process.env.DENO_BIN || join(packageRoot, 'node_modules', '.bin', 'deno');
+  if (!process.env.DENO_BIN && !existsSync(bin)) {
+    return { reason: `no ${bin} (set DENO_BIN, or npm install --no-save deno@2.9.6)` };
+  }
+  const probe = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status !== 0) {
+    return { reason: `${bin} --version failed: ${probe.error?.message ?? probe.stderr.trim()}` };
+  }
+  process.stdout.write(`Deno: ${probe.stdout.split('\n')[0]} (${bin})\n`);
+  return { bin };
+}
+
+function addColumns(): void {
+  const deno = denoBinary();
+  if ('bin' in deno)
+    kernels.deno = [deno.bin, 'jupyter', '--kernel', '--conn', '{connection_file}'];
+  else process.stdout.write(`Deno column left out: ${deno.reason}\n`);
+  const base = process.env.GAISSA_BASELINE;
+  if (base) {
+    const argv = kernelSpec().argv.map(a =>
+      a === join(packageRoot, 'bin', 'gaissa.js') ? join(resolve(base), 'bin', 'gaissa.js') : a
+    );
+    kernels.baseline = argv;
+    process.stdout.write(`baseline: the kernel built in ${resolve(base)}\n`);
+  }
+}
+
+// ---- RSS of a kernel process (and PSS of it with its children) ----
+
+/** A `NAME: N kB` field of a /proc file, in MB. */
+function procMb(file: string, field: string): number {
+  const text = readFileSync(file, 'utf8');
+  return Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text)?.[1]) / 1024;
+}
+
+/** The process and all its descendants, from /proc/PID/stat's parent ids. */
+function processTree(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
+  }
+  return tree;
+}
+
+function rss(k: BenchKernel): { own: number; tree: number } {
+  const own = procMb(`/proc/${k.process.pid}/status`, 'VmRSS');
+  let tree = 0;
+  for (const pid of processTree(k.process.pid!)) {
+    try {
+      tree += procMb(`/proc/${pid}/smaps_rollup`, 'Pss');
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return { own, tree };
+}
+
+// ---- new cells: a different two-line cell each time ----
+
+let cellNumber = 0;
+
+/** `cells` new cells on each kernel, alternating between them; their round trips go `into`. */
+async function newCells(
+  alive: BenchKernel[],
+  into: number[][],
+  cells: number,
+  rotation: (r: number) => number[]
+): Promise<void> {
+  for (let r = 0; r < cells; r++) {
+    const n = ++cellNumber;
+    for (const i of rotation(r))
+      into[i].push(await alive[i].execute(`const v${n} = ${n} * 2;\nv${n} + 1`));
+  }
+}
+
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
-const names = Object.keys(kernels);
 
 type Series = {
   starts: number[];
   firsts: number[];
   trips: number[];
+  newCells: number[];
+  rss: number[];
+  rssTree: number[];
   loop: number[];
   function: number[];
 };
@@ -75,73 +185,123 @@ async function started(name: string, cwd: string, into?: Series): Promise<BenchK
 }
 
 async function main() {
-  // Both kernels start in a directory with no node_modules, as a notebook folder would be.
+  addColumns();
+  const names = Object.keys(kernels);
+  // Every kernel starts in a directory with no node_modules, as a notebook folder would be.
   const cwd = mkdtempSync(join(tmpdir(), 'gaissa-bench-cwd-'));
   const results: Record<string, Series> = {};
-  for (const name of names)
-    results[name] = { starts: [], firsts: [], trips: [], loop: [], function: [] };
-  // Starts alternate between the kernels so that machine noise hits both alike.
+  for (const name of names) {
+    results[name] = {
+      starts: [],
+      firsts: [],
+      trips: [],
+      newCells: [],
+      rss: [],
+      rssTree: [],
+      loop: [],
+      function: []
+    };
+  }
+  // Each pass starts the kernels in another order, so that neither always follows the other.
+  const rotation = (r: number) => names.map((_, i) => (i + r) % names.length);
+  // One untimed start of each, idle a while: kernels keep caches between starts (ours V8's code
+  // for TypeScript, Deno its own), and the starts measured are what a user's every start but the
+  // first is.
+  for (const name of names) {
+    const k = await started(name, cwd);
+    await new Promise(done => setTimeout(done, 2000));
+    await k.shutdown();
+  }
+  // Starts alternate between the kernels so that machine noise hits all alike.
   for (let i = 0; i < STARTS; i++) {
-    for (const name of names) await (await started(name, cwd, results[name])).shutdown();
+    for (const j of rotation(i)) {
+      await (await started(names[j], cwd, results[names[j]])).shutdown();
+    }
   }
   // Round trips: one kernel of each kind alive at once, single requests alternating between them
-  // (drift on this shared machine then lands on both); a fresh pair per pass.
+  // (drift on this shared machine then lands on all); a fresh set per pass.
   const PASSES = 3;
+  const perPass = Math.ceil(RUNS / PASSES);
   for (let pass = 0; pass < PASSES; pass++) {
-    const pair: BenchKernel[] = [];
-    for (const name of names) pair.push(await started(name, cwd));
-    for (let w = 0; w < 20; w++) for (const k of pair) await k.execute('1+1');
-    for (let r = 0; r < Math.ceil(RUNS / PASSES); r++) {
-      // Alternate which kernel goes first, so neither always follows the other.
-      const order = r % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
-        results[names[i]].trips.push(await pair[i].execute('1+1'));
-      }
+    const alive: BenchKernel[] = [];
+    for (const name of names) alive.push(await started(name, cwd));
+    for (let w = 0; w < 20; w++) for (const k of alive) await k.execute('1+1');
+    for (let r = 0; r < perPass; r++) {
+      for (const i of rotation(r)) results[names[i]].trips.push(await alive[i].execute('1+1'));
     }
-    for (const k of pair) await k.shutdown();
-    const last = (name: string) => results[name].trips.slice(-Math.ceil(RUNS / PASSES));
-    const [ours, theirs] = names.map(n => quantile(last(n), 0.5));
-    process.stdout.write(
-      `  pass ${pass + 1}/${PASSES}: round trip ${ours.toFixed(2)} vs ${theirs.toFixed(2)} ms (${(ours / theirs).toFixed(2)})\n`
+    await newCells(
+      alive,
+      names.map(n => results[n].newCells),
+      Math.ceil(CELLS / PASSES),
+      rotation
     );
+    alive.forEach((k, i) => {
+      const { own, tree } = rss(k);
+      results[names[i]].rss.push(own);
+      results[names[i]].rssTree.push(tree);
+    });
+    for (const k of alive) await k.shutdown();
+    const last = (name: string) => results[name].trips.slice(-perPass);
+    const figures = names.map(n => `${n} ${quantile(last(n), 0.5).toFixed(2)}`).join(', ');
+    process.stdout.write(`  pass ${pass + 1}/${PASSES}: 1+1 round trip ms: ${figures}\n`);
   }
-  // Loops: one kernel of each kind alive, the two shapes and the two kernels alternating.
-  const pair: BenchKernel[] = [];
-  for (const name of names) pair.push(await started(name, cwd));
+  await loops(names, results, cwd, rotation);
+  printTable(names, results);
+}
+
+/** Top-level loop and loop in a function, new cells, the shapes and kernels alternating. */
+async function loops(
+  names: string[],
+  results: Record<string, Series>,
+  cwd: string,
+  rotation: (r: number) => number[]
+): Promise<void> {
+  const alive: BenchKernel[] = [];
+  for (const name of names) alive.push(await started(name, cwd));
   for (let r = 0; r < LOOPS + 1; r++) {
     const shapes = (r % 2 === 0 ? ['loop', 'function'] : ['function', 'loop']) as (
       'loop' | 'function'
     )[];
     for (const shape of shapes) {
-      for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
-        const trip = await pair[i].execute(loopCells[shape](r));
+      for (const i of rotation(r)) {
+        const trip = await alive[i].execute(loopCells[shape](r));
         if (r > 0) results[names[i]][shape].push(trip); // the first round warms up
       }
     }
   }
-  for (const k of pair) await k.shutdown();
-  const row = (label: string, pick: keyof Series) => {
-    const ours = results.gaissa[pick];
-    const theirs = results.tslab[pick];
-    const m = [quantile(ours, 0.5), quantile(theirs, 0.5)];
-    const p = [quantile(ours, 0.95), quantile(theirs, 0.95)];
-    return `${label.padEnd(34)} ${m[0].toFixed(2).padStart(9)} ${m[1].toFixed(2).padStart(9)} ${(m[0] / m[1]).toFixed(2).padStart(7)}   p95 ${p[0].toFixed(2)} / ${p[1].toFixed(2)}`;
+  for (const k of alive) await k.shutdown();
+}
+
+function printTable(names: string[], results: Record<string, Series>): void {
+  const others = names.filter(n => n !== 'gaissa');
+  const cell = (s: string) => s.padStart(10);
+  const ratioCell = (s: string) => s.padStart(15);
+  const row = (label: string, pick: keyof Series, digits = 2) => {
+    const m = names.map(n => quantile(results[n][pick], 0.5));
+    const ratios = others.map((_, i) => (m[0] / m[i + 1]).toFixed(2));
+    const p95 = pick.startsWith('rss')
+      ? ''
+      : `   p95 ${names.map(n => quantile(results[n][pick], 0.95).toFixed(digits)).join(' / ')}`;
+    return `${label.padEnd(36)}${m.map(x => cell(x.toFixed(digits))).join('')}${ratios.map(ratioCell).join('')}${p95}`;
   };
+  const g = results.gaissa;
   console.log(
-    `\nKernel latency, ms (median; ${results.gaissa.starts.length} starts and ${results.gaissa.trips.length} round trips each)`
+    `\nKernel latency, ms (median; ${g.starts.length} starts, ${g.trips.length} round trips, ${g.newCells.length} new cells each); memory, MB (median of ${g.rss.length} passes)`
   );
   console.log(
-    `${''.padEnd(34)} ${'gaissa'.padStart(9)} ${'tslab'.padStart(9)} ${'ratio'.padStart(7)}`
+    `${''.padEnd(36)}${names.map(cell).join('')}${others.map(o => ratioCell(`ours/${o}`)).join('')}`
   );
   console.log(row('start -> first kernel_info_reply', 'starts'));
   console.log(row('start -> first 1+1 idle', 'firsts'));
   console.log(row('execute 1+1 -> idle (round trip)', 'trips'));
+  console.log(row('new two-line cell -> idle', 'newCells'));
   console.log(row('top-level loop (new cell)', 'loop'));
   console.log(row('same loop in a function (new cell)', 'function'));
-  const cost = (name: string) =>
-    quantile(results[name].loop, 0.5) / quantile(results[name].function, 0.5);
+  console.log(row('RSS after these cells', 'rss', 0));
+  console.log(row('PSS with child processes', 'rssTree', 0));
+  const cost = (n: string) => quantile(results[n].loop, 0.5) / quantile(results[n].function, 0.5);
   console.log(
-    `${'top-level loop / loop in a function'.padEnd(34)} ${cost('gaissa').toFixed(2).padStart(9)} ${cost('tslab').toFixed(2).padStart(9)}   (goal: gaissa <= 1.50)`
+    `${'top-level loop / loop in a function'.padEnd(36)}${names.map(n => cost(n).toFixed(2).padStart(10)).join('')}   (goal: gaissa <= 1.50)`
   );
 }
 

@@ -3,7 +3,7 @@
  * inspect, history, comms) around tslab's TypeScript execution. The protocol session
  * (protocol/session.ts) owns the wire, the order of requests and interrupts.
  */
-import { connectHelp, connectOutput, gaissa } from './api';
+import { connectHelp, connectOutput, gaissa } from './api/gaissa';
 import { CommManager } from './comms';
 import { completeReply } from './completion';
 import { bundleOf, metadataOf, MimeBundle } from './display';

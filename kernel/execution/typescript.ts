@@ -6,11 +6,13 @@
  * TypeScript compile.
  */
 import type { Converter } from 'tslab/dist/converter';
-import { createExecutor, Executor } from 'tslab/dist/executor';
+import type { Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
 import { installCellModules } from './cell-module';
+import { CachedModule, loadWithCodeCache } from './code-cache';
 import { installLeadingUnderscores } from './leading-underscores';
 import { ErrorContent, errorContent, interruptedError } from './errors';
+import { tslabTypeScriptPath } from './tslab-typescript';
 import { installTypeResolution } from './type-resolution';
 
 export interface RunOutcome {
@@ -52,22 +54,54 @@ function isInterruption(e: unknown): boolean {
   );
 }
 
+/** A binding `provide` gives cells: its declared type, its value, where a stray SIGINT goes. */
+interface Provision {
+  type: string;
+  value: unknown;
+  onSignal: () => void;
+}
+
+/** How long the kernel stays idle before it keeps TypeScript's compiled code for the next start. */
+const IDLE_MS = 1000;
+
+/** Whether `code` holds `name` as a whole identifier (in a string or comment counts too). */
+function namesIdentifier(code: string, name: string): boolean {
+  return new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(code);
+}
+
 type ConverterModule = typeof import('tslab/dist/converter');
 
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded in order, below */
 /** tslab's converter, loaded once the faster module pass for its cells is in place. */
 function tslabConverter(): ConverterModule {
   installCellModules();
   installLeadingUnderscores();
-  return require('tslab/dist/converter') as ConverterModule; // eslint-disable-line @typescript-eslint/no-require-imports
+  return require('tslab/dist/converter') as ConverterModule;
 }
+
+/** tslab's executor: it loads tslab's TypeScript, so only once that came through the code cache. */
+function tslabExecutor(): typeof import('tslab/dist/executor') {
+  return require('tslab/dist/executor') as typeof import('tslab/dist/executor');
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export class TypeScriptRunner {
   private readonly executor: Executor;
   private readonly converter: ConverterModule;
   private readonly node: Converter;
   private capture: Capture | null = null;
+  /** Declarations `provide` was asked for and has not made yet, by name. */
+  private readonly pending = new Map<string, Provision>();
+  /** A cell is running: the idle-time work waits. */
+  private running = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** tslab's TypeScript, compiled through V8's code cache; saved once warm. */
+  private readonly typescriptCode: CachedModule;
+  private codeSaved = false;
 
   constructor(rootDir: string, resolveModule?: (id: string) => unknown) {
+    // First, before anything of tslab's requires its TypeScript.
+    this.typescriptCode = loadWithCodeCache(tslabTypeScriptPath());
     installTypeResolution();
     this.converter = tslabConverter();
     const { createConverter } = this.converter;
@@ -84,7 +118,7 @@ export class TypeScriptRunner {
         browser?.close();
       }
     };
-    this.executor = createExecutor(rootDir, convs, {
+    this.executor = tslabExecutor().createExecutor(rootDir, convs, {
       log: (value: unknown) => {
         if (this.capture) Object.assign(this.capture, { value, hasValue: true });
       },
@@ -93,14 +127,17 @@ export class TypeScriptRunner {
       }
     });
     if (resolveModule) hookRequire(resolveModule);
+    this.saveCodeWhenIdle();
   }
 
   /**
    * Gives every cell a binding `name` of type `type` that holds `value`, without running an import
    * in the user's namespace (measured no slower than the import it replaced). tslab carries the
    * declaration into every later cell and turns references to it into reads of its locals, which
-   * is where `value` goes. A SIGINT that stops the declaration was meant for a cell: it goes to
-   * `onSignal` and the declaration runs again.
+   * is where `value` goes. Checking the declaration loads every file its type reaches (for the
+   * gaissa API about a second and 20 MB), so it is made when a cell first names `name`, or when
+   * completion or inspection needs it: a cell that does not use it neither waits for it nor
+   * keeps its types in memory.
    */
   async provide(
     name: string,
@@ -108,19 +145,82 @@ export class TypeScriptRunner {
     value: unknown,
     onSignal: () => void = () => undefined
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.execute(`declare const ${name}: ${type};`);
-      if (outcome.status === 'ok') break;
-      if (outcome.bySignal && attempt < 5) {
-        onSignal();
-        continue;
+    this.pending.set(name, { type, value, onSignal });
+  }
+
+  /** Makes the pending declarations `code` names. */
+  private async declare(code: string): Promise<void> {
+    for (const [name, provision] of this.pending) {
+      if (!namesIdentifier(code, name)) continue;
+      const { type, onSignal } = provision;
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.run(`declare const ${name}: ${type};`);
+        if (outcome.status === 'ok') break;
+        // A SIGINT that stops the declaration was meant for a cell: it goes to `onSignal` and
+        // the declaration runs again.
+        if (outcome.bySignal && attempt < 5) {
+          onSignal();
+          continue;
+        }
+        throw new Error(`kernel could not declare ${name}: ${outcome.error?.evalue}`);
       }
-      throw new Error(`kernel could not declare ${name}: ${outcome.error?.evalue}`);
+      this.provided(name, provision);
     }
+  }
+
+  /** The declaration ran (its output resets the binding): the value goes in now. */
+  private provided(name: string, provision: Provision): void {
+    this.pending.delete(name);
+    this.setLocal(name, provision.value);
+  }
+
+  private setLocal(name: string, value: unknown): void {
     (this.executor.locals as Record<string, unknown>)[name] = value;
   }
 
+  /**
+   * The same for completion and inspection, which answer synchronously: a declaration runs no
+   * asynchronous step (no top-level await), so tslab has taken it once `execute` returns.
+   */
+  private declareNow(): void {
+    for (const [name, provision] of this.pending) {
+      this.pending.delete(name);
+      // A failed declaration stays pending: the next cell naming it reports why.
+      void this.executor
+        .execute(`declare const ${name}: ${provision.type};`)
+        .then(ok =>
+          ok ? this.setLocal(name, provision.value) : this.pending.set(name, provision)
+        );
+    }
+  }
+
+  /** Once no cell has run for IDLE_MS, keeps the code V8 compiled for TypeScript, warm by then. */
+  private saveCodeWhenIdle(): void {
+    if (this.codeSaved) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.running) return; // the cell's end schedules it again
+      this.codeSaved = true;
+      void this.typescriptCode.save();
+    }, IDLE_MS);
+    this.idleTimer.unref();
+  }
+
   async execute(code: string): Promise<RunOutcome> {
+    this.running = true;
+    try {
+      await this.declare(code);
+      return await this.run(code);
+    } catch (e) {
+      return { status: 'error', hasValue: false, error: errorContent(e) };
+    } finally {
+      this.running = false;
+      this.saveCodeWhenIdle();
+    }
+  }
+
+  private async run(code: string): Promise<RunOutcome> {
     const capture: Capture = { hasValue: false, errors: [] };
     this.capture = capture;
     let ok: boolean;
@@ -161,12 +261,14 @@ export class TypeScriptRunner {
   }
 
   complete(code: string, position: number): Completion {
+    this.declareNow();
     const info = this.executor.complete(code, position);
     const kinds = new Map(info.original?.entries.map(e => [e.name, e.kind as string]) ?? []);
     return { matches: info.candidates, start: info.start, end: info.end, kinds };
   }
 
   inspect(code: string, position: number): string | undefined {
+    this.declareNow();
     const info = this.executor.inspect(code, position);
     return info ? printQuickInfo(info) : undefined;
   }
@@ -181,6 +283,7 @@ export class TypeScriptRunner {
   }
 
   close(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.executor.close();
   }
 }

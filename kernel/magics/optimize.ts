@@ -4,22 +4,34 @@
  * original: the magic twin of gaissa.tactics.apply + gaissa.compare.
  */
 import { basename, join } from 'node:path';
-import { registeredDataset } from '../api/tactics';
-import { OnnxModel } from '../onnx/onnx-model';
-import { parseTacticChain, tacticsHelp } from '../tactics/catalogue';
-import { EvalFile, readEvalData, readLabels } from '../tactics/eval-data';
+import { lazyModule } from '../lazy-module';
+import type { EvalFile } from '../tactics/eval-data';
 import type { TacticOptions } from '../tactics/tactic';
 import type { Variant } from '../tactics/variant';
 import { MagicContext } from './context';
 import { MagicError } from './parse';
 import { MagicCommand } from './registry';
 
+// ONNX Runtime and the tactics load when the magic first runs, not when the kernel starts.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const tacticsApi = lazyModule(() => require('../api/tactics') as typeof import('../api/tactics'));
+const onnxModel = lazyModule(
+  () => require('../onnx/onnx-model') as typeof import('../onnx/onnx-model')
+);
+const catalogue = lazyModule(
+  () => require('../tactics/catalogue') as typeof import('../tactics/catalogue')
+);
+const evalData = lazyModule(
+  () => require('../tactics/eval-data') as typeof import('../tactics/eval-data')
+);
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 /** A dataset registered with gaissa.tactics.dataset, else a file or a built-in set (mnist-test:N...). */
 async function dataset(name: string): Promise<EvalFile> {
-  const registered = registeredDataset(name);
+  const registered = tacticsApi().registeredDataset(name);
   if (registered) return { ...registered, description: `dataset '${name}'` };
   try {
-    return await readEvalData(name);
+    return await evalData().readEvalData(name);
   } catch (e) {
     throw new MagicError(
       `--eval/--calibration ${name}: ${(e as Error).message} (register data with gaissa.tactics.dataset('${name}', { inputs, labels }))`
@@ -92,7 +104,7 @@ export const optimizeMagic: MagicCommand<MagicContext> = {
     if (tactics === undefined || tactics === 'help') {
       if (tactics === 'help') {
         ctx.print(
-          `Tactics (combine with commas for separate variants, '+' to chain):\n${tacticsHelp()}\n`
+          `Tactics (combine with commas for separate variants, '+' to chain):\n${catalogue().tacticsHelp()}\n`
         );
         return;
       }
@@ -105,11 +117,11 @@ export const optimizeMagic: MagicCommand<MagicContext> = {
       .map(s => s.trim())
       .filter(Boolean);
     try {
-      specs.forEach(parseTacticChain);
+      specs.forEach(spec => catalogue().parseTacticChain(spec));
     } catch (e) {
       throw new MagicError(`--tactics: ${(e as Error).message}`);
     }
-    const model = await OnnxModel.load(args.positionals[0]);
+    const model = await onnxModel().OnnxModel.load(args.positionals[0]);
     ctx.api.display(model.toMimeBundle());
     const options: TacticOptions = {};
     if (args.options['per-tensor'] === true) options.perChannel = false;
@@ -135,7 +147,7 @@ export const optimizeMagic: MagicCommand<MagicContext> = {
     if (evalName === undefined) return;
     const data = await dataset(evalName);
     const labelsFile = args.options.labels as string | undefined;
-    const labels = labelsFile !== undefined ? await readLabels(labelsFile) : data.labels;
+    const labels = labelsFile !== undefined ? await evalData().readLabels(labelsFile) : data.labels;
     const comparison = await ctx.api.compare([model, ...variants], {
       inputs: data.inputs,
       labels,

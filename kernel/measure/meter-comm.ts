@@ -2,7 +2,7 @@
  * The `gaissa.meter` comm (contract: schema/meter-comm.schema.json): the JupyterLab extension
  * opens it with its settings; the kernel applies them and sends live power about once a second.
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { FieldError } from '../../core/field-error';
 import { DEFAULT_KERNEL_SETTINGS } from '../../core/settings-defaults';
 import meterCommSchema from '../../schema/meter-comm.schema.json';
@@ -14,6 +14,9 @@ let validate: ValidateFunction | undefined;
 
 /** Messages from a frontend are untrusted: anything off the schema is refused. */
 function check(data: unknown): { type: string; settings?: Record<string, unknown> } | string {
+  // ajv loads with the first message rather than with the kernel.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
   validate ??= new Ajv({ allErrors: false }).compile(meterCommSchema);
   if (validate(data)) return data as { type: string; settings?: Record<string, unknown> };
   const e = validate.errors?.[0];
