@@ -70,3 +70,32 @@ def test_interrupt_request_on_control_channel(kernel):
     _, answer = kc.session.recv(control)
     assert answer["msg_type"] == "interrupt_reply" and answer["content"]["status"] == "ok"
     control.close()
+
+
+def test_sync_loop_sent_while_typescript_warms_up_is_interrupted(kernel):
+    """`while (true) {}` sent the moment the kernel is ready, interrupted 50 ms later: the cell's
+    request and the interrupt reach the kernel while TypeScript warms up, and the SIGINT may land
+    while the cell compiles. Either way the loop must stop; a lost interrupt spins until run()'s
+    timeout."""
+    km, kc = kernel
+    interrupt_later(km, 0.05)
+    reply, outputs = run(kc, "while (true) {}", timeout=30)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    assert [t for t, _ in outputs] == ["error"]
+    assert run(kc, "'still here'")[1][0][1]["data"]["text/plain"] == "'still here'"
+
+
+def test_loop_yielding_only_to_microtasks_is_interrupted(kernel):
+    """While microtasks never drain the kernel's event loop handles no signal or message: the
+    interrupt must reach the running cell another way."""
+    km, kc = kernel
+    assert run(kc, "let kept = 42;")[0]["status"] == "ok"
+    interrupt_later(km, 0.5)
+    start = time.monotonic()
+    code = "let i = 0; while (true) { i++; if (i % 1e6 === 0) await Promise.resolve(); }"
+    reply, outputs = run(kc, code, timeout=20)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    # A few seconds on a loaded machine; a lost interrupt never ends.
+    assert time.monotonic() - start - 0.5 < 10.0
+    assert [t for t, _ in outputs] == ["error"]
+    assert run(kc, "kept + 1")[1][0][1]["data"]["text/plain"] == "43"
