@@ -40,6 +40,7 @@ import { StreamCapture } from './streams';
 import { ErrorContent, errorContent, interruptedError } from './execution/errors';
 import { SigintCounter, startSigintRelay, type SigintRelay } from './execution/sigint-relay';
 import type { TypeScriptRunner } from './execution/typescript';
+import { installAwaitCheck } from './execution/cell-module';
 import { packageVersion, typescriptVersion } from './versions';
 
 /** Whether a cell holds anything besides its magic lines and whitespace. */
@@ -56,8 +57,13 @@ export class Kernel implements KernelHandler {
   /** tslab's converter takes about a second to build: made after the first kernel_info_reply. */
   private runnerReady: Promise<TypeScriptRunner> | undefined;
   private runnerBuilt: TypeScriptRunner | undefined;
-  private readonly sigints = new SigintCounter();
+  private readonly sigints = new SigintCounter(
+    () => this.relay?.up ?? false,
+    n => this.relay?.taken(n)
+  );
   private relay: SigintRelay | undefined;
+  /** Numbers the cells TypeScript runs, for the relay to tell one from the next. */
+  private runs = 0;
   private streams!: StreamCapture;
   private readonly cells = new History();
   private executionCount = 0;
@@ -101,12 +107,17 @@ export class Kernel implements KernelHandler {
       page: data => this.payloads.push({ source: 'page', data, start: 0 })
     });
     process.on('SIGINT', () => this.onSigint());
-    this.relay = startSigintRelay(
-      n => {
-        if (this.sigints.relayed(n)) this.session.interrupt();
-      },
+    const relay = startSigintRelay(
+      n => this.takeRelayed(n),
       text => this.log(text)
     );
+    this.relay = relay;
+    // A cell holding the thread with microtasks checks the relay's count after each top-level
+    // await: a signal beyond what the kernel had taken when the cell began stops it.
+    installAwaitCheck(() => {
+      const taken = this.sigints.taken;
+      return () => relay.signals() > taken;
+    });
     process.on('SIGTERM', () => void this.stop().finally(() => process.exit(0)));
     await this.session.start(this.info);
     // Frontends ask kernel_info first; warm TypeScript right after answering it (or soon anyway).
@@ -118,6 +129,27 @@ export class Kernel implements KernelHandler {
     if (this.sigints.seenByKernel()) this.session.interrupt();
   }
 
+  /** The relay's n-th signal. */
+  private takeRelayed(n: number): void {
+    if (this.sigints.relayed(n)) this.session.interrupt();
+  }
+
+  /**
+   * A cell stopped by an interrupt: it applies now, before the cell's reply lets the client send
+   * its next request, not once the relay's message is read. vm's watchdog may have taken the
+   * signal before the relay counted it, so its count is briefly waited for.
+   */
+  private onCellInterrupted(byWatchdog: boolean): void {
+    const relay = this.relay;
+    if (!relay?.up) {
+      if (byWatchdog) this.onSigint();
+      return;
+    }
+    const taken = this.sigints.taken;
+    const n = byWatchdog ? relay.signalsBeyond(taken, 1000) : relay.signals();
+    if (n > taken) this.takeRelayed(n);
+  }
+
   private runner(): Promise<TypeScriptRunner> {
     this.runnerReady ??= (async () => {
       const { TypeScriptRunner } = await import('./execution/typescript');
@@ -125,7 +157,7 @@ export class Kernel implements KernelHandler {
         id === 'gaissa' ? { ...gaissa, gaissa, default: gaissa } : undefined
       );
       await runner.provide('gaissa', "typeof import('gaissa').gaissa", gaissa, () =>
-        this.onSigint()
+        this.onCellInterrupted(true)
       );
       this.runnerBuilt = runner;
       return runner;
@@ -264,8 +296,9 @@ export class Kernel implements KernelHandler {
           failure = interruptedError();
           return { status: 'interrupted', error: failure };
         }
-        const run = await runner.execute(parsed.code);
-        if (run.bySignal) this.onSigint();
+        this.relay?.running(++this.runs);
+        const run = await runner.execute(parsed.code).finally(() => this.relay?.running(0));
+        if (run.status === 'interrupted') this.onCellInterrupted(run.bySignal === true);
         if (run.error) failure = run.error;
         return {
           status: run.status,

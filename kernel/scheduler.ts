@@ -6,6 +6,8 @@
 export class Scheduler<T> {
   private received = 0;
   private cancelledUpTo = 0;
+  /** Interrupts received whose setImmediate has not run yet. */
+  private pending = 0;
   private readonly queue: { item: T; arrival: number }[] = [];
   private busy = false;
   /** Work raced against interrupts (waiting for TypeScript's warm-up), woken by one. */
@@ -52,16 +54,19 @@ export class Scheduler<T> {
    * end numbers the request first and the interrupt stops it.
    */
   interrupt(): void {
+    this.pending++;
     setImmediate(() => {
+      this.pending--;
       this.cancelledUpTo = this.received;
       for (const listener of this.interruptListeners) listener();
       for (const wake of [...this.waiters]) wake();
     });
   }
 
-  /** Whether an interrupt came after the request that arrived `arrival`-th. */
+  /** Whether an interrupt came after the request that arrived `arrival`-th (one still to be
+   * applied stops every request received so far). */
   cancelled(arrival: number): boolean {
-    return arrival <= this.cancelledUpTo;
+    return arrival <= this.cancelledUpTo || (this.pending > 0 && arrival <= this.received);
   }
 
   /** `work`'s result for a request, or null when an interrupt came for it before it settled. */

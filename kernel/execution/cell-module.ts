@@ -18,6 +18,10 @@
  * and the same live reads (`(0, m.join)(…)`) as TypeScript's. Anything outside the shape handled
  * here (dynamic `import()`, `export default`, re-exports…) is left to TypeScript: `toCommonJs`
  * returns undefined, and `releaseBindings` makes TypeScript's names new bindings there.
+ *
+ * Each top-level `await` is followed by a check of the kernel's interrupt count (installAwaitCheck):
+ * a loop that yields only to microtasks never lets the kernel's event loop handle an interrupt,
+ * so the cell's own code must see it and stop.
  */
 import type * as TS from '@tslab/typescript-for-tslab';
 import { tslabTypeScriptPath } from './tslab-typescript';
@@ -47,6 +51,12 @@ interface Binding {
 const RESERVED = '__gaissa';
 const SCOPE = `${RESERVED}Scope`;
 const BIND = `${RESERVED}Bind`;
+/** The global the kernel sets (installAwaitCheck), and the cell's own check after each await. */
+const AWAIT_CHECK = `${RESERVED}AwaitCheck`;
+const AWAITED = `${RESERVED}Awaited`;
+const AWAITED_HELPER =
+  `var ${AWAITED} = typeof ${AWAIT_CHECK} === "function" ? ${AWAIT_CHECK}()` +
+  ` : function (v) { return v; };\n`;
 /** Globals the lines added here use: a cell declaring one of them is left to TypeScript. */
 const GLOBALS_USED = ['exports', 'require', 'Object', 'TypeError', '__tslab__'];
 /** tslab's names for a cell's last expression: its executor reads them off `exports` and deletes
@@ -171,6 +181,7 @@ class CellModule {
   private statement?: TS.Statement;
   private modules = 0;
   private needsImportStar = false;
+  private awaits = false;
 
   constructor(
     private readonly ts: TypeScript,
@@ -215,6 +226,7 @@ class CellModule {
     let head = this.needsImportStar ? IMPORT_STAR_HELPER : '';
     head += 'Object.defineProperty(exports, "__esModule", { value: true });\n';
     if (this.bindings.size > 0) head += BIND_HELPER;
+    if (this.awaits) head += AWAITED_HELPER;
     return head;
   }
 
@@ -375,6 +387,11 @@ class CellModule {
       throw new Unsupported(); // import(): TypeScript turns it into a require
     } else if (ts.isMetaProperty(node)) {
       throw new Unsupported(); // import.meta
+    } else if (!inFunction && ts.isAwaitExpression(node)) {
+      // `await p` becomes `__gaissaAwaited(await p)`: the value, once no interrupt came.
+      this.awaits = true;
+      this.edit(this.start(node), this.start(node), `${AWAITED}(`, 0);
+      this.edit(node.end, node.end, ')', 0);
     }
     // Functions, and classes (their static blocks), have their own `var` scope.
     const scope = inFunction || ts.isFunctionLike(node) || ts.isClassLike(node);
@@ -469,6 +486,29 @@ class CellModule {
     }
     return out + js.slice(at);
   }
+}
+
+/** What the check after a top-level await throws when an interrupt came since the cell began. */
+export class CellInterrupted extends Error {
+  constructor() {
+    super('execution interrupted');
+    this.name = 'KeyboardInterrupt';
+  }
+}
+
+/**
+ * Gives cells their check after each top-level await. `cellStarts` is called as each cell starts
+ * and returns whether an interrupt has come since; it runs after every such await, so it must cost
+ * next to nothing (a read of shared memory).
+ */
+export function installAwaitCheck(cellStarts: () => () => boolean): void {
+  (globalThis as Record<string, unknown>)[AWAIT_CHECK] = () => {
+    const interrupted = cellStarts();
+    return <T>(value: T): T => {
+      if (interrupted()) throw new CellInterrupted();
+      return value;
+    };
+  };
 }
 
 let attempted = false;

@@ -8,7 +8,7 @@
 import type { Converter } from 'tslab/dist/converter';
 import type { Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
-import { installCellModules } from './cell-module';
+import { CellInterrupted, installCellModules } from './cell-module';
 import { CachedModule, loadWithCodeCache } from './code-cache';
 import { installLeadingUnderscores } from './leading-underscores';
 import { ErrorContent, errorContent, interruptedError } from './errors';
@@ -47,10 +47,13 @@ function isSignalInterruption(e: unknown): boolean {
   return e instanceof Error && INTERRUPTED_CODES.has((e as NodeJS.ErrnoException).code ?? '');
 }
 
-/** Stopped by a SIGINT, or by tslab's interrupt() while the cell awaited. */
+/** Stopped by a SIGINT, by tslab's interrupt() while the cell awaited, or by the check after a
+ * top-level await. */
 function isInterruption(e: unknown): boolean {
   return (
-    isSignalInterruption(e) || (e instanceof Error && e.message === 'Interrupted asynchronously')
+    isSignalInterruption(e) ||
+    e instanceof CellInterrupted ||
+    (e instanceof Error && e.message === 'Interrupted asynchronously')
   );
 }
 

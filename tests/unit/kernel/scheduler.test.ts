@@ -44,11 +44,17 @@ describe('Scheduler', () => {
     const interrupted = jest.fn();
     scheduler.onInterrupt(interrupted);
     scheduler.interrupt();
-    expect(scheduler.cancelled(2)).toBe(false); // applied at the end of this turn
+    // Applied at the end of this turn (listeners not called yet), but already seen as cancelling
+    // every request received so far.
+    expect(interrupted).not.toHaveBeenCalled();
+    expect(scheduler.cancelled(2)).toBe(true);
+    expect(scheduler.cancelled(3)).toBe(false);
     await turn();
     expect(interrupted).toHaveBeenCalledTimes(1);
     expect(scheduler.cancelled(1)).toBe(true);
     expect(scheduler.cancelled(2)).toBe(true);
+    expect(scheduler.cancelled(3)).toBe(false);
+    scheduler.enqueue('after');
     expect(scheduler.cancelled(3)).toBe(false);
   });
 

@@ -234,9 +234,11 @@ describe('cells in the shape tslab emits convert like TypeScript would', () => {
     expect(run(out).error).toBe('Error: stop');
   });
 
-  test('top-level await stays as it is (tslab wraps the cell in an async function)', () => {
+  test('top-level await stays (tslab wraps the cell in an async function), checked for interrupts', () => {
     const out = toCommonJs(ts, 'const p = await Promise.resolve(3);\nexport { p };\n');
-    expect(out).toContain('const p = await Promise.resolve(3);\n__gaissaBind("p", ');
+    expect(out).toContain(
+      'const p = __gaissaAwaited(await Promise.resolve(3));\n__gaissaBind("p", '
+    );
   });
 
   test('random sequences of assignments to exported names', () => {
