@@ -154,8 +154,13 @@ export class BenchKernel {
   /**
    * Runs `code`; returns the round trip in ms, from execute_request to the idle status on iopub.
    * Then reads the execute_reply (untimed), as a real client does, so replies do not pile up.
+   * `output` sees each of the cell's iopub messages.
    */
-  async execute(code: string, timeoutMs = 120_000): Promise<number> {
+  async execute(
+    code: string,
+    timeoutMs = 120_000,
+    output: (msg: Message) => void = () => undefined
+  ): Promise<number> {
     const t0 = process.hrtime.bigint();
     const id = await this.request(this.shell, 'execute_request', {
       code,
@@ -166,15 +171,11 @@ export class BenchKernel {
       stop_on_error: true
     });
     const deadline = Date.now() + timeoutMs;
-    await this.receiveUntil(
-      this.iopub,
-      deadline,
-      'idle status',
-      msg =>
-        msg.parent_header.msg_id === id &&
-        msg.header.msg_type === 'status' &&
-        msg.content.execution_state === 'idle'
-    );
+    await this.receiveUntil(this.iopub, deadline, 'idle status', msg => {
+      if (msg.parent_header.msg_id !== id) return false;
+      output(msg);
+      return msg.header.msg_type === 'status' && msg.content.execution_state === 'idle';
+    });
     const roundTrip = Number(process.hrtime.bigint() - t0) / 1e6;
     await this.receiveUntil(
       this.shell,

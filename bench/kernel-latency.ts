@@ -19,21 +19,16 @@
  * Prints medians (RSS: over the passes), p95 and the ratios ours/tslab and ours/Deno (<= 1.0 means
  * ours is no slower, no larger).
  *
- * Deno: $DENO_BIN, else node_modules/.bin/deno when present (`npm install --no-save deno`, or
- * `npm install --prefix DIR deno` and DENO_BIN=DIR/node_modules/.bin/deno); without it the Deno
- * column is left out and the reason printed. GAISSA_BASELINE=DIR adds the kernel built in another
- * checkout DIR (its bin/gaissa.js) as a column, for before/after figures in the same run.
+ * Deno's column and a baseline build's: see bench-kernels.ts (DENO_BIN, GAISSA_BASELINE).
  * Run: npm run build && node lib/bench/kernel-latency.js [--starts N] [--runs N] [--cells N]
  *   [--loops N]
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchKernel } from './kernel-client';
-import { kernelSpec } from '../kernel/cli/install';
-import { packageRoot } from '../kernel/versions';
+import { benchKernels, rss } from './bench-kernels';
 import { quantile } from './stats';
 
 const { values } = parseArgs({
@@ -55,91 +50,6 @@ const loopCells = {
   function: (n: number) =>
     `function f${n}() { let s = 0; for (let i = 0; i < 2e6; i++) { s += i % 7; } return s; } f${n}()`
 };
-
-const kernels: Record<string, string[]> = {
-  // Ours exactly as the installed kernelspec starts it.
-  gaissa: kernelSpec().argv,
-  tslab: [
-    process.execPath,
-    join(packageRoot, 'node_modules', 'tslab', 'bin', 'tslab'),
-    'kernel',
-    '--config-path',
-    '{connection_file}'
-  ]
-};
-
-// ---- Deno's kernel and a baseline build as further columns ----
-
-/** Deno's binary, or why there is none: the column is then left out, the run goes on. */
-function denoBinary(): { bin: string } | { reason: string } {
-  const bin = process.env.DENO_BIN || join(packageRoot, 'node_modules', '.bin', 'deno');
-  if (!process.env.DENO_BIN && !existsSync(bin)) {
-    return { reason: `no ${bin} (set DENO_BIN, or npm install --no-save deno@2.9.6)` };
-  }
-  const probe = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (probe.status !== 0) {
-    return { reason: `${bin} --version failed: ${probe.error?.message ?? probe.stderr.trim()}` };
-  }
-  process.stdout.write(`Deno: ${probe.stdout.split('\n')[0]} (${bin})\n`);
-  return { bin };
-}
-
-function addColumns(): void {
-  const deno = denoBinary();
-  if ('bin' in deno)
-    kernels.deno = [deno.bin, 'jupyter', '--kernel', '--conn', '{connection_file}'];
-  else process.stdout.write(`Deno column left out: ${deno.reason}\n`);
-  const base = process.env.GAISSA_BASELINE;
-  if (base) {
-    const argv = kernelSpec().argv.map(a =>
-      a === join(packageRoot, 'bin', 'gaissa.js') ? join(resolve(base), 'bin', 'gaissa.js') : a
-    );
-    kernels.baseline = argv;
-    process.stdout.write(`baseline: the kernel built in ${resolve(base)}\n`);
-  }
-}
-
-// ---- RSS of a kernel process (and PSS of it with its children) ----
-
-/** A `NAME: N kB` field of a /proc file, in MB. */
-function procMb(file: string, field: string): number {
-  const text = readFileSync(file, 'utf8');
-  return Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text)?.[1]) / 1024;
-}
-
-/** The process and all its descendants, from /proc/PID/stat's parent ids. */
-function processTree(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parentOf.set(Number(entry), ppid);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) {
-    for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
-  }
-  return tree;
-}
-
-function rss(k: BenchKernel): { own: number; tree: number } {
-  const own = procMb(`/proc/${k.process.pid}/status`, 'VmRSS');
-  let tree = 0;
-  for (const pid of processTree(k.process.pid!)) {
-    try {
-      tree += procMb(`/proc/${pid}/smaps_rollup`, 'Pss');
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return { own, tree };
-}
 
 // ---- new cells: a different two-line cell each time ----
 
@@ -184,8 +94,9 @@ async function started(name: string, cwd: string, into?: Series): Promise<BenchK
   return k;
 }
 
+const kernels = benchKernels();
+
 async function main() {
-  addColumns();
   const names = Object.keys(kernels);
   // Every kernel starts in a directory with no node_modules, as a notebook folder would be.
   const cwd = mkdtempSync(join(tmpdir(), 'gaissa-bench-cwd-'));
