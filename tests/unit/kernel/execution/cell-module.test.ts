@@ -9,7 +9,12 @@
 import { runInThisContext } from 'node:vm';
 import fc from 'fast-check';
 import type * as TS from '@tslab/typescript-for-tslab';
-import { releaseBindings, toCommonJs } from '../../../../kernel/execution/cell-module';
+import {
+  CellInterrupted,
+  installAwaitCheck,
+  releaseBindings,
+  toCommonJs
+} from '../../../../kernel/execution/cell-module';
 import { tslabTypeScriptPath } from '../../../../kernel/execution/tslab-typescript';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's own TypeScript, by path
@@ -409,5 +414,65 @@ describe('anything else is left to TypeScript', () => {
     expect(toCommonJs(ts, js)).toBeUndefined();
     // …and TypeScript's own pass still handles it (tslab falls back to it).
     expect(typescriptPass(js)).toContain('exports');
+  });
+});
+
+describe('the check after each top-level await', () => {
+  /** Runs a converted cell with top-level await as tslab does: in an async function. */
+  async function runAsync(code: string): Promise<unknown> {
+    const { exports, store } = tslabExports();
+    const previous = setTslab({ exports });
+    try {
+      await runInThisContext(`(async function (exports, require) {${code}\n})`)(exports, require);
+      return store;
+    } finally {
+      setTslab(previous);
+    }
+  }
+
+  /** Sets a global of the realm cells run in (jest gives tests a global of their own). */
+  const setGlobal: (key: string, value: unknown) => void = runInThisContext(
+    '(k, v) => { if (v === undefined) delete globalThis[k]; else globalThis[k] = v; }'
+  );
+  let interrupted = false;
+  let cellsStarted = 0;
+  beforeAll(() => {
+    installAwaitCheck(() => {
+      cellsStarted++;
+      return () => interrupted;
+    });
+    const installed = globalThis as Record<string, unknown>;
+    setGlobal('__gaissaAwaitCheck', installed.__gaissaAwaitCheck);
+    setGlobal('__interruptNow', () => (interrupted = true));
+  });
+  afterAll(() => {
+    setGlobal('__gaissaAwaitCheck', undefined);
+    setGlobal('__interruptNow', undefined);
+  });
+  beforeEach(() => {
+    interrupted = false;
+    cellsStarted = 0;
+  });
+
+  test('passes the awaited value on while no interrupt came', async () => {
+    const out = toCommonJs(ts, 'const p = await Promise.resolve(3);\nexport { p };\n')!;
+    await expect(runAsync(out)).resolves.toMatchObject({});
+    expect(cellsStarted).toBe(1);
+  });
+
+  test('stops a loop that yields only to microtasks once an interrupt came', async () => {
+    const js =
+      'let i = 0;\nwhile (true) { i++; if (i === 1000) globalThis.__interruptNow(); await Promise.resolve(); }\nexport { i };\n';
+    await expect(runAsync(toCommonJs(ts, js)!)).rejects.toBeInstanceOf(CellInterrupted);
+    expect(cellsStarted).toBe(1);
+  });
+
+  test('awaits inside functions, and cells without await, are left alone', () => {
+    const inFunction = toCommonJs(
+      ts,
+      'async function f() { return await Promise.resolve(1); }\nexport { f };\n'
+    )!;
+    expect(inFunction).not.toContain('__gaissaAwaited');
+    expect(toCommonJs(ts, 'let a = 1;\nexport { a };\n')).not.toContain('__gaissaAwaited');
   });
 });
