@@ -151,24 +151,28 @@ export class TypeScriptRunner {
     this.pending.set(name, { type, value, onSignal });
   }
 
-  /** Makes the pending declarations `code` names. */
-  private async declare(code: string): Promise<void> {
+  /**
+   * Makes the pending declarations `code` names; false when a SIGINT stopped one (the signal was
+   * meant for the cell: it goes to `onSignal`, the declaration runs again, the cell does not).
+   */
+  private async declare(code: string): Promise<boolean> {
+    let signalled = false;
     for (const [name, provision] of this.pending) {
       if (!namesIdentifier(code, name)) continue;
       const { type, onSignal } = provision;
       for (let attempt = 1; ; attempt++) {
         const outcome = await this.run(`declare const ${name}: ${type};`);
         if (outcome.status === 'ok') break;
-        // A SIGINT that stops the declaration was meant for a cell: it goes to `onSignal` and
-        // the declaration runs again.
         if (outcome.bySignal && attempt < 5) {
           onSignal();
+          signalled = true;
           continue;
         }
         throw new Error(`kernel could not declare ${name}: ${outcome.error?.evalue}`);
       }
       this.provided(name, provision);
     }
+    return !signalled;
   }
 
   /** The declaration ran (its output resets the binding): the value goes in now. */
@@ -213,7 +217,9 @@ export class TypeScriptRunner {
   async execute(code: string): Promise<RunOutcome> {
     this.running = true;
     try {
-      await this.declare(code);
+      if (!(await this.declare(code))) {
+        return { status: 'interrupted', hasValue: false, error: interruptedError() };
+      }
       return await this.run(code);
     } catch (e) {
       return { status: 'error', hasValue: false, error: errorContent(e) };

@@ -85,3 +85,27 @@ test("an idle runner keeps TypeScript's compiled code, and declares nothing unas
   await expect(runner.execute('api.answer')).resolves.toMatchObject({ value: 41 });
   expect(sources).toEqual(['1 + 1', 'declare const api: { answer: number };', 'api.answer']);
 }, 60_000);
+
+test('a SIGINT that stops the declaration stops the cell; the binding is declared again', async () => {
+  const executor = (runner as unknown as { executor: { execute(src: string): Promise<boolean> } })
+    .executor;
+  const original = executor.execute.bind(executor);
+  let stopped = false;
+  executor.execute = async src => {
+    if (!stopped && src.startsWith('declare const api')) {
+      stopped = true;
+      // What vm's breakOnSigint watchdog throws.
+      throw Object.assign(new Error('Script execution was interrupted by `SIGINT`'), {
+        code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED'
+      });
+    }
+    return original(src);
+  };
+  const signals: number[] = [];
+  await runner.provide('api', '{ answer: number }', { answer: 41 }, () => signals.push(1));
+  // Run, the cell would answer 41.
+  const outcome = await runner.execute('api.answer');
+  expect(outcome).toMatchObject({ status: 'interrupted', hasValue: false });
+  expect(signals).toEqual([1]);
+  await expect(runner.execute('api.answer')).resolves.toMatchObject({ status: 'ok', value: 41 });
+}, 120_000);
