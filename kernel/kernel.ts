@@ -43,6 +43,9 @@ import type { TypeScriptRunner } from './execution/typescript';
 import { installAwaitCheck } from './execution/cell-module';
 import { packageVersion, typescriptVersion } from './versions';
 
+/** How often a cell looks for an interrupt after its top-level awaits, at most. */
+const AWAIT_CHECK_MS = 5;
+
 /** Whether a cell holds anything besides its magic lines and whitespace. */
 function hasCode(source: string, parsed: ParsedCell): boolean {
   const magicLines = new Set(parsed.lines.map(l => l.line));
@@ -112,11 +115,18 @@ export class Kernel implements KernelHandler {
       text => this.log(text)
     );
     this.relay = relay;
-    // A cell holding the thread with microtasks checks the relay's count after each top-level
-    // await: a signal beyond what the kernel had taken when the cell began stops it.
+    // A cell holding the thread with microtasks checks the relay's count after its top-level
+    // awaits (a read of the relay's file, at most every AWAIT_CHECK_MS): a signal beyond what the
+    // kernel had taken when the cell began stops it.
     installAwaitCheck(() => {
       const taken = this.sigints.taken;
-      return () => relay.signals() > taken;
+      let next = 0;
+      return () => {
+        const now = performance.now();
+        if (now < next) return false;
+        next = now + AWAIT_CHECK_MS;
+        return relay.signals() > taken;
+      };
     });
     process.on('SIGTERM', () => void this.stop().finally(() => process.exit(0)));
     await this.session.start(this.info);

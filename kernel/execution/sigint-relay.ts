@@ -10,85 +10,61 @@
  *
  * So every SIGINT is also counted outside the kernel's thread. Jupyter sends SIGINT to the
  * kernel's process group (jupyter_client's LocalProvisioner uses killpg): a tiny child in that
- * group numbers each one and sends the number over IPC to a worker thread, which writes it into
- * shared memory. The kernel's thread records there how many it has taken and which cell runs:
- * - a cell reads the count after each top-level `await` (cell-module.ts) and stops;
- * - the worker sends SIGINT again to the kernel alone when a signal stays untaken while one same
+ * group numbers each one, writes the count into a 4-byte file the kernel holds open (and the child
+ * unlinks at once, so nothing stays on disk), and sends the number over IPC. The kernel tells the
+ * child which cell runs and how many signals it has taken (IPC from the kernel leaves at once,
+ * even when its thread then stays busy), so:
+ * - a cell reads the count after its top-level `await`s (cell-module.ts) and stops;
+ * - the child sends SIGINT again to the kernel alone when a signal stays untaken while one same
  *   cell runs for two of its ticks: vm's watchdog, armed by then, stops that cell. It never fires
- *   for another cell or while no cell runs, so no stale signal reaches the next one.
+ *   while no cell runs, so a signal is not repeated into a later cell.
  * While the relay runs, the kernel counts only its numbers, never a signal it sees itself (that
- * one is numbered by the relay too, or is the worker's repeat).
+ * one is numbered by the relay too, or is the child's repeat).
+ * A file, not a worker thread with shared memory: a worker costs the kernel about 10 MB.
  */
-import { Worker } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** Slots of the shared Int32Array. */
-const SIGNALS = 0;
-const TAKEN = 1;
-const RUNNING = 2;
-/** How often the worker looks for a signal the running cell missed. */
+/** How often the child looks for a signal the running cell missed. */
 const TICK_MS = 100;
 
-/** The child: numbers each SIGINT, sends the number, ends with its parent. Its 0 says it listens
- * (until then a SIGINT would end it). */
-const RELAY_SOURCE = [
-  'let n = 0;',
-  "process.on('SIGINT', () => process.send(++n));",
-  'process.send(0);',
-  "process.on('disconnect', () => process.exit(0));"
-].join('\n');
-
-/** The worker: starts the child, stores each number, repeats a signal the running cell missed. */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { spawn } = require('node:child_process');
-const shared = new Int32Array(workerData.shared);
-let child;
-try {
-  child = spawn(workerData.execPath, ['-e', workerData.relay], {
-    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    env: {}
-  });
-} catch (e) {
-  parentPort.postMessage({ problem: 'interrupt relay not started: ' + e.message });
-}
-let watch;
-let seenRunning = 0;
+/** The child: numbers each SIGINT, repeats one the running cell missed, ends with its parent. Its
+ * 0 says it listens (until then a SIGINT would end it). */
+const RELAY_SOURCE = `
+const fs = require('node:fs');
+const file = process.argv[1];
+const fd = fs.openSync(file, 'r+');
+fs.unlinkSync(file);
+const count = Buffer.alloc(4);
+let n = 0, taken = 0, running = 0, seenRunning = 0, watch;
 function check() {
-  const running = Atomics.load(shared, ${RUNNING});
-  if (Atomics.load(shared, ${SIGNALS}) <= Atomics.load(shared, ${TAKEN})) {
-    clearInterval(watch);
-    watch = undefined;
-    seenRunning = 0;
-    return;
-  }
+  if (n <= taken) { clearInterval(watch); watch = undefined; seenRunning = 0; return; }
   if (running !== 0 && running === seenRunning) {
-    try { process.kill(process.pid, 'SIGINT'); } catch {}
+    try { process.kill(process.ppid, 'SIGINT'); } catch {}
   }
   seenRunning = running;
 }
-if (child) {
-  child.on('message', n => {
-    if (n === 0) return parentPort.postMessage({ up: true });
-    if (typeof n !== 'number') return;
-    Atomics.store(shared, ${SIGNALS}, n);
-    Atomics.notify(shared, ${SIGNALS});
-    parentPort.postMessage({ signal: n });
-    watch ??= setInterval(check, ${TICK_MS});
-  });
-  child.on('error', e => parentPort.postMessage({ problem: 'interrupt relay: ' + e.message }));
-  child.on('exit', () => parentPort.postMessage({ up: false }));
-}
-parentPort.on('message', () => {
-  clearInterval(watch);
-  if (child && child.connected) child.disconnect();
-  parentPort.close();
+process.on('SIGINT', () => {
+  count.writeInt32LE(++n);
+  fs.writeSync(fd, count, 0, 4, 0);
+  process.send(n);
+  watch ??= setInterval(check, ${TICK_MS});
 });
+process.on('message', m => {
+  if (typeof m.running === 'number') running = m.running;
+  if (typeof m.taken === 'number' && m.taken > taken) taken = m.taken;
+});
+process.on('disconnect', () => process.exit(0));
+process.send(0);
 `;
 
 export interface SigintRelay {
   /** Whether the child runs: only then does it see every SIGINT. */
   readonly up: boolean;
-  /** How many SIGINTs the child has seen (shared memory: right even while the thread is busy). */
+  /** How many SIGINTs the child has seen (read from its file: right even while the thread is busy). */
   signals(): number;
   /** The same, once it exceeds `count` or `ms` have passed (blocks the calling thread). */
   signalsBeyond(count: number, ms: number): number;
@@ -104,40 +80,67 @@ export function startSigintRelay(
   onSignal: (n: number) => void,
   onProblem: (text: string) => void
 ): SigintRelay {
-  const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   let up = false;
-  let worker: Worker | undefined;
+  let child: ChildProcess | undefined;
+  let fd: number | undefined;
   try {
-    worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { shared: shared.buffer, execPath: process.execPath, relay: RELAY_SOURCE }
+    const file = join(tmpdir(), `gaissa-sigint-${process.pid}-${randomBytes(6).toString('hex')}`);
+    fd = openSync(file, 'wx+', 0o600);
+    child = spawn(process.execPath, ['-e', RELAY_SOURCE, file], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      env: {}
+    });
+    child.on('exit', () => {
+      up = false;
+      // Unlinked by the child once open; gone already unless it failed before.
+      try {
+        unlinkSync(file);
+      } catch {
+        // gone, as it should be
+      }
     });
   } catch (e) {
     onProblem(`interrupt relay not started: ${(e as Error).message}`);
   }
-  worker?.on('message', (m: { up?: unknown; signal?: unknown; problem?: unknown }) => {
-    if (typeof m.up === 'boolean') up = m.up;
-    if (typeof m.signal === 'number') onSignal(m.signal);
-    if (typeof m.problem === 'string') onProblem(m.problem);
+  child?.on('message', n => {
+    if (n === 0) up = true;
+    else if (typeof n === 'number') onSignal(n);
   });
-  worker?.on('error', e => {
-    up = false;
-    onProblem(`interrupt relay: ${e.message}`);
-  });
-  // The relay must not keep the kernel alive.
-  worker?.unref();
+  child?.on('error', e => onProblem(`interrupt relay: ${e.message}`));
+  // The relay must not keep the kernel alive, nor its IPC channel.
+  child?.unref();
+  (child as unknown as { channel?: { unref(): void } } | undefined)?.channel?.unref();
+  const count = Buffer.alloc(4);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const signals = (): number => {
+    if (fd === undefined) return 0;
+    readSync(fd, count, 0, 4, 0);
+    return count.readInt32LE(0);
+  };
+  const send = (message: object): void => {
+    if (child?.connected) child.send(message);
+  };
   return {
     get up() {
       return up;
     },
-    signals: () => Atomics.load(shared, SIGNALS),
-    signalsBeyond: (count, ms) => {
-      Atomics.wait(shared, SIGNALS, count, ms);
-      return Atomics.load(shared, SIGNALS);
+    signals,
+    signalsBeyond: (since, ms) => {
+      const end = Date.now() + ms;
+      let n = signals();
+      while (n <= since && Date.now() < end) {
+        Atomics.wait(pause, 0, 0, 2);
+        n = signals();
+      }
+      return n;
     },
-    taken: n => Atomics.store(shared, TAKEN, n),
-    running: sequence => Atomics.store(shared, RUNNING, sequence),
-    close: () => worker?.postMessage('stop')
+    taken: n => send({ taken: n }),
+    running: sequence => send({ running: sequence }),
+    close: () => {
+      if (child?.connected) child.disconnect();
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    }
   };
 }
 
@@ -161,7 +164,7 @@ export class SigintCounter {
 
   /** A signal the kernel saw itself; true when it is a new one to apply. */
   seenByKernel(): boolean {
-    if (this.relayUp()) return false; // the relay numbers it (or it is the worker's repeat)
+    if (this.relayUp()) return false; // the relay numbers it (or it is the child's repeat)
     this.seenHere = Math.max(this.seenHere, this.applied) + 1;
     return this.apply(this.seenHere);
   }

@@ -1,9 +1,9 @@
 /**
- * The relay for real: a child process in its own process group starts it (worker thread, relay
- * child and shared memory), and the test sends SIGINT to that group as Jupyter does (killpg).
+ * The relay for real: a child process in its own process group starts it (relay child and its
+ * count file), and the test sends SIGINT to that group as Jupyter does (killpg).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SigintCounter } from '../../../../kernel/execution/sigint-relay';
@@ -79,7 +79,7 @@ describe('the relay', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("a SIGINT is counted in shared memory while the kernel's thread is held", async () => {
+  test('a SIGINT is counted where the kernel reads it while its thread is held', async () => {
     child.send({ cmd: 'busy' });
     await next('busy');
     await sleep(100);
@@ -95,7 +95,7 @@ describe('the relay', () => {
     interruptGroup();
     await sleep(700);
     const before = await report();
-    // The group's signal, then the worker's repeats (one per 100 ms tick from the second on).
+    // The group's signal, then the relay's repeats (one per 100 ms tick from the second on).
     expect(before.own).toBeGreaterThanOrEqual(2);
     expect(before.signals).toBe(1);
     child.send({ cmd: 'taken', n: 1 });
@@ -104,6 +104,11 @@ describe('the relay', () => {
     await sleep(500);
     expect((await report()).own).toBe(settled);
   }, 30_000);
+
+  test('the count file is gone from disk once the relay listens', () => {
+    const left = readdirSync(tmpdir()).filter(f => f.startsWith(`gaissa-sigint-${child.pid}-`));
+    expect(left).toEqual([]);
+  });
 
   test('no repeat while no cell runs: the signal is left to the kernel to take', async () => {
     child.send({ cmd: 'running', n: 0 });
