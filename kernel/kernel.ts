@@ -201,7 +201,7 @@ export class Kernel implements KernelHandler {
 
     let outcome: CellOutcome & { error?: ErrorContent };
     try {
-      outcome = await this.runCell(code, context);
+      outcome = await this.runCell(code, context, count);
     } catch (e) {
       outcome = { status: 'error', error: errorContent(e) };
     }
@@ -240,7 +240,8 @@ export class Kernel implements KernelHandler {
   /** Runs magics, then the TypeScript; a cell magic wraps the TypeScript run. */
   private async runCell(
     code: string,
-    context: RequestContext
+    context: RequestContext,
+    count: number
   ): Promise<CellOutcome & { error?: ErrorContent }> {
     let failure: ErrorContent | undefined;
     const fail = (e: unknown): CellOutcome => {
@@ -264,7 +265,8 @@ export class Kernel implements KernelHandler {
           failure = interruptedError();
           return { status: 'interrupted', error: failure };
         }
-        const run = await runner.execute(parsed.code);
+        const bodyStart = parsed.cell ? parsed.cell.line + 1 : 0;
+        const run = await runner.execute(parsed.code, { count, bodyStart });
         if (run.bySignal) this.onSigint();
         if (run.error) failure = run.error;
         return {
