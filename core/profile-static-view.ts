@@ -86,7 +86,9 @@ export function profileText(record: unknown): string {
   const other = list(r.other);
   if (other.length > 0) out.push('Elsewhere:');
   for (const o of other)
-    out.push(`  ${percent(o.share).padStart(7)}  ${energy(o.energyJ).padStart(9)}  ${oneLine(o.label)}`);
+    out.push(
+      `  ${percent(o.share).padStart(7)}  ${energy(o.energyJ).padStart(9)}  ${oneLine(o.label)}`
+    );
   out.push('Functions (total / self):');
   for (const f of list(r.functions, 10)) {
     const at = where(f.cell, f.line);
@@ -108,21 +110,38 @@ export function profileHtml(record: unknown): string {
     `<tbody>${body.map(row => `<tr>${row.map(c => `<td>${e(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
   rows.push(`<p><strong>${e(heading(r))}</strong></p>`);
   if (r.status !== 'ok') {
-    rows.push(`<p>${e(`No lines: ${oneLine(r.reason, 300) || 'the profile has no samples to attribute'}`)}</p>`);
+    rows.push(
+      `<p>${e(`No lines: ${oneLine(r.reason, 300) || 'the profile has no samples to attribute'}`)}</p>`
+    );
   } else {
     rows.push(
       table(
         ['Share', 'Energy', 'Where', 'Code'],
-        list(r.lines).map(l => [percent(l.share), energy(l.energyJ), where(l.cell, l.line), oneLine(l.text, 80)])
+        list(r.lines).map(l => [
+          percent(l.share),
+          energy(l.energyJ),
+          where(l.cell, l.line),
+          oneLine(l.text, 80)
+        ])
       )
     );
     const other = list(r.other);
     if (other.length > 0)
-      rows.push(table(['Share', 'Energy', 'Elsewhere'], other.map(o => [percent(o.share), energy(o.energyJ), oneLine(o.label)])));
+      rows.push(
+        table(
+          ['Share', 'Energy', 'Elsewhere'],
+          other.map(o => [percent(o.share), energy(o.energyJ), oneLine(o.label)])
+        )
+      );
     rows.push(
       table(
         ['Total', 'Self', 'Function', 'Where'],
-        list(r.functions, 10).map(f => [energy(f.totalEnergyJ), energy(f.selfEnergyJ), oneLine(f.name, 80), where(f.cell, f.line)])
+        list(r.functions, 10).map(f => [
+          energy(f.totalEnergyJ),
+          energy(f.selfEnergyJ),
+          oneLine(f.name, 80),
+          where(f.cell, f.line)
+        ])
       )
     );
   }

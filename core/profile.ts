@@ -196,6 +196,9 @@ interface Frame {
   script?: ProfiledScript;
 }
 
+/** V8's root node: every stack starts there, and it is no function of anyone's. */
+const ROOT_KEY = '(root)';
+
 const SPECIAL: Record<string, string> = {
   '(garbage collector)': 'garbage collection',
   '(idle)': 'idle (waiting)',
@@ -213,6 +216,8 @@ function frameOf(node: CpuProfileNode, scripts: ReadonlyMap<string, ProfiledScri
     // A cell's script and the function tslab wraps its body in are one frame: its top level.
     return { key: `cell:${script.cell}:${name}:${line}`, name, cell: script.cell, line, script };
   }
+  if (functionName === '(root)' && url === '')
+    return { key: ROOT_KEY, name: functionName, cell: null, line: null };
   const where = url ? ` ${url.split(/[\\/]/).pop()}` : '';
   return {
     key: `${scriptId}:${url}:${functionName}:${lineNumber}:${columnNumber}`,
@@ -299,8 +304,9 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
   };
 
   const functions = new Map<string, ProfileFunction>();
-  const flameRoot: FlameFrame & { index: Map<string, FlameFrame & { index: Map<string, unknown> }> } =
-    { name: '', cell: null, line: null, energyJ: 0, children: [], index: new Map() };
+  const flameRoot: FlameFrame & {
+    index: Map<string, FlameFrame & { index: Map<string, unknown> }>;
+  } = { name: '', cell: null, line: null, energyJ: 0, children: [], index: new Map() };
 
   for (const [id, { energyJ, samples: count }] of nodeEnergy) {
     const node = byId.get(id)!;
@@ -343,6 +349,7 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
     const stack = stackOf(id).map(i => frames.get(i)!);
     const seen = new Set<string>();
     stack.forEach((f, depth) => {
+      if (f.key === ROOT_KEY) return;
       const fn = functions.get(f.key) ?? {
         name: f.name,
         cell: f.cell,
@@ -359,14 +366,23 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
     // Flame graph: from the outermost cell frame down; a frame repeating its caller merges.
     const from = stack.findIndex(f => f.script);
     if (from >= 0) {
-      let at = flameRoot as FlameFrame & { index: Map<string, FlameFrame & { index: Map<string, unknown>; key?: string }> };
+      let at = flameRoot as FlameFrame & {
+        index: Map<string, FlameFrame & { index: Map<string, unknown>; key?: string }>;
+      };
       let lastKey = '';
       for (const f of stack.slice(from)) {
         if (f.key === lastKey) continue;
         lastKey = f.key;
         let child = at.index.get(f.key);
         if (!child) {
-          child = { name: f.name, cell: f.cell, line: f.line, energyJ: 0, children: [], index: new Map() };
+          child = {
+            name: f.name,
+            cell: f.cell,
+            line: f.line,
+            energyJ: 0,
+            children: [],
+            index: new Map()
+          };
           at.index.set(f.key, child);
           at.children.push(child);
         }

@@ -40,7 +40,9 @@ export class Profile<T = unknown> implements Displayable {
 export function intervalOf(value: unknown): number {
   const v = value ?? DEFAULT_INTERVAL_US;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 10 || v > 1e6)
-    throw new RangeError(`intervalUs must be a whole number of microseconds from 10 to 1000000, got ${String(v)}`);
+    throw new RangeError(
+      `intervalUs must be a whole number of microseconds from 10 to 1000000, got ${String(v)}`
+    );
   return v;
 }
 

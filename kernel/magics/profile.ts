@@ -8,7 +8,9 @@ import { MagicError } from './parse';
 import { CellOutcome, MagicCommand } from './registry';
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use */
-const profileModule = lazyModule(() => require('../api/profile') as typeof import('../api/profile'));
+const profileModule = lazyModule(
+  () => require('../api/profile') as typeof import('../api/profile')
+);
 
 export const profileMagic: MagicCommand<MagicContext> = {
   name: 'profile',

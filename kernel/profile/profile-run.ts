@@ -6,11 +6,7 @@
  * interval (calibrateOverhead) and shown with the profile.
  */
 import { buildMeasurementRecord, type MeasurementRecord } from '../../core/measurement';
-import {
-  buildProfileRecord,
-  type ProfileOverhead,
-  type ProfileRecord
-} from '../../core/profile';
+import { buildProfileRecord, type ProfileOverhead, type ProfileRecord } from '../../core/profile';
 import { measureSession } from '../measure/current';
 import { CpuProfiler, profilerClockUs } from './cpu-profiler';
 

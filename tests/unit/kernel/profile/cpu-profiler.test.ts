@@ -18,7 +18,10 @@ async function run(code: string, count: number, bodyStart = 0): Promise<void> {
 }
 
 /** Ticks per cell line over the whole profile: `[cell] line` → ticks. */
-function ticksByLine(profile: CpuProfile, scripts: Map<string, ProfiledScript>): Map<string, number> {
+function ticksByLine(
+  profile: CpuProfile,
+  scripts: Map<string, ProfiledScript>
+): Map<string, number> {
   const ticks = new Map<string, number>();
   for (const node of profile.nodes) {
     const script = scripts.get(node.callFrame.scriptId);
@@ -65,7 +68,10 @@ test("a profile's positions map to the lines of the cells' bodies, types and mag
   const scripts = await profiler.cellScripts(profile);
   profiler.close();
   const ticks = ticksByLine(profile, scripts);
-  const hottest = [...ticks.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([k]) => k);
+  const hottest = [...ticks.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([k]) => k);
   // The loop is body line 3 of cell 5; hot()'s loop is line 5 of cell 4.
   expect(hottest.sort()).toEqual(['[4] 5', '[5] 3']);
   const cell5 = [...scripts.values()].find(s => s.cell === 5)!;
@@ -77,7 +83,13 @@ test('a cell TypeScript converts itself (not our CommonJS pass) maps too', async
   await profiler.start(100);
   // `export default` leaves the cell to TypeScript's own CommonJS.
   await run(
-    ['const unused = 1;', '', 'let t = 0;', 'for (let i = 0; i < 1e6; i++) t += i % 5;', 'export default t;'].join('\n'),
+    [
+      'const unused = 1;',
+      '',
+      'let t = 0;',
+      'for (let i = 0; i < 1e6; i++) t += i % 5;',
+      'export default t;'
+    ].join('\n'),
     6
   );
   const profile = await profiler.stop();
