@@ -7,8 +7,8 @@ import { MagicContext } from './context';
 import { MagicError } from './parse';
 import { CellOutcome, MagicCommand } from './registry';
 
-/* eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use */
 const profileModule = lazyModule(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
   () => require('../api/profile') as typeof import('../api/profile')
 );
 

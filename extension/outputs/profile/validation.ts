@@ -7,7 +7,8 @@ import type { ProfileRecord } from '../../../core/profile';
 import compiledValidator from '../../generated/profile-validator';
 import { schemaErrors } from '../../shared/schema-errors';
 
-export type ProfileValidation = { ok: true; payload: ProfileRecord } | { ok: false; errors: string[] };
+export type ProfileValidation =
+  { ok: true; payload: ProfileRecord } | { ok: false; errors: string[] };
 
 const validate = compiledValidator as unknown as ValidateFunction<ProfileRecord>;
 

@@ -68,17 +68,19 @@ function headline(p: ProfileRecord): HTMLElement {
 }
 
 function hotLines(p: ProfileRecord): HTMLElement {
-  const rows = p.lines.slice(0, MAX_HOT_LINES).map(l =>
-    el(
-      'tr',
-      { className: 'gaissa-profile-line' },
-      el('td', {}, bar(l.share)),
-      el('td', { className: 'gaissa-profile-num' }, pct(l.share)),
-      el('td', { className: 'gaissa-profile-num' }, formatEnergy(l.energyJ)),
-      el('td', { className: 'gaissa-profile-where' }, where(l.cell, l.line)),
-      el('td', {}, el('code', {}, l.text))
-    )
-  );
+  const rows = p.lines
+    .slice(0, MAX_HOT_LINES)
+    .map(l =>
+      el(
+        'tr',
+        { className: 'gaissa-profile-line' },
+        el('td', {}, bar(l.share)),
+        el('td', { className: 'gaissa-profile-num' }, pct(l.share)),
+        el('td', { className: 'gaissa-profile-num' }, formatEnergy(l.energyJ)),
+        el('td', { className: 'gaissa-profile-where' }, where(l.cell, l.line)),
+        el('td', {}, el('code', {}, l.text))
+      )
+    );
   return el(
     'section',
     { className: 'gaissa-profile-hot' },
@@ -148,11 +150,12 @@ function flameGraph(p: ProfileRecord): Child {
   if (p.flame.length === 0 || !(p.totalEnergyJ > 0)) return null;
   const boxes: HTMLElement[] = [];
   let depthUsed = 0;
-  const draw = (frames: readonly FlameFrame[], x: number, depth: number) => {
+  // Callees share their caller's span: [x, end), whatever energies the payload claims.
+  const draw = (frames: readonly FlameFrame[], x: number, end: number, depth: number) => {
     if (depth >= MAX_FLAME_DEPTH) return;
     let at = x;
     for (const f of frames) {
-      const width = Math.min(1 - at, f.energyJ / p.totalEnergyJ);
+      const width = Math.min(end - at, f.energyJ / p.totalEnergyJ);
       if (width < MIN_FLAME_WIDTH) continue;
       depthUsed = Math.max(depthUsed, depth + 1);
       const label = `${f.name}${f.cell === null ? '' : ` ${where(f.cell, f.line)}`}: ${formatEnergy(f.energyJ)} (${pct(width)})`;
@@ -170,11 +173,11 @@ function flameGraph(p: ProfileRecord): Child {
           label
         )
       );
-      draw(f.children, at, depth + 1);
+      draw(f.children, at, at + width, depth + 1);
       at += width;
     }
   };
-  draw(p.flame, 0, 0);
+  draw(p.flame, 0, 1, 0);
   return el(
     'section',
     { className: 'gaissa-profile-flame' },

@@ -2,82 +2,8 @@
  * The profile's attribution on a fixture: a V8 profile and the power the meters sampled give
  * exact energies per sample, line and function, which add up to the window's energy.
  */
-import {
-  buildProfileRecord,
-  MIN_PROFILE_SAMPLES,
-  sampleEnergies,
-  type CpuProfile,
-  type ProfiledScript,
-  type ProfileWindow
-} from '../../../core/profile';
-
-const frame = (functionName: string, scriptId: string, url: string, lineNumber = 0) => ({
-  functionName,
-  scriptId,
-  url,
-  lineNumber,
-  columnNumber: 0
-});
-
-/**
- * (root) → cell [5]'s top level → hot() from cell [4], and a library function; GC beside.
- * Twelve samples 1 ms apart: 10 W for the first 6 ms, 30 W for the last 6 ms.
- */
-const profile: CpuProfile = {
-  startTime: 1_000_000,
-  endTime: 1_012_000,
-  nodes: [
-    { id: 1, callFrame: frame('(root)', '0', ''), children: [2, 4] },
-    {
-      id: 2,
-      callFrame: frame('', '10', 'evalmachine.<anonymous>'),
-      children: [3, 5],
-      positionTicks: [
-        { line: 3, ticks: 2 },
-        { line: 4, ticks: 3 }
-      ]
-    },
-    {
-      id: 3,
-      callFrame: frame('hot', '9', 'evalmachine.<anonymous>', 1),
-      positionTicks: [{ line: 3, ticks: 4 }]
-    },
-    { id: 4, callFrame: frame('(garbage collector)', '0', '') },
-    { id: 5, callFrame: frame('stringify', '20', '/lib/node_modules/fast/index.js', 40) }
-  ],
-  samples: [2, 2, 2, 2, 3, 3, 3, 3, 4, 5, 5, 2],
-  timeDeltas: Array(12).fill(1000)
-};
-
-const window: ProfileWindow = {
-  startUs: 1_000_000,
-  durationS: 0.012,
-  energyJ: 0.24,
-  intervals: [
-    { t0: 0, t1: 0.006, cpuW: 8, gpuW: 0, ramW: 2 },
-    { t0: 0.006, t1: 0.012, cpuW: 27, gpuW: 0, ramW: 3 }
-  ],
-  method: 'rapl',
-  coverage: 1
-};
-
-/** Script line n is body line n - 1 (the first line is the kernel's). */
-const script = (cell: number, body: string[]): ProfiledScript => ({
-  cell,
-  body,
-  lineOf: line => (line >= 2 && line - 1 <= body.length ? line - 1 : undefined)
-});
-
-const scripts = new Map([
-  ['10', script(5, ['let a = 0;', 'for (;;) a++;', 'hot(9);'])],
-  ['9', script(4, ['function hot(n) {', '  while (n--) spin();', '}'])]
-]);
-
-const overhead = { slowdown: 0.04, basis: 'fixture', profilerMs: 3 };
-
-function build(p: CpuProfile = profile, w: ProfileWindow = window) {
-  return buildProfileRecord({ profile: p, window: w, scripts, intervalUs: 1000, overhead });
-}
+import { MIN_PROFILE_SAMPLES, sampleEnergies } from '../../../core/profile';
+import { build, profile, window } from './fixtures/profile';
 
 const close = (x: number) => expect.closeTo(x, 12);
 
