@@ -97,7 +97,8 @@ export function profileText(record: unknown): string {
     );
   }
   out.push(overheadText(r));
-  for (const note of list(r.notes, 5)) out.push(`Note: ${oneLine(note, 300)}`);
+  const notes = Array.isArray(r.notes) ? r.notes.slice(0, 5) : [];
+  for (const note of notes) if (oneLine(note)) out.push(`Note: ${oneLine(note, 300)}`);
   return out.join('\n');
 }
 

@@ -10,7 +10,7 @@ import type { MeterMethod, PowerInterval } from './measurement';
 import { provenanceOf, type Provenance } from './provenance';
 
 export const PROFILE_SCHEMA_VERSION = 1;
-/** Fewer samples than this say nothing about lines: the profile says the cell is too short. */
+/** Fewer samples in the cells' code than this say nothing about lines: the cell is too short. */
 export const MIN_PROFILE_SAMPLES = 10;
 /** Flame graph frames below this share of the energy are left out (their energy stays above). */
 const FLAME_MIN_SHARE = 0.005;
@@ -196,9 +196,6 @@ interface Frame {
   script?: ProfiledScript;
 }
 
-/** V8's root node: every stack starts there, and it is no function of anyone's. */
-const ROOT_KEY = '(root)';
-
 const SPECIAL: Record<string, string> = {
   '(garbage collector)': 'garbage collection',
   '(idle)': 'idle (waiting)',
@@ -216,8 +213,6 @@ function frameOf(node: CpuProfileNode, scripts: ReadonlyMap<string, ProfiledScri
     // A cell's script and the function tslab wraps its body in are one frame: its top level.
     return { key: `cell:${script.cell}:${name}:${line}`, name, cell: script.cell, line, script };
   }
-  if (functionName === '(root)' && url === '')
-    return { key: ROOT_KEY, name: functionName, cell: null, line: null };
   const where = url ? ` ${url.split(/[\\/]/).pop()}` : '';
   return {
     key: `${scriptId}:${url}:${functionName}:${lineNumber}:${columnNumber}`,
@@ -244,14 +239,36 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
     overhead,
     notes: [] as string[]
   };
-  if (samples.length < MIN_PROFILE_SAMPLES) {
+  const byId = new Map(profile.nodes.map(n => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frames = new Map(profile.nodes.map(n => [n.id, frameOf(n, scripts)]));
+  /** The stack of a node, outermost first. */
+  const stackOf = (id: number): number[] => {
+    const stack: number[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(at);
+    return stack.reverse();
+  };
+
+  // The window also holds the kernel's work (compiling the cell): what counts is the cell's code.
+  const inCells = new Map<number, boolean>();
+  const ranCells = (id: number) => {
+    let known = inCells.get(id);
+    if (known === undefined) {
+      known = stackOf(id).some(i => frames.get(i)?.script !== undefined);
+      inCells.set(id, known);
+    }
+    return known;
+  };
+  const cellSamples = samples.filter(ranCells).length;
+  if (cellSamples < MIN_PROFILE_SAMPLES) {
     return {
       ...base,
       status: 'too-short',
       reason:
-        `the cell ran ${formatMs(window.durationS)}: ${samples.length} profiler sample` +
-        `${samples.length === 1 ? '' : 's'} at ${intervalUs} µs, fewer than ` +
-        `${MIN_PROFILE_SAMPLES}; too short to attribute to lines (run it longer, or lower --interval-us)`,
+        `the cell's code ran for ${cellSamples} profiler sample${cellSamples === 1 ? '' : 's'} ` +
+        `at ${intervalUs} µs (of ${samples.length} in ${formatMs(window.durationS)}), fewer than ` +
+        `${MIN_PROFILE_SAMPLES}: too short to attribute to lines (run more work, or lower --interval-us)`,
       lines: [],
       other: [],
       functions: [],
@@ -261,10 +278,6 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
   }
 
   const energies = sampleEnergies(profile, window);
-  const byId = new Map(profile.nodes.map(n => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const frames = new Map(profile.nodes.map(n => [n.id, frameOf(n, scripts)]));
   const nodeEnergy = new Map<number, { energyJ: number; samples: number }>();
   samples.forEach((id, i) => {
     const e = nodeEnergy.get(id) ?? { energyJ: 0, samples: 0 };
@@ -272,13 +285,6 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
     e.samples++;
     nodeEnergy.set(id, e);
   });
-
-  /** The stack of a node, outermost first. */
-  const stackOf = (id: number): number[] => {
-    const stack: number[] = [];
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(at);
-    return stack.reverse();
-  };
 
   const lines = new Map<string, ProfileLine>();
   const other = new Map<string, ProfileOther>();
@@ -345,11 +351,14 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
       );
     }
 
-    // Functions: self for the top frame, total once per function on the stack.
+    // Functions and the flame graph start at the outermost cell frame: the kernel's frames above
+    // it (the executor, vm) hold every sample and say nothing of the cell.
     const stack = stackOf(id).map(i => frames.get(i)!);
+    const from = stack.findIndex(f => f.script);
     const seen = new Set<string>();
+    // Self for the top frame, total once per function on the stack.
     stack.forEach((f, depth) => {
-      if (f.key === ROOT_KEY) return;
+      if (from < 0 || depth < from) return;
       const fn = functions.get(f.key) ?? {
         name: f.name,
         cell: f.cell,
@@ -363,8 +372,7 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
       functions.set(f.key, fn);
     });
 
-    // Flame graph: from the outermost cell frame down; a frame repeating its caller merges.
-    const from = stack.findIndex(f => f.script);
+    // Flame graph: a frame repeating its caller (a cell's script and its body) merges into it.
     if (from >= 0) {
       let at = flameRoot as FlameFrame & {
         index: Map<string, FlameFrame & { index: Map<string, unknown>; key?: string }>;

@@ -65,12 +65,16 @@ def test_hot_line_and_earlier_cell(kernel):
     by_line = {(l["cell"], l["line"]): l for l in p["lines"]}
     hot = by_line[(cell, 3)]
     assert hot["text"] == "for (let i = 0; i < 2e8; i++) hot += i % 7;"
-    assert p["lines"][0] is not None and (p["lines"][0]["cell"], p["lines"][0]["line"]) in {(cell, 3), (earlier, 3)}
+    assert (p["lines"][0]["cell"], p["lines"][0]["line"]) == (cell, 3)
     cheap = by_line.get((cell, 1), {"energyJ": 0})
     assert hot["energyJ"] > 10 * cheap["energyJ"]
     # The loop inside spin() is line 3 of the earlier cell, and spin() is that cell's function.
     assert by_line[(earlier, 3)]["energyJ"] > 0
-    assert hot["share"] + by_line[(earlier, 3)]["share"] > 0.5
+    # The window also holds the kernel compiling the cell (the first cell of a kernel warms
+    # TypeScript); of the energy in cell lines, the two loops hold nearly all.
+    in_lines = sum(l["energyJ"] for l in p["lines"])
+    assert hot["energyJ"] + by_line[(earlier, 3)]["energyJ"] > 0.9 * in_lines
+    assert hot["energyJ"] > 0.5 * in_lines
     spin = [f for f in p["functions"] if f["name"] == "spin"]
     assert spin and spin[0]["cell"] == earlier and spin[0]["line"] == 1, p["functions"]
     assert {c["cell"] for c in p["cells"]} >= {cell, earlier}

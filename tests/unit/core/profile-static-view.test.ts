@@ -33,7 +33,7 @@ test('a too-short profile says so, with no lines', () => {
   );
   const text = profileText(record);
   expect(text).toMatch(
-    /No lines: the cell ran 0\.1 ms: 9 profiler samples .* too short to attribute/
+    /No lines: the cell's code ran for 9 profiler samples at 1000 µs .* too short to attribute/
   );
   expect(text).not.toContain('Hottest lines');
   expect(profileHtml(record)).toContain('too short to attribute');

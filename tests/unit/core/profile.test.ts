@@ -64,13 +64,6 @@ test('functions carry their own cell; totals count a function once per sample', 
       line: null,
       selfEnergyJ: close(0.06),
       totalEnergyJ: close(0.06)
-    },
-    {
-      name: '(garbage collector)',
-      cell: null,
-      line: null,
-      selfEnergyJ: close(0.03),
-      totalEnergyJ: close(0.03)
     }
   ]);
   expect(r.flame).toEqual([
@@ -114,4 +107,16 @@ test('a cell shorter than a few samples is too short to attribute: no lines, no 
   expect([short.lines, short.functions, short.flame, short.other]).toEqual([[], [], [], []]);
   // The window's measured energy is still what it is: a measurement, not an attribution.
   expect(short.totalEnergyJ).toBe(0.01);
+});
+
+test('samples of the kernel around the cell (compiling it) do not make a short cell long enough', () => {
+  // Eleven samples, but only two of them in cell code: the rest are the kernel's (GC here).
+  const record = build({
+    ...profile,
+    samples: [4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 3],
+    timeDeltas: Array(11).fill(1000)
+  });
+  expect(record.status).toBe('too-short');
+  expect(record.reason).toContain("the cell's code ran for 2 profiler samples at 1000 µs (of 11");
+  expect(record.lines).toEqual([]);
 });
