@@ -33,13 +33,18 @@ export const profileMagic: MagicCommand<MagicContext> = {
       throw new MagicError(`%%gaissa profile: ${(e as Error).message}`);
     }
     let outcome: CellOutcome = { status: 'ok' };
-    const run = await profileCell(
-      async () => {
-        outcome = await body();
-        return outcome.value;
-      },
-      { intervalUs }
-    );
+    let run;
+    try {
+      run = await profileCell(
+        async () => {
+          outcome = await body();
+          return outcome.value;
+        },
+        { intervalUs }
+      );
+    } catch (e) {
+      throw new MagicError(`%%gaissa profile: ${(e as Error).message}`);
+    }
     ctx.api.display(new Profile(run.profile).toMimeBundle());
     return outcome;
   }

@@ -41,20 +41,31 @@ export class CpuProfiler {
     return profile;
   }
 
+  /** A call answered before it returns, as the inspector answers a session on its own thread. */
+  private postNow<T>(method: string, params?: object): T {
+    let answer: { error: Error | null; result?: T } | undefined;
+    this.session.post(method, params, (error, result) => (answer = { error, result: result as T }));
+    if (!answer) throw new Error(`the inspector did not answer ${method} at once`);
+    if (answer.error) throw answer.error;
+    return answer.result as T;
+  }
+
   /**
    * The cells behind the profile's scripts, found by their source: the debugger knows each
-   * script's text, and is on only for these few calls, after the profile.
+   * script's text. It is on only for these calls, after the profile, and they run without a
+   * break, so no code of the cell's can run (and pause) while it is.
    */
-  async cellScripts(profile: CpuProfile): Promise<Map<string, ProfiledScript>> {
+  cellScripts(profile: CpuProfile): Map<string, ProfiledScript> {
     const ids = new Set(
       profile.nodes.filter(n => n.callFrame.url === CELL_URL).map(n => n.callFrame.scriptId)
     );
     const scripts = new Map<string, ProfiledScript>();
     if (ids.size === 0) return scripts;
-    await this.post('Debugger.enable');
+    this.postNow('Debugger.enable');
     try {
+      this.postNow('Debugger.setSkipAllPauses', { skip: true });
       for (const scriptId of ids) {
-        const { scriptSource } = await this.post<{ scriptSource: string }>(
+        const { scriptSource } = this.postNow<{ scriptSource: string }>(
           'Debugger.getScriptSource',
           { scriptId }
         );
@@ -62,7 +73,7 @@ export class CpuProfiler {
         if (cell) scripts.set(scriptId, cell);
       }
     } finally {
-      await this.post('Debugger.disable');
+      this.postNow('Debugger.disable');
     }
     return scripts;
   }

@@ -77,9 +77,6 @@ export async function profileRun<T>(
   let result: T | undefined;
   let error: unknown;
   let failed = false;
-  let profile;
-  let reading;
-  let scripts;
   const setupStart = performance.now();
   try {
     await profiler.start(intervalUs);
@@ -94,10 +91,10 @@ export async function profileRun<T>(
     }
     const ending = window.end();
     const stopStart = performance.now();
-    profile = await profiler.stop();
-    reading = await ending;
-    scripts = await profiler.cellScripts(profile);
+    const profile = await profiler.stop();
+    const scripts = profiler.cellScripts(profile);
     const profilerMs = setupMs + (performance.now() - stopStart);
+    const reading = await ending;
     const measurement = buildMeasurementRecord({
       runs: [reading],
       settings: carbon,

@@ -65,7 +65,7 @@ test("a profile's positions map to the lines of the cells' bodies, types and mag
     1
   );
   const profile = await profiler.stop();
-  const scripts = await profiler.cellScripts(profile);
+  const scripts = profiler.cellScripts(profile);
   profiler.close();
   const ticks = ticksByLine(profile, scripts);
   const hottest = [...ticks.entries()]
@@ -93,7 +93,7 @@ test('a cell TypeScript converts itself (not our CommonJS pass) maps too', async
     6
   );
   const profile = await profiler.stop();
-  const scripts = await profiler.cellScripts(profile);
+  const scripts = profiler.cellScripts(profile);
   profiler.close();
   const ticks = ticksByLine(profile, scripts);
   const hottest = [...ticks.entries()].sort((a, b) => b[1] - a[1])[0][0];
