@@ -91,7 +91,8 @@ export function profileText(record: unknown): string {
     );
   out.push('Functions (total / self):');
   for (const f of list(r.functions, 10)) {
-    const at = where(f.cell, f.line);
+    // A cell's top level (no line) names its cell already.
+    const at = finiteNumber(f.line) === null ? '' : where(f.cell, f.line);
     out.push(
       `  ${energy(f.totalEnergyJ).padStart(9)} / ${energy(f.selfEnergyJ).padStart(9)}  ${oneLine(f.name, 80)}${at ? ` (${at})` : ''}`
     );

@@ -158,7 +158,8 @@ function flameGraph(p: ProfileRecord): Child {
       const width = Math.min(end - at, f.energyJ / p.totalEnergyJ);
       if (width < MIN_FLAME_WIDTH) continue;
       depthUsed = Math.max(depthUsed, depth + 1);
-      const label = `${f.name}${f.cell === null ? '' : ` ${where(f.cell, f.line)}`}: ${formatEnergy(f.energyJ)} (${pct(width)})`;
+      const place = f.line === null ? '' : ` ${where(f.cell, f.line)}`; // a top level names its cell
+      const label = `${f.name}${place}: ${formatEnergy(f.energyJ)} (${pct(width)})`;
       boxes.push(
         el(
           'div',

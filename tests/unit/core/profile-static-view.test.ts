@@ -14,7 +14,7 @@ test('the text view lists the hottest lines first, then elsewhere, functions and
     '   11.7 %      28 mJ  [5] line 2     for (;;) a++;'
   ]);
   expect(text).toContain('   25.0 %      60 mJ  library and built-in code called from cell [5]');
-  expect(text).toContain('    210 mJ /     70 mJ  cell [5] ([5])');
+  expect(text).toContain('    210 mJ /     70 mJ  cell [5]');
   expect(text).toContain(
     'Profiling overhead: +4.0 % time while sampling, 3.0 ms to start and read the profiler'
   );

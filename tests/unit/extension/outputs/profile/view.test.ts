@@ -51,7 +51,7 @@ test('the flame graph draws callees under their caller, as wide as their energy'
   const node = view.renderProfile(build());
   const frames = [...node.querySelectorAll<HTMLElement>('.gaissa-profile-frame')];
   expect(frames.map(f => [f.title, f.style.left, f.style.width, f.style.top])).toEqual([
-    ['cell [5] [5]: 210 mJ (87.5 %)', '0%', '87.5%', '0px'],
+    ['cell [5]: 210 mJ (87.5 %)', '0%', '87.5%', '0px'],
     ['hot [4] line 1: 80 mJ (33.3 %)', '0%', '33.333%', '20px'],
     ['stringify index.js: 60 mJ (25.0 %)', '33.333%', '25%', '20px']
   ]);
