@@ -23,9 +23,14 @@ export interface Profiled<T> {
   failed: boolean;
 }
 
-const slowdowns = new Map<number, Promise<number>>();
+/** Every ratio measured so far, per interval: one noisy calibration must not stick for good. */
+const ratios = new Map<number, number[]>();
+/** Ratios kept per interval (the latest). */
+const MAX_RATIOS = 45;
+/** Timed pairs added by each profile. */
+const PAIRS = 3;
 
-/** A fixed amount of JavaScript work, timed, ms. */
+/** A fixed amount of JavaScript work (about 20 ms on a laptop core), timed, ms. */
 function timedWork(): number {
   const start = performance.now();
   let x = 0;
@@ -36,33 +41,35 @@ function timedWork(): number {
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /**
  * How much slower JavaScript runs under the profiler at `intervalUs`: the same work timed without
- * and with it, alternately, five times; the median ratio. Once per interval per kernel.
+ * and with it, alternately; each call adds PAIRS ratios and answers the median of all this kernel
+ * has measured at that interval (and how many).
  */
-export function calibrateOverhead(intervalUs: number): Promise<number> {
-  let slowdown = slowdowns.get(intervalUs);
-  if (!slowdown) {
-    slowdown = (async () => {
-      timedWork(); // warm
-      const ratios: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const plain = timedWork();
-        const profiler = new CpuProfiler();
-        await profiler.start(intervalUs);
-        const profiled = timedWork();
-        await profiler.stop();
-        profiler.close();
-        ratios.push(profiled / plain);
-      }
-      return Math.max(0, median(ratios) - 1);
-    })();
-    slowdowns.set(intervalUs, slowdown);
+export async function calibrateOverhead(
+  intervalUs: number
+): Promise<{ slowdown: number; pairs: number }> {
+  const pool = ratios.get(intervalUs) ?? [];
+  ratios.set(intervalUs, pool);
+  if (pool.length === 0) timedWork(); // warm
+  for (let i = 0; i < PAIRS; i++) {
+    const plain = timedWork();
+    const profiler = new CpuProfiler();
+    try {
+      await profiler.start(intervalUs);
+      const profiled = timedWork();
+      await profiler.stop();
+      pool.push(profiled / plain);
+    } finally {
+      profiler.close();
+    }
   }
-  return slowdown;
+  pool.splice(0, Math.max(0, pool.length - MAX_RATIOS));
+  return { slowdown: Math.max(0, median(pool) - 1), pairs: pool.length };
 }
 
 export async function profileRun<T>(
@@ -100,10 +107,10 @@ export async function profileRun<T>(
       settings: carbon,
       status: failed ? 'error' : 'ok'
     });
-    const slowdown = await calibrateOverhead(intervalUs);
+    const { slowdown, pairs } = await calibrateOverhead(intervalUs);
     const overhead: ProfileOverhead = {
       slowdown,
-      basis: `the same JavaScript loop timed with and without the profiler at ${intervalUs} µs (median of 5)`,
+      basis: `a 20 ms JavaScript loop timed with and without the profiler at ${intervalUs} µs: median of the ${pairs} pairs this kernel timed`,
       profilerMs
     };
     const record = buildProfileRecord({
