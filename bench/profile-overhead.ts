@@ -1,15 +1,16 @@
 /**
- * Issue 17: what `%%gaissa profile` costs, one run, same machine. A fixed amount of JavaScript work
- * (compiled as a script, as a cell is) is timed plain and inside `profileRun` (the profiler and a
- * meter window around it), alternately, for each sampling interval; the ratio of the medians is
- * the slowdown the profiler causes on that work. Printed beside it: the slowdown the profile itself
+ * Issue 17: what `%%gaissa profile` costs over `%%gaissa measure`, one run, same machine. A fixed
+ * amount of JavaScript work (compiled as a script, as a cell is) is timed inside a measurement
+ * (`MeasureSession.measure`, as `%%gaissa measure` runs it) and inside `profileRun` (the same meter
+ * window with the profiler around it), alternately, for each sampling interval; the ratio of the
+ * medians is the slowdown the profiler causes on that work. Printed beside it: the slowdown the profile itself
  * reports (its calibration on a shorter loop), and the milliseconds spent starting the profiler and
  * reading its profile (outside the measured window).
  * Run: npm run build && node lib/bench/profile-overhead.js [--runs N] [--intervals 100,1000]
  */
 import { runInThisContext } from 'node:vm';
 import { parseArgs } from 'node:util';
-import { closeMeasureSession } from '../kernel/measure/current';
+import { closeMeasureSession, measureSession } from '../kernel/measure/current';
 import { profileRun } from '../kernel/profile/profile-run';
 import { median } from './stats';
 
@@ -39,15 +40,18 @@ function timed(): number {
 async function main(): Promise<void> {
   timed(); // warm
   console.log(`profiling overhead, ${RUNS} alternating runs per interval (median ms)`);
-  console.log('interval µs   plain ms   profiled ms   slowdown   reported slowdown   profiler ms');
+  console.log(
+    'interval µs   measured ms   profiled ms   slowdown   reported slowdown   profiler ms'
+  );
   for (const intervalUs of INTERVALS) {
     const plain: number[] = [];
     const profiled: number[] = [];
     const reported: number[] = [];
     const profilerMs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      plain.push(timed());
       let ms = 0;
+      await measureSession().measure(() => (ms = timed()), { log: false });
+      plain.push(ms);
       const run = await profileRun(() => (ms = timed()), { intervalUs });
       profiled.push(ms);
       reported.push(run.profile.overhead.slowdown);
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
     }
     const slowdown = median(profiled) / median(plain) - 1;
     console.log(
-      `${String(intervalUs).padStart(11)}   ${median(plain).toFixed(1).padStart(8)}   ` +
+      `${String(intervalUs).padStart(11)}   ${median(plain).toFixed(1).padStart(11)}   ` +
         `${median(profiled).toFixed(1).padStart(11)}   ${`${(slowdown * 100).toFixed(1)} %`.padStart(8)}   ` +
         `${`${(median(reported) * 100).toFixed(1)} %`.padStart(17)}   ${median(profilerMs).toFixed(1).padStart(11)}`
     );
