@@ -188,6 +188,12 @@ export function sampleEnergies(profile: CpuProfile, window: ProfileWindow): numb
   return energies.map(() => window.energyJ / energies.length);
 }
 
+/** A flame graph frame while it is built: its callees by frame key. */
+interface TreeFrame extends FlameFrame {
+  children: TreeFrame[];
+  byKey: Map<string, TreeFrame>;
+}
+
 interface Frame {
   key: string;
   name: string;
@@ -310,9 +316,14 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
   };
 
   const functions = new Map<string, ProfileFunction>();
-  const flameRoot: FlameFrame & {
-    index: Map<string, FlameFrame & { index: Map<string, unknown> }>;
-  } = { name: '', cell: null, line: null, energyJ: 0, children: [], index: new Map() };
+  const flameRoot: TreeFrame = {
+    name: '',
+    cell: null,
+    line: null,
+    energyJ: 0,
+    children: [],
+    byKey: new Map()
+  };
 
   for (const [id, { energyJ, samples: count }] of nodeEnergy) {
     const node = byId.get(id)!;
@@ -374,14 +385,12 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
 
     // Flame graph: a frame repeating its caller (a cell's script and its body) merges into it.
     if (from >= 0) {
-      let at = flameRoot as FlameFrame & {
-        index: Map<string, FlameFrame & { index: Map<string, unknown>; key?: string }>;
-      };
+      let at = flameRoot;
       let lastKey = '';
       for (const f of stack.slice(from)) {
         if (f.key === lastKey) continue;
         lastKey = f.key;
-        let child = at.index.get(f.key);
+        let child = at.byKey.get(f.key);
         if (!child) {
           child = {
             name: f.name,
@@ -389,13 +398,13 @@ export function buildProfileRecord(input: ProfileInput): ProfileRecord {
             line: f.line,
             energyJ: 0,
             children: [],
-            index: new Map()
+            byKey: new Map()
           };
-          at.index.set(f.key, child);
+          at.byKey.set(f.key, child);
           at.children.push(child);
         }
         child.energyJ += energyJ;
-        at = child as typeof at;
+        at = child;
       }
     }
   }
