@@ -228,7 +228,7 @@ function frameOf(node: CpuProfileNode, scripts: ReadonlyMap<string, ProfiledScri
   };
 }
 
-/** Builds the profile; a window with fewer than MIN_PROFILE_SAMPLES samples is too short. */
+/** Builds the profile; fewer than MIN_PROFILE_SAMPLES samples in the cells' code is too short. */
 export function buildProfileRecord(input: ProfileInput): ProfileRecord {
   const { profile, window, scripts, intervalUs, overhead } = input;
   const samples = profile.samples ?? [];
