@@ -10,6 +10,8 @@ export const MEASUREMENT_MIME = 'application/vnd.gaissa.measurement.v1+json';
 export const ROI_MIME = 'application/vnd.gaissa.roi.v1+json';
 /** A tactics or training comparison (schema/tactics.schema.json). */
 export const TACTICS_MIME = 'application/vnd.gaissa.tactics.v1+json';
+/** A per-line energy profile (schema/profile.schema.json). */
+export const PROFILE_MIME = 'application/vnd.gaissa.profile.v1+json';
 /** An energy label record (schema/label.schema.json). */
 export const LABEL_MIME = 'application/vnd.gaissa.label.v1+json';
 

@@ -243,7 +243,7 @@ export class Kernel implements KernelHandler {
 
     let outcome: CellOutcome & { error?: ErrorContent };
     try {
-      outcome = await this.runCell(code, context);
+      outcome = await this.runCell(code, context, count);
     } catch (e) {
       outcome = { status: 'error', error: errorContent(e) };
     }
@@ -282,7 +282,8 @@ export class Kernel implements KernelHandler {
   /** Runs magics, then the TypeScript; a cell magic wraps the TypeScript run. */
   private async runCell(
     code: string,
-    context: RequestContext
+    context: RequestContext,
+    count: number
   ): Promise<CellOutcome & { error?: ErrorContent }> {
     let failure: ErrorContent | undefined;
     const fail = (e: unknown): CellOutcome => {
@@ -306,8 +307,11 @@ export class Kernel implements KernelHandler {
           failure = interruptedError();
           return { status: 'interrupted', error: failure };
         }
+        const bodyStart = parsed.cell ? parsed.cell.line + 1 : 0;
         this.relay?.running(++this.runs);
-        const run = await runner.execute(parsed.code).finally(() => this.relay?.running(0));
+        const run = await runner
+          .execute(parsed.code, { count, bodyStart })
+          .finally(() => this.relay?.running(0));
         if (run.status === 'interrupted') this.onCellInterrupted(run.bySignal === true);
         if (run.error) failure = run.error;
         return {

@@ -5,6 +5,7 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { labelRendererFactory } from '../outputs/label/renderer';
 import { measurementRendererFactory } from '../outputs/measurement/renderer';
+import { profileRendererFactory } from '../outputs/profile/renderer';
 import { roiRendererFactory } from '../outputs/roi/renderer';
 import { tacticsRendererFactory } from '../outputs/tactics/renderer';
 
@@ -29,6 +30,11 @@ const OUTPUTS: ReadonlyArray<[name: string, IRenderMime.IRendererFactory, descri
     'tactics',
     tacticsRendererFactory,
     'Renders GAISSA tactics comparisons: table of variants and energy-vs-accuracy chart.'
+  ],
+  [
+    'profile',
+    profileRendererFactory,
+    'Renders GAISSA energy profiles: energy per line of code and a flame graph of functions.'
   ]
 ];
 

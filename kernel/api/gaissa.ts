@@ -23,12 +23,14 @@ import type {
 } from './tactics';
 import { createTrainApi, TrainApi } from './train';
 import type { HfApi } from './hf';
+import type { Profile, ProfileOptions } from './profile';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the lazy loads below */
 const measureModule = lazyModule(() => require('./measure') as typeof import('./measure'));
 const labelModule = lazyModule(() => require('./label') as typeof import('./label'));
 const tacticsModule = lazyModule(() => require('./tactics') as typeof import('./tactics'));
 const hfModule = lazyModule(() => require('./hf') as typeof import('./hf'));
+const profileModule = lazyModule(() => require('./profile') as typeof import('./profile'));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface DisplayOptions {
@@ -96,6 +98,11 @@ export interface GaissaApi {
     fn: () => T | Promise<T>,
     options?: Omit<MeasureOptions, 'onProgress' | 'isInterrupt'>
   ): Promise<Measurement<T>>;
+  /**
+   * The energy of each source line and function `fn` runs, in this cell and earlier ones: the
+   * function twin of `%%gaissa profile`. A failing `fn` rethrows its error with `.profile` attached.
+   */
+  profile<T>(fn: () => T | Promise<T>, options?: ProfileOptions): Promise<Profile<T>>;
   /** Manual windows for work spread over cells: `begin(name)` ... `end(name)`. */
   meter(): ManualMeter;
   /** The measurement settings: `get()` (with sources) and `set(key, value)`; twin of `%gaissa config`. */
@@ -191,6 +198,7 @@ export const gaissa: GaissaApi = {
   roi,
   measure: (fn, options) => measureModule().measure(fn, options),
   meter: () => measureModule().meter(),
+  profile: (fn, options) => profileModule().profile(fn, options),
   config: {
     get: () => measureModule().config.get(),
     set: (key, value) => measureModule().config.set(key, value)

@@ -21,6 +21,7 @@ export type { ModelApi, TacticsApi, NotebookCompareOptions, TacticOptions } from
 export type { MeasurementLike } from './measurement-source';
 export { HfMining } from './hf';
 export type { HfApi, HfMineOptions } from './hf';
+export type { Profile, ProfileOptions } from './profile';
 export type {
   TrainApi,
   TrainingData,

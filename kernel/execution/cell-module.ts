@@ -24,6 +24,13 @@
  * so the cell's own code must see it and stop.
  */
 import type * as TS from '@tslab/typescript-for-tslab';
+import {
+  composeLines,
+  noteConversion,
+  sourceLinesOf,
+  withoutInlineMap,
+  withoutMapComment
+} from './cell-scripts';
 import { tslabTypeScriptPath } from './tslab-typescript';
 
 type TypeScript = typeof TS;
@@ -97,6 +104,17 @@ class Unsupported extends Error {}
 
 /** CommonJS for tslab's executor, or undefined where the cell is not in the shape handled here. */
 export function toCommonJs(ts: TypeScript, js: string): string | undefined {
+  return toCommonJsWithLines(ts, js)?.text;
+}
+
+/**
+ * The same, with the line of `js` each line of the CommonJS comes from (-1: a line this pass
+ * added before the cell's own), so a profile of the run code can point at the cell's lines.
+ */
+export function toCommonJsWithLines(
+  ts: TypeScript,
+  js: string
+): { text: string; lines: number[] } | undefined {
   if (js.includes(RESERVED)) return undefined;
   try {
     const file = ts.createSourceFile(
@@ -121,9 +139,11 @@ export function toCommonJs(ts: TypeScript, js: string): string | undefined {
  * keeps TypeScript's semantics: `exports` holds a copy of each name, written through after every
  * assignment in the cell.
  */
+const ES_MODULE_MARKER = 'Object.defineProperty(exports, "__esModule", { value: true });\n';
+
 export function releaseBindings(ts: TypeScript, js: string, commonJs: string): string {
   const names = exportedNames(ts, js);
-  const marker = 'Object.defineProperty(exports, "__esModule", { value: true });\n';
+  const marker = ES_MODULE_MARKER;
   const at = commonJs.indexOf(marker);
   if (names.length === 0 || at < 0) return commonJs;
   const release =
@@ -188,7 +208,7 @@ class CellModule {
     private readonly file: TS.SourceFile
   ) {}
 
-  commonJs(): string {
+  commonJs(): { text: string; lines: number[] } {
     const ts = this.ts;
     const first = this.file.statements[0];
     // A directive prologue ("use strict") must stay first, where the lines added here would go.
@@ -218,7 +238,10 @@ class CellModule {
       add(binding.after, `${BIND}("${name}", function () { return ${binding.value}; }${set});`);
     }
     for (const [at, lines] of after) this.edit(at, at, '\n' + lines.join('\n'), 1);
-    return this.head() + this.applyEdits();
+    const head = this.head();
+    const body = this.applyEdits();
+    const headLines = head.split('\n').length - 1;
+    return { text: head + body.text, lines: [...Array<number>(headLines).fill(-1), ...body.lines] };
   }
 
   /** The ES module marker, as TypeScript writes it, and the helpers the cell uses. */
@@ -474,17 +497,28 @@ class CellModule {
     this.edits.push({ start, end, text, order });
   }
 
-  private applyEdits(): string {
+  /** The edited text, and the line of the input each of its lines starts in. */
+  private applyEdits(): { text: string; lines: number[] } {
     const js = this.file.text;
     const edits = this.edits.sort((a, b) => a.start - b.start || a.order - b.order);
     let out = '';
     let at = 0;
+    const lines = [0];
+    let line = 0;
+    const newlines = (text: string) => text.split('\n').length - 1;
+    const copy = (end: number) => {
+      for (let n = newlines(js.slice(at, end)); n > 0; n--) lines.push(++line);
+    };
     for (const edit of edits) {
       if (edit.start < at) throw new Unsupported(); // overlapping edits: not a shape seen here
+      copy(edit.start);
       out += js.slice(at, edit.start) + edit.text;
+      for (let n = newlines(edit.text); n > 0; n--) lines.push(line);
+      line += newlines(js.slice(edit.start, edit.end));
       at = edit.end;
     }
-    return out + js.slice(at);
+    copy(js.length);
+    return { text: out + js.slice(at), lines };
   }
 }
 
@@ -519,7 +553,8 @@ let attempted = false;
  * `releaseBindings`). tslab's TypeScript exports read-only getters, so the converter gets a view
  * of the module (a Proxy in the module cache) rather than a patched one. Must run before
  * `tslab/dist/converter` is first required; without a module cache to patch the converter keeps
- * TypeScript's pass.
+ * TypeScript's pass. The converter's program also emits an inline source map, which each cell's
+ * conversion reads and drops (cell-scripts.ts: where a profile's lines are in the cell).
  */
 export function installCellModules(): void {
   if (attempted) return;
@@ -534,13 +569,39 @@ export function installCellModules(): void {
       options.fileName === 'custom.js' &&
       options.compilerOptions?.module === ts.ModuleKind.CommonJS;
     if (!cell) return ts.transpileModule(input, options);
-    const outputText = toCommonJs(ts, input);
-    if (outputText !== undefined) return { outputText, diagnostics: [] };
-    const typescript = ts.transpileModule(input, options);
-    return { ...typescript, outputText: releaseBindings(ts, input, typescript.outputText) };
+    const { code, sourceLines = [] } = withoutInlineMap(input);
+    const ours = toCommonJsWithLines(ts, code);
+    if (ours !== undefined) {
+      noteConversion(ours.text, composeLines(ours.lines, sourceLines));
+      return { outputText: ours.text, diagnostics: [] };
+    }
+    const typescript = ts.transpileModule(code, {
+      ...options,
+      compilerOptions: { ...options.compilerOptions, sourceMap: true }
+    });
+    const plain = withoutMapComment(typescript.outputText);
+    const released = releaseBindings(ts, code, plain);
+    const map = JSON.parse(typescript.sourceMapText ?? '{}') as { mappings?: unknown };
+    const lines = typeof map.mappings === 'string' ? sourceLinesOf(map.mappings) : [];
+    // releaseBindings puts its lines right after the ES module marker.
+    const added = released.split('\n').length - plain.split('\n').length;
+    const after = plain.slice(0, plain.indexOf(ES_MODULE_MARKER) + ES_MODULE_MARKER.length);
+    const at = after.split('\n').length - 1;
+    const shifted = [...lines.slice(0, at), ...Array<number>(added).fill(-1), ...lines.slice(at)];
+    noteConversion(released, composeLines(shifted, sourceLines));
+    return { ...typescript, outputText: released, sourceMapText: undefined };
+  };
+  const watchHost: TypeScript['createWatchCompilerHost'] = (...args: unknown[]) => {
+    const options = args[1] as TS.CompilerOptions;
+    args[1] = { ...options, inlineSourceMap: true };
+    return (ts.createWatchCompilerHost as (...a: unknown[]) => unknown)(...args) as never;
   };
   entry.exports = new Proxy(ts, {
     get: (target, key, receiver) =>
-      key === 'transpileModule' ? transpile : Reflect.get(target, key, receiver)
+      key === 'transpileModule'
+        ? transpile
+        : key === 'createWatchCompilerHost'
+          ? watchHost
+          : Reflect.get(target, key, receiver)
   });
 }

@@ -9,6 +9,7 @@ import type { Converter } from 'tslab/dist/converter';
 import type { Executor } from 'tslab/dist/executor';
 import { printQuickInfo } from 'tslab/dist/inspect';
 import { CellInterrupted, installCellModules } from './cell-module';
+import { claimConversion, clearConversion } from './cell-scripts';
 import { CachedModule, loadWithCodeCache } from './code-cache';
 import { installLeadingUnderscores } from './leading-underscores';
 import { ErrorContent, errorContent, interruptedError } from './errors';
@@ -214,13 +215,17 @@ export class TypeScriptRunner {
     this.idleTimer.unref();
   }
 
-  async execute(code: string): Promise<RunOutcome> {
+  /**
+   * Runs a cell. `cell` names it (its execution count, and the line its body starts on) for
+   * profiles, which find its functions by the code V8 ran.
+   */
+  async execute(code: string, cell?: { count: number; bodyStart: number }): Promise<RunOutcome> {
     this.running = true;
     try {
       if (!(await this.declare(code))) {
         return { status: 'interrupted', hasValue: false, error: interruptedError() };
       }
-      return await this.run(code);
+      return await this.run(code, cell);
     } catch (e) {
       return { status: 'error', hasValue: false, error: errorContent(e) };
     } finally {
@@ -229,12 +234,19 @@ export class TypeScriptRunner {
     }
   }
 
-  private async run(code: string): Promise<RunOutcome> {
+  private async run(
+    code: string,
+    cell?: { count: number; bodyStart: number }
+  ): Promise<RunOutcome> {
     const capture: Capture = { hasValue: false, errors: [] };
     this.capture = capture;
     let ok: boolean;
+    clearConversion();
     try {
-      ok = await this.executor.execute(code);
+      // The executor converts the cell, then runs it: the conversion is the cell's from its start.
+      const running = this.executor.execute(code);
+      if (cell) claimConversion(cell.count, code, cell.bodyStart);
+      ok = await running;
     } catch (e) {
       capture.errors.push([e]);
       ok = false;

@@ -3,6 +3,7 @@ import { builtinMagics } from './builtin';
 import { labelMagic } from './label';
 import { autoMeasure, measureMagics } from './measure';
 import { optimizeMagic } from './optimize';
+import { profileMagic } from './profile';
 import { roiMagic } from './roi';
 import { MagicContext } from './context';
 import { CellBody, CellOutcome, MagicCommand } from './registry';
@@ -12,7 +13,8 @@ export const allMagics: MagicCommand<MagicContext>[] = [
   ...measureMagics,
   roiMagic,
   labelMagic,
-  optimizeMagic
+  optimizeMagic,
+  profileMagic
 ];
 
 /** Wraps cells that have no cell magic while it applies (e.g. auto-measure); first match wins. */

@@ -13,9 +13,16 @@ import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { loadLabelView } from '../../outputs/label/renderer';
 import { lazyLoaders } from '../../outputs/measurement/renderer';
+import { profileLoader } from '../../outputs/profile/renderer';
 import { roiLoaders } from '../../outputs/roi/renderer';
 import { tacticsLoaders } from '../../outputs/tactics/renderer';
-import { LABEL_MIME, MEASUREMENT_MIME, ROI_MIME, TACTICS_MIME } from '../../../core/mime-types';
+import {
+  LABEL_MIME,
+  MEASUREMENT_MIME,
+  PROFILE_MIME,
+  ROI_MIME,
+  TACTICS_MIME
+} from '../../../core/mime-types';
 
 type Loader = () => Promise<unknown>;
 
@@ -27,7 +34,8 @@ export const RENDERER_CHUNKS: Readonly<Record<string, readonly Loader[]>> = {
   [MEASUREMENT_MIME]: [lazyLoaders.view, lazyLoaders.chart],
   [TACTICS_MIME]: [tacticsLoaders.view, tacticsLoaders.chart],
   [ROI_MIME]: [roiLoaders.widget, roiLoaders.charts],
-  [LABEL_MIME]: [loadLabelView]
+  [LABEL_MIME]: [loadLabelView],
+  [PROFILE_MIME]: [profileLoader]
 };
 
 /** The GAISSA mime types among the outputs of these cells. */

@@ -12,6 +12,7 @@ import {
   LABEL_MIME,
   MEASUREMENT_MIME,
   METER_COMM_TARGET,
+  PROFILE_MIME,
   ROI_MIME,
   TACTICS_MIME
 } from '../../../../core/mime-types';
@@ -21,7 +22,8 @@ const OUTPUTS: Array<[mime: string, schema: string]> = [
   [MEASUREMENT_MIME, 'measurement.schema.json'],
   [ROI_MIME, 'roi.schema.json'],
   [TACTICS_MIME, 'tactics.schema.json'],
-  [LABEL_MIME, 'label.schema.json']
+  [LABEL_MIME, 'label.schema.json'],
+  [PROFILE_MIME, 'profile.schema.json']
 ];
 
 function schemaTitle(file: string): string {
@@ -43,6 +45,7 @@ describe('shared mime types and comm target', () => {
     expect(byMime[LABEL_MIME].id).toBe('gaissa-jupyterlab:label-renderer');
     expect(byMime[ROI_MIME].id).toBe('gaissa-jupyterlab:roi-renderer');
     expect(byMime[TACTICS_MIME].id).toBe('gaissa-jupyterlab:tactics-renderer');
+    expect(byMime[PROFILE_MIME].id).toBe('gaissa-jupyterlab:profile-renderer');
     for (const e of list) {
       expect(e.rank).toBe(40);
       expect(e.dataType).toBe('json');
