@@ -13,6 +13,7 @@ import { packageVersion, tslabVersion, typescriptVersion } from '../versions';
 import { timeCall, TimeResult } from './time';
 import { roi, RoiApi } from './roi';
 import type { ConfigView, ManualMeter, Measurement, MeasureOptions } from './measure';
+import type { DeliveryStatus } from '../records/delivery-queue';
 import type { LabelOptions, LabelSource, LabelView } from './label';
 import type {
   ModelApi,
@@ -98,6 +99,11 @@ export interface GaissaApi {
   ): Promise<Measurement<T>>;
   /** Manual windows for work spread over cells: `begin(name)` ... `end(name)`. */
   meter(): ManualMeter;
+  /**
+   * The team servers measurements also go to (MLflow, a Pushgateway): delivered, waiting, and
+   * what was given up with its reason; the function twin of `%gaissa sinks`.
+   */
+  sinks(): DeliveryStatus[];
   /** The measurement settings: `get()` (with sources) and `set(key, value)`; twin of `%gaissa config`. */
   config: { get(): ConfigView; set(key: keyof ConfigView['settings'], value: unknown): void };
   /**
@@ -191,6 +197,7 @@ export const gaissa: GaissaApi = {
   roi,
   measure: (fn, options) => measureModule().measure(fn, options),
   meter: () => measureModule().meter(),
+  sinks: () => measureModule().sinks(),
   config: {
     get: () => measureModule().config.get(),
     set: (key, value) => measureModule().config.set(key, value)

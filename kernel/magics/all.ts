@@ -4,6 +4,7 @@ import { labelMagic } from './label';
 import { autoMeasure, measureMagics } from './measure';
 import { optimizeMagic } from './optimize';
 import { roiMagic } from './roi';
+import { sinksMagic } from './sinks';
 import { MagicContext } from './context';
 import { CellBody, CellOutcome, MagicCommand } from './registry';
 
@@ -12,7 +13,8 @@ export const allMagics: MagicCommand<MagicContext>[] = [
   ...measureMagics,
   roiMagic,
   labelMagic,
-  optimizeMagic
+  optimizeMagic,
+  sinksMagic
 ];
 
 /** Wraps cells that have no cell magic while it applies (e.g. auto-measure); first match wins. */

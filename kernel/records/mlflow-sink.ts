@@ -1,0 +1,165 @@
+/**
+ * Measurements into MLflow: one run per kernel session (or CLI invocation) in an experiment named
+ * after the notebook (or GAISSA_MLFLOW_EXPERIMENT); each measurement logs gaissa.energy_J,
+ * gaissa.co2e_g, gaissa.duration_s and gaissa.power_W at step = its number, and the record's id
+ * as the tag gaissa.record.<step>, so MLflow and the local JSONL can be matched line by line.
+ * The run and its experiment are made at the first delivery, so a server that is down at start
+ * costs nothing until it answers.
+ */
+import { basename } from 'node:path';
+import type { MeasurementRecord } from '../../core/measurement';
+import { packageVersion } from '../versions';
+import type { Attribution } from './attribution';
+import { DeliveryQueue, type DeliveryStatus } from './delivery-queue';
+import { MlflowClient, type KeyValue, type MlflowMetric } from './mlflow-client';
+import type { NumberedRecord, TeamSink, TeamSinkOptions } from './team-sink';
+
+/** MLflow 1.x took params up to 500 characters; tags are kept under the same bound. */
+const MAX_VALUE = 500;
+
+const clip = (value: string): string => value.slice(0, MAX_VALUE);
+
+export const METRIC_KEYS = {
+  energyJ: 'gaissa.energy_J',
+  co2eG: 'gaissa.co2e_g',
+  durationS: 'gaissa.duration_s',
+  powerW: 'gaissa.power_W'
+} as const;
+
+export function mlflowMetrics({ record, n }: NumberedRecord): MlflowMetric[] {
+  const timestamp = Date.parse(record.endedAt);
+  return Object.entries(METRIC_KEYS)
+    .map(([field, key]) => ({
+      key,
+      value: record[field as keyof typeof METRIC_KEYS],
+      timestamp,
+      step: n
+    }))
+    .filter(m => Number.isFinite(m.value));
+}
+
+/** Who ran it and where: set when the run is made. */
+export function runTags(who: Attribution): KeyValue[] {
+  const tags: Array<[string, string | null]> = [
+    ['mlflow.user', who.user],
+    ['mlflow.source.name', who.notebook ?? 'gaissa measure'],
+    ['mlflow.source.type', who.notebook ? 'NOTEBOOK' : 'LOCAL'],
+    ['gaissa.user', who.user],
+    ['gaissa.notebook', who.notebook],
+    ['gaissa.server', who.server],
+    ['gaissa.kernel_id', who.kernelId],
+    ['gaissa.instance', who.instance]
+  ];
+  return tags.filter(([, v]) => v !== null).map(([key, v]) => ({ key, value: clip(v!) }));
+}
+
+/** The machine and tool the run measured with: its params (MLflow params never change). */
+export function setupParams(record: MeasurementRecord): KeyValue[] {
+  const { host, constants } = record;
+  const params: Array<[string, string | number | null | undefined]> = [
+    ['gaissa.version', packageVersion],
+    ['host.os', host.os],
+    ['host.cpu', host.cpuModel],
+    ['host.logical_cpus', host.logicalCpus],
+    ['host.ram_gb', host.ramTotalGB],
+    ['host.gpu', host.gpuModel],
+    ['host.cloud', host.cloudProvider],
+    ['meter.sampling_interval_ms', constants.samplingIntervalMs]
+  ];
+  return params
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([key, v]) => ({ key, value: clip(String(v)) }));
+}
+
+/** Per batch: the latest method and region, and each record's id at its step. */
+export function batchTags(items: readonly NumberedRecord[]): KeyValue[] {
+  const last = items[items.length - 1].record;
+  return [
+    { key: 'gaissa.method', value: last.method },
+    { key: 'gaissa.region', value: clip(last.region) },
+    ...items.map(({ record, n }) => ({ key: `gaissa.record.${n}`, value: clip(record.id) }))
+  ];
+}
+
+export interface MlflowSinkOptions extends TeamSinkOptions {
+  trackingUri: string;
+  /** Default: the notebook's path, or `gaissa` outside a notebook. */
+  experiment?: string;
+}
+
+export class MlflowSink implements TeamSink {
+  readonly name: string;
+  readonly client: MlflowClient;
+  private readonly queue: DeliveryQueue<NumberedRecord>;
+  private readonly startTime = Date.now();
+  private runId: string | null = null;
+  private paramsLogged = false;
+
+  constructor(private readonly options: MlflowSinkOptions) {
+    this.client = new MlflowClient(options.trackingUri, options.env, options.fetch);
+    this.name = `MLflow at ${this.client.baseUrl}`;
+    this.queue = new DeliveryQueue({
+      name: this.name,
+      deliver: (items, signal) => this.deliver(items, signal),
+      idOf: item => item.record.id,
+      bounds: { batchSize: 50, ...options.bounds }, // 50 x 1 id tag stays under log-batch's 100 tags
+      clock: options.clock,
+      warn: options.warn,
+      onDelivered: options.onDelivered
+    });
+  }
+
+  get experiment(): string {
+    return this.options.experiment || this.options.attribution.notebook || 'gaissa';
+  }
+
+  /** The run's id once made (null before the first delivery). */
+  get run(): string | null {
+    return this.runId;
+  }
+
+  push(item: NumberedRecord): void {
+    this.queue.push(item);
+  }
+
+  status(): DeliveryStatus {
+    return this.queue.status();
+  }
+
+  flush(timeoutMs: number): Promise<DeliveryStatus> {
+    return this.queue.flush(timeoutMs);
+  }
+
+  /** Delivers what it can within timeoutMs, then marks the run finished (best effort). */
+  async close(timeoutMs: number): Promise<DeliveryStatus> {
+    const status = await this.queue.close(timeoutMs);
+    if (this.runId !== null) {
+      await this.client
+        .updateRun(this.runId, 'FINISHED', Date.now(), AbortSignal.timeout(1000))
+        .catch(() => undefined);
+    }
+    return status;
+  }
+
+  private async deliver(items: NumberedRecord[], signal: AbortSignal): Promise<void> {
+    const who = this.options.attribution;
+    if (this.runId === null) {
+      const experimentId = await this.client.ensureExperiment(this.experiment, signal);
+      const name = `${who.notebook ? basename(who.notebook) : 'gaissa measure'} · ${who.user}`;
+      this.runId = await this.client.createRun(
+        { experimentId, runName: clip(name), startTime: this.startTime, tags: runTags(who) },
+        signal
+      );
+    }
+    await this.client.logBatch(
+      this.runId,
+      {
+        metrics: items.flatMap(mlflowMetrics),
+        params: this.paramsLogged ? [] : setupParams(items[0].record),
+        tags: batchTags(items)
+      },
+      signal
+    );
+    this.paramsLogged = true;
+  }
+}
