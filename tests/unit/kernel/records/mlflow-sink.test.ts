@@ -1,0 +1,200 @@
+// The MLflow sink against a fake MLflow that keeps runs in memory: one run per session, made at
+// the first delivery; metrics at step = the measurement's number, equal to the record; tags and
+// params; a server that comes up late; a refusal listed as not delivered.
+import type { Attribution } from '../../../../kernel/records/attribution';
+import type { KeyValue, MlflowMetric } from '../../../../kernel/records/mlflow-client';
+import {
+  batchTags,
+  mlflowMetrics,
+  MlflowSink,
+  runTags,
+  setupParams
+} from '../../../../kernel/records/mlflow-sink';
+import { sampleRecord } from '../../fixtures/sample-record';
+import { FakeClock } from './fixtures/fake-clock';
+import { fakeFetch, type SentRequest } from './fixtures/fake-fetch';
+
+const who: Attribution = {
+  user: 'ann',
+  server: 'gpu',
+  notebook: 'work/train.ipynb',
+  kernelId: 'k-1',
+  instance: 'k-1'
+};
+
+/** Experiments and runs in memory, answering as MLflow's REST API 2.0 does. */
+function fakeMlflow() {
+  const experiments = new Map<string, string>();
+  const runs = new Map<
+    string,
+    { experimentId: string; name: string; tags: KeyValue[]; metrics: MlflowMetric[]; params: KeyValue[]; status: string }
+  >();
+  let down = false;
+  const handler = (r: SentRequest) => {
+    if (down) return Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
+    const url = new URL(r.url);
+    const body = r.body ? JSON.parse(r.body) : {};
+    switch (url.pathname) {
+      case '/mlflow/api/2.0/mlflow/experiments/get-by-name': {
+        const id = experiments.get(url.searchParams.get('experiment_name')!);
+        return id
+          ? { status: 200, body: { experiment: { experiment_id: id } } }
+          : { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'none' } };
+      }
+      case '/mlflow/api/2.0/mlflow/experiments/create': {
+        const id = String(experiments.size + 1);
+        experiments.set(body.name, id);
+        return { status: 200, body: { experiment_id: id } };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/create': {
+        const id = `run${runs.size + 1}`;
+        runs.set(id, { experimentId: body.experiment_id, name: body.run_name, tags: body.tags, metrics: [], params: [], status: 'RUNNING' });
+        return { status: 200, body: { run: { info: { run_id: id, experiment_id: body.experiment_id, status: 'RUNNING' }, data: {} } } };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/log-batch': {
+        const run = runs.get(body.run_id)!;
+        if (body.tags.length > 100) return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'too many tags' } };
+        run.metrics.push(...body.metrics);
+        run.params.push(...body.params);
+        run.tags.push(...body.tags);
+        return { status: 200, body: {} };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/update':
+        runs.get(body.run_id)!.status = body.status;
+        return { status: 200, body: {} };
+      default:
+        return { status: 404, body: 'no such endpoint' };
+    }
+  };
+  return { experiments, runs, handler, setDown: (d: boolean) => (down = d) };
+}
+
+function makeSink(handler: Parameters<typeof fakeFetch>[0], env: NodeJS.ProcessEnv = {}) {
+  const { fetch, sent } = fakeFetch(handler);
+  const clock = new FakeClock();
+  const warnings: string[] = [];
+  const sink = new MlflowSink({
+    trackingUri: 'http://mlflow.test/mlflow/',
+    attribution: who,
+    env,
+    fetch,
+    clock,
+    warn: w => warnings.push(w)
+  });
+  return { sink, sent, clock, warnings };
+}
+
+describe('mlflowMetrics, tags and params', () => {
+  it('logs the record\'s own figures at step n, stamped with its end', () => {
+    const record = sampleRecord('m-1');
+    expect(mlflowMetrics({ record, n: 7 })).toEqual([
+      { key: 'gaissa.energy_J', value: record.energyJ, timestamp: Date.parse(record.endedAt), step: 7 },
+      { key: 'gaissa.co2e_g', value: record.co2eG, timestamp: Date.parse(record.endedAt), step: 7 },
+      { key: 'gaissa.duration_s', value: record.durationS, timestamp: Date.parse(record.endedAt), step: 7 },
+      { key: 'gaissa.power_W', value: record.powerW, timestamp: Date.parse(record.endedAt), step: 7 }
+    ]);
+  });
+
+  it('attributes the run, leaving out what is unknown', () => {
+    const tags = Object.fromEntries(runTags({ ...who, server: null }).map(t => [t.key, t.value]));
+    expect(tags).toMatchObject({
+      'mlflow.user': 'ann',
+      'gaissa.user': 'ann',
+      'gaissa.notebook': 'work/train.ipynb',
+      'gaissa.kernel_id': 'k-1'
+    });
+    expect('gaissa.server' in tags).toBe(false);
+  });
+
+  it('keeps the setup as params and method, region and ids as tags', () => {
+    const record = sampleRecord('m-1');
+    const params = Object.fromEntries(setupParams(record).map(p => [p.key, p.value]));
+    expect(params).toMatchObject({ 'host.cpu': 'Test CPU, "quoted"', 'host.logical_cpus': '2' });
+    expect(batchTags([{ record, n: 3 }])).toEqual([
+      { key: 'gaissa.method', value: 'estimate' },
+      { key: 'gaissa.region', value: 'FRA' },
+      { key: 'gaissa.record.3', value: 'm-1' }
+    ]);
+  });
+});
+
+describe('MlflowSink', () => {
+  it('makes the experiment and one run at the first delivery, then logs each measurement', async () => {
+    const mlflow = fakeMlflow();
+    const { sink, clock } = makeSink(mlflow.handler);
+    const records = [sampleRecord('m-1'), sampleRecord('m-2'), sampleRecord('m-3')];
+    records.forEach((record, i) => sink.push({ record, n: i + 1 }));
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 3, pending: 0 });
+    expect([...mlflow.experiments.keys()]).toEqual(['work/train.ipynb']);
+    expect(mlflow.runs.size).toBe(1);
+    const run = mlflow.runs.get(sink.run!)!;
+    expect(run.name).toBe('train.ipynb · ann');
+    const energy = run.metrics.filter(m => m.key === 'gaissa.energy_J');
+    expect(energy.map(m => [m.step, m.value])).toEqual(records.map((r, i) => [i + 1, r.energyJ]));
+    // Params once, whatever the number of batches.
+    expect(run.params.filter(p => p.key === 'host.cpu')).toHaveLength(1);
+    await sink.close(1000);
+    expect(run.status).toBe('FINISHED');
+  });
+
+  it('names the experiment GAISSA_MLFLOW_EXPERIMENT when given', async () => {
+    const mlflow = fakeMlflow();
+    const { fetch } = fakeFetch(mlflow.handler);
+    const clock = new FakeClock();
+    const sink = new MlflowSink({
+      trackingUri: 'http://mlflow.test/mlflow',
+      experiment: 'team-energy',
+      attribution: who,
+      fetch,
+      clock
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    expect([...mlflow.experiments.keys()]).toEqual(['team-energy']);
+  });
+
+  it('holds records while the server is down and delivers them when it answers', async () => {
+    const mlflow = fakeMlflow();
+    mlflow.setDown(true);
+    const { sink, clock, warnings } = makeSink(mlflow.handler);
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.push({ record: sampleRecord('m-2'), n: 2 });
+    await clock.advance(0);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('MLflow at http://mlflow.test/mlflow');
+    expect(mlflow.runs.size).toBe(0);
+    mlflow.setDown(false);
+    await clock.advance(1000);
+    expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
+    expect(mlflow.runs.get(sink.run!)!.metrics.filter(m => m.key === 'gaissa.co2e_g')).toHaveLength(2);
+  });
+
+  it('lists a refused batch as not delivered, with MLflow\'s reason', async () => {
+    const { sink, clock } = makeSink(r =>
+      r.url.includes('get-by-name')
+        ? { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no access' } }
+        : { status: 500 }
+    );
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    expect(sink.status().undelivered).toEqual([
+      { id: 'm-1', reason: 'refused: MLflow experiments/get-by-name: PERMISSION_DENIED no access' }
+    ]);
+  });
+
+  it('sends MLflow\'s credentials from its own variables', async () => {
+    const mlflow = fakeMlflow();
+    const bearer = makeSink(mlflow.handler, { MLFLOW_TRACKING_TOKEN: 'tok' });
+    bearer.sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await bearer.clock.advance(0);
+    expect(bearer.sent[0].headers.authorization).toBe('Bearer tok');
+    const basic = makeSink(fakeMlflow().handler, {
+      MLFLOW_TRACKING_USERNAME: 'u',
+      MLFLOW_TRACKING_PASSWORD: 'p'
+    });
+    basic.sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await basic.clock.advance(0);
+    expect(basic.sent[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+  });
+});
