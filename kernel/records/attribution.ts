@@ -26,7 +26,9 @@ export function setConnectionFile(path: string): void {
 }
 
 export function kernelIdOf(path: string): string {
-  return basename(path).replace(/^kernel-/, '').replace(/\.json$/, '');
+  return basename(path)
+    .replace(/^kernel-/, '')
+    .replace(/\.json$/, '');
 }
 
 function osUser(env: NodeJS.ProcessEnv): string {

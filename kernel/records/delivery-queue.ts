@@ -112,7 +112,7 @@ export class DeliveryQueue<T> {
   private busy = false;
   private retryTimer: unknown = null;
   private closed = false;
-  private idle: Array<() => void> = [];
+  private waiters: Array<{ untilEmpty: boolean; done: () => void }> = [];
 
   constructor(private readonly options: DeliveryQueueOptions<T>) {
     this.name = options.name;
@@ -144,26 +144,15 @@ export class DeliveryQueue<T> {
 
   /** Tries now what is waiting and resolves once it is sent, waiting on a retry, or timeoutMs passed. */
   flush(timeoutMs: number): Promise<DeliveryStatus> {
-    if (this.retryTimer !== null) {
-      this.clock.clearTimeout(this.retryTimer);
-      this.retryTimer = null;
-      this.pump();
-    }
-    return new Promise(resolve => {
-      const done = () => {
-        this.clock.clearTimeout(timer);
-        this.idle = this.idle.filter(f => f !== done);
-        resolve(this.status());
-      };
-      const timer = this.clock.setTimeout(done, timeoutMs);
-      this.idle.push(done);
-      this.settle();
-    });
+    return this.wait(timeoutMs, false);
   }
 
-  /** A last flush within timeoutMs; what is still waiting then is listed as not delivered. */
+  /**
+   * Keeps trying (on the backoff) until everything is sent or timeoutMs passed; what is still
+   * waiting then is listed as not delivered, and later pushes are refused.
+   */
   async close(timeoutMs: number): Promise<DeliveryStatus> {
-    await this.flush(timeoutMs);
+    await this.wait(timeoutMs, true);
     this.closed = true;
     if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -173,6 +162,28 @@ export class DeliveryQueue<T> {
       `still waiting at exit${this.down ? ` (${this.down})` : ''}`
     );
     return this.status();
+  }
+
+  /** Retries now, then resolves when idle (untilEmpty: when nothing waits) or at the timeout. */
+  private wait(timeoutMs: number, untilEmpty: boolean): Promise<DeliveryStatus> {
+    if (this.retryTimer !== null) {
+      this.clock.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.pump();
+    }
+    return new Promise(resolve => {
+      const waiter = {
+        untilEmpty,
+        done: () => {
+          this.clock.clearTimeout(timer);
+          this.waiters = this.waiters.filter(w => w !== waiter);
+          resolve(this.status());
+        }
+      };
+      const timer = this.clock.setTimeout(waiter.done, timeoutMs);
+      this.waiters.push(waiter);
+      this.settle();
+    });
   }
 
   private giveUp(items: T[], reason: string): void {
@@ -190,10 +201,12 @@ export class DeliveryQueue<T> {
     );
   }
 
-  /** Resolves flush waiters when nothing is in flight and nothing can be sent right now. */
+  /** Resolves the waiters that are done: nothing in flight, and nothing waits or a retry does. */
   private settle(): void {
-    if (this.busy || (this.entries.length > 0 && this.retryTimer === null && !this.closed)) return;
-    for (const done of [...this.idle]) done();
+    if (this.busy) return;
+    const empty = this.entries.length === 0;
+    const resting = empty || this.retryTimer !== null || this.closed;
+    for (const w of [...this.waiters]) if (empty || (resting && !w.untilEmpty)) w.done();
   }
 
   private pump(): void {

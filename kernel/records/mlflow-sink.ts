@@ -105,7 +105,7 @@ export class MlflowSink implements TeamSink {
       bounds: { batchSize: 50, ...options.bounds }, // 50 x 1 id tag stays under log-batch's 100 tags
       clock: options.clock,
       warn: options.warn,
-      onDelivered: options.onDelivered
+      onDelivered: (item, ms) => options.onDelivered?.(item, ms, this.name)
     });
   }
 

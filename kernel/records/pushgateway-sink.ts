@@ -167,7 +167,7 @@ export class PushgatewaySink implements TeamSink {
       bounds: { batchSize: Number.MAX_SAFE_INTEGER, ...options.bounds },
       clock: options.clock,
       warn: options.warn,
-      onDelivered: options.onDelivered
+      onDelivered: (item, ms) => options.onDelivered?.(item, ms, this.name)
     });
   }
 
@@ -198,15 +198,12 @@ export class PushgatewaySink implements TeamSink {
       notebook: who.notebook ?? '',
       kernel_id: who.kernelId ?? who.instance
     });
-    const response = await (this.options.fetch ?? fetch)(
-      this.baseUrl + groupPath(who.instance),
-      {
-        method: 'PUT',
-        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
-        body,
-        signal
-      }
-    );
+    const response = await (this.options.fetch ?? fetch)(this.baseUrl + groupPath(who.instance), {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      body,
+      signal
+    });
     if (!response.ok) {
       const text = (await response.text()).slice(0, 300).trim();
       const message = `HTTP ${response.status}${text ? `: ${text}` : ''}`;

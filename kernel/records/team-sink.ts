@@ -30,5 +30,6 @@ export interface TeamSinkOptions {
   bounds?: Partial<DeliveryBounds>;
   clock?: Clock;
   warn?: (text: string) => void;
-  onDelivered?: (item: NumberedRecord, latencyMs: number) => void;
+  /** Each delivered record, how long it waited since it was pushed (ms) and the sink's name. */
+  onDelivered?: (item: NumberedRecord, latencyMs: number, sink: string) => void;
 }

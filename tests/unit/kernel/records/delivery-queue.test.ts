@@ -192,6 +192,22 @@ describe('DeliveryQueue', () => {
     expect(queue.status().undelivered.map(u => u.id)).toEqual(['a', 'b']);
   });
 
+  it('close keeps retrying on the backoff until its bound, unlike flush', async () => {
+    const { queue, clock, set, batches } = setup({ maxTries: 100 });
+    set('down');
+    queue.push('a');
+    await clock.advance(0);
+    let closed = false;
+    const closing = queue.close(10_000).then(s => ((closed = true), s));
+    // Tries at once, then at 2 s and at 6 s (the backoff goes on); the server is back at 5 s.
+    await clock.advance(5000);
+    expect(closed).toBe(false);
+    set('ok');
+    await clock.advance(2000);
+    expect(await closing).toMatchObject({ delivered: 1, pending: 0, undelivered: [] });
+    expect(batches).toHaveLength(4);
+  });
+
   it('survives a deliver that throws instead of rejecting', async () => {
     const clock = new FakeClock();
     const queue = new DeliveryQueue<string>({
