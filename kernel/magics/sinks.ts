@@ -24,6 +24,6 @@ export const sinksMagic: MagicCommand<MagicContext> = {
   line: async (args, ctx) => {
     const sink = measureSession().sink;
     if (args.positionals[0] === 'flush') await sink.flush(FLUSH_MS);
-    ctx.print(sinksText(sink.status()));
+    ctx.print(sink.takeNotices().join('') + sinksText(sink.status()));
   }
 };

@@ -4,6 +4,10 @@
  * queue. The local result is returned as soon as the files are written: no cell waits on a team
  * server. When a setting changes, the old sink keeps delivering what it holds and is closed with
  * the others.
+ *
+ * A sink's report of an outage arrives in the background, usually after the cell that measured
+ * has finished, when a frontend no longer shows that cell's output. So it is held and said on the
+ * warning stream by the next write (in the next measured cell), `%gaissa sinks` or the close.
  */
 import type { MeasurementRecord } from '../../core/measurement';
 import type { DeliveryStatus } from './delivery-queue';
@@ -22,15 +26,27 @@ export class TeamRecordSink implements RecordSink {
   private count = 0;
   private readonly active = new Map<string, TeamSink>();
   private readonly retired: TeamSink[] = [];
+  private readonly held: string[] = [];
+  private readonly options: TeamSinkOptions;
+  private readonly warn: (text: string) => void;
 
   constructor(
     readonly local: RecordSink,
     private readonly targets: () => TeamTargets,
-    private readonly options: TeamSinkOptions
-  ) {}
+    options: TeamSinkOptions
+  ) {
+    this.warn = options.warn ?? (text => process.stderr.write(text));
+    this.options = { ...options, warn: text => this.held.push(text) };
+  }
+
+  /** The outage reports not yet said, once each. */
+  takeNotices(): string[] {
+    return this.held.splice(0);
+  }
 
   write(record: MeasurementRecord): SinkResult {
     const result = this.local.write(record);
+    for (const notice of this.takeNotices()) this.warn(notice);
     const item = { record, n: ++this.count };
     for (const sink of this.current()) sink.push(item);
     return result;
@@ -80,8 +96,10 @@ export class TeamRecordSink implements RecordSink {
   }
 
   /** Last bounded delivery for every team sink; what is left is listed as not delivered. */
-  close(timeoutMs: number): Promise<DeliveryStatus[]> {
-    return Promise.all(this.all().map(s => s.close(timeoutMs)));
+  async close(timeoutMs: number): Promise<DeliveryStatus[]> {
+    const statuses = await Promise.all(this.all().map(s => s.close(timeoutMs)));
+    for (const notice of this.takeNotices()) this.warn(notice);
+    return statuses;
   }
 }
 

@@ -100,10 +100,15 @@ describe('TeamRecordSink', () => {
     }));
     sink.write(sampleRecord('m-1'));
     await clock.advance(60_000);
+    // Reported once, by the next write (the cell that shows it), not when it happened.
+    expect(warnings).toEqual([]);
+    sink.write(sampleRecord('m-2'));
+    sink.write(sampleRecord('m-3'));
     expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('Pushgateway at http://p: cannot deliver (HTTP 503');
     const text = sinksText(sink.status());
     expect(text).toContain(
-      'Pushgateway at http://p: 0 delivered, 0 waiting, 1 not delivered (failing: HTTP 503: down for maintenance)'
+      'Pushgateway at http://p: 0 delivered, 2 waiting, 1 not delivered (failing: HTTP 503: down for maintenance)'
     );
     expect(text).toContain('not delivered: m-1: 2 tries failed (last: HTTP 503: down for maintenance)');
   });
