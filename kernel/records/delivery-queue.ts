@@ -193,10 +193,8 @@ export class DeliveryQueue<T> {
   /** Once per outage: the first failure after a success (or ever) is reported. */
   private report(what: string): void {
     if (this.down !== null) return;
-    const { maxTries, maxAgeMs } = this.bounds;
     (this.options.warn ?? (text => process.stderr.write(text)))(
       `warning: ${this.name}: ${what}. Measurements stay in the local files; ` +
-        `retrying in the background (up to ${maxTries} tries or ${Math.round(maxAgeMs / 1000)} s each). ` +
         `%gaissa sinks lists what is not delivered.\n`
     );
   }
@@ -230,14 +228,19 @@ export class DeliveryQueue<T> {
 
   private failed(batch: Entry<T>[], error: unknown): void {
     const reason = reasonText(error);
-    this.report(`cannot deliver (${reason})`);
+    const { maxTries, maxAgeMs } = this.bounds;
+    const refused = error instanceof DeliveryRefused;
+    this.report(
+      refused
+        ? `refused the records (${reason}), which are not retried`
+        : `cannot deliver (${reason}); retrying in the background ` +
+            `(up to ${maxTries} tries or ${Math.round(maxAgeMs / 1000)} s each)`
+    );
     this.down = reason;
     this.failures++;
     const now = this.clock.now();
-    const { maxTries, maxAgeMs } = this.bounds;
     for (const e of batch) e.tries++;
     // A refusal is about the batch sent, not the items waiting behind it.
-    const refused = error instanceof DeliveryRefused;
     const whyNot = (e: Entry<T>): string | null =>
       refused && batch.includes(e)
         ? `refused: ${reason}`

@@ -53,7 +53,7 @@ describe('team server settings', () => {
     expect(store.sourceOf('mlflowTrackingUri')).toBe('env');
   });
 
-  it('refuses a tracking URI only MLflow\'s Python client understands, by name', () => {
+  it("refuses a tracking URI only MLflow's Python client understands, by name", () => {
     const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'databricks' });
     expect(store.current.mlflowTrackingUri).toBeUndefined();
     expect(store.warnings).toEqual([

@@ -23,7 +23,12 @@ describe('attributionOf', () => {
 
   it('falls back to the OS user and names a CLI run by host and pid', () => {
     const who = attributionOf({}, undefined);
-    expect(who).toMatchObject({ user: userInfo().username, server: null, notebook: null, kernelId: null });
+    expect(who).toMatchObject({
+      user: userInfo().username,
+      server: null,
+      notebook: null,
+      kernelId: null
+    });
     expect(who.instance).toMatch(new RegExp(`^cli-.+-${process.pid}$`));
   });
 

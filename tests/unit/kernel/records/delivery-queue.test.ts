@@ -222,7 +222,9 @@ describe('DeliveryQueue', () => {
     });
     queue.push('a');
     await clock.advance(0);
-    expect(queue.status().undelivered).toEqual([{ id: 'a', reason: '1 tries failed (last: sync)' }]);
+    expect(queue.status().undelivered).toEqual([
+      { id: 'a', reason: '1 tries failed (last: sync)' }
+    ]);
   });
 });
 

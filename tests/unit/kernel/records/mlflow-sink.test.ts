@@ -27,11 +27,21 @@ function fakeMlflow() {
   const experiments = new Map<string, string>();
   const runs = new Map<
     string,
-    { experimentId: string; name: string; tags: KeyValue[]; metrics: MlflowMetric[]; params: KeyValue[]; status: string }
+    {
+      experimentId: string;
+      name: string;
+      tags: KeyValue[];
+      metrics: MlflowMetric[];
+      params: KeyValue[];
+      status: string;
+    }
   >();
   let down = false;
   const handler = (r: SentRequest) => {
-    if (down) return Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
+    if (down)
+      return Promise.reject(
+        Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })
+      );
     const url = new URL(r.url);
     const body = r.body ? JSON.parse(r.body) : {};
     switch (url.pathname) {
@@ -48,12 +58,31 @@ function fakeMlflow() {
       }
       case '/mlflow/api/2.0/mlflow/runs/create': {
         const id = `run${runs.size + 1}`;
-        runs.set(id, { experimentId: body.experiment_id, name: body.run_name, tags: body.tags, metrics: [], params: [], status: 'RUNNING' });
-        return { status: 200, body: { run: { info: { run_id: id, experiment_id: body.experiment_id, status: 'RUNNING' }, data: {} } } };
+        runs.set(id, {
+          experimentId: body.experiment_id,
+          name: body.run_name,
+          tags: body.tags,
+          metrics: [],
+          params: [],
+          status: 'RUNNING'
+        });
+        return {
+          status: 200,
+          body: {
+            run: {
+              info: { run_id: id, experiment_id: body.experiment_id, status: 'RUNNING' },
+              data: {}
+            }
+          }
+        };
       }
       case '/mlflow/api/2.0/mlflow/runs/log-batch': {
         const run = runs.get(body.run_id)!;
-        if (body.tags.length > 100) return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'too many tags' } };
+        if (body.tags.length > 100)
+          return {
+            status: 400,
+            body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'too many tags' }
+          };
         run.metrics.push(...body.metrics);
         run.params.push(...body.params);
         run.tags.push(...body.tags);
@@ -85,13 +114,28 @@ function makeSink(handler: Parameters<typeof fakeFetch>[0], env: NodeJS.ProcessE
 }
 
 describe('mlflowMetrics, tags and params', () => {
-  it('logs the record\'s own figures at step n, stamped with its end', () => {
+  it("logs the record's own figures at step n, stamped with its end", () => {
     const record = sampleRecord('m-1');
     expect(mlflowMetrics({ record, n: 7 })).toEqual([
-      { key: 'gaissa.energy_J', value: record.energyJ, timestamp: Date.parse(record.endedAt), step: 7 },
+      {
+        key: 'gaissa.energy_J',
+        value: record.energyJ,
+        timestamp: Date.parse(record.endedAt),
+        step: 7
+      },
       { key: 'gaissa.co2e_g', value: record.co2eG, timestamp: Date.parse(record.endedAt), step: 7 },
-      { key: 'gaissa.duration_s', value: record.durationS, timestamp: Date.parse(record.endedAt), step: 7 },
-      { key: 'gaissa.power_W', value: record.powerW, timestamp: Date.parse(record.endedAt), step: 7 }
+      {
+        key: 'gaissa.duration_s',
+        value: record.durationS,
+        timestamp: Date.parse(record.endedAt),
+        step: 7
+      },
+      {
+        key: 'gaissa.power_W',
+        value: record.powerW,
+        timestamp: Date.parse(record.endedAt),
+        step: 7
+      }
     ]);
   });
 
@@ -167,10 +211,12 @@ describe('MlflowSink', () => {
     mlflow.setDown(false);
     await clock.advance(1000);
     expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
-    expect(mlflow.runs.get(sink.run!)!.metrics.filter(m => m.key === 'gaissa.co2e_g')).toHaveLength(2);
+    expect(mlflow.runs.get(sink.run!)!.metrics.filter(m => m.key === 'gaissa.co2e_g')).toHaveLength(
+      2
+    );
   });
 
-  it('lists a refused batch as not delivered, with MLflow\'s reason', async () => {
+  it("lists a refused batch as not delivered, with MLflow's reason", async () => {
     const { sink, clock } = makeSink(r =>
       r.url.includes('get-by-name')
         ? { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no access' } }
@@ -183,7 +229,7 @@ describe('MlflowSink', () => {
     ]);
   });
 
-  it('sends MLflow\'s credentials from its own variables', async () => {
+  it("sends MLflow's credentials from its own variables", async () => {
     const mlflow = fakeMlflow();
     const bearer = makeSink(mlflow.handler, { MLFLOW_TRACKING_TOKEN: 'tok' });
     bearer.sink.push({ record: sampleRecord('m-1'), n: 1 });
@@ -195,6 +241,8 @@ describe('MlflowSink', () => {
     });
     basic.sink.push({ record: sampleRecord('m-1'), n: 1 });
     await basic.clock.advance(0);
-    expect(basic.sent[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    expect(basic.sent[0].headers.authorization).toBe(
+      `Basic ${Buffer.from('u:p').toString('base64')}`
+    );
   });
 });

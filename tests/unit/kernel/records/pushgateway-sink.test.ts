@@ -33,7 +33,9 @@ function partlyMeasured(id: string): MeasurementRecord {
 }
 
 /** Parses `name{labels} value` lines back, unescaping as Prometheus does. */
-function samples(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+function samples(
+  text: string
+): Array<{ name: string; labels: Record<string, string>; value: number }> {
   return text
     .split('\n')
     .filter(l => l && !l.startsWith('#'))
@@ -79,9 +81,9 @@ describe('exposition', () => {
     expect(text).toContain('# TYPE gaissa_co2e_grams_total counter\n');
     expect(text).toContain('# TYPE gaissa_power_watts gauge\n');
     // The notebook's line feed is escaped: every line is a comment or a whole sample.
-    expect(text.split('\n').every(l => l === '' || l.startsWith('#') || l.startsWith('gaissa_'))).toBe(
-      true
-    );
+    expect(
+      text.split('\n').every(l => l === '' || l.startsWith('#') || l.startsWith('gaissa_'))
+    ).toBe(true);
     const parsed = samples(text);
     for (const s of parsed) expect(s.labels.notebook).toBe(who.notebook);
     const energy = parsed.filter(s => s.name === 'gaissa_energy_joules_total');
@@ -148,7 +150,13 @@ describe('PushgatewaySink', () => {
   it('gives a refused push up at once (400: a bad body is not retried)', async () => {
     const { fetch } = fakeFetch(() => ({ status: 400, body: 'text format parsing error' }));
     const clock = new FakeClock();
-    const sink = new PushgatewaySink({ url: 'http://pgw', attribution: who, fetch, clock, warn: () => {} });
+    const sink = new PushgatewaySink({
+      url: 'http://pgw',
+      attribution: who,
+      fetch,
+      clock,
+      warn: () => {}
+    });
     sink.push({ record: sampleRecord('m-1'), n: 1 });
     await clock.advance(0);
     expect(sink.status().undelivered).toEqual([

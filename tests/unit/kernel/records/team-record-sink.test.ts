@@ -16,7 +16,13 @@ import { sampleRecord } from '../../fixtures/sample-record';
 import { FakeClock } from './fixtures/fake-clock';
 import { fakeFetch } from './fixtures/fake-fetch';
 
-const who: Attribution = { user: 'ann', server: null, notebook: 'nb.ipynb', kernelId: 'k', instance: 'k' };
+const who: Attribution = {
+  user: 'ann',
+  server: null,
+  notebook: 'nb.ipynb',
+  kernelId: 'k',
+  instance: 'k'
+};
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'gaissa-team-'))));
@@ -70,8 +76,10 @@ describe('TeamRecordSink', () => {
   it('numbers the measurements of the session: the MLflow step', async () => {
     const steps: number[] = [];
     const { sink, clock } = teamSink({ mlflowTrackingUri: 'http://m' }, r => {
-      if (r.url.includes('get-by-name')) return { status: 200, body: { experiment: { experiment_id: '1' } } };
-      if (r.url.includes('runs/create')) return { status: 200, body: { run: { info: { run_id: 'r' } } } };
+      if (r.url.includes('get-by-name'))
+        return { status: 200, body: { experiment: { experiment_id: '1' } } };
+      if (r.url.includes('runs/create'))
+        return { status: 200, body: { run: { info: { run_id: 'r' } } } };
       steps.push(...JSON.parse(r.body).metrics.map((m: { step: number }) => m.step));
       return { status: 200, body: {} };
     });
@@ -82,7 +90,9 @@ describe('TeamRecordSink', () => {
   });
 
   it('keeps a replaced server delivering what it holds, and lists both', async () => {
-    const { sink, clock, retarget } = teamSink({ pushgatewayUrl: 'http://old' }, () => ({ status: 200 }));
+    const { sink, clock, retarget } = teamSink({ pushgatewayUrl: 'http://old' }, () => ({
+      status: 200
+    }));
     sink.write(sampleRecord('m-1'));
     retarget({ pushgatewayUrl: 'http://new' });
     sink.write(sampleRecord('m-2'));
@@ -110,6 +120,8 @@ describe('TeamRecordSink', () => {
     expect(text).toContain(
       'Pushgateway at http://p: 0 delivered, 2 waiting, 1 not delivered (failing: HTTP 503: down for maintenance)'
     );
-    expect(text).toContain('not delivered: m-1: 2 tries failed (last: HTTP 503: down for maintenance)');
+    expect(text).toContain(
+      'not delivered: m-1: 2 tries failed (last: HTTP 503: down for maintenance)'
+    );
   });
 });
