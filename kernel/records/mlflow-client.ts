@@ -22,7 +22,14 @@ export interface KeyValue {
 }
 
 export interface MlflowRun {
-  info: { run_id: string; experiment_id: string; status: string; run_name?: string };
+  info: {
+    run_id: string;
+    experiment_id: string;
+    status: string;
+    run_name?: string;
+    /** `mlflow-artifacts:/...` when the server proxies artifacts (its default since 2.0). */
+    artifact_uri?: string;
+  };
   data: { metrics?: MlflowMetric[]; params?: KeyValue[]; tags?: KeyValue[] };
 }
 
@@ -136,7 +143,7 @@ export class MlflowClient {
   async createRun(
     run: { experimentId: string; runName: string; startTime: number; tags: KeyValue[] },
     signal?: AbortSignal
-  ): Promise<string> {
+  ): Promise<MlflowRun['info']> {
     const { run: created } = await this.call<{ run: MlflowRun }>(
       'POST',
       'runs/create',
@@ -148,7 +155,58 @@ export class MlflowClient {
       },
       signal
     );
-    return created.info.run_id;
+    return created.info;
+  }
+
+  /**
+   * Uploads one file into a run's artifacts through the server's artifact proxy
+   * (`mlflow-artifacts` API). A run whose artifacts go straight to a store the server does not
+   * proxy (s3://, a local path) cannot take it from here: that is a refusal.
+   */
+  async uploadArtifact(
+    artifactUri: string | undefined,
+    name: string,
+    body: string,
+    contentType: string,
+    signal?: AbortSignal
+  ): Promise<void> {
+    const prefix = 'mlflow-artifacts:';
+    if (!artifactUri?.startsWith(prefix)) {
+      throw new DeliveryRefused(
+        `MLflow does not proxy this run's artifacts (artifact URI ${artifactUri ?? 'unknown'}); start it with --serve-artifacts`
+      );
+    }
+    const path = artifactUri
+      .slice(prefix.length)
+      .replace(/^\/\/[^/]*/, '')
+      .split('/')
+      .filter(Boolean)
+      .concat(name)
+      .map(encodeURIComponent)
+      .join('/');
+    const response = await this.fetchImpl(
+      `${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${path}`,
+      {
+        method: 'PUT',
+        headers: { ...this.headers(), 'content-type': contentType },
+        body,
+        signal
+      }
+    );
+    if (!response.ok) {
+      const message = `MLflow artifact ${name}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`;
+      throw refusesRetry(response.status) ? new DeliveryRefused(message) : new Error(message);
+    }
+  }
+
+  async listArtifacts(runId: string, signal?: AbortSignal): Promise<string[]> {
+    const { files } = await this.call<{ files?: Array<{ path: string }> }>(
+      'GET',
+      'artifacts/list',
+      { run_id: runId },
+      signal
+    );
+    return (files ?? []).map(f => f.path);
   }
 
   async logBatch(

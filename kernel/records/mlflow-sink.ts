@@ -4,14 +4,16 @@
  * gaissa.co2e_g, gaissa.duration_s and gaissa.power_W at step = its number, and the record's id
  * as the tag gaissa.record.<step>, so MLflow and the local JSONL can be matched line by line.
  * The run and its experiment are made at the first delivery, so a server that is down at start
- * costs nothing until it answers.
+ * costs nothing until it answers. Labels issued in the session go to the run too: LABEL.json and
+ * its SVG as artifacts (through the server's artifact proxy), the rating as the tag gaissa.label.
  */
 import { basename } from 'node:path';
+import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
 import { packageVersion } from '../versions';
 import type { Attribution } from './attribution';
 import { DeliveryQueue, type DeliveryStatus } from './delivery-queue';
-import { MlflowClient, type KeyValue, type MlflowMetric } from './mlflow-client';
+import { MlflowClient, type KeyValue, type MlflowMetric, type MlflowRun } from './mlflow-client';
 import type { NumberedRecord, TeamSink, TeamSinkOptions } from './team-sink';
 
 /** MLflow 1.x took params up to 500 characters; tags are kept under the same bound. */
@@ -87,25 +89,40 @@ export interface MlflowSinkOptions extends TeamSinkOptions {
   experiment?: string;
 }
 
+/** A label issued in the session: LABEL.json and its drawing go to the run's artifacts. */
+export interface IssuedLabel {
+  label: LabelRecord;
+  svg: string;
+}
+
+type Item = ({ kind: 'record' } & NumberedRecord) | ({ kind: 'label'; n: number } & IssuedLabel);
+
+/** LABEL.json, LABEL-2.json...: one file per label issued in the session. */
+const labelName = (n: number, ext: string) => `gaissa/LABEL${n === 1 ? '' : `-${n}`}.${ext}`;
+
 export class MlflowSink implements TeamSink {
   readonly name: string;
   readonly client: MlflowClient;
-  private readonly queue: DeliveryQueue<NumberedRecord>;
+  private readonly queue: DeliveryQueue<Item>;
   private readonly startTime = Date.now();
-  private runId: string | null = null;
+  private runInfo: MlflowRun['info'] | null = null;
   private paramsLogged = false;
+  private labels = 0;
 
   constructor(private readonly options: MlflowSinkOptions) {
     this.client = new MlflowClient(options.trackingUri, options.env, options.fetch);
     this.name = `MLflow at ${this.client.baseUrl}`;
-    this.queue = new DeliveryQueue({
+    this.queue = new DeliveryQueue<Item>({
       name: this.name,
       deliver: (items, signal) => this.deliver(items, signal),
-      idOf: item => item.record.id,
+      idOf: item =>
+        item.kind === 'record' ? item.record.id : `label ${item.n} (${item.label.rating})`,
       bounds: { batchSize: 50, ...options.bounds }, // 50 x 1 id tag stays under log-batch's 100 tags
       clock: options.clock,
       warn: options.warn,
-      onDelivered: (item, ms) => options.onDelivered?.(item, ms, this.name)
+      onDelivered: (item, ms) => {
+        if (item.kind === 'record') options.onDelivered?.(item, ms, this.name);
+      }
     });
   }
 
@@ -115,11 +132,16 @@ export class MlflowSink implements TeamSink {
 
   /** The run's id once made (null before the first delivery). */
   get run(): string | null {
-    return this.runId;
+    return this.runInfo?.run_id ?? null;
   }
 
   push(item: NumberedRecord): void {
-    this.queue.push(item);
+    this.queue.push({ kind: 'record', ...item });
+  }
+
+  /** LABEL.json and the SVG as artifacts, the rating as the tag gaissa.label. */
+  pushLabel(issued: IssuedLabel): void {
+    this.queue.push({ kind: 'label', n: ++this.labels, ...issued });
   }
 
   status(): DeliveryStatus {
@@ -133,33 +155,65 @@ export class MlflowSink implements TeamSink {
   /** Delivers what it can within timeoutMs, then marks the run finished (best effort). */
   async close(timeoutMs: number): Promise<DeliveryStatus> {
     const status = await this.queue.close(timeoutMs);
-    if (this.runId !== null) {
+    if (this.runInfo !== null) {
       await this.client
-        .updateRun(this.runId, 'FINISHED', Date.now(), AbortSignal.timeout(1000))
+        .updateRun(this.runInfo.run_id, 'FINISHED', Date.now(), AbortSignal.timeout(1000))
         .catch(() => undefined);
     }
     return status;
   }
 
-  private async deliver(items: NumberedRecord[], signal: AbortSignal): Promise<void> {
-    const who = this.options.attribution;
-    if (this.runId === null) {
+  private async ensureRun(signal: AbortSignal): Promise<MlflowRun['info']> {
+    if (this.runInfo === null) {
+      const who = this.options.attribution;
       const experimentId = await this.client.ensureExperiment(this.experiment, signal);
       const name = `${who.notebook ? basename(who.notebook) : 'gaissa measure'} · ${who.user}`;
-      this.runId = await this.client.createRun(
+      this.runInfo = await this.client.createRun(
         { experimentId, runName: clip(name), startTime: this.startTime, tags: runTags(who) },
         signal
       );
     }
-    await this.client.logBatch(
-      this.runId,
-      {
-        metrics: items.flatMap(mlflowMetrics),
-        params: this.paramsLogged ? [] : setupParams(items[0].record),
-        tags: batchTags(items)
-      },
-      signal
-    );
-    this.paramsLogged = true;
+    return this.runInfo;
+  }
+
+  /** Records of a batch go in one log-batch; labels one by one (two uploads and a tag each). */
+  private async deliver(items: Item[], signal: AbortSignal): Promise<void> {
+    const run = await this.ensureRun(signal);
+    const records = items.filter(i => i.kind === 'record');
+    if (records.length > 0) {
+      await this.client.logBatch(
+        run.run_id,
+        {
+          metrics: records.flatMap(mlflowMetrics),
+          params: this.paramsLogged ? [] : setupParams(records[0].record),
+          tags: batchTags(records)
+        },
+        signal
+      );
+      this.paramsLogged = true;
+    }
+    for (const item of items) {
+      if (item.kind !== 'label') continue;
+      const json = JSON.stringify(item.label, null, 2) + '\n';
+      await this.client.uploadArtifact(
+        run.artifact_uri,
+        labelName(item.n, 'json'),
+        json,
+        'application/json',
+        signal
+      );
+      await this.client.uploadArtifact(
+        run.artifact_uri,
+        labelName(item.n, 'svg'),
+        item.svg,
+        'image/svg+xml',
+        signal
+      );
+      await this.client.logBatch(
+        run.run_id,
+        { tags: [{ key: 'gaissa.label', value: item.label.rating }] },
+        signal
+      );
+    }
   }
 }

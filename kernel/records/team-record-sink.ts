@@ -9,6 +9,7 @@
  * has finished, when a frontend no longer shows that cell's output. So it is held and said on the
  * warning stream by the next write (in the next measured cell), `%gaissa sinks` or the close.
  */
+import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
 import type { DeliveryStatus } from './delivery-queue';
 import { MlflowSink } from './mlflow-sink';
@@ -50,6 +51,15 @@ export class TeamRecordSink implements RecordSink {
     const item = { record, n: ++this.count };
     for (const sink of this.current()) sink.push(item);
     return result;
+  }
+
+  /** A label issued in the session, to the team sinks that keep labels; the drawing is made only then. */
+  writeLabel(label: LabelRecord, svg: () => string): void {
+    const sinks = this.current().filter(s => s.pushLabel);
+    if (sinks.length === 0) return;
+    for (const notice of this.takeNotices()) this.warn(notice);
+    const issued = { label, svg: svg() };
+    for (const sink of sinks) sink.pushLabel!(issued);
   }
 
   /** The team sinks the settings name now (made on first use). */

@@ -2,6 +2,7 @@
  * What a team server sink offers behind the RecordSink: a record is pushed and delivered in the
  * background (delivery-queue.ts); its status says what is delivered, waiting and given up.
  */
+import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
 import type { Attribution } from './attribution';
 import type { Clock, DeliveryBounds, DeliveryStatus } from './delivery-queue';
@@ -16,6 +17,8 @@ export interface TeamSink {
   readonly name: string;
   /** Returns at once; never throws. */
   push(item: NumberedRecord): void;
+  /** A label issued in the session, for the sinks that keep labels (MLflow). */
+  pushLabel?(issued: { label: LabelRecord; svg: string }): void;
   status(): DeliveryStatus;
   flush(timeoutMs: number): Promise<DeliveryStatus>;
   /** A last bounded flush; what is left is listed as not delivered. */

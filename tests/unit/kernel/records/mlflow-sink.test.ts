@@ -1,6 +1,7 @@
 // The MLflow sink against a fake MLflow that keeps runs in memory: one run per session, made at
 // the first delivery; metrics at step = the measurement's number, equal to the record; tags and
 // params; a server that comes up late; a refusal listed as not delivered.
+import type { LabelRecord } from '../../../../core/label/record';
 import type { Attribution } from '../../../../kernel/records/attribution';
 import type { KeyValue, MlflowMetric } from '../../../../kernel/records/mlflow-client';
 import {
@@ -36,13 +37,20 @@ function fakeMlflow() {
       status: string;
     }
   >();
+  const artifacts = new Map<string, string>();
   let down = false;
+  let artifactRoot = (exp: string, run: string) => `mlflow-artifacts:/${exp}/${run}/artifacts`;
   const handler = (r: SentRequest) => {
     if (down)
       return Promise.reject(
         Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })
       );
     const url = new URL(r.url);
+    const artifact = '/mlflow/api/2.0/mlflow-artifacts/artifacts/';
+    if (url.pathname.startsWith(artifact) && r.method === 'PUT') {
+      artifacts.set(decodeURIComponent(url.pathname.slice(artifact.length)), r.body);
+      return { status: 200, body: {} };
+    }
     const body = r.body ? JSON.parse(r.body) : {};
     switch (url.pathname) {
       case '/mlflow/api/2.0/mlflow/experiments/get-by-name': {
@@ -70,7 +78,12 @@ function fakeMlflow() {
           status: 200,
           body: {
             run: {
-              info: { run_id: id, experiment_id: body.experiment_id, status: 'RUNNING' },
+              info: {
+                run_id: id,
+                experiment_id: body.experiment_id,
+                status: 'RUNNING',
+                artifact_uri: artifactRoot(body.experiment_id, id)
+              },
               data: {}
             }
           }
@@ -95,7 +108,14 @@ function fakeMlflow() {
         return { status: 404, body: 'no such endpoint' };
     }
   };
-  return { experiments, runs, handler, setDown: (d: boolean) => (down = d) };
+  return {
+    experiments,
+    runs,
+    artifacts,
+    handler,
+    setDown: (d: boolean) => (down = d),
+    setArtifactRoot: (f: typeof artifactRoot) => (artifactRoot = f)
+  };
 }
 
 function makeSink(handler: Parameters<typeof fakeFetch>[0], env: NodeJS.ProcessEnv = {}) {
