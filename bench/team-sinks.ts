@@ -144,7 +144,7 @@ async function main(): Promise<void> {
         'server',
         '--backend-store-uri',
         `sqlite:///${store}/mlflow.db`,
-        '--default-artifact-root',
+        '--artifacts-destination',
         `${store}/artifacts`,
         '--host',
         '127.0.0.1',

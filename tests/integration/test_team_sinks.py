@@ -81,7 +81,7 @@ def servers():
     store = tempfile.mkdtemp(prefix="gaissa-mlflow-")
     mport, pport = free_port(), free_port()
     mlflow = Server(
-        [MLFLOW, "server", "--backend-store-uri", f"sqlite:///{store}/mlflow.db", "--default-artifact-root",
+        [MLFLOW, "server", "--backend-store-uri", f"sqlite:///{store}/mlflow.db", "--artifacts-destination",
          f"{store}/artifacts", "--host", "127.0.0.1", "--port", str(mport), "--workers", "1"],
         f"http://127.0.0.1:{mport}/health",
         # MLflow 3 starts job runners (GenAI evaluation) by default: not needed, and heavy.
@@ -178,9 +178,16 @@ def test_measured_cells_land_in_mlflow_and_the_pushgateway_equal_to_the_local_re
         for _ in range(2):
             reply, _ = run(kc, BUSY_CELL, timeout=60)
             assert reply["status"] == "ok", reply
+        label_cell = ("(await gaissa.label({ phase: 'inference', population: 'fixed', model: { name: 'm' },"
+                      " metrics: { energyPerInferenceJ: 0.4, latencyMs: 12, accuracy: 0.8 } })).record")
+        reply, outputs = run(kc, f"console.log(JSON.stringify({label_cell}))", timeout=60)
+        assert reply["status"] == "ok", reply
+        label = json.loads(text_of(outputs))
         servers["mlflow"].wait_ready()
         text = flush_until_settled(kc)
-        assert "2 delivered, 0 waiting, 0 not delivered" in text, text
+        # MLflow: two measurements and the label; the Pushgateway: the two measurements.
+        assert f"MLflow at {servers['mlflow_url']}: 3 delivered, 0 waiting, 0 not delivered" in text, text
+        assert f"Pushgateway at {servers['pushgateway_url']}: 2 delivered, 0 waiting, 0 not delivered" in text, text
     finally:
         stop_kernel(km, kc)
     local = local_records(bare_dir)
@@ -192,6 +199,12 @@ def test_measured_cells_land_in_mlflow_and_the_pushgateway_equal_to_the_local_re
     assert tags["gaissa.record.1"] == local[0]["id"] and tags["gaissa.record.2"] == local[1]["id"]
     assert tags["gaissa.method"] == local[1]["method"] and tags["gaissa.region"] == local[1]["region"]
     assert params["host.logical_cpus"] == str(local[0]["host"]["logicalCpus"])
+    assert tags["gaissa.label"] == label["rating"]
+    files = get_json(f"{servers['mlflow_url']}/api/2.0/mlflow/artifacts/list?run_id={run_id}&path=gaissa")["files"]
+    assert sorted(f["path"] for f in files) == ["gaissa/LABEL.json", "gaissa/LABEL.svg"]
+    exp_id = get_json(f"{servers['mlflow_url']}/api/2.0/mlflow/runs/get?run_id={run_id}")["run"]["info"]["experiment_id"]
+    stored = get_json(f"{servers['mlflow_url']}/api/2.0/mlflow-artifacts/artifacts/{exp_id}/{run_id}/artifacts/gaissa/LABEL.json")
+    assert stored == label
     for key, field in [("gaissa.energy_J", "energyJ"), ("gaissa.co2e_g", "co2eG"),
                        ("gaissa.duration_s", "durationS"), ("gaissa.power_W", "powerW")]:
         assert metric_history(servers["mlflow_url"], run_id, key) == [(1, local[0][field]), (2, local[1][field])]
