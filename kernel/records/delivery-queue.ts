@@ -181,6 +181,9 @@ export class DeliveryQueue<T> {
         }
       };
       const timer = this.clock.setTimeout(waiter.done, timeoutMs);
+      // Unlike the retry timers, a wait someone asked for keeps the process alive (the CLI's
+      // last delivery): without it Node would exit in a backoff pause, saying nothing.
+      (timer as { ref?: () => void }).ref?.();
       this.waiters.push(waiter);
       this.settle();
     });

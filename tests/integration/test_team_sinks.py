@@ -324,13 +324,21 @@ def test_a_hanging_or_refusing_server_delays_no_cell_and_the_shutdown_says_what_
         kc.shutdown()
         km.finish_shutdown(waittime=10)
         assert time.monotonic() - started < 8
+        said = open(log).read()
+        record_id = local_records(bare_dir)[0]["id"]
+        assert f"1 measurement(s) not delivered to MLflow at {hanging.url}" in said, said
+        assert record_id in said
+        # The CLI prints its record, gives the hung server its 5 s, then names what it kept.
+        started = time.monotonic()
+        cli = subprocess.run(["node", os.path.join(REPO, "bin", "gaissa.js"), "measure", "--json", "--", "true"],
+                             cwd=bare_dir, capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "MLFLOW_TRACKING_URI": hanging.url})
+        assert cli.returncode == 0 and 5 <= time.monotonic() - started < 15, cli.stderr
+        assert f"1 measurement(s) not delivered to MLflow at {hanging.url}" in cli.stderr, cli.stderr
+        assert json.loads(cli.stdout)["id"] in cli.stderr
     finally:
         kc.stop_channels()
         if km.is_alive():
             km.shutdown_kernel(now=True)
         hanging.close()
         refusing.shutdown()
-    said = open(log).read()
-    record_id = local_records(bare_dir)[0]["id"]
-    assert f"1 measurement(s) not delivered to MLflow at {hanging.url}" in said, said
-    assert record_id in said
