@@ -246,6 +246,10 @@ async function main(): Promise<void> {
     }
     const total = writers * perWriter;
     const undelivered = statuses.reduce((a, s) => a + s.undelivered.length, 0);
+    const reasons = new Set(
+      statuses.flatMap(s => s.undelivered.map(u => `${s.name}: ${u.reason}`))
+    );
+    for (const reason of reasons) console.log(`not delivered: ${reason}`);
     const fmt = (xs: number[]) =>
       `median ${median(xs).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms (n=${xs.length})`;
     console.log(

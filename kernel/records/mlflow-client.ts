@@ -226,6 +226,20 @@ export class MlflowClient {
     await this.call('POST', 'runs/update', { run_id: runId, status, end_time: endTime }, signal);
   }
 
+  async searchRuns(
+    experimentIds: string[],
+    filter: string,
+    signal?: AbortSignal
+  ): Promise<MlflowRun[]> {
+    const { runs } = await this.call<{ runs?: MlflowRun[] }>(
+      'POST',
+      'runs/search',
+      { experiment_ids: experimentIds, filter, max_results: 10 },
+      signal
+    );
+    return runs ?? [];
+  }
+
   async getRun(runId: string, signal?: AbortSignal): Promise<MlflowRun> {
     return (await this.call<{ run: MlflowRun }>('GET', 'runs/get', { run_id: runId }, signal)).run;
   }

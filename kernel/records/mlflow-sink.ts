@@ -7,6 +7,7 @@
  * costs nothing until it answers. Labels issued in the session go to the run too: LABEL.json and
  * its SVG as artifacts (through the server's artifact proxy), the rating as the tag gaissa.label.
  */
+import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
@@ -107,6 +108,10 @@ export class MlflowSink implements TeamSink {
   private readonly startTime = Date.now();
   private runInfo: MlflowRun['info'] | null = null;
   private paramsLogged = false;
+  private paramsTried = false;
+  private createTried = false;
+  /** Tags the run, so that a retry finds the run an abandoned attempt made. */
+  private readonly sessionKey = randomUUID();
   private labels = 0;
 
   constructor(private readonly options: MlflowSinkOptions) {
@@ -163,17 +168,46 @@ export class MlflowSink implements TeamSink {
     return status;
   }
 
+  /**
+   * The session's run, made once. An attempt cut off by the timeout may have made it on the
+   * server all the same: a retry first looks for the run by this session's key.
+   */
   private async ensureRun(signal: AbortSignal): Promise<MlflowRun['info']> {
-    if (this.runInfo === null) {
-      const who = this.options.attribution;
-      const experimentId = await this.client.ensureExperiment(this.experiment, signal);
-      const name = `${who.notebook ? basename(who.notebook) : 'gaissa measure'} · ${who.user}`;
-      this.runInfo = await this.client.createRun(
-        { experimentId, runName: clip(name), startTime: this.startTime, tags: runTags(who) },
-        signal
-      );
+    if (this.runInfo !== null) return this.runInfo;
+    const who = this.options.attribution;
+    const experimentId = await this.client.ensureExperiment(this.experiment, signal);
+    if (this.createTried) {
+      const filter = `tags.\`gaissa.session\` = '${this.sessionKey}'`;
+      const [made] = await this.client.searchRuns([experimentId], filter, signal);
+      if (made) return (this.runInfo = made.info);
     }
+    this.createTried = true;
+    const name = `${who.notebook ? basename(who.notebook) : 'gaissa measure'} · ${who.user}`;
+    const tags = [...runTags(who), { key: 'gaissa.session', value: this.sessionKey }];
+    this.runInfo = await this.client.createRun(
+      { experimentId, runName: clip(name), startTime: this.startTime, tags },
+      signal
+    );
     return this.runInfo;
+  }
+
+  /**
+   * The setup params not yet in the run. MLflow refuses a param logged twice, and an attempt cut
+   * off by the timeout may have logged them: a retry asks the run which it has.
+   */
+  private async paramsToLog(
+    run: MlflowRun['info'],
+    record: MeasurementRecord,
+    signal: AbortSignal
+  ): Promise<KeyValue[]> {
+    if (this.paramsLogged) return [];
+    const params = setupParams(record);
+    if (!this.paramsTried) {
+      this.paramsTried = true;
+      return params;
+    }
+    const have = (await this.client.getRun(run.run_id, signal)).data.params ?? [];
+    return params.filter(p => !have.some(h => h.key === p.key));
   }
 
   /** Records of a batch go in one log-batch; labels one by one (two uploads and a tag each). */
@@ -185,7 +219,7 @@ export class MlflowSink implements TeamSink {
         run.run_id,
         {
           metrics: records.flatMap(mlflowMetrics),
-          params: this.paramsLogged ? [] : setupParams(records[0].record),
+          params: await this.paramsToLog(run, records[0].record, signal),
           tags: batchTags(records)
         },
         signal

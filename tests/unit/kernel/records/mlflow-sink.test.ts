@@ -39,6 +39,8 @@ function fakeMlflow() {
   >();
   const artifacts = new Map<string, string>();
   let down = false;
+  /** Endpoints that do their work but never answer, once each: an attempt cut off by the timeout. */
+  const hangOnce = new Set<string>();
   let artifactRoot = (exp: string, run: string) => `mlflow-artifacts:/${exp}/${run}/artifacts`;
   const handler = (r: SentRequest) => {
     if (down)
@@ -52,6 +54,12 @@ function fakeMlflow() {
       return { status: 200, body: {} };
     }
     const body = r.body ? JSON.parse(r.body) : {};
+    const answer = answerOf(url, body);
+    const endpoint = url.pathname.replace('/mlflow/api/2.0/mlflow/', '');
+    if (hangOnce.delete(endpoint)) return new Promise<never>(() => undefined);
+    return answer;
+  };
+  const answerOf = (url: URL, body: Record<string, never>) => {
     switch (url.pathname) {
       case '/mlflow/api/2.0/mlflow/experiments/get-by-name': {
         const id = experiments.get(url.searchParams.get('experiment_name')!);
@@ -96,10 +104,38 @@ function fakeMlflow() {
             status: 400,
             body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'too many tags' }
           };
-        run.metrics.push(...body.metrics);
-        run.params.push(...body.params);
-        run.tags.push(...body.tags);
+        const params: KeyValue[] = body.params ?? [];
+        if (params.some(p => run.params.some(q => q.key === p.key)))
+          return {
+            status: 400,
+            body: {
+              error_code: 'INVALID_PARAMETER_VALUE',
+              message: 'Changing param values is not allowed'
+            }
+          };
+        run.metrics.push(...(body.metrics ?? []));
+        run.params.push(...params);
+        run.tags.push(...(body.tags ?? []));
         return { status: 200, body: {} };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/search': {
+        const key = /'(.*)'/.exec(body.filter)![1];
+        const found = [...runs].filter(([, run]) =>
+          run.tags.some(t => t.key === 'gaissa.session' && t.value === key)
+        );
+        return {
+          status: 200,
+          body: {
+            runs: found.map(([id, run]) => ({
+              info: { run_id: id, experiment_id: run.experimentId, status: run.status },
+              data: { tags: run.tags }
+            }))
+          }
+        };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/get': {
+        const run = runs.get(url.searchParams.get('run_id')!)!;
+        return { status: 200, body: { run: { info: {}, data: { params: run.params } } } };
       }
       case '/mlflow/api/2.0/mlflow/runs/update':
         runs.get(body.run_id)!.status = body.status;
@@ -113,6 +149,7 @@ function fakeMlflow() {
     runs,
     artifacts,
     handler,
+    hangOnce,
     setDown: (d: boolean) => (down = d),
     setArtifactRoot: (f: typeof artifactRoot) => (artifactRoot = f)
   };
@@ -202,6 +239,21 @@ describe('MlflowSink', () => {
     expect(run.status).toBe('FINISHED');
   });
 
+  it('retries an attempt cut off after the server did its work without a second run or param', async () => {
+    const mlflow = fakeMlflow();
+    mlflow.hangOnce.add('runs/create');
+    mlflow.hangOnce.add('runs/log-batch');
+    const { sink, clock } = makeSink(mlflow.handler);
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    // create (made, no answer: cut at 5 s) -> retry finds it, log-batch (logged, no answer) -> retry.
+    await clock.advance(5000 + 1000 + 5000 + 2000);
+    expect(sink.status()).toMatchObject({ delivered: 1, pending: 0, undelivered: [] });
+    expect(mlflow.runs.size).toBe(1);
+    const run = mlflow.runs.get(sink.run!)!;
+    expect(run.params.filter(p => p.key === 'host.cpu')).toHaveLength(1);
+    expect(run.metrics.filter(m => m.key === 'gaissa.energy_J').length).toBeGreaterThan(0);
+  });
+
   it('names the experiment GAISSA_MLFLOW_EXPERIMENT when given', async () => {
     const mlflow = fakeMlflow();
     const { fetch } = fakeFetch(mlflow.handler);
@@ -246,6 +298,40 @@ describe('MlflowSink', () => {
     await clock.advance(0);
     expect(sink.status().undelivered).toEqual([
       { id: 'm-1', reason: 'refused: MLflow experiments/get-by-name: PERMISSION_DENIED no access' }
+    ]);
+  });
+
+  it('puts labels in the run: LABEL.json and the SVG as artifacts, the rating as a tag', async () => {
+    const mlflow = fakeMlflow();
+    const { sink, clock } = makeSink(mlflow.handler);
+    const label = { rating: 'B', score: 1.2 } as unknown as LabelRecord;
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.pushLabel({ label, svg: '<svg>B</svg>' });
+    sink.pushLabel({ label: { ...label, rating: 'A' }, svg: '<svg>A</svg>' });
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 3, pending: 0, undelivered: [] });
+    const run = sink.run!;
+    expect(JSON.parse(mlflow.artifacts.get(`1/${run}/artifacts/gaissa/LABEL.json`)!)).toEqual(
+      label
+    );
+    expect(mlflow.artifacts.get(`1/${run}/artifacts/gaissa/LABEL.svg`)).toBe('<svg>B</svg>');
+    expect(mlflow.artifacts.get(`1/${run}/artifacts/gaissa/LABEL-2.svg`)).toBe('<svg>A</svg>');
+    const tags = mlflow.runs.get(run)!.tags.filter(t => t.key === 'gaissa.label');
+    expect(tags.map(t => t.value)).toEqual(['B', 'A']);
+  });
+
+  it("refuses a label when the server does not proxy the run's artifacts, naming why", async () => {
+    const mlflow = fakeMlflow();
+    mlflow.setArtifactRoot(() => 's3://bucket/runs');
+    const { sink, clock } = makeSink(mlflow.handler);
+    sink.pushLabel({ label: { rating: 'C' } as unknown as LabelRecord, svg: '<svg/>' });
+    await clock.advance(0);
+    expect(sink.status().undelivered).toEqual([
+      {
+        id: 'label 1 (C)',
+        reason:
+          "refused: MLflow does not proxy this run's artifacts (artifact URI s3://bucket/runs); start it with --serve-artifacts"
+      }
     ]);
   });
 
