@@ -4,9 +4,10 @@
  * `mlflow` (2.0.7) is a third party's wrapper pulling in isomorphic-unfetch, while the endpoints
  * used here are five small JSON calls, stable since MLflow 1.x, that Node's global fetch does.
  * Credentials come from MLflow's own variables (MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME
- * and MLFLOW_TRACKING_PASSWORD).
+ * and MLFLOW_TRACKING_PASSWORD), or the tracking URI's user and password.
  */
 import { DeliveryRefused, refusesRetry } from './delivery-queue';
+import { serverUrl } from './server-url';
 
 export interface MlflowMetric {
   key: string;
@@ -47,18 +48,22 @@ export class MlflowError extends Error {
 
 export class MlflowClient {
   readonly baseUrl: string;
+  private readonly urlAuthorization: string | null;
 
   constructor(
     trackingUri: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly fetchImpl: typeof fetch = fetch
   ) {
-    this.baseUrl = trackingUri.replace(/\/+$/, '');
+    const { base, authorization } = serverUrl(trackingUri);
+    this.baseUrl = base;
+    this.urlAuthorization = authorization;
   }
 
   private headers(): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const { MLFLOW_TRACKING_TOKEN: token, MLFLOW_TRACKING_USERNAME: user } = this.env;
+    if (this.urlAuthorization) headers.authorization = this.urlAuthorization;
     if (token) headers.authorization = `Bearer ${token}`;
     else if (user) {
       const basic = Buffer.from(`${user}:${this.env.MLFLOW_TRACKING_PASSWORD ?? ''}`);

@@ -13,6 +13,7 @@ import {
   refusesRetry,
   type DeliveryStatus
 } from './delivery-queue';
+import { serverUrl } from './server-url';
 import type { NumberedRecord, TeamSink, TeamSinkOptions } from './team-sink';
 
 export const PUSH_METRICS = {
@@ -153,11 +154,14 @@ export class PushgatewaySink implements TeamSink {
   readonly name: string;
   private readonly queue: DeliveryQueue<NumberedRecord>;
   private readonly baseUrl: string;
+  private readonly authorization: string | null;
   /** What the Pushgateway holds: the totals of the records delivered so far. */
   private delivered = emptyTotals();
 
   constructor(private readonly options: PushgatewaySinkOptions) {
-    this.baseUrl = options.url.replace(/\/+$/, '');
+    const { base, authorization } = serverUrl(options.url);
+    this.baseUrl = base;
+    this.authorization = authorization;
     this.name = `Pushgateway at ${this.baseUrl}`;
     this.queue = new DeliveryQueue({
       name: this.name,
@@ -200,7 +204,10 @@ export class PushgatewaySink implements TeamSink {
     });
     const response = await (this.options.fetch ?? fetch)(this.baseUrl + groupPath(who.instance), {
       method: 'PUT',
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      headers: {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        ...(this.authorization ? { authorization: this.authorization } : {})
+      },
       body,
       signal
     });

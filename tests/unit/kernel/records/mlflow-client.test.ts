@@ -40,6 +40,15 @@ describe('MlflowClient', () => {
     ]);
   });
 
+  it("sends the tracking URI's credentials as Basic auth and keeps them out of its name", async () => {
+    const { fetch, sent } = fakeFetch(() => ({ status: 200, body: { run: { info: {} } } }));
+    const client = new MlflowClient('https://u:p@m/', {}, fetch);
+    await client.getRun('r');
+    expect(client.baseUrl).toBe('https://m');
+    expect(sent[0].url).toBe('https://m/api/2.0/mlflow/runs/get?run_id=r');
+    expect(sent[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+  });
+
   it('encodes query values (an experiment named after any notebook path)', async () => {
     const { fetch, sent } = fakeFetch(() => ({
       status: 200,

@@ -147,6 +147,22 @@ describe('PushgatewaySink', () => {
     );
   });
 
+  it('sends the credentials of its address as Basic auth, and never shows them', async () => {
+    const { fetch, sent } = fakeFetch(() => ({ status: 200 }));
+    const clock = new FakeClock();
+    const sink = new PushgatewaySink({
+      url: 'http://u:p@pgw:9091',
+      attribution: who,
+      fetch,
+      clock
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    expect(sent[0].url).toBe(`http://pgw:9091${groupPath('k-1')}`);
+    expect(sent[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    expect(sink.name).toBe('Pushgateway at http://pgw:9091');
+  });
+
   it('gives a refused push up at once (400: a bad body is not retried)', async () => {
     const { fetch } = fakeFetch(() => ({ status: 400, body: 'text format parsing error' }));
     const clock = new FakeClock();
