@@ -73,7 +73,7 @@ function parseNumber(key: SettingKey, raw: unknown): number {
  * A team server's address. Only http(s): MLflow's file and database URIs (`./mlruns`,
  * `databricks`) are for its Python client and are refused here by name.
  */
-function serverUrl(key: SettingKey, raw: unknown): string {
+function httpUrl(key: SettingKey, raw: unknown): string {
   const text = typeof raw === 'string' ? raw.trim() : '';
   let url: URL | undefined;
   try {
@@ -133,7 +133,7 @@ export function parseSetting(key: string, raw: unknown): Partial<KernelSettings>
     case 'mlflowTrackingUri':
     case 'pushgatewayUrl':
       if (empty) return { [key]: undefined };
-      return { [key]: serverUrl(key, raw) };
+      return { [key]: httpUrl(key, raw) };
     case 'mlflowExperiment':
       if (empty) return { mlflowExperiment: undefined };
       if (typeof raw !== 'string') throw new FieldError(key, 'must be text');
