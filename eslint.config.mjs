@@ -10,6 +10,7 @@ export default tseslint.config(
       'extension/generated/**',
       'node_modules/**',
       '.venv/**',
+      '.venv-mlflow/**',
       '**/*.js',
       '**/*.mjs'
     ]

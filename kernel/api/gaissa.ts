@@ -13,6 +13,7 @@ import { packageVersion, tslabVersion, typescriptVersion } from '../versions';
 import { timeCall, TimeResult } from './time';
 import { roi, RoiApi } from './roi';
 import type { ConfigView, ManualMeter, Measurement, MeasureOptions } from './measure';
+import type { DeliveryStatus } from '../records/delivery-queue';
 import type { LabelOptions, LabelSource, LabelView } from './label';
 import type {
   ModelApi,
@@ -105,6 +106,11 @@ export interface GaissaApi {
   profile<T>(fn: () => T | Promise<T>, options?: ProfileOptions): Promise<Profile<T>>;
   /** Manual windows for work spread over cells: `begin(name)` ... `end(name)`. */
   meter(): ManualMeter;
+  /**
+   * The team servers measurements also go to (MLflow, a Pushgateway): delivered, waiting, and
+   * what was given up with its reason; the function twin of `%gaissa sinks`.
+   */
+  sinks(): DeliveryStatus[];
   /** The measurement settings: `get()` (with sources) and `set(key, value)`; twin of `%gaissa config`. */
   config: { get(): ConfigView; set(key: keyof ConfigView['settings'], value: unknown): void };
   /**
@@ -199,6 +205,7 @@ export const gaissa: GaissaApi = {
   measure: (fn, options) => measureModule().measure(fn, options),
   meter: () => measureModule().meter(),
   profile: (fn, options) => profileModule().profile(fn, options),
+  sinks: () => measureModule().sinks(),
   config: {
     get: () => measureModule().config.get(),
     set: (key, value) => measureModule().config.set(key, value)

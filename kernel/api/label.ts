@@ -39,6 +39,7 @@ import { sha256JsonLine, sha256Text } from '../label/sha256';
 import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
 import { Output, writeOutputs } from '../label/write-outputs';
 import { Displayable, MimeBundle } from '../display';
+import { measureSession } from '../measure/current';
 import { MeasurementLike, isMeasurementRecord, measurementProblems } from './measurement-source';
 import {
   TacticsComparisonLike,
@@ -481,6 +482,8 @@ export async function issueNotebookLabel(
     const registry = checked.registry ?? join(dirname(out), DEFAULT_REGISTRY_FILE);
     await registerLabel(record, resolve(cwd, registry));
   }
+  // Team servers that keep labels (MLflow) get it in the background, like measurements.
+  measureSession().sink.writeLabel(record, () => drawLabelSvg(record));
   const view = new LabelView(record, {
     file: checked.out,
     recordInNotebook: checked.record !== false

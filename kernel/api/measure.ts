@@ -11,6 +11,7 @@ import {
 import { Displayable, MimeBundle } from '../display';
 import { measureSession } from '../measure/current';
 import type { MeasureOptions } from '../measure/session';
+import type { DeliveryStatus } from '../records/delivery-queue';
 import { KernelSettings, SETTING_KEYS, SettingKey, SettingSource } from '../measure/settings';
 import { MEASUREMENT_MIME } from '../../core/mime-types';
 
@@ -108,6 +109,11 @@ export function meter(): ManualMeter {
       return [...windows.keys()];
     }
   };
+}
+
+/** Each team server's delivery status: the function twin of `%gaissa sinks`. */
+export function sinks(): DeliveryStatus[] {
+  return measureSession().sink.status();
 }
 
 export interface ConfigView {

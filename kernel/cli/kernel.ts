@@ -16,6 +16,7 @@ export const kernel: Command = {
     // Loaded lazily: other subcommands should not pay for tslab and zeromq.
     const { Kernel } = await import('../kernel');
     const { readConnectionFile } = await import('../protocol/connection');
+    (await import('../records/attribution')).setConnectionFile(file);
     const k = new Kernel(readConnectionFile(file));
     process.on('uncaughtException', e => k.log(`uncaught exception: ${e.stack ?? e}`));
     process.on('unhandledRejection', e =>

@@ -6,7 +6,9 @@ import { measurementText } from '../../core/measurement-static-view';
 import { describeError } from '../meters/measure-runs';
 import { openPowerMeter, PowerMeter } from '../meters/sampler';
 import { SettingsStore } from '../measure/settings';
+import { attributionOf } from '../records/attribution';
 import { EmissionsFileSink } from '../records/record-sink';
+import { TeamRecordSink, undeliveredText } from '../records/team-record-sink';
 import { packageVersion } from '../versions';
 import { Command, UsageError } from './command';
 
@@ -31,6 +33,9 @@ async function runMeasured(
   return { reading: await window.end(), code, meter };
 }
 
+/** How long the CLI gives team servers after printing the record before it exits, ms. */
+const CLI_TEAM_CLOSE_MS = 5000;
+
 export const measure: Command = {
   name: 'measure',
   summary: 'energy, CO2e and cost of a command and its children (the twin of %%gaissa measure)',
@@ -50,7 +55,9 @@ Options:
   --json            print the record as JSON instead of text
   --no-log          do not append to gaissa-emissions.csv/.jsonl
 
-Settings also come from gaissa.config.json and GAISSA_* variables, as in the kernel.`,
+Settings also come from gaissa.config.json and GAISSA_* variables, as in the kernel.
+With MLFLOW_TRACKING_URI or GAISSA_PUSHGATEWAY_URL set, the record also goes to that team
+server (waiting at most 5 s after printing; what it did not take is named on stderr).`,
   async run(args, io) {
     const split = args.indexOf('--');
     if (split < 0 || split === args.length - 1)
@@ -96,14 +103,18 @@ Settings also come from gaissa.config.json and GAISSA_* variables, as in the ker
     });
     // The record is printed whatever happens to the log, so the measurement is never lost; a log
     // that cannot be written is then a one-line error and exit 2, like every CLI write error.
-    const logged = values['no-log']
-      ? null
-      : new EmissionsFileSink(process.cwd(), { toolVersion: packageVersion, warn: () => {} }).write(
-          record
-        );
+    // Team servers (MLflow, a Pushgateway) get it after the local files, in the background.
+    const sink = new TeamRecordSink(
+      new EmissionsFileSink(process.cwd(), { toolVersion: packageVersion, warn: () => {} }),
+      () => store.current,
+      { attribution: attributionOf(process.env, undefined), warn: io.stderr }
+    );
+    const logged = values['no-log'] ? null : sink.write(record);
     io.stdout(
       values.json ? JSON.stringify(record, null, 2) + '\n' : measurementText(record) + '\n'
     );
+    const undelivered = undeliveredText(await sink.close(CLI_TEAM_CLOSE_MS));
+    if (undelivered) io.stderr(undelivered);
     if (logged && !logged.ok) {
       const kept =
         logged.written.length > 0

@@ -5,6 +5,7 @@ import { autoMeasure, measureMagics } from './measure';
 import { optimizeMagic } from './optimize';
 import { profileMagic } from './profile';
 import { roiMagic } from './roi';
+import { sinksMagic } from './sinks';
 import { MagicContext } from './context';
 import { CellBody, CellOutcome, MagicCommand } from './registry';
 
@@ -14,7 +15,8 @@ export const allMagics: MagicCommand<MagicContext>[] = [
   roiMagic,
   labelMagic,
   optimizeMagic,
-  profileMagic
+  profileMagic,
+  sinksMagic
 ];
 
 /** Wraps cells that have no cell magic while it applies (e.g. auto-measure); first match wins. */

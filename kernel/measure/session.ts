@@ -6,9 +6,14 @@ import { co2eGrams, energyCost } from '../../core/carbon';
 import { buildMeasurementRecord, MeasurementRecord, MeterReading } from '../../core/measurement';
 import { describeError, measureRuns } from '../meters/measure-runs';
 import { openPowerMeter, PowerMeter, type LiveSample } from '../meters/sampler';
-import { EmissionsFileSink, type RecordSink, type SinkResult } from '../records/record-sink';
+import { attributionOf } from '../records/attribution';
+import { EmissionsFileSink, type SinkResult } from '../records/record-sink';
+import { TeamRecordSink, undeliveredText } from '../records/team-record-sink';
 import { packageVersion } from '../versions';
 import { SettingsStore } from './settings';
+
+/** Jupyter waits 5 s for a kernel to stop before it kills it. */
+export const TEAM_CLOSE_MS = 2000;
 
 export interface MeasureOptions {
   /** Measured runs (default: the defaultRepeats setting). */
@@ -40,15 +45,22 @@ export interface Measured<T> {
 export class MeasureSession {
   readonly settings: SettingsStore;
   private meterPromise: Promise<PowerMeter> | undefined;
-  /** Where every measurement of this kernel goes (the emissions files in the notebook's folder). */
-  readonly sink: RecordSink;
+  /**
+   * Where every measurement of this kernel goes: the emissions files in the notebook's folder,
+   * then the team servers the settings name, in the background.
+   */
+  readonly sink: TeamRecordSink;
 
   constructor(
     readonly dir: string,
     env: NodeJS.ProcessEnv = process.env
   ) {
     this.settings = new SettingsStore(dir, env);
-    this.sink = new EmissionsFileSink(dir, { toolVersion: packageVersion });
+    this.sink = new TeamRecordSink(
+      new EmissionsFileSink(dir, { toolVersion: packageVersion }),
+      () => this.settings.current,
+      { attribution: attributionOf(env), env }
+    );
   }
 
   /** The kernel's power meter, started on first use (its worker thread costs ~0.1 s once). */
@@ -103,8 +115,14 @@ export class MeasureSession {
     });
   }
 
+  /**
+   * Stops the meter and gives the team servers a last TEAM_CLOSE_MS; what they did not take is
+   * said on stderr (at kernel shutdown: the Jupyter server's log).
+   */
   async close(): Promise<void> {
     const meter = await this.meterPromise?.catch(() => undefined);
-    await meter?.close();
+    const [, statuses] = await Promise.all([meter?.close(), this.sink.close(TEAM_CLOSE_MS)]);
+    const text = undeliveredText(statuses);
+    if (text) process.stderr.write(text);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The kernel's measurement settings: region, grid intensity override, PUE, price, currency,
- * default repeats, auto-measure. Layers, later wins: defaults, `gaissa.config.json` in the working
+ * default repeats, auto-measure, and the team servers records also go to (MLflow, a Pushgateway). Layers, later wins: defaults, `gaissa.config.json` in the working
  * directory, GAISSA_* environment variables, the JupyterLab settings, `%gaissa config set`.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,6 +18,12 @@ export interface KernelSettings {
   currency?: string;
   defaultRepeats: number;
   autoMeasure: boolean;
+  /** MLflow's tracking server (http or https); MLflow's own MLFLOW_TRACKING_URI sets it. */
+  mlflowTrackingUri?: string;
+  /** The MLflow experiment; default: the notebook's path. */
+  mlflowExperiment?: string;
+  /** A Prometheus Pushgateway (http or https). */
+  pushgatewayUrl?: string;
 }
 
 export type SettingKey = keyof KernelSettings;
@@ -32,7 +38,10 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   'pricePerKWh',
   'currency',
   'defaultRepeats',
-  'autoMeasure'
+  'autoMeasure',
+  'mlflowTrackingUri',
+  'mlflowExperiment',
+  'pushgatewayUrl'
 ];
 
 const DEFAULTS: KernelSettings = { ...DEFAULT_KERNEL_SETTINGS };
@@ -44,7 +53,10 @@ const ENV: Record<string, SettingKey> = {
   GAISSA_PRICE_PER_KWH: 'pricePerKWh',
   GAISSA_CURRENCY: 'currency',
   GAISSA_REPEATS: 'defaultRepeats',
-  GAISSA_AUTO_MEASURE: 'autoMeasure'
+  GAISSA_AUTO_MEASURE: 'autoMeasure',
+  MLFLOW_TRACKING_URI: 'mlflowTrackingUri',
+  GAISSA_MLFLOW_EXPERIMENT: 'mlflowExperiment',
+  GAISSA_PUSHGATEWAY_URL: 'pushgatewayUrl'
 };
 
 export const ENV_VARIABLES = Object.keys(ENV);
@@ -55,6 +67,23 @@ function parseNumber(key: SettingKey, raw: unknown): number {
     throw new FieldError(key, `must be a number, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+/**
+ * A team server's address. Only http(s): MLflow's file and database URIs (`./mlruns`,
+ * `databricks`) are for its Python client and are refused here by name.
+ */
+function httpUrl(key: SettingKey, raw: unknown): string {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    // named below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new FieldError(key, `must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  return text;
 }
 
 /** Validates one setting; `undefined`/'' unset optional ones. Throws FieldError naming the key. */
@@ -101,6 +130,14 @@ export function parseSetting(key: string, raw: unknown): Partial<KernelSettings>
       if (['false', 'off', '0', 'no'].includes(text)) return { autoMeasure: false };
       throw new FieldError(key, `must be on or off, got ${JSON.stringify(raw)}`);
     }
+    case 'mlflowTrackingUri':
+    case 'pushgatewayUrl':
+      if (empty) return { [key]: undefined };
+      return { [key]: httpUrl(key, raw) };
+    case 'mlflowExperiment':
+      if (empty) return { mlflowExperiment: undefined };
+      if (typeof raw !== 'string') throw new FieldError(key, 'must be text');
+      return { mlflowExperiment: raw.trim() };
     default:
       throw new FieldError(key, `unknown setting; settings: ${SETTING_KEYS.join(', ')}`);
   }

@@ -31,3 +31,42 @@ describe('kernel settings defaults', () => {
     for (const key of Object.keys(DEFAULT_SETTINGS)) expect(SETTING_KEYS).toContain(key);
   });
 });
+
+describe('team server settings', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gaissa-settings-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads MLflow's own variable and ours for the experiment and the Pushgateway", () => {
+    const store = new SettingsStore(dir, {
+      MLFLOW_TRACKING_URI: 'http://mlflow:5000',
+      GAISSA_MLFLOW_EXPERIMENT: ' team ',
+      GAISSA_PUSHGATEWAY_URL: 'https://pgw.example/'
+    });
+    expect(store.current).toMatchObject({
+      mlflowTrackingUri: 'http://mlflow:5000',
+      mlflowExperiment: 'team',
+      pushgatewayUrl: 'https://pgw.example/'
+    });
+    expect(store.sourceOf('mlflowTrackingUri')).toBe('env');
+  });
+
+  it("refuses a tracking URI only MLflow's Python client understands, by name", () => {
+    const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'databricks' });
+    expect(store.current.mlflowTrackingUri).toBeUndefined();
+    expect(store.warnings).toEqual([
+      'MLFLOW_TRACKING_URI: mlflowTrackingUri: must be an http(s) URL, got "databricks"'
+    ]);
+    expect(() => store.set('pushgatewayUrl', 'file:///tmp/x')).toThrow(
+      'pushgatewayUrl: must be an http(s) URL, got "file:///tmp/x"'
+    );
+  });
+
+  it('unsets a team server with an empty value', () => {
+    const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'http://m' });
+    store.set('mlflowTrackingUri', '');
+    expect(store.current.mlflowTrackingUri).toBeUndefined();
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * The RecordSink of a kernel or CLI run: the local emissions files first, always, then the team
+ * servers the settings name (MLflow, a Pushgateway), each fed through its own bounded background
+ * queue. The local result is returned as soon as the files are written: no cell waits on a team
+ * server. When a setting changes, the old sink keeps delivering what it holds and is closed with
+ * the others.
+ *
+ * A sink's report of an outage arrives in the background, usually after the cell that measured
+ * has finished, when a frontend no longer shows that cell's output. So it is held and said on the
+ * warning stream by the next write (in the next measured cell), `%gaissa sinks` or the close.
+ */
+import type { LabelRecord } from '../../core/label/record';
+import type { MeasurementRecord } from '../../core/measurement';
+import type { DeliveryStatus } from './delivery-queue';
+import { MlflowSink } from './mlflow-sink';
+import { PushgatewaySink } from './pushgateway-sink';
+import type { RecordSink, SinkResult } from './record-sink';
+import type { TeamSink, TeamSinkOptions } from './team-sink';
+
+export interface TeamTargets {
+  mlflowTrackingUri?: string;
+  mlflowExperiment?: string;
+  pushgatewayUrl?: string;
+}
+
+export class TeamRecordSink implements RecordSink {
+  private count = 0;
+  private readonly active = new Map<string, TeamSink>();
+  private readonly retired: TeamSink[] = [];
+  private readonly held: string[] = [];
+  private readonly options: TeamSinkOptions;
+  private readonly warn: (text: string) => void;
+
+  constructor(
+    readonly local: RecordSink,
+    private readonly targets: () => TeamTargets,
+    options: TeamSinkOptions
+  ) {
+    this.warn = options.warn ?? (text => process.stderr.write(text));
+    this.options = { ...options, warn: text => this.held.push(text) };
+  }
+
+  /** The outage reports not yet said, once each. */
+  takeNotices(): string[] {
+    return this.held.splice(0);
+  }
+
+  write(record: MeasurementRecord): SinkResult {
+    const result = this.local.write(record);
+    for (const notice of this.takeNotices()) this.warn(notice);
+    const item = { record, n: ++this.count };
+    for (const sink of this.current()) sink.push(item);
+    return result;
+  }
+
+  /** A label issued in the session, to the team sinks that keep labels; the drawing is made only then. */
+  writeLabel(label: LabelRecord, svg: () => string): void {
+    const sinks = this.current().filter(s => s.pushLabel);
+    if (sinks.length === 0) return;
+    for (const notice of this.takeNotices()) this.warn(notice);
+    const issued = { label, svg: svg() };
+    for (const sink of sinks) sink.pushLabel!(issued);
+  }
+
+  /** The team sinks the settings name now (made on first use). */
+  current(): TeamSink[] {
+    const { mlflowTrackingUri, mlflowExperiment, pushgatewayUrl } = this.targets();
+    const wanted = new Map<string, () => TeamSink>();
+    if (mlflowTrackingUri) {
+      wanted.set(
+        `mlflow ${mlflowTrackingUri} ${mlflowExperiment ?? ''}`,
+        () =>
+          new MlflowSink({
+            ...this.options,
+            trackingUri: mlflowTrackingUri,
+            experiment: mlflowExperiment
+          })
+      );
+    }
+    if (pushgatewayUrl) {
+      wanted.set(
+        `pushgateway ${pushgatewayUrl}`,
+        () => new PushgatewaySink({ ...this.options, url: pushgatewayUrl })
+      );
+    }
+    for (const [key, sink] of this.active) {
+      if (!wanted.has(key)) {
+        this.active.delete(key);
+        this.retired.push(sink);
+      }
+    }
+    for (const [key, make] of wanted) if (!this.active.has(key)) this.active.set(key, make());
+    return [...this.active.values()];
+  }
+
+  private all(): TeamSink[] {
+    return [...this.retired, ...this.active.values()];
+  }
+
+  status(): DeliveryStatus[] {
+    return this.all().map(s => s.status());
+  }
+
+  flush(timeoutMs: number): Promise<DeliveryStatus[]> {
+    return Promise.all(this.all().map(s => s.flush(timeoutMs)));
+  }
+
+  /** Last bounded delivery for every team sink; what is left is listed as not delivered. */
+  async close(timeoutMs: number): Promise<DeliveryStatus[]> {
+    const statuses = await Promise.all(this.all().map(s => s.close(timeoutMs)));
+    for (const notice of this.takeNotices()) this.warn(notice);
+    return statuses;
+  }
+}
+
+/** `%gaissa sinks`: each team server, what it received, what waits and what was given up. */
+export function sinksText(statuses: readonly DeliveryStatus[]): string {
+  if (statuses.length === 0) {
+    return (
+      'No team server: measurements go to gaissa-emissions.csv/.jsonl only.\n' +
+      'Set MLFLOW_TRACKING_URI or GAISSA_PUSHGATEWAY_URL (or %gaissa config set mlflowTrackingUri URL).\n'
+    );
+  }
+  const lines = ['Team servers (the local gaissa-emissions files hold every record):'];
+  for (const s of statuses) {
+    lines.push(
+      `  ${s.name}: ${s.delivered} delivered, ${s.pending} waiting, ${s.undelivered.length} not delivered` +
+        (s.down ? ` (failing: ${s.down})` : '')
+    );
+    for (const u of s.undelivered) lines.push(`    not delivered: ${u.id}: ${u.reason}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** What a run leaves undelivered, said at its end; null when everything arrived. */
+export function undeliveredText(statuses: readonly DeliveryStatus[]): string | null {
+  const missing = statuses.filter(s => s.undelivered.length > 0);
+  if (missing.length === 0) return null;
+  return (
+    missing
+      .map(
+        s =>
+          `gaissa: ${s.undelivered.length} measurement(s) not delivered to ${s.name} ` +
+          `(they are in the local gaissa-emissions files): ` +
+          s.undelivered.map(u => `${u.id} (${u.reason})`).join(', ')
+      )
+      .join('\n') + '\n'
+  );
+}

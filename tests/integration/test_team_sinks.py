@@ -1,0 +1,344 @@
+"""Team servers: a real MLflow server (SQLite store, from .venv-mlflow, which scripts/setup.sh makes)
+and a real Prometheus Pushgateway (Debian's prometheus-pushgateway), started here on 127.0.0.1 and
+stopped afterwards. Measured cells land in both with the user, notebook and kernel id they were
+made with, equal to the local JSONL; MLflow killed in the middle loses nothing (each record is
+delivered after it returns, or listed as not delivered); a server that hangs or refuses delays no
+cell and no shutdown beyond its bound."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from conftest import KERNEL, REPO, run
+
+MLFLOW = os.environ.get("GAISSA_MLFLOW") or os.path.join(REPO, ".venv-mlflow", "bin", "mlflow")
+NOTEBOOK = 'team/"odd" \\ name\n.ipynb'  # untrusted: quotes, a backslash and a line feed
+BUSY_CELL = "%%gaissa measure\nlet s = 0; for (let i = 0; i < 3e6; i++) s += i; s"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url, body=None, timeout=10):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+class Server:
+    """A server process in its own process group, so that stopping it stops its workers too."""
+
+    def __init__(self, argv, ready_url, env=None):
+        self.argv, self.ready_url, self.env, self.proc = argv, ready_url, env, None
+        self.log = tempfile.NamedTemporaryFile(prefix="gaissa-server-", suffix=".log", delete=False)
+
+    def start(self):
+        self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(self.env or {})}, start_new_session=True)
+        return self
+
+    def wait_ready(self, timeout=150):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, open(self.log.name).read()[-3000:]
+            try:
+                urllib.request.urlopen(self.ready_url, timeout=2).read()
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError(f"{self.argv[0]} not ready in {timeout} s: " + open(self.log.name).read()[-3000:])
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def servers():
+    assert os.access(MLFLOW, os.X_OK), f"no MLflow at {MLFLOW}: scripts/setup.sh --test makes .venv-mlflow"
+    pushgateway = shutil.which("prometheus-pushgateway") or shutil.which("pushgateway")
+    assert pushgateway, "no prometheus-pushgateway: scripts/setup.sh --test installs it as root (apt)"
+    store = tempfile.mkdtemp(prefix="gaissa-mlflow-")
+    mport, pport = free_port(), free_port()
+    mlflow = Server(
+        [MLFLOW, "server", "--backend-store-uri", f"sqlite:///{store}/mlflow.db", "--artifacts-destination",
+         f"{store}/artifacts", "--host", "127.0.0.1", "--port", str(mport), "--workers", "1"],
+        f"http://127.0.0.1:{mport}/health",
+        # MLflow 3 starts job runners (GenAI evaluation) by default: not needed, and heavy.
+        env={"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
+    ).start()
+    pgw = Server([pushgateway, f"--web.listen-address=127.0.0.1:{pport}"],
+                 f"http://127.0.0.1:{pport}/-/ready").start()
+    try:
+        yield {"mlflow": mlflow, "pushgateway": pgw.wait_ready(),
+               "mlflow_url": f"http://127.0.0.1:{mport}", "pushgateway_url": f"http://127.0.0.1:{pport}"}
+    finally:
+        mlflow.stop()
+        pgw.stop()
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def start_kernel(cwd, **env):
+    """A kernel as Jupyter server starts one: its connection file named kernel-<id>.json."""
+    log = tempfile.NamedTemporaryFile(prefix="gaissa-kernel-", suffix=".log", delete=False)
+    kernel_id = str(uuid.uuid4())
+    km = KernelManager(kernel_name=KERNEL, connection_file=os.path.join(cwd, f"kernel-{kernel_id}.json"))
+    km.kernel_id = kernel_id
+    km.start_kernel(cwd=cwd, env={**os.environ, **env}, stderr=log)
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc, log.name
+
+
+def stop_kernel(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def text_of(outputs):
+    return "".join(c.get("text", "") for t, c in outputs if t == "stream")
+
+
+def local_records(d):
+    with open(os.path.join(d, "gaissa-emissions.jsonl")) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def mlflow_run(url, experiment, kernel_id=None):
+    """The experiment's one run (the one of this kernel, when given)."""
+    exp = get_json(f"{url}/api/2.0/mlflow/experiments/get-by-name?"
+                   + urllib.parse.urlencode({"experiment_name": experiment}))["experiment"]
+    runs = get_json(f"{url}/api/2.0/mlflow/runs/search", {"experiment_ids": [exp["experiment_id"]]}).get("runs", [])
+    tags = lambda r: {t["key"]: t["value"] for t in r["data"].get("tags", [])}
+    if kernel_id:
+        runs = [r for r in runs if tags(r).get("gaissa.kernel_id") == kernel_id]
+    assert len(runs) == 1, runs
+    return runs[0]["info"]["run_id"], tags(runs[0]), {p["key"]: p["value"] for p in runs[0]["data"].get("params", [])}
+
+
+def metric_history(url, run_id, key):
+    query = urllib.parse.urlencode({"run_id": run_id, "metric_key": key})
+    metrics = get_json(f"{url}/api/2.0/mlflow/metrics/get-history?{query}").get("metrics", [])
+    return sorted((m["step"], m["value"]) for m in metrics)
+
+
+def pushed(url, kernel_id):
+    """The Pushgateway's samples for one kernel: [(metric, labels, value)]."""
+    out = []
+    for group in get_json(f"{url}/api/v1/metrics")["data"]:
+        for name, family in group.items():
+            if not name.startswith("gaissa_"):
+                continue
+            for m in family["metrics"]:
+                if m["labels"].get("kernel_id") == kernel_id:
+                    out.append((name, m["labels"], float(m["value"])))
+    return out
+
+
+def flush_until_settled(kc, timeout=120):
+    """`%gaissa sinks flush` until nothing waits; returns its last text."""
+    deadline = time.monotonic() + timeout
+    while True:
+        reply, outputs = run(kc, "%gaissa sinks flush", timeout=60)
+        assert reply["status"] == "ok", reply
+        text = text_of(outputs)
+        counts = [line for line in text.splitlines() if " waiting" in line]
+        if counts and all(" 0 waiting" in line for line in counts):
+            return text
+        assert time.monotonic() < deadline, text
+        time.sleep(1)
+
+
+def test_measured_cells_land_in_mlflow_and_the_pushgateway_equal_to_the_local_records(servers, bare_dir):
+    km, kc, _ = start_kernel(bare_dir, MLFLOW_TRACKING_URI=servers["mlflow_url"],
+                             GAISSA_PUSHGATEWAY_URL=servers["pushgateway_url"],
+                             JUPYTERHUB_USER="ann", JPY_SESSION_NAME=NOTEBOOK)
+    try:
+        for _ in range(2):
+            reply, _ = run(kc, BUSY_CELL, timeout=60)
+            assert reply["status"] == "ok", reply
+        label_cell = ("(await gaissa.label({ phase: 'inference', population: 'fixed', model: { name: 'm' },"
+                      " metrics: { energyPerInferenceJ: 0.4, latencyMs: 12, accuracy: 0.8 } })).record")
+        reply, outputs = run(kc, f"console.log(JSON.stringify({label_cell}))", timeout=60)
+        assert reply["status"] == "ok", reply
+        label = json.loads(text_of(outputs))
+        servers["mlflow"].wait_ready()
+        text = flush_until_settled(kc)
+        # MLflow: two measurements and the label; the Pushgateway: the two measurements.
+        assert f"MLflow at {servers['mlflow_url']}: 3 delivered, 0 waiting, 0 not delivered" in text, text
+        assert f"Pushgateway at {servers['pushgateway_url']}: 2 delivered, 0 waiting, 0 not delivered" in text, text
+    finally:
+        stop_kernel(km, kc)
+    local = local_records(bare_dir)
+    assert len(local) == 2
+
+    run_id, tags, params = mlflow_run(servers["mlflow_url"], NOTEBOOK)
+    assert tags["gaissa.user"] == "ann" and tags["mlflow.user"] == "ann"
+    assert tags["gaissa.notebook"] == NOTEBOOK and tags["gaissa.kernel_id"] == km.kernel_id
+    assert tags["gaissa.record.1"] == local[0]["id"] and tags["gaissa.record.2"] == local[1]["id"]
+    assert tags["gaissa.method"] == local[1]["method"] and tags["gaissa.region"] == local[1]["region"]
+    assert params["host.logical_cpus"] == str(local[0]["host"]["logicalCpus"])
+    assert tags["gaissa.label"] == label["rating"]
+    files = get_json(f"{servers['mlflow_url']}/api/2.0/mlflow/artifacts/list?run_id={run_id}&path=gaissa")["files"]
+    assert sorted(f["path"] for f in files) == ["gaissa/LABEL.json", "gaissa/LABEL.svg"]
+    exp_id = get_json(f"{servers['mlflow_url']}/api/2.0/mlflow/runs/get?run_id={run_id}")["run"]["info"]["experiment_id"]
+    stored = get_json(f"{servers['mlflow_url']}/api/2.0/mlflow-artifacts/artifacts/{exp_id}/{run_id}/artifacts/gaissa/LABEL.json")
+    assert stored == label
+    for key, field in [("gaissa.energy_J", "energyJ"), ("gaissa.co2e_g", "co2eG"),
+                       ("gaissa.duration_s", "durationS"), ("gaissa.power_W", "powerW")]:
+        assert metric_history(servers["mlflow_url"], run_id, key) == [(1, local[0][field]), (2, local[1][field])]
+
+    samples = pushed(servers["pushgateway_url"], km.kernel_id)
+    assert samples, "nothing pushed for this kernel"
+    for _, labels, _ in samples:
+        assert labels["user"] == "ann" and labels["notebook"] == NOTEBOOK
+        assert labels["component"] in ("cpu", "gpu", "ram") and labels["method"] in ("rapl", "nvml", "estimate")
+    total = lambda name: sum(v for n, _, v in samples if n == name)
+    assert total("gaissa_energy_joules_total") == pytest.approx(sum(r["total"]["energyJ"] for r in local), rel=1e-9)
+    assert total("gaissa_co2e_grams_total") == pytest.approx(sum(r["total"]["co2eG"] for r in local), rel=1e-9)
+    assert total("gaissa_power_watts") == pytest.approx(local[1]["powerW"], rel=1e-9)
+
+    # The CLI twin: its own run, in the experiment named by GAISSA_MLFLOW_EXPERIMENT.
+    cli = subprocess.run(["node", os.path.join(REPO, "bin", "gaissa.js"), "measure", "--json", "--", "true"],
+                         cwd=bare_dir, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "MLFLOW_TRACKING_URI": servers["mlflow_url"],
+                              "GAISSA_MLFLOW_EXPERIMENT": "gaissa-cli-test", "JUPYTERHUB_USER": "bob"})
+    assert cli.returncode == 0, cli.stderr
+    record = json.loads(cli.stdout)
+    run_id, tags, _ = mlflow_run(servers["mlflow_url"], "gaissa-cli-test")
+    assert tags["gaissa.user"] == "bob" and tags["gaissa.record.1"] == record["id"]
+    assert metric_history(servers["mlflow_url"], run_id, "gaissa.energy_J") == [(1, record["energyJ"])]
+
+
+def test_mlflow_killed_in_the_middle_loses_no_record(servers, bare_dir):
+    servers["mlflow"].wait_ready()
+    km, kc, _ = start_kernel(bare_dir, MLFLOW_TRACKING_URI=servers["mlflow_url"],
+                             GAISSA_MLFLOW_EXPERIMENT="gaissa-fault-test", JUPYTERHUB_USER="cy")
+    try:
+        assert run(kc, BUSY_CELL, timeout=60)[0]["status"] == "ok"
+        flush_until_settled(kc)
+        servers["mlflow"].stop(signal.SIGKILL)
+        warnings = ""
+        for _ in range(3):
+            started = time.monotonic()
+            reply, outputs = run(kc, BUSY_CELL, timeout=60)
+            assert reply["status"] == "ok", reply
+            assert time.monotonic() - started < 20  # the cell never waits on the dead server
+            warnings += text_of(outputs)
+        status = text_of(run(kc, "%gaissa sinks")[1])
+        assert "failing:" in status, status
+        # Reported once, not per record: by the measured cell after the failure.
+        assert warnings.count("warning: MLflow at") == 1, warnings
+        servers["mlflow"].start().wait_ready()
+        text = flush_until_settled(kc)
+    finally:
+        stop_kernel(km, kc)
+    local = local_records(bare_dir)
+    assert len(local) == 4
+    not_delivered = {line.split(": ")[1] for line in text.splitlines() if "not delivered: " in line}
+    run_id, tags, _ = mlflow_run(servers["mlflow_url"], "gaissa-fault-test")
+    delivered = {v for k, v in tags.items() if k.startswith("gaissa.record.")}
+    assert delivered | not_delivered == {r["id"] for r in local}, (delivered, not_delivered)
+    assert not delivered & not_delivered
+    history = dict(metric_history(servers["mlflow_url"], run_id, "gaissa.energy_J"))
+    for n, r in enumerate(local, 1):
+        if r["id"] in delivered:
+            assert history[n] == r["energyJ"]
+
+
+class _Hanging:
+    """Accepts connections and never answers."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.held.append(self.sock.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        for c in self.held:
+            c.close()
+        self.sock.close()
+
+
+def test_a_hanging_or_refusing_server_delays_no_cell_and_the_shutdown_says_what_was_lost(bare_dir):
+    hanging = _Hanging()
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Refuse(BaseHTTPRequestHandler):
+        def do_PUT(self):
+            self.send_response(403)
+            self.end_headers()
+            self.wfile.write(b"forbidden")
+
+        def log_message(self, *args):
+            pass
+
+    refusing = HTTPServer(("127.0.0.1", 0), Refuse)
+    threading.Thread(target=refusing.serve_forever, daemon=True).start()
+    km, kc, log = start_kernel(bare_dir, MLFLOW_TRACKING_URI=hanging.url,
+                               GAISSA_PUSHGATEWAY_URL=f"http://127.0.0.1:{refusing.server_port}")
+    try:
+        run(kc, "1")  # warm TypeScript, so the timing below is the measured cell's
+        started = time.monotonic()
+        reply, _ = run(kc, "%%gaissa measure\n1 + 1", timeout=60)
+        elapsed = time.monotonic() - started
+        assert reply["status"] == "ok"
+        assert elapsed < 4, elapsed  # an attempt to the hung server takes 5 s before it is cut
+        assert len(local_records(bare_dir)) == 1
+        time.sleep(1)
+        status = text_of(run(kc, "%gaissa sinks")[1])
+        assert "MLflow at " + hanging.url + ": 0 delivered, 1 waiting" in status, status
+        assert "refused: HTTP 403: forbidden" in status, status
+        started = time.monotonic()
+        kc.shutdown()
+        km.finish_shutdown(waittime=10)
+        assert time.monotonic() - started < 8
+        said = open(log).read()
+        record_id = local_records(bare_dir)[0]["id"]
+        assert f"1 measurement(s) not delivered to MLflow at {hanging.url}" in said, said
+        assert record_id in said
+        # The CLI prints its record, gives the hung server its 5 s, then names what it kept.
+        started = time.monotonic()
+        cli = subprocess.run(["node", os.path.join(REPO, "bin", "gaissa.js"), "measure", "--json", "--", "true"],
+                             cwd=bare_dir, capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "MLFLOW_TRACKING_URI": hanging.url})
+        assert cli.returncode == 0 and 5 <= time.monotonic() - started < 15, cli.stderr
+        assert f"1 measurement(s) not delivered to MLflow at {hanging.url}" in cli.stderr, cli.stderr
+        assert json.loads(cli.stdout)["id"] in cli.stderr
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+        hanging.close()
+        refusing.shutdown()

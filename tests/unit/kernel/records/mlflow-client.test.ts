@@ -1,0 +1,60 @@
+// The client's error handling: MLflow's error JSON, a proxy's HTML page, refusals that must not be
+// retried, and an experiment another writer creates between our lookup and our create.
+import { DeliveryRefused } from '../../../../kernel/records/delivery-queue';
+import { MlflowClient, MlflowError } from '../../../../kernel/records/mlflow-client';
+import { fakeFetch } from './fixtures/fake-fetch';
+
+describe('MlflowClient', () => {
+  it('reads error_code and message from an error answer; a 5xx is no refusal', async () => {
+    const { fetch } = fakeFetch(() => ({
+      status: 503,
+      body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'later' }
+    }));
+    const error = await new MlflowClient('http://m', {}, fetch).getRun('r').catch(e => e);
+    expect(error).toBeInstanceOf(MlflowError);
+    expect(error).not.toBeInstanceOf(DeliveryRefused);
+    expect(error.message).toBe('MLflow runs/get: TEMPORARILY_UNAVAILABLE later');
+  });
+
+  it("names a proxy's non-JSON answer by its status and start", async () => {
+    const { fetch } = fakeFetch(() => ({ status: 401, body: '<html>login</html>' }));
+    const error = await new MlflowClient('http://m', {}, fetch).getRun('r').catch(e => e);
+    expect(error).toBeInstanceOf(DeliveryRefused);
+    expect(error.message).toBe('MLflow runs/get: HTTP_401 <html>login</html>');
+  });
+
+  it('takes the experiment another writer created meanwhile', async () => {
+    let lookups = 0;
+    const { fetch, sent } = fakeFetch(r => {
+      if (r.url.includes('get-by-name'))
+        return ++lookups === 1
+          ? { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: '' } }
+          : { status: 200, body: { experiment: { experiment_id: '42' } } };
+      return { status: 400, body: { error_code: 'RESOURCE_ALREADY_EXISTS', message: 'exists' } };
+    });
+    expect(await new MlflowClient('http://m/', {}, fetch).ensureExperiment('nb.ipynb')).toBe('42');
+    expect(sent.map(r => r.url)).toEqual([
+      'http://m/api/2.0/mlflow/experiments/get-by-name?experiment_name=nb.ipynb',
+      'http://m/api/2.0/mlflow/experiments/create',
+      'http://m/api/2.0/mlflow/experiments/get-by-name?experiment_name=nb.ipynb'
+    ]);
+  });
+
+  it("sends the tracking URI's credentials as Basic auth and keeps them out of its name", async () => {
+    const { fetch, sent } = fakeFetch(() => ({ status: 200, body: { run: { info: {} } } }));
+    const client = new MlflowClient('https://u:p@m/', {}, fetch);
+    await client.getRun('r');
+    expect(client.baseUrl).toBe('https://m');
+    expect(sent[0].url).toBe('https://m/api/2.0/mlflow/runs/get?run_id=r');
+    expect(sent[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+  });
+
+  it('encodes query values (an experiment named after any notebook path)', async () => {
+    const { fetch, sent } = fakeFetch(() => ({
+      status: 200,
+      body: { experiment: { experiment_id: '1' } }
+    }));
+    await new MlflowClient('http://m', {}, fetch).experimentId('a&b=c #d.ipynb');
+    expect(new URL(sent[0].url).searchParams.get('experiment_name')).toBe('a&b=c #d.ipynb');
+  });
+});

@@ -1,0 +1,354 @@
+// The MLflow sink against a fake MLflow that keeps runs in memory: one run per session, made at
+// the first delivery; metrics at step = the measurement's number, equal to the record; tags and
+// params; a server that comes up late; a refusal listed as not delivered.
+import type { LabelRecord } from '../../../../core/label/record';
+import type { Attribution } from '../../../../kernel/records/attribution';
+import type { KeyValue, MlflowMetric } from '../../../../kernel/records/mlflow-client';
+import {
+  batchTags,
+  mlflowMetrics,
+  MlflowSink,
+  runTags,
+  setupParams
+} from '../../../../kernel/records/mlflow-sink';
+import { sampleRecord } from '../../fixtures/sample-record';
+import { FakeClock } from './fixtures/fake-clock';
+import { fakeFetch, type SentRequest } from './fixtures/fake-fetch';
+
+const who: Attribution = {
+  user: 'ann',
+  server: 'gpu',
+  notebook: 'work/train.ipynb',
+  kernelId: 'k-1',
+  instance: 'k-1'
+};
+
+/** Experiments and runs in memory, answering as MLflow's REST API 2.0 does. */
+function fakeMlflow() {
+  const experiments = new Map<string, string>();
+  const runs = new Map<
+    string,
+    {
+      experimentId: string;
+      name: string;
+      tags: KeyValue[];
+      metrics: MlflowMetric[];
+      params: KeyValue[];
+      status: string;
+    }
+  >();
+  const artifacts = new Map<string, string>();
+  let down = false;
+  /** Endpoints that do their work but never answer, once each: an attempt cut off by the timeout. */
+  const hangOnce = new Set<string>();
+  let artifactRoot = (exp: string, run: string) => `mlflow-artifacts:/${exp}/${run}/artifacts`;
+  const handler = (r: SentRequest) => {
+    if (down)
+      return Promise.reject(
+        Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })
+      );
+    const url = new URL(r.url);
+    const artifact = '/mlflow/api/2.0/mlflow-artifacts/artifacts/';
+    if (url.pathname.startsWith(artifact) && r.method === 'PUT') {
+      artifacts.set(decodeURIComponent(url.pathname.slice(artifact.length)), r.body);
+      return { status: 200, body: {} };
+    }
+    const body = r.body ? JSON.parse(r.body) : {};
+    const answer = answerOf(url, body);
+    const endpoint = url.pathname.replace('/mlflow/api/2.0/mlflow/', '');
+    if (hangOnce.delete(endpoint)) return new Promise<never>(() => undefined);
+    return answer;
+  };
+  const answerOf = (url: URL, body: Record<string, never>) => {
+    switch (url.pathname) {
+      case '/mlflow/api/2.0/mlflow/experiments/get-by-name': {
+        const id = experiments.get(url.searchParams.get('experiment_name')!);
+        return id
+          ? { status: 200, body: { experiment: { experiment_id: id } } }
+          : { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'none' } };
+      }
+      case '/mlflow/api/2.0/mlflow/experiments/create': {
+        const id = String(experiments.size + 1);
+        experiments.set(body.name, id);
+        return { status: 200, body: { experiment_id: id } };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/create': {
+        const id = `run${runs.size + 1}`;
+        runs.set(id, {
+          experimentId: body.experiment_id,
+          name: body.run_name,
+          tags: body.tags,
+          metrics: [],
+          params: [],
+          status: 'RUNNING'
+        });
+        return {
+          status: 200,
+          body: {
+            run: {
+              info: {
+                run_id: id,
+                experiment_id: body.experiment_id,
+                status: 'RUNNING',
+                artifact_uri: artifactRoot(body.experiment_id, id)
+              },
+              data: {}
+            }
+          }
+        };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/log-batch': {
+        const run = runs.get(body.run_id)!;
+        if (body.tags.length > 100)
+          return {
+            status: 400,
+            body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'too many tags' }
+          };
+        const params: KeyValue[] = body.params ?? [];
+        if (params.some(p => run.params.some(q => q.key === p.key)))
+          return {
+            status: 400,
+            body: {
+              error_code: 'INVALID_PARAMETER_VALUE',
+              message: 'Changing param values is not allowed'
+            }
+          };
+        run.metrics.push(...(body.metrics ?? []));
+        run.params.push(...params);
+        run.tags.push(...(body.tags ?? []));
+        return { status: 200, body: {} };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/search': {
+        const key = /'(.*)'/.exec(body.filter)![1];
+        const found = [...runs].filter(([, run]) =>
+          run.tags.some(t => t.key === 'gaissa.session' && t.value === key)
+        );
+        return {
+          status: 200,
+          body: {
+            runs: found.map(([id, run]) => ({
+              info: { run_id: id, experiment_id: run.experimentId, status: run.status },
+              data: { tags: run.tags }
+            }))
+          }
+        };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/get': {
+        const run = runs.get(url.searchParams.get('run_id')!)!;
+        return { status: 200, body: { run: { info: {}, data: { params: run.params } } } };
+      }
+      case '/mlflow/api/2.0/mlflow/runs/update':
+        runs.get(body.run_id)!.status = body.status;
+        return { status: 200, body: {} };
+      default:
+        return { status: 404, body: 'no such endpoint' };
+    }
+  };
+  return {
+    experiments,
+    runs,
+    artifacts,
+    handler,
+    hangOnce,
+    setDown: (d: boolean) => (down = d),
+    setArtifactRoot: (f: typeof artifactRoot) => (artifactRoot = f)
+  };
+}
+
+function makeSink(handler: Parameters<typeof fakeFetch>[0], env: NodeJS.ProcessEnv = {}) {
+  const { fetch, sent } = fakeFetch(handler);
+  const clock = new FakeClock();
+  const warnings: string[] = [];
+  const sink = new MlflowSink({
+    trackingUri: 'http://mlflow.test/mlflow/',
+    attribution: who,
+    env,
+    fetch,
+    clock,
+    warn: w => warnings.push(w)
+  });
+  return { sink, sent, clock, warnings };
+}
+
+describe('mlflowMetrics, tags and params', () => {
+  it("logs the record's own figures at step n, stamped with its end", () => {
+    const record = sampleRecord('m-1');
+    expect(mlflowMetrics({ record, n: 7 })).toEqual([
+      {
+        key: 'gaissa.energy_J',
+        value: record.energyJ,
+        timestamp: Date.parse(record.endedAt),
+        step: 7
+      },
+      { key: 'gaissa.co2e_g', value: record.co2eG, timestamp: Date.parse(record.endedAt), step: 7 },
+      {
+        key: 'gaissa.duration_s',
+        value: record.durationS,
+        timestamp: Date.parse(record.endedAt),
+        step: 7
+      },
+      {
+        key: 'gaissa.power_W',
+        value: record.powerW,
+        timestamp: Date.parse(record.endedAt),
+        step: 7
+      }
+    ]);
+  });
+
+  it('attributes the run, leaving out what is unknown', () => {
+    const tags = Object.fromEntries(runTags({ ...who, server: null }).map(t => [t.key, t.value]));
+    expect(tags).toMatchObject({
+      'mlflow.user': 'ann',
+      'gaissa.user': 'ann',
+      'gaissa.notebook': 'work/train.ipynb',
+      'gaissa.kernel_id': 'k-1'
+    });
+    expect('gaissa.server' in tags).toBe(false);
+  });
+
+  it('keeps the setup as params and method, region and ids as tags', () => {
+    const record = sampleRecord('m-1');
+    const params = Object.fromEntries(setupParams(record).map(p => [p.key, p.value]));
+    expect(params).toMatchObject({ 'host.cpu': 'Test CPU, "quoted"', 'host.logical_cpus': '2' });
+    expect(batchTags([{ record, n: 3 }])).toEqual([
+      { key: 'gaissa.method', value: 'estimate' },
+      { key: 'gaissa.region', value: 'FRA' },
+      { key: 'gaissa.record.3', value: 'm-1' }
+    ]);
+  });
+});
+
+describe('MlflowSink', () => {
+  it('makes the experiment and one run at the first delivery, then logs each measurement', async () => {
+    const mlflow = fakeMlflow();
+    const { sink, clock } = makeSink(mlflow.handler);
+    const records = [sampleRecord('m-1'), sampleRecord('m-2'), sampleRecord('m-3')];
+    records.forEach((record, i) => sink.push({ record, n: i + 1 }));
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 3, pending: 0 });
+    expect([...mlflow.experiments.keys()]).toEqual(['work/train.ipynb']);
+    expect(mlflow.runs.size).toBe(1);
+    const run = mlflow.runs.get(sink.run!)!;
+    expect(run.name).toBe('train.ipynb · ann');
+    const energy = run.metrics.filter(m => m.key === 'gaissa.energy_J');
+    expect(energy.map(m => [m.step, m.value])).toEqual(records.map((r, i) => [i + 1, r.energyJ]));
+    // Params once, whatever the number of batches.
+    expect(run.params.filter(p => p.key === 'host.cpu')).toHaveLength(1);
+    await sink.close(1000);
+    expect(run.status).toBe('FINISHED');
+  });
+
+  it('retries an attempt cut off after the server did its work without a second run or param', async () => {
+    const mlflow = fakeMlflow();
+    mlflow.hangOnce.add('runs/create');
+    mlflow.hangOnce.add('runs/log-batch');
+    const { sink, clock } = makeSink(mlflow.handler);
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    // create (made, no answer: cut at 5 s) -> retry finds it, log-batch (logged, no answer) -> retry.
+    await clock.advance(5000 + 1000 + 5000 + 2000);
+    expect(sink.status()).toMatchObject({ delivered: 1, pending: 0, undelivered: [] });
+    expect(mlflow.runs.size).toBe(1);
+    const run = mlflow.runs.get(sink.run!)!;
+    expect(run.params.filter(p => p.key === 'host.cpu')).toHaveLength(1);
+    expect(run.metrics.filter(m => m.key === 'gaissa.energy_J').length).toBeGreaterThan(0);
+  });
+
+  it('names the experiment GAISSA_MLFLOW_EXPERIMENT when given', async () => {
+    const mlflow = fakeMlflow();
+    const { fetch } = fakeFetch(mlflow.handler);
+    const clock = new FakeClock();
+    const sink = new MlflowSink({
+      trackingUri: 'http://mlflow.test/mlflow',
+      experiment: 'team-energy',
+      attribution: who,
+      fetch,
+      clock
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    expect([...mlflow.experiments.keys()]).toEqual(['team-energy']);
+  });
+
+  it('holds records while the server is down and delivers them when it answers', async () => {
+    const mlflow = fakeMlflow();
+    mlflow.setDown(true);
+    const { sink, clock, warnings } = makeSink(mlflow.handler);
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.push({ record: sampleRecord('m-2'), n: 2 });
+    await clock.advance(0);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('MLflow at http://mlflow.test/mlflow');
+    expect(mlflow.runs.size).toBe(0);
+    mlflow.setDown(false);
+    await clock.advance(1000);
+    expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
+    expect(mlflow.runs.get(sink.run!)!.metrics.filter(m => m.key === 'gaissa.co2e_g')).toHaveLength(
+      2
+    );
+  });
+
+  it("lists a refused batch as not delivered, with MLflow's reason", async () => {
+    const { sink, clock } = makeSink(r =>
+      r.url.includes('get-by-name')
+        ? { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no access' } }
+        : { status: 500 }
+    );
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    expect(sink.status().undelivered).toEqual([
+      { id: 'm-1', reason: 'refused: MLflow experiments/get-by-name: PERMISSION_DENIED no access' }
+    ]);
+  });
+
+  it('puts labels in the run: LABEL.json and the SVG as artifacts, the rating as a tag', async () => {
+    const mlflow = fakeMlflow();
+    const { sink, clock } = makeSink(mlflow.handler);
+    const label = { rating: 'B', score: 1.2 } as unknown as LabelRecord;
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.pushLabel({ label, svg: '<svg>B</svg>' });
+    sink.pushLabel({ label: { ...label, rating: 'A' }, svg: '<svg>A</svg>' });
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 3, pending: 0, undelivered: [] });
+    const run = sink.run!;
+    expect(JSON.parse(mlflow.artifacts.get(`1/${run}/artifacts/gaissa/LABEL.json`)!)).toEqual(
+      label
+    );
+    expect(mlflow.artifacts.get(`1/${run}/artifacts/gaissa/LABEL.svg`)).toBe('<svg>B</svg>');
+    expect(mlflow.artifacts.get(`1/${run}/artifacts/gaissa/LABEL-2.svg`)).toBe('<svg>A</svg>');
+    const tags = mlflow.runs.get(run)!.tags.filter(t => t.key === 'gaissa.label');
+    expect(tags.map(t => t.value)).toEqual(['B', 'A']);
+  });
+
+  it("refuses a label when the server does not proxy the run's artifacts, naming why", async () => {
+    const mlflow = fakeMlflow();
+    mlflow.setArtifactRoot(() => 's3://bucket/runs');
+    const { sink, clock } = makeSink(mlflow.handler);
+    sink.pushLabel({ label: { rating: 'C' } as unknown as LabelRecord, svg: '<svg/>' });
+    await clock.advance(0);
+    expect(sink.status().undelivered).toEqual([
+      {
+        id: 'label 1 (C)',
+        reason:
+          "refused: MLflow does not proxy this run's artifacts (artifact URI s3://bucket/runs); start it with --serve-artifacts"
+      }
+    ]);
+  });
+
+  it("sends MLflow's credentials from its own variables", async () => {
+    const mlflow = fakeMlflow();
+    const bearer = makeSink(mlflow.handler, { MLFLOW_TRACKING_TOKEN: 'tok' });
+    bearer.sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await bearer.clock.advance(0);
+    expect(bearer.sent[0].headers.authorization).toBe('Bearer tok');
+    const basic = makeSink(fakeMlflow().handler, {
+      MLFLOW_TRACKING_USERNAME: 'u',
+      MLFLOW_TRACKING_PASSWORD: 'p'
+    });
+    basic.sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await basic.clock.advance(0);
+    expect(basic.sent[0].headers.authorization).toBe(
+      `Basic ${Buffer.from('u:p').toString('base64')}`
+    );
+  });
+});

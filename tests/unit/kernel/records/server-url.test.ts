@@ -1,0 +1,17 @@
+import { serverUrl } from '../../../../kernel/records/server-url';
+
+describe('serverUrl', () => {
+  it('turns credentials in the address into a Basic header and shows the address without them', () => {
+    expect(serverUrl('https://ann:s%3Acret@mlflow.example/team/')).toEqual({
+      base: 'https://mlflow.example/team',
+      authorization: `Basic ${Buffer.from('ann:s:cret').toString('base64')}`
+    });
+  });
+
+  it('leaves an address without credentials as it is, but its trailing slashes', () => {
+    expect(serverUrl('http://127.0.0.1:9091//')).toEqual({
+      base: 'http://127.0.0.1:9091',
+      authorization: null
+    });
+  });
+});

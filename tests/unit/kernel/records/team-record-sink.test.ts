@@ -1,0 +1,127 @@
+// The local files come first and never wait: a hung team server leaves write() synchronous and
+// the record on disk; the settings choose the team sinks; the texts say what was not delivered.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Attribution } from '../../../../kernel/records/attribution';
+import { readMeasurementLog } from '../../../../kernel/records/emissions-log';
+import { EMISSIONS_JSONL, EmissionsFileSink } from '../../../../kernel/records/record-sink';
+import {
+  sinksText,
+  TeamRecordSink,
+  undeliveredText,
+  type TeamTargets
+} from '../../../../kernel/records/team-record-sink';
+import { sampleRecord } from '../../fixtures/sample-record';
+import { FakeClock } from './fixtures/fake-clock';
+import { fakeFetch } from './fixtures/fake-fetch';
+
+const who: Attribution = {
+  user: 'ann',
+  server: null,
+  notebook: 'nb.ipynb',
+  kernelId: 'k',
+  instance: 'k'
+};
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'gaissa-team-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function teamSink(targets: TeamTargets, handler: Parameters<typeof fakeFetch>[0]) {
+  const { fetch, sent } = fakeFetch(handler);
+  const clock = new FakeClock();
+  const warnings: string[] = [];
+  let current = targets;
+  const sink = new TeamRecordSink(new EmissionsFileSink(dir, { warn: () => {} }), () => current, {
+    attribution: who,
+    fetch,
+    clock,
+    warn: w => warnings.push(w),
+    bounds: { maxTries: 2 }
+  });
+  return { sink, sent, clock, warnings, retarget: (t: TeamTargets) => (current = t) };
+}
+
+describe('TeamRecordSink', () => {
+  it('writes the local files before and whatever the team servers do (a hung one included)', async () => {
+    const { sink, sent, clock } = teamSink(
+      { mlflowTrackingUri: 'http://m', pushgatewayUrl: 'http://p' },
+      () => new Promise<never>(() => undefined)
+    );
+    const result = sink.write(sampleRecord('m-1'));
+    expect(result.ok).toBe(true);
+    expect(readMeasurementLog(join(dir, EMISSIONS_JSONL)).records.map(r => r.id)).toEqual(['m-1']);
+    await clock.advance(0);
+    expect(sent.map(r => new URL(r.url).host).sort()).toEqual(['m', 'p']);
+    expect(sink.status().map(s => [s.name, s.pending])).toEqual([
+      ['MLflow at http://m', 1],
+      ['Pushgateway at http://p', 1]
+    ]);
+    const closing = sink.close(2000);
+    await clock.advance(2000);
+    const text = undeliveredText(await closing)!;
+    expect(text).toContain('1 measurement(s) not delivered to MLflow at http://m');
+    expect(text).toContain('m-1 (still waiting at exit');
+  });
+
+  it('sends nowhere else when no team server is set', () => {
+    const { sink, sent } = teamSink({}, () => ({ status: 200 }));
+    expect(sink.write(sampleRecord('m-1')).ok).toBe(true);
+    expect(sent).toEqual([]);
+    expect(sink.status()).toEqual([]);
+    expect(sinksText([])).toContain('No team server');
+  });
+
+  it('numbers the measurements of the session: the MLflow step', async () => {
+    const steps: number[] = [];
+    const { sink, clock } = teamSink({ mlflowTrackingUri: 'http://m' }, r => {
+      if (r.url.includes('get-by-name'))
+        return { status: 200, body: { experiment: { experiment_id: '1' } } };
+      if (r.url.includes('runs/create'))
+        return { status: 200, body: { run: { info: { run_id: 'r' } } } };
+      steps.push(...JSON.parse(r.body).metrics.map((m: { step: number }) => m.step));
+      return { status: 200, body: {} };
+    });
+    sink.write(sampleRecord('m-1'));
+    sink.write(sampleRecord('m-2'));
+    await clock.advance(0);
+    expect([...new Set(steps)]).toEqual([1, 2]);
+  });
+
+  it('keeps a replaced server delivering what it holds, and lists both', async () => {
+    const { sink, clock, retarget } = teamSink({ pushgatewayUrl: 'http://old' }, () => ({
+      status: 200
+    }));
+    sink.write(sampleRecord('m-1'));
+    retarget({ pushgatewayUrl: 'http://new' });
+    sink.write(sampleRecord('m-2'));
+    await clock.advance(0);
+    expect(sink.status().map(s => [s.name, s.delivered])).toEqual([
+      ['Pushgateway at http://old', 1],
+      ['Pushgateway at http://new', 1]
+    ]);
+  });
+
+  it('says per server what is failing and what was given up', async () => {
+    const { sink, clock, warnings } = teamSink({ pushgatewayUrl: 'http://p' }, () => ({
+      status: 503,
+      body: 'down for maintenance'
+    }));
+    sink.write(sampleRecord('m-1'));
+    await clock.advance(60_000);
+    // Reported once, by the next write (the cell that shows it), not when it happened.
+    expect(warnings).toEqual([]);
+    sink.write(sampleRecord('m-2'));
+    sink.write(sampleRecord('m-3'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('Pushgateway at http://p: cannot deliver (HTTP 503');
+    const text = sinksText(sink.status());
+    expect(text).toContain(
+      'Pushgateway at http://p: 0 delivered, 2 waiting, 1 not delivered (failing: HTTP 503: down for maintenance)'
+    );
+    expect(text).toContain(
+      'not delivered: m-1: 2 tries failed (last: HTTP 503: down for maintenance)'
+    );
+  });
+});
