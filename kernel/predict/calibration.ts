@@ -220,6 +220,12 @@ export async function calibrationModels(): Promise<OnnxModel[]> {
   const mlpInt8 = OnnxModel.fromProto(mlpModel({ sizes: [512, 256, 10], seed: 5 }), {
     name: 'mlp-512-256-10'
   });
+  const mlpGemm = OnnxModel.fromProto(mlpModel({ sizes: [256, 384, 10], seed: 6, gemm: true }), {
+    name: 'mlp-256-384-10'
+  });
+  const mlpLarge = OnnxModel.fromProto(mlpModel({ sizes: [1024, 512, 10], seed: 4 }), {
+    name: 'mlp-1024-512-10'
+  });
   return [
     OnnxModel.fromProto(mlpModel({ sizes: [784, 64, 10], gemm: true }), { name: 'mlp-784-64-10' }),
     OnnxModel.fromProto(mlpModel({ sizes: [256, 512, 10] }), { name: 'mlp-256-512-10' }),
@@ -230,7 +236,9 @@ export async function calibrationModels(): Promise<OnnxModel[]> {
     OnnxModel.fromProto(convNetModel({ side: 16, channels: 16 }), { name: 'conv-16x16' }),
     OnnxModel.fromProto(convNetModel({ side: 40, channels: 4 }), { name: 'conv-40x4' }),
     (await applyTactics(mlpInt8, 'quantize-dynamic')).model,
-    (await applyTactics(mlpInt8, 'fp16')).model
+    (await applyTactics(mlpInt8, 'fp16')).model,
+    (await applyTactics(mlpGemm, 'fp16')).model,
+    (await applyTactics(mlpLarge, 'fp16')).model
   ];
 }
 
@@ -241,19 +249,33 @@ export function defaultThreads(): number {
   return Math.max(1, cpus().length);
 }
 
-/** Measures the workload at each thread count: about 12 s per count on a 2-core VM. */
+/** Measures the workload at each thread count: about 15 s per count on a 2-core VM. */
+export interface CalibrationWorkload {
+  models?: OnnxModel[];
+  batches?: number[];
+  /** Seconds per meter window, and windows per point (the median counts). */
+  windowS?: number;
+  windows?: number;
+}
+
 export async function runCalibration(
   meter: EnergyMeter,
   threadCounts: readonly number[],
-  onProgress?: (message: string) => void
+  onProgress?: (message: string) => void,
+  workload: CalibrationWorkload = {}
 ): Promise<CalibrationPoint[]> {
-  const models = await calibrationModels();
+  const models = workload.models ?? (await calibrationModels());
   const points: CalibrationPoint[] = [];
   for (const threads of threadCounts) {
     for (const model of models) {
-      for (const batch of CALIBRATION_BATCHES) {
+      for (const batch of workload.batches ?? CALIBRATION_BATCHES) {
         onProgress?.(`calibrating: ${model.name}, batch ${batch}, ${threads} thread(s)`);
-        const m = await measureModel(meter, model, { batch, threads, windowS: 0.25 });
+        const m = await measureModel(meter, model, {
+          batch,
+          threads,
+          windowS: workload.windowS ?? 0.15,
+          windows: workload.windows ?? 3
+        });
         points.push(pointOf(model, batch, threads, m, 'calibrate'));
       }
     }

@@ -117,7 +117,7 @@ export function fitCostModel(points: readonly FitPoint[]): Fit {
 
 /**
  * Features the calibration never measured, priced as the nearest one it did: the same class in
- * another data type, then matmul for quantized work, then float32 elementwise work. Each
+ * another data type, then Gemm for MatMul (and back) in the same type, then matmul for quantized work, then float32 elementwise work. Each
  * substitution is named, for the prediction's basis.
  */
 export function priceableFeatures(
@@ -133,8 +133,10 @@ export function priceableFeatures(
       continue;
     }
     const opClass = name.slice('flops:'.length).split('/')[0];
+    const sibling = opClass === 'gemm' ? 'matmul' : opClass === 'matmul' ? 'gemm' : opClass;
     const stand =
       known.find(k => k.startsWith(`flops:${opClass}/`)) ??
+      known.find(k => k === `flops:${sibling}/${name.split('/')[1]}`) ??
       (opClass === 'quantize' ? known.find(k => k.startsWith('flops:matmul/')) : undefined) ??
       known.find(k => k === 'flops:elementwise/float32');
     if (!stand) {

@@ -10,7 +10,8 @@ import { attribute, intAttribute } from '../onnx/graph-editor';
 import { dimsOf, elementCount, readIntegers, toNumber, typeName } from '../onnx/tensors';
 
 /** What a node's work is priced as: one cost per unit of work per class and data type. */
-export type OpClass = 'matmul' | 'conv' | 'elementwise' | 'pool' | 'quantize' | 'cast' | 'memory';
+export type OpClass =
+  'matmul' | 'gemm' | 'conv' | 'elementwise' | 'pool' | 'quantize' | 'cast' | 'memory';
 
 export interface ClassWork {
   opClass: OpClass;
@@ -274,9 +275,10 @@ function infer(node: onnx.INodeProto, inputs: Array<Tensor | undefined>, label: 
       if (k !== k2) throw new NoPredictionError(`${label}: inner dimensions ${k} and ${k2} differ`);
       const macs = m * k * nn;
       const bias = inputs[2] ? m * nn : 0;
+      // Its own class: ONNX Runtime runs Gemm and MatMul with different kernels (fp16 above all).
       return {
         outputs: [{ dims: [m, nn], type: need(0).type }],
-        opClass: 'matmul',
+        opClass: 'gemm',
         flops: 2 * macs + bias,
         macs
       };

@@ -20,6 +20,7 @@ import {
   runCalibration,
   saveCalibration,
   type Calibration,
+  type CalibrationWorkload,
   type MachineKey
 } from './calibration';
 import { evaluate, featuresOf, INTERVAL_QUANTILE, priceableFeatures } from './cost-model';
@@ -38,6 +39,8 @@ export interface PredictOptions {
   cacheDir?: string;
   /** The meter a missing calibration is measured with (default a fresh one). */
   meter?: EnergyMeter;
+  /** A smaller calibration workload than the default (tests). */
+  workload?: CalibrationWorkload;
 }
 
 export interface PredictionBasis {
@@ -100,7 +103,7 @@ export async function currentMachine(
  */
 export async function ensureCalibration(
   threads: number,
-  options: Pick<PredictOptions, 'calibrate' | 'onProgress' | 'cacheDir' | 'meter'> & {
+  options: Pick<PredictOptions, 'calibrate' | 'onProgress' | 'cacheDir' | 'meter' | 'workload'> & {
     force?: boolean;
   } = {}
 ): Promise<{ calibration: Calibration; path: string }> {
@@ -113,7 +116,12 @@ export async function ensureCalibration(
     );
   const own = options.meter ? undefined : await openPowerMeter();
   try {
-    const points = await runCalibration(options.meter ?? own!, [threads], options.onProgress);
+    const points = await runCalibration(
+      options.meter ?? own!,
+      [threads],
+      options.onProgress,
+      options.workload
+    );
     const now = new Date().toISOString();
     const kept = (cached?.points ?? []).filter(
       p => p.threads !== threads || p.source === 'measured'

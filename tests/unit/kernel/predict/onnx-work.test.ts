@@ -48,15 +48,15 @@ describe('graphWork', () => {
     expect(work.flops).toBe(2 * b * k * n + b * n);
     // bytes: x, W, C in and y out, float32
     expect(work.bytes).toBe(4 * (b * k + k * n + n + b * n));
-    expect(Object.keys(work.byClass)).toEqual(['matmul/float32']);
+    expect(Object.keys(work.byClass)).toEqual(['gemm/float32']);
   });
 
   it('honours transB and scales with the batch', () => {
     const m = mlpModel({ sizes: [10, 6, 3], gemm: true });
     const one = graphWork(m, 1);
     const four = graphWork(m, 4);
-    expect(one.byClass['matmul/float32'].macs).toBe(10 * 6 + 6 * 3);
-    expect(four.byClass['matmul/float32'].macs).toBe(4 * (10 * 6 + 6 * 3));
+    expect(one.byClass['gemm/float32'].macs).toBe(10 * 6 + 6 * 3);
+    expect(four.byClass['gemm/float32'].macs).toBe(4 * (10 * 6 + 6 * 3));
     expect(four.byClass['elementwise/float32']).toMatchObject({ nodes: 1, flops: 4 * 6 });
   });
 
@@ -76,7 +76,7 @@ describe('graphWork', () => {
     expect(w.byClass['pool/float32'].flops).toBe(2 * 3 * 16 * 4);
     expect(w.byClass['memory/float32']).toMatchObject({ nodes: 1, flops: 0, bytes: 0 });
     // Gemm [2, 48] x [48, 2]
-    expect(w.byClass['matmul/float32'].macs).toBe(2 * 48 * 2);
+    expect(w.byClass['gemm/float32'].macs).toBe(2 * 48 * 2);
     expect(w.nodes.find(n => n.opType === 'Conv')!.outputShape).toEqual([2, 3, 8, 8]);
   });
 
