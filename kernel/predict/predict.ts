@@ -84,7 +84,7 @@ export class Prediction implements Displayable {
     return this.record;
   }
   toMimeBundle(): MimeBundle {
-    return { 'text/plain': predictionText(this.record), 'application/json': this.record as never };
+    return { 'text/plain': predictionText(this.record), 'application/json': this.record };
   }
 }
 
