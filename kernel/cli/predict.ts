@@ -105,6 +105,7 @@ Options:
     const threads = values.threads
       ? values.threads.split(',').map(t => count(t.trim(), 'threads')!)
       : [...new Set([1, defaultThreads()])];
+    const started = performance.now();
     const fits = [];
     let path = '';
     for (const t of threads) {
@@ -120,7 +121,8 @@ Options:
       io.stdout(finiteJson({ calibration: path, fits }, 'calibration'));
       return 0;
     }
-    io.stdout(`Calibration saved to ${path}\n`);
+    const took = ((performance.now() - started) / 1000).toFixed(0);
+    io.stdout(`Calibration measured in ${took} s, saved to ${path}\n`);
     for (const f of fits) {
       io.stdout(
         `  ${f.threads} thread(s): ${f.points} points; leave-one-out error (90th percentile) energy ±${Math.round((Math.exp(f.energySpread) - 1) * 100)} %, latency ±${Math.round((Math.exp(f.secondsSpread) - 1) * 100)} %\n`
