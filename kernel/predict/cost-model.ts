@@ -91,38 +91,6 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[lo] + (sorted[Math.ceil(at)] - sorted[lo]) * (at - lo);
 }
 
-/**
- * The points without the disturbed ones: a window that another process on a shared machine
- * slowed lies far off the first fit (more than 3 robust standard deviations of the log errors, and
- * 30 %); at most a fifth of the points are set aside. The interval still counts every point.
- */
-export function inliers(
-  points: readonly FitPoint[],
-  names: string[],
-  target: 'energyJ' | 'seconds'
-): readonly FitPoint[] {
-  const coef = fitOne(points, names, target);
-  const errors = points.map(p => Math.log(p[target] / Math.max(evaluate(coef, p.features), 1e-30)));
-  const mid = quantile(errors, 0.5);
-  const mad =
-    1.4826 *
-    quantile(
-      errors.map(e => Math.abs(e - mid)),
-      0.5
-    );
-  const limit = Math.max(3 * mad, Math.log(1.3));
-  const ranked = points
-    .map((p, i) => ({ p, off: Math.abs(errors[i] - mid) }))
-    .sort((a, b) => b.off - a.off);
-  const drop = new Set(
-    ranked
-      .slice(0, Math.floor(points.length / 5))
-      .filter(r => r.off > limit)
-      .map(r => r.p)
-  );
-  return drop.size ? points.filter(p => !drop.has(p)) : points;
-}
-
 /** Fits energy and seconds per call to the points; needs at least as many points as features + 1. */
 export function fitCostModel(points: readonly FitPoint[]): Fit {
   const names = [...new Set(points.flatMap(p => Object.keys(p.features)))].sort();
@@ -139,8 +107,8 @@ export function fitCostModel(points: readonly FitPoint[]): Fit {
     return Math.max(MIN_SPREAD, quantile(errors, INTERVAL_QUANTILE) * Math.sqrt(n / (n - 2)));
   };
   return {
-    energy: fitOne(inliers(points, names, 'energyJ'), names, 'energyJ'),
-    seconds: fitOne(inliers(points, names, 'seconds'), names, 'seconds'),
+    energy: fitOne(points, names, 'energyJ'),
+    seconds: fitOne(points, names, 'seconds'),
     energySpread: spread('energyJ'),
     secondsSpread: spread('seconds'),
     points: points.length
