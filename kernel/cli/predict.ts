@@ -39,7 +39,7 @@ Predicts the energy per inference and the latency per call of MODEL.onnx at N in
 (default 1) and T intra-op threads (default: one per logical CPU), from the graph's work
 (FLOPs and bytes by operator class and data type) and this machine's calibration, with an
 interval from the calibration's errors. The figures are predictions, not measurements.
-Measures the calibration first (about 12 s per thread count) when this machine has none.
+Measures the calibration first (under 30 s per thread count) when this machine has none.
 
 Options:
   --batch N         inputs per call (default 1)
@@ -88,12 +88,12 @@ export const calibrate: Command = {
   usage: `Usage: gaissa calibrate [--threads T] [--json]
 
 Runs a short workload of synthetic ONNX models (MLPs, conv nets, int8 and fp16 variants at
-batch 1, 8 and 64) with the power meter, about 12 s per thread count, and caches the fit per
+batch 1, 8 and 64) with the power meter, under 30 s per thread count, and caches the fit per
 machine and meter in the user's cache dir ($GAISSA_CACHE_DIR, else $XDG_CACHE_HOME/gaissa or
 ~/.cache/gaissa). Re-measures what is cached; points from your own measurements are kept.
 
 Options:
-  --threads T       thread counts to calibrate, comma-separated (default: 1 and logical CPUs)
+  --threads T       thread counts to calibrate, comma-separated (default: logical CPUs)
   --json            print the fit (costs per unit of work, error spreads) as JSON`,
   async run(args, io) {
     const { values } = parsingOptions(() =>
@@ -104,7 +104,7 @@ Options:
     );
     const threads = values.threads
       ? values.threads.split(',').map(t => count(t.trim(), 'threads')!)
-      : [...new Set([1, defaultThreads()])];
+      : [defaultThreads()];
     const started = performance.now();
     const fits = [];
     let path = '';

@@ -249,7 +249,7 @@ export function defaultThreads(): number {
   return Math.max(1, cpus().length);
 }
 
-/** Measures the workload at each thread count: about 12 s per count on a 2-core VM. */
+/** Measures the workload at each thread count: about 18 s per count on a 2-core VM. */
 export interface CalibrationWorkload {
   models?: OnnxModel[];
   batches?: number[];
@@ -273,7 +273,7 @@ export async function runCalibration(
         const m = await measureModel(meter, model, {
           batch,
           threads,
-          windowS: workload.windowS ?? 0.1,
+          windowS: workload.windowS ?? 0.15,
           windows: workload.windows ?? 3
         });
         points.push(pointOf(model, batch, threads, m, 'calibrate'));
