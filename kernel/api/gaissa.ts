@@ -25,6 +25,8 @@ import type {
 import { createTrainApi, TrainApi } from './train';
 import type { HfApi } from './hf';
 import type { Profile, ProfileOptions } from './profile';
+import type { OnnxModel } from '../onnx/onnx-model';
+import type { Prediction, PredictOptions } from '../predict/predict';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the lazy loads below */
 const measureModule = lazyModule(() => require('./measure') as typeof import('./measure'));
@@ -32,6 +34,9 @@ const labelModule = lazyModule(() => require('./label') as typeof import('./labe
 const tacticsModule = lazyModule(() => require('./tactics') as typeof import('./tactics'));
 const hfModule = lazyModule(() => require('./hf') as typeof import('./hf'));
 const profileModule = lazyModule(() => require('./profile') as typeof import('./profile'));
+const predictModule = lazyModule(
+  () => require('../predict/predict') as typeof import('../predict/predict')
+);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface DisplayOptions {
@@ -138,6 +143,12 @@ export interface GaissaApi {
   train: TrainApi;
   /** Hugging Face carbon mining: `mine({ dir | cache | hub, out })`; twin of `gaissa hf mine`. */
   hf: HfApi;
+  /**
+   * Predicted (not measured) energy per inference and latency of an ONNX model at `batch` inputs
+   * and `threads` threads, with an interval, from its graph and this machine's calibration
+   * (measured once, ~30 s, when missing); twin of `gaissa predict`.
+   */
+  predict(model: OnnxModel | string, options?: PredictOptions): Promise<Prediction>;
 }
 
 /** Set by the kernel: renders the magic help from the live registry. */
@@ -215,5 +226,6 @@ export const gaissa: GaissaApi = {
   tactics: lazyObject(() => tacticsModule().tacticsApi),
   compare: (variants, options) => tacticsModule().compare(variants, options),
   train: createTrainApi(bundle => gaissa.display(bundle, { displayId: true })),
-  hf: lazyObject(() => hfModule().hfApi)
+  hf: lazyObject(() => hfModule().hfApi),
+  predict: (model, options) => predictModule().predictModel(model, options)
 };

@@ -5,6 +5,7 @@
  */
 import type { CarbonSettings } from '../../core/carbon';
 import { measureSession } from '../measure/current';
+import { refineFromComparison } from '../predict/refine';
 import { OnnxModel } from '../onnx/onnx-model';
 import { ConvNetOptions, MlpOptions, convNetModel, mlpModel } from '../onnx/synthetic-models';
 import { TACTICS, applyTactics, tacticsHelp } from '../tactics/catalogue';
@@ -152,7 +153,7 @@ export async function compare(
   const shown = progress ? await progressDisplay() : undefined;
   let last: CompareProgress | undefined;
   try {
-    return await compareVariants(variants, {
+    const comparison = await compareVariants(variants, {
       ...rest,
       meter: meter ?? (await session.meter()),
       carbon: carbon ?? session.settings.carbon(),
@@ -162,6 +163,9 @@ export async function compare(
         onProgress?.(p);
       }
     });
+    // The session's own meter measured it: the prediction calibration learns from it.
+    if (!meter) await refineFromComparison(comparison).catch(() => 0);
+    return comparison;
   } catch (e) {
     // The progress line must not keep saying "measuring..." after a failure.
     shown?.({

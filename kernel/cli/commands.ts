@@ -17,5 +17,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   card: () => import('./card').then(m => m.card),
   badge: () => import('./badge').then(m => m.badge),
   hf: () => import('./hf').then(m => m.hf),
+  predict: () => import('./predict').then(m => m.predict),
+  calibrate: () => import('./predict').then(m => m.calibrate),
   version: () => import('./version').then(m => m.version)
 };
