@@ -45,6 +45,8 @@ import { packageVersion, typescriptVersion } from './versions';
 
 /** How often a cell looks for an interrupt after its top-level awaits, at most. */
 const AWAIT_CHECK_MS = 5;
+/** How long a SIGINT the relay did not count waits for it before it counts as sent to us alone. */
+const OWN_SIGNAL_WAIT_MS = 1000;
 
 /** Whether a cell holds anything besides its magic lines and whitespace. */
 function hasCode(source: string, parsed: ParsedCell): boolean {
@@ -67,6 +69,9 @@ export class Kernel implements KernelHandler {
   private relay: SigintRelay | undefined;
   /** Numbers the cells TypeScript runs, for the relay to tell one from the next. */
   private runs = 0;
+  /** SIGINTs the kernel saw itself while the relay ran, and those it applied as its own. */
+  private seenSignals = 0;
+  private ownSignals = 0;
   private streams!: StreamCapture;
   private readonly cells = new History();
   private executionCount = 0;
@@ -125,7 +130,8 @@ export class Kernel implements KernelHandler {
         const now = performance.now();
         if (now < next) return false;
         next = now + AWAIT_CHECK_MS;
-        return relay.signals() > taken;
+        // A relay that ended may have counted a signal it could not send: only a live one counts.
+        return relay.up && relay.signals() > taken;
       };
     });
     process.on('SIGTERM', () => void this.stop().finally(() => process.exit(0)));
@@ -134,9 +140,38 @@ export class Kernel implements KernelHandler {
     setTimeout(() => void this.runner(), 2000).unref();
   }
 
-  /** A SIGINT the kernel saw itself (its listener, or vm's watchdog stopping code). */
+  /**
+   * A SIGINT the kernel's listener saw. With the relay up, it is one the relay numbers too (its
+   * number applies it), the relay's repeat of one, or one sent to this process alone, which the
+   * relay never counts: that one is applied once the relay has not accounted for it within
+   * OWN_SIGNAL_WAIT_MS.
+   */
   private onSigint(): void {
-    if (this.sigints.seenByKernel()) this.session.interrupt();
+    const relay = this.relay;
+    if (!relay?.up) {
+      if (this.sigints.seenByKernel()) this.session.interrupt();
+      return;
+    }
+    this.seenSignals++;
+    const deadline = Date.now() + OWN_SIGNAL_WAIT_MS;
+    const look = (): void => {
+      if (this.relayAccounts(relay)) return;
+      if (Date.now() < deadline) {
+        setTimeout(look, 20);
+        return;
+      }
+      this.ownSignals++;
+      this.session.interrupt();
+    };
+    look();
+  }
+
+  /**
+   * Whether every signal the kernel saw itself is one the relay numbered or repeated (or one
+   * applied as the kernel's own). Signals libuv dropped only make the kernel's count smaller.
+   */
+  private relayAccounts(relay: SigintRelay): boolean {
+    return relay.signals() + relay.repeats() + this.ownSignals >= this.seenSignals;
   }
 
   /** The relay's n-th signal. */
@@ -152,12 +187,23 @@ export class Kernel implements KernelHandler {
   private onCellInterrupted(byWatchdog: boolean): void {
     const relay = this.relay;
     if (!relay?.up) {
-      if (byWatchdog) this.onSigint();
+      if (byWatchdog && this.sigints.seenByKernel()) this.session.interrupt();
       return;
     }
-    const taken = this.sigints.taken;
-    const n = byWatchdog ? relay.signalsBeyond(taken, 1000) : relay.signals();
-    if (n > taken) this.takeRelayed(n);
+    if (byWatchdog) {
+      this.seenSignals++;
+      const end = Date.now() + OWN_SIGNAL_WAIT_MS;
+      while (!this.relayAccounts(relay) && Date.now() < end) {
+        relay.signalsBeyond(relay.signals(), end - Date.now());
+      }
+      if (!this.relayAccounts(relay)) {
+        this.ownSignals++; // sent to this process alone: the relay never saw it
+        this.session.interrupt();
+        return;
+      }
+    }
+    const n = relay.signals();
+    if (n > this.sigints.taken) this.takeRelayed(n);
   }
 
   private runner(): Promise<TypeScriptRunner> {

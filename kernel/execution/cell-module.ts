@@ -415,6 +415,11 @@ class CellModule {
       this.awaits = true;
       this.edit(this.start(node), this.start(node), `${AWAITED}(`, 0);
       this.edit(node.end, node.end, ')', 0);
+    } else if (!inFunction && ts.isForOfStatement(node) && node.awaitModifier) {
+      // `for await` awaits each step without an await expression: its body starts with the check.
+      this.awaits = true;
+      this.edit(this.start(node.statement), this.start(node.statement), `{ ${AWAITED}(0); `, -1);
+      this.edit(node.statement.end, node.statement.end, ' }', 1);
     }
     // Functions, and classes (their static blocks), have their own `var` scope.
     const scope = inFunction || ts.isFunctionLike(node) || ts.isClassLike(node);

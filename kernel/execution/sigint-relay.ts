@@ -10,7 +10,7 @@
  *
  * So every SIGINT is also counted outside the kernel's thread. Jupyter sends SIGINT to the
  * kernel's process group (jupyter_client's LocalProvisioner uses killpg): a tiny child in that
- * group numbers each one, writes the count into a 4-byte file the kernel holds open (and the child
+ * group numbers each one, writes the count into an 8-byte file the kernel holds open (and the child
  * unlinks at once, so nothing stays on disk), and sends the number over IPC. The kernel tells the
  * child which cell runs and how many signals it has taken (IPC from the kernel leaves at once,
  * even when its thread then stays busy), so:
@@ -18,8 +18,10 @@
  * - the child sends SIGINT again to the kernel alone when a signal stays untaken while one same
  *   cell runs for two of its ticks: vm's watchdog, armed by then, stops that cell. It never fires
  *   while no cell runs, so a signal is not repeated into a later cell.
- * While the relay runs, the kernel counts only its numbers, never a signal it sees itself (that
- * one is numbered by the relay too, or is the child's repeat).
+ * While the relay runs, the kernel counts its numbers; a signal the kernel sees itself is one the
+ * relay numbers too, or the child's repeat (counted in the file's second slot), or one sent to
+ * the kernel's pid alone (`kill -INT PID`), which the kernel applies once the relay's count has
+ * not moved for a while.
  * A file, not a worker thread with shared memory: a worker costs the kernel about 10 MB.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,18 +40,22 @@ const fs = require('node:fs');
 const file = process.argv[1];
 const fd = fs.openSync(file, 'r+');
 fs.unlinkSync(file);
-const count = Buffer.alloc(4);
-let n = 0, taken = 0, running = 0, seenRunning = 0, watch;
+const parent = process.ppid;
+const counts = Buffer.alloc(8);
+let n = 0, repeats = 0, taken = 0, running = 0, seenRunning = 0, watch;
 function check() {
+  if (process.ppid !== parent) process.exit(0); // the kernel is gone: signal nobody else
   if (n <= taken) { clearInterval(watch); watch = undefined; seenRunning = 0; return; }
   if (running !== 0 && running === seenRunning) {
-    try { process.kill(process.ppid, 'SIGINT'); } catch {}
+    counts.writeInt32LE(++repeats, 4);
+    fs.writeSync(fd, counts, 4, 4, 4);
+    try { process.kill(parent, 'SIGINT'); } catch {}
   }
   seenRunning = running;
 }
 process.on('SIGINT', () => {
-  count.writeInt32LE(++n);
-  fs.writeSync(fd, count, 0, 4, 0);
+  counts.writeInt32LE(++n, 0);
+  fs.writeSync(fd, counts, 0, 4, 0);
   process.send(n);
   watch ??= setInterval(check, ${TICK_MS});
 });
@@ -66,6 +72,8 @@ export interface SigintRelay {
   readonly up: boolean;
   /** How many SIGINTs the child has seen (read from its file: right even while the thread is busy). */
   signals(): number;
+  /** How many times the child has sent a missed signal again. */
+  repeats(): number;
   /** The same, once it exceeds `count` or `ms` have passed (blocks the calling thread). */
   signalsBeyond(count: number, ms: number): number;
   /** The kernel has taken the first `n` signals. */
@@ -81,6 +89,7 @@ export function startSigintRelay(
   onProblem: (text: string) => void
 ): SigintRelay {
   let up = false;
+  let closed = false;
   let child: ChildProcess | undefined;
   let fd: number | undefined;
   try {
@@ -90,7 +99,12 @@ export function startSigintRelay(
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       env: {}
     });
-    child.on('exit', () => {
+    child.on('exit', (code, signal) => {
+      if (up && !closed) {
+        onProblem(
+          `interrupt relay ended (${signal ?? `code ${code}`}): only the kernel's own SIGINT listener remains`
+        );
+      }
       up = false;
       // Unlinked by the child once open; gone already unless it failed before.
       try {
@@ -110,13 +124,15 @@ export function startSigintRelay(
   // The relay must not keep the kernel alive, nor its IPC channel.
   child?.unref();
   (child as unknown as { channel?: { unref(): void } } | undefined)?.channel?.unref();
-  const count = Buffer.alloc(4);
+  const counts = Buffer.alloc(8);
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  const signals = (): number => {
+  const read = (slot: 0 | 1): number => {
     if (fd === undefined) return 0;
-    readSync(fd, count, 0, 4, 0);
-    return count.readInt32LE(0);
+    counts.fill(0);
+    readSync(fd, counts, 0, 8, 0);
+    return counts.readInt32LE(slot * 4);
   };
+  const signals = (): number => read(0);
   const send = (message: object): void => {
     if (child?.connected) child.send(message);
   };
@@ -125,6 +141,7 @@ export function startSigintRelay(
       return up;
     },
     signals,
+    repeats: () => read(1),
     signalsBeyond: (since, ms) => {
       const end = Date.now() + ms;
       let n = signals();
@@ -137,6 +154,7 @@ export function startSigintRelay(
     taken: n => send({ taken: n }),
     running: sequence => send({ running: sequence }),
     close: () => {
+      closed = true;
       if (child?.connected) child.disconnect();
       if (fd !== undefined) closeSync(fd);
       fd = undefined;

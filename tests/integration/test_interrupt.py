@@ -1,9 +1,11 @@
 """Interrupts through a real Jupyter client: SIGINT (the kernelspec's interrupt_mode) and
 interrupt_request on the control channel. The kernel keeps its state and answers afterwards."""
+import os
+import signal
 import threading
 import time
 
-from conftest import run
+from conftest import run, value
 
 
 def interrupt_later(km, delay):
@@ -99,3 +101,24 @@ def test_loop_yielding_only_to_microtasks_is_interrupted(kernel):
     assert time.monotonic() - start - 0.5 < 10.0
     assert [t for t, _ in outputs] == ["error"]
     assert run(kc, "kept + 1")[1][0][1]["data"]["text/plain"] == "43"
+
+
+def interrupt_pid_later(km, delay):
+    """SIGINT to the kernel's process alone (`kill -INT PID`), not its process group as Jupyter
+    does: the interrupt relay in the group never sees it."""
+    threading.Timer(delay, lambda: os.kill(km.provisioner.pid, signal.SIGINT)).start()
+
+
+def test_sigint_to_the_kernel_process_alone_interrupts_sync_and_awaiting_cells(kernel):
+    km, kc = kernel
+    assert run(kc, "let kept = 42;")[0]["status"] == "ok"
+    interrupt_pid_later(km, 0.5)
+    reply, outputs = run(kc, "while (true) {}", timeout=20)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    interrupt_pid_later(km, 0.5)
+    start = time.monotonic()
+    reply, outputs = run(kc, "await new Promise(() => {})", timeout=20)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    # Applied once the relay has not counted it for a second; a lost one never ends.
+    assert time.monotonic() - start - 0.5 < 10.0
+    assert value(kc, "kept + 1") == "43"

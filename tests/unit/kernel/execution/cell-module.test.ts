@@ -467,6 +467,14 @@ describe('the check after each top-level await', () => {
     expect(cellsStarted).toBe(1);
   });
 
+  test('a top-level for await checks before each step of its body', async () => {
+    const js =
+      'let steps = 0;\nasync function* forever() { while (true) yield 1; }\nfor await (const x of forever()) { steps += x; if (steps === 1000) globalThis.__interruptNow(); }\nexport { steps };\n';
+    const out = toCommonJs(ts, js)!;
+    expect(out).toContain('{ __gaissaAwaited(0); {');
+    await expect(runAsync(out)).rejects.toBeInstanceOf(CellInterrupted);
+  });
+
   test('awaits inside functions, and cells without await, are left alone', () => {
     const inFunction = toCommonJs(
       ts,

@@ -24,7 +24,7 @@ const up = setInterval(() => { if (relay.up) { clearInterval(up); process.send({
 process.on('message', m => {
   if (m.cmd === 'running') relay.running(m.n);
   if (m.cmd === 'taken') relay.taken(m.n);
-  if (m.cmd === 'report') process.send({ own, relayed, signals: relay.signals() });
+  if (m.cmd === 'report') process.send({ own, relayed, signals: relay.signals(), repeats: relay.repeats() });
   if (m.cmd === 'busy') {
     // Holds the thread as a cell would: no listener, message or timer runs meanwhile.
     process.send({ busy: true });
@@ -58,7 +58,12 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const interruptGroup = () => process.kill(-child.pid!, 'SIGINT');
 const report = async () => {
   child.send({ cmd: 'report' });
-  return (await next('own')) as { own: number; relayed: number[]; signals: number };
+  return (await next('own')) as {
+    own: number;
+    relayed: number[];
+    signals: number;
+    repeats: number;
+  };
 };
 
 describe('the relay', () => {
@@ -98,6 +103,8 @@ describe('the relay', () => {
     // The group's signal, then the relay's repeats (one per 100 ms tick from the second on).
     expect(before.own).toBeGreaterThanOrEqual(2);
     expect(before.signals).toBe(1);
+    // Each repeat is counted, so the kernel can tell it from a signal sent to it alone.
+    expect(before.repeats).toBe(before.own - 1);
     child.send({ cmd: 'taken', n: 1 });
     await sleep(300);
     const settled = (await report()).own;
@@ -117,6 +124,7 @@ describe('the relay', () => {
     const r = await report();
     expect(r.own).toBe(1);
     expect(r.relayed).toEqual([1]);
+    expect(r.repeats).toBe(0);
   }, 30_000);
 });
 
