@@ -7,11 +7,18 @@ export function serverUrl(address: string): { base: string; authorization: strin
   const url = new URL(address);
   const authorization =
     url.username || url.password
-      ? `Basic ${Buffer.from(
-          `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
-        ).toString('base64')}`
+      ? `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}`
       : null;
   url.username = '';
   url.password = '';
   return { base: url.toString().replace(/\/+$/, ''), authorization };
+}
+
+/** A URL's user or password as typed: `50%off` is not percent-encoding, and is kept as it is. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }

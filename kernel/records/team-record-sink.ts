@@ -8,6 +8,7 @@
  * A sink's report of an outage arrives in the background, usually after the cell that measured
  * has finished, when a frontend no longer shows that cell's output. So it is held and said on the
  * warning stream by the next write (in the next measured cell), `%gaissa sinks` or the close.
+ * A write's own trouble with the team servers is said at its end, and never fails it.
  */
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
@@ -28,6 +29,8 @@ export class TeamRecordSink implements RecordSink {
   private readonly active = new Map<string, TeamSink>();
   private readonly retired: TeamSink[] = [];
   private readonly held: string[] = [];
+  /** The team part's failures already said (each is said once). */
+  private readonly failures = new Set<string>();
   private readonly options: TeamSinkOptions;
   private readonly warn: (text: string) => void;
 
@@ -47,19 +50,41 @@ export class TeamRecordSink implements RecordSink {
 
   write(record: MeasurementRecord): SinkResult {
     const result = this.local.write(record);
-    for (const notice of this.takeNotices()) this.warn(notice);
     const item = { record, n: ++this.count };
-    for (const sink of this.current()) sink.push(item);
+    this.guarded(`measurement ${record.id}`, () => {
+      for (const sink of this.current()) sink.push(item);
+    });
+    for (const notice of this.takeNotices()) this.warn(notice);
     return result;
   }
 
   /** A label issued in the session, to the team sinks that keep labels; the drawing is made only then. */
   writeLabel(label: LabelRecord, svg: () => string): void {
-    const sinks = this.current().filter(s => s.pushLabel);
-    if (sinks.length === 0) return;
+    this.guarded(`label ${label.rating}`, () => {
+      const sinks = this.current().filter(s => s.pushLabel);
+      if (sinks.length === 0) return;
+      const issued = { label, svg: svg() };
+      for (const sink of sinks) sink.pushLabel!(issued);
+    });
     for (const notice of this.takeNotices()) this.warn(notice);
-    const issued = { label, svg: svg() };
-    for (const sink of sinks) sink.pushLabel!(issued);
+  }
+
+  /**
+   * The team part of a write: whatever goes wrong there (a setting no sink can use...) must not
+   * fail the cell or the local record, so it becomes a notice, held and said once per reason.
+   */
+  private guarded(what: string, deliver: () => void): void {
+    try {
+      deliver();
+    } catch (e) {
+      const reason = (e as Error)?.message ?? String(e);
+      if (this.failures.has(reason)) return;
+      this.failures.add(reason);
+      this.held.push(
+        `warning: ${what} not sent to the team servers (${reason}); ` +
+          `it is in the local gaissa-emissions files.\n`
+      );
+    }
   }
 
   /** The team sinks the settings name now (made on first use). */

@@ -14,4 +14,11 @@ describe('serverUrl', () => {
       authorization: null
     });
   });
+
+  it('keeps a password with a literal % as typed (it is not percent-encoding)', () => {
+    expect(serverUrl('https://bob:50%off@mlflow:5000')).toEqual({
+      base: 'https://mlflow:5000',
+      authorization: `Basic ${Buffer.from('bob:50%off').toString('base64')}`
+    });
+  });
 });

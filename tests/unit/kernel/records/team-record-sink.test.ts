@@ -124,4 +124,21 @@ describe('TeamRecordSink', () => {
       'not delivered: m-1: 2 tries failed (last: HTTP 503: down for maintenance)'
     );
   });
+
+  it('never fails a write or a label for the team servers: the local record stays, said once', () => {
+    const { sink, warnings } = teamSink({ pushgatewayUrl: 'http://[not a host' }, () => ({
+      status: 200
+    }));
+    expect(sink.write(sampleRecord('m-1')).ok).toBe(true);
+    expect(sink.write(sampleRecord('m-2')).ok).toBe(true);
+    expect(() => sink.writeLabel({ rating: 'B' } as never, () => '<svg/>')).not.toThrow();
+    expect(readMeasurementLog(join(dir, EMISSIONS_JSONL)).records.map(r => r.id)).toEqual([
+      'm-1',
+      'm-2'
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^warning: measurement m-1 not sent to the team servers \(.*Invalid URL.*\); it is in the local/
+    );
+  });
 });
