@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CarbonSettings, resolveCarbonSettings } from '../../core/carbon';
 import { FieldError } from '../../core/field-error';
 import { DEFAULT_KERNEL_SETTINGS } from '../../core/settings-defaults';
+import { withoutCredentials } from '../records/server-url';
 
 export interface KernelSettings {
   region?: string;
@@ -82,8 +83,21 @@ function httpUrl(key: SettingKey, raw: unknown): string {
     // named below
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-    throw new FieldError(key, `must be an http(s) URL, got ${JSON.stringify(raw)}`);
+    throw new FieldError(
+      key,
+      `must be an http(s) URL, got ${JSON.stringify(typeof raw === 'string' ? withoutCredentials(raw) : raw)}`
+    );
   return text;
+}
+
+/** The settings as shown to users (`%gaissa config`, gaissa.config.get()): no server password. */
+export function shownSettings(settings: Readonly<KernelSettings>): KernelSettings {
+  const { mlflowTrackingUri: mlflow, pushgatewayUrl: pushgateway } = settings;
+  return {
+    ...settings,
+    ...(mlflow === undefined ? {} : { mlflowTrackingUri: withoutCredentials(mlflow) }),
+    ...(pushgateway === undefined ? {} : { pushgatewayUrl: withoutCredentials(pushgateway) })
+  };
 }
 
 /** Validates one setting; `undefined`/'' unset optional ones. Throws FieldError naming the key. */

@@ -53,6 +53,13 @@ describe('team server settings', () => {
     expect(store.sourceOf('mlflowTrackingUri')).toBe('env');
   });
 
+  it('names a refused address without its user and password', () => {
+    const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'postgresql://u:pw@db/mlflow' });
+    expect(store.warnings).toEqual([
+      'MLFLOW_TRACKING_URI: mlflowTrackingUri: must be an http(s) URL, got "postgresql://db/mlflow"'
+    ]);
+  });
+
   it("refuses a tracking URI only MLflow's Python client understands, by name", () => {
     const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'databricks' });
     expect(store.current.mlflowTrackingUri).toBeUndefined();
