@@ -88,6 +88,8 @@ export interface MlflowSinkOptions extends TeamSinkOptions {
   trackingUri: string;
   /** Default: the notebook's path, or `gaissa` outside a notebook. */
   experiment?: string;
+  /** Send MLflow's credentials from the environment (default true; the URI's own always go). */
+  envCredentials?: boolean;
 }
 
 /** A label issued in the session: LABEL.json and its drawing go to the run's artifacts. */
@@ -115,7 +117,11 @@ export class MlflowSink implements TeamSink {
   private labels = 0;
 
   constructor(private readonly options: MlflowSinkOptions) {
-    this.client = new MlflowClient(options.trackingUri, options.env, options.fetch);
+    this.client = new MlflowClient(
+      options.trackingUri,
+      options.envCredentials === false ? {} : options.env,
+      options.fetch
+    );
     this.name = `MLflow at ${this.client.baseUrl}`;
     this.queue = new DeliveryQueue<Item>({
       name: this.name,

@@ -22,6 +22,11 @@ export interface TeamTargets {
   mlflowTrackingUri?: string;
   mlflowExperiment?: string;
   pushgatewayUrl?: string;
+  /**
+   * MLflow's credentials in the environment may go to this tracking URI: true only when the user
+   * chose it (environment, their settings), not a file in the notebook's folder.
+   */
+  mlflowEnvCredentials?: boolean;
 }
 
 export class TeamRecordSink implements RecordSink {
@@ -89,16 +94,19 @@ export class TeamRecordSink implements RecordSink {
 
   /** The team sinks the settings name now (made on first use). */
   current(): TeamSink[] {
-    const { mlflowTrackingUri, mlflowExperiment, pushgatewayUrl } = this.targets();
+    const { mlflowTrackingUri, mlflowExperiment, pushgatewayUrl, mlflowEnvCredentials } =
+      this.targets();
     const wanted = new Map<string, () => TeamSink>();
     if (mlflowTrackingUri) {
+      const envCredentials = mlflowEnvCredentials === true;
       wanted.set(
-        `mlflow ${mlflowTrackingUri} ${mlflowExperiment ?? ''}`,
+        `mlflow ${mlflowTrackingUri} ${mlflowExperiment ?? ''} ${envCredentials}`,
         () =>
           new MlflowSink({
             ...this.options,
             trackingUri: mlflowTrackingUri,
-            experiment: mlflowExperiment
+            experiment: mlflowExperiment,
+            envCredentials
           })
       );
     }

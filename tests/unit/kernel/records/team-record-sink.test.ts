@@ -141,4 +141,25 @@ describe('TeamRecordSink', () => {
       /^warning: measurement m-1 not sent to the team servers \(.*Invalid URL.*\); it is in the local/
     );
   });
+
+  it("sends MLflow's credentials from the environment only where the targets allow it", async () => {
+    const { fetch, sent } = fakeFetch(() => new Promise<never>(() => undefined));
+    const clock = new FakeClock();
+    let current: TeamTargets = { mlflowTrackingUri: 'http://folder-file' };
+    const sink = new TeamRecordSink(new EmissionsFileSink(dir, { warn: () => {} }), () => current, {
+      attribution: who,
+      env: { MLFLOW_TRACKING_TOKEN: 'tok' },
+      fetch,
+      clock,
+      warn: () => {}
+    });
+    sink.write(sampleRecord('m-1'));
+    current = { mlflowTrackingUri: 'http://chosen', mlflowEnvCredentials: true };
+    sink.write(sampleRecord('m-2'));
+    await clock.advance(0);
+    expect(sent.map(r => [new URL(r.url).host, r.headers.authorization])).toEqual([
+      ['folder-file', undefined],
+      ['chosen', 'Bearer tok']
+    ]);
+  });
 });
