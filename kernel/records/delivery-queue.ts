@@ -71,6 +71,8 @@ export interface DeliveryStatus {
   undelivered: Undelivered[];
   /** The last failure while it lasts; null once an attempt succeeds. */
   down: string | null;
+  /** Each delivery carries all pushed before it: what was given up is then only not yet pushed. */
+  cumulative: boolean;
 }
 
 export interface DeliveryQueueOptions<T> {
@@ -84,6 +86,11 @@ export interface DeliveryQueueOptions<T> {
   warn?: (text: string) => void;
   /** Each delivered item and how long it waited since it was pushed, ms (for the bench). */
   onDelivered?: (item: T, latencyMs: number) => void;
+  /**
+   * Each delivery carries everything pushed before it (a Pushgateway's running totals), so a
+   * success also delivers what was given up before that attempt began.
+   */
+  cumulative?: boolean;
 }
 
 interface Entry<T> {
@@ -138,7 +145,8 @@ export class DeliveryQueue<T> {
       delivered: this.delivered,
       pending: this.entries.length,
       undelivered: [...this.undelivered],
-      down: this.down
+      down: this.down,
+      cumulative: this.options.cumulative === true
     };
   }
 
@@ -213,6 +221,7 @@ export class DeliveryQueue<T> {
   private pump(): void {
     if (this.busy || this.entries.length === 0) return this.settle();
     const batch = this.entries.slice(0, this.bounds.batchSize);
+    const givenUpBefore = this.undelivered.length;
     this.busy = true;
     void this.attempt(batch.map(e => e.item)).then(error => {
       this.busy = false;
@@ -220,6 +229,8 @@ export class DeliveryQueue<T> {
         this.entries.splice(0, batch.length);
         const now = this.clock.now();
         this.delivered += batch.length;
+        if (this.options.cumulative)
+          this.delivered += this.undelivered.splice(0, givenUpBefore).length;
         for (const e of batch) this.options.onDelivered?.(e.item, now - e.pushedAt);
         this.failures = 0;
         this.down = null;

@@ -156,14 +156,18 @@ export function sinksText(statuses: readonly DeliveryStatus[]): string {
   }
   const lines = ['Team servers (the local gaissa-emissions files hold every record):'];
   for (const s of statuses) {
+    const not = notDelivered(s);
     lines.push(
-      `  ${s.name}: ${s.delivered} delivered, ${s.pending} waiting, ${s.undelivered.length} not delivered` +
+      `  ${s.name}: ${s.delivered} delivered, ${s.pending} waiting, ${s.undelivered.length} ${not}` +
         (s.down ? ` (failing: ${s.down})` : '')
     );
-    for (const u of s.undelivered) lines.push(`    not delivered: ${u.id}: ${u.reason}`);
+    for (const u of s.undelivered) lines.push(`    ${not}: ${u.id}: ${u.reason}`);
   }
   return lines.join('\n') + '\n';
 }
+
+/** A Pushgateway's next push carries what it gave up: that is only not pushed yet. */
+const notDelivered = (s: DeliveryStatus) => (s.cumulative ? 'not yet pushed' : 'not delivered');
 
 /** What a run leaves undelivered, said at its end; null when everything arrived. */
 export function undeliveredText(statuses: readonly DeliveryStatus[]): string | null {
@@ -173,7 +177,7 @@ export function undeliveredText(statuses: readonly DeliveryStatus[]): string | n
     missing
       .map(
         s =>
-          `gaissa: ${s.undelivered.length} measurement(s) not delivered to ${s.name} ` +
+          `gaissa: ${s.undelivered.length} measurement(s) ${notDelivered(s)} to ${s.name} ` +
           `(they are in the local gaissa-emissions files): ` +
           s.undelivered.map(u => `${u.id} (${u.reason})`).join(', ')
       )

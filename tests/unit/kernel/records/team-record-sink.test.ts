@@ -118,10 +118,10 @@ describe('TeamRecordSink', () => {
     expect(warnings[0]).toContain('Pushgateway at http://p: cannot deliver (HTTP 503');
     const text = sinksText(sink.status());
     expect(text).toContain(
-      'Pushgateway at http://p: 0 delivered, 2 waiting, 1 not delivered (failing: HTTP 503: down for maintenance)'
+      'Pushgateway at http://p: 0 delivered, 2 waiting, 1 not yet pushed (failing: HTTP 503: down for maintenance)'
     );
     expect(text).toContain(
-      'not delivered: m-1: 2 tries failed (last: HTTP 503: down for maintenance)'
+      'not yet pushed: m-1: 2 tries failed (last: HTTP 503: down for maintenance)'
     );
   });
 
