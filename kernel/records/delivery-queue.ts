@@ -59,6 +59,8 @@ export function refusesRetry(status: number): boolean {
 export interface Undelivered {
   id: string;
   reason: string;
+  /** Set for a label (the others are measurements). */
+  label?: true;
 }
 
 export interface DeliveryStatus {
@@ -80,6 +82,10 @@ export interface DeliveryQueueOptions<T> {
   /** Sends a batch; throws to fail it (DeliveryRefused: do not retry). */
   deliver(items: T[], signal: AbortSignal): Promise<void>;
   idOf(item: T): string;
+  /** Whether an item is a label, not a measurement (default: none is). */
+  isLabel?(item: T): boolean;
+  /** Items of one batch share this key (default: any items go together). */
+  batchKey?(item: T): string;
   bounds?: Partial<DeliveryBounds>;
   clock?: Clock;
   /** The warning stream (default: stderr). */
@@ -198,7 +204,12 @@ export class DeliveryQueue<T> {
   }
 
   private giveUp(items: T[], reason: string): void {
-    for (const item of items) this.undelivered.push({ id: this.options.idOf(item), reason });
+    for (const item of items) {
+      const id = this.options.idOf(item);
+      this.undelivered.push(
+        this.options.isLabel?.(item) ? { id, reason, label: true } : { id, reason }
+      );
+    }
   }
 
   /** Once per outage: the first failure after a success (or ever) is reported. */
@@ -220,7 +231,12 @@ export class DeliveryQueue<T> {
 
   private pump(): void {
     if (this.busy || this.entries.length === 0) return this.settle();
-    const batch = this.entries.slice(0, this.bounds.batchSize);
+    const key = this.options.batchKey;
+    const limit = Math.min(this.entries.length, this.bounds.batchSize);
+    let size = 1;
+    while (size < limit && (!key || key(this.entries[size].item) === key(this.entries[0].item)))
+      size++;
+    const batch = this.entries.slice(0, size);
     const givenUpBefore = this.undelivered.length;
     this.busy = true;
     void this.attempt(batch.map(e => e.item)).then(error => {

@@ -128,6 +128,9 @@ export class MlflowSink implements TeamSink {
       deliver: (items, signal) => this.deliver(items, signal),
       idOf: item =>
         item.kind === 'record' ? item.record.id : `label ${item.n} (${item.label.rating})`,
+      isLabel: item => item.kind === 'label',
+      // A label goes alone: its upload failing must not refuse or re-log the records beside it.
+      batchKey: item => (item.kind === 'record' ? 'records' : `label ${item.n}`),
       bounds: { batchSize: 50, ...options.bounds }, // 50 x 1 id tag stays under log-batch's 100 tags
       clock: options.clock,
       warn: options.warn,
@@ -216,7 +219,7 @@ export class MlflowSink implements TeamSink {
     return params.filter(p => !have.some(h => h.key === p.key));
   }
 
-  /** Records of a batch go in one log-batch; labels one by one (two uploads and a tag each). */
+  /** A batch is records, in one log-batch, or one label (two uploads and a tag). */
   private async deliver(items: Item[], signal: AbortSignal): Promise<void> {
     const run = await this.ensureRun(signal);
     const records = items.filter(i => i.kind === 'record');

@@ -175,12 +175,22 @@ export function undeliveredText(statuses: readonly DeliveryStatus[]): string | n
   if (missing.length === 0) return null;
   return (
     missing
-      .map(
-        s =>
-          `gaissa: ${s.undelivered.length} measurement(s) ${notDelivered(s)} to ${s.name} ` +
-          `(they are in the local gaissa-emissions files): ` +
+      .map(s => {
+        const labels = s.undelivered.filter(u => u.label).length;
+        const measurements = s.undelivered.length - labels;
+        const what = [
+          measurements > 0 ? `${measurements} measurement(s)` : '',
+          labels > 0 ? `${labels} label(s)` : ''
+        ]
+          .filter(Boolean)
+          .join(' and ');
+        return (
+          `gaissa: ${what} ${notDelivered(s)} to ${s.name}` +
+          (measurements > 0 ? ' (the measurements are in the local gaissa-emissions files)' : '') +
+          ': ' +
           s.undelivered.map(u => `${u.id} (${u.reason})`).join(', ')
-      )
+        );
+      })
       .join('\n') + '\n'
   );
 }
