@@ -56,6 +56,15 @@ export function refusesRetry(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
+/** How many of the items given up a status lists by name: the latest. */
+export const UNDELIVERED_LISTED = 20;
+
+/** Items given up, measurements and labels apart. */
+export interface UndeliveredCount {
+  measurements: number;
+  labels: number;
+}
+
 export interface Undelivered {
   id: string;
   reason: string;
@@ -69,7 +78,9 @@ export interface DeliveryStatus {
   delivered: number;
   /** Waiting for an attempt or a retry. */
   pending: number;
-  /** Given up: too many tries, too old, refused, queue full or closed. */
+  /** How many were given up: too many tries, too old, refused, queue full or closed. */
+  notDelivered: UndeliveredCount;
+  /** The latest of them (at most UNDELIVERED_LISTED), oldest first. */
   undelivered: Undelivered[];
   /** The last failure while it lasts; null once an attempt succeeds. */
   down: string | null;
@@ -118,7 +129,11 @@ export class DeliveryQueue<T> {
   private readonly bounds: DeliveryBounds;
   private readonly clock: Clock;
   private readonly entries: Entry<T>[] = [];
-  private readonly undelivered: Undelivered[] = [];
+  /** The latest items given up, each with its number among all given up (0, 1, ...). */
+  private latest: Array<{ seq: number; entry: Undelivered }> = [];
+  /** All given up so far, and those a cumulative delivery carried after all. */
+  private readonly givenUp: UndeliveredCount = { measurements: 0, labels: 0 };
+  private readonly carried: UndeliveredCount = { measurements: 0, labels: 0 };
   private delivered = 0;
   private failures = 0;
   private down: string | null = null;
@@ -150,7 +165,11 @@ export class DeliveryQueue<T> {
       name: this.name,
       delivered: this.delivered,
       pending: this.entries.length,
-      undelivered: [...this.undelivered],
+      notDelivered: {
+        measurements: this.givenUp.measurements - this.carried.measurements,
+        labels: this.givenUp.labels - this.carried.labels
+      },
+      undelivered: this.latest.map(u => u.entry),
       down: this.down,
       cumulative: this.options.cumulative === true
     };
@@ -206,10 +225,23 @@ export class DeliveryQueue<T> {
   private giveUp(items: T[], reason: string): void {
     for (const item of items) {
       const id = this.options.idOf(item);
-      this.undelivered.push(
-        this.options.isLabel?.(item) ? { id, reason, label: true } : { id, reason }
-      );
+      const label = this.options.isLabel?.(item) === true;
+      const seq = this.givenUp.measurements + this.givenUp.labels;
+      this.givenUp[label ? 'labels' : 'measurements']++;
+      this.latest.push({ seq, entry: label ? { id, reason, label } : { id, reason } });
     }
+    if (this.latest.length > UNDELIVERED_LISTED)
+      this.latest.splice(0, this.latest.length - UNDELIVERED_LISTED);
+  }
+
+  /** A cumulative delivery also delivered the items given up before it began. */
+  private carry(before: UndeliveredCount): void {
+    for (const kind of ['measurements', 'labels'] as const) {
+      this.delivered += Math.max(0, before[kind] - this.carried[kind]);
+      this.carried[kind] = Math.max(this.carried[kind], before[kind]);
+    }
+    const seq = before.measurements + before.labels;
+    this.latest = this.latest.filter(u => u.seq >= seq);
   }
 
   /** Once per outage: the first failure after a success (or ever) is reported. */
@@ -237,7 +269,7 @@ export class DeliveryQueue<T> {
     while (size < limit && (!key || key(this.entries[size].item) === key(this.entries[0].item)))
       size++;
     const batch = this.entries.slice(0, size);
-    const givenUpBefore = this.undelivered.length;
+    const givenUpBefore = { ...this.givenUp };
     this.busy = true;
     void this.attempt(batch.map(e => e.item)).then(error => {
       this.busy = false;
@@ -245,8 +277,7 @@ export class DeliveryQueue<T> {
         this.entries.splice(0, batch.length);
         const now = this.clock.now();
         this.delivered += batch.length;
-        if (this.options.cumulative)
-          this.delivered += this.undelivered.splice(0, givenUpBefore).length;
+        if (this.options.cumulative) this.carry(givenUpBefore);
         for (const e of batch) this.options.onDelivered?.(e.item, now - e.pushedAt);
         this.failures = 0;
         this.down = null;

@@ -157,27 +157,30 @@ export function sinksText(statuses: readonly DeliveryStatus[]): string {
   const lines = ['Team servers (the local gaissa-emissions files hold every record):'];
   for (const s of statuses) {
     const not = notDelivered(s);
+    const count = countOf(s);
     lines.push(
-      `  ${s.name}: ${s.delivered} delivered, ${s.pending} waiting, ${s.undelivered.length} ${not}` +
+      `  ${s.name}: ${s.delivered} delivered, ${s.pending} waiting, ${count} ${not}` +
         (s.down ? ` (failing: ${s.down})` : '')
     );
+    if (count > s.undelivered.length) lines.push(`    the latest ${s.undelivered.length}:`);
     for (const u of s.undelivered) lines.push(`    ${not}: ${u.id}: ${u.reason}`);
   }
   return lines.join('\n') + '\n';
 }
+
+const countOf = (s: DeliveryStatus) => s.notDelivered.measurements + s.notDelivered.labels;
 
 /** A Pushgateway's next push carries what it gave up: that is only not pushed yet. */
 const notDelivered = (s: DeliveryStatus) => (s.cumulative ? 'not yet pushed' : 'not delivered');
 
 /** What a run leaves undelivered, said at its end; null when everything arrived. */
 export function undeliveredText(statuses: readonly DeliveryStatus[]): string | null {
-  const missing = statuses.filter(s => s.undelivered.length > 0);
+  const missing = statuses.filter(s => countOf(s) > 0);
   if (missing.length === 0) return null;
   return (
     missing
       .map(s => {
-        const labels = s.undelivered.filter(u => u.label).length;
-        const measurements = s.undelivered.length - labels;
+        const { measurements, labels } = s.notDelivered;
         const what = [
           measurements > 0 ? `${measurements} measurement(s)` : '',
           labels > 0 ? `${labels} label(s)` : ''
@@ -187,7 +190,7 @@ export function undeliveredText(statuses: readonly DeliveryStatus[]): string | n
         return (
           `gaissa: ${what} ${notDelivered(s)} to ${s.name}` +
           (measurements > 0 ? ' (the measurements are in the local gaissa-emissions files)' : '') +
-          ': ' +
+          (countOf(s) > s.undelivered.length ? `; the latest ${s.undelivered.length}: ` : ': ') +
           s.undelivered.map(u => `${u.id} (${u.reason})`).join(', ')
         );
       })
