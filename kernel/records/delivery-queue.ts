@@ -3,8 +3,9 @@
  * pushes and returns at once; attempts are cut off after a timeout, retried with exponential
  * backoff, and given up after a number of tries or an age, so a server that is down, slow or
  * refusing costs memory and time that are both bounded. A failure is reported once per outage on
- * the warning stream; every item given up is listed with its reason in `status()`.
+ * the warning stream; every item given up is counted in `status()`, the latest with its reason.
  */
+import { printable } from './server-text';
 
 /** Time, injectable so tests drive backoff and timeouts with a fake clock. */
 export interface Clock {
@@ -121,7 +122,7 @@ export function reasonText(e: unknown): string {
   // fetch's "fetch failed" hides the useful part (ECONNREFUSED...) in its cause.
   const cause = error?.cause?.code ?? error?.cause?.message;
   const message = String(error?.message ?? e);
-  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
+  return printable(cause && !message.includes(cause) ? `${message}: ${cause}` : message);
 }
 
 export class DeliveryQueue<T> {

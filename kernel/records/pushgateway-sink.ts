@@ -14,6 +14,7 @@ import {
   refusesRetry,
   type DeliveryStatus
 } from './delivery-queue';
+import { printable, readServerText } from './server-text';
 import { serverUrl } from './server-url';
 import type { NumberedRecord, TeamSink, TeamSinkOptions } from './team-sink';
 
@@ -212,7 +213,9 @@ export class PushgatewaySink implements TeamSink {
       signal
     });
     if (!response.ok) {
-      const text = (await response.text()).slice(0, 300).trim();
+      const text = printable(await readServerText(response))
+        .slice(0, 300)
+        .trim();
       const message = `HTTP ${response.status}${text ? `: ${text}` : ''}`;
       if (refusesRetry(response.status)) throw new DeliveryRefused(message);
       throw new Error(message);

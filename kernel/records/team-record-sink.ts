@@ -12,7 +12,7 @@
  */
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
-import type { DeliveryStatus } from './delivery-queue';
+import { reasonText, type DeliveryStatus } from './delivery-queue';
 import { MlflowSink } from './mlflow-sink';
 import { PushgatewaySink } from './pushgateway-sink';
 import type { RecordSink, SinkResult } from './record-sink';
@@ -82,7 +82,7 @@ export class TeamRecordSink implements RecordSink {
     try {
       deliver();
     } catch (e) {
-      const reason = (e as Error)?.message ?? String(e);
+      const reason = reasonText(e);
       if (this.failures.has(reason)) return;
       this.failures.add(reason);
       this.held.push(

@@ -194,6 +194,27 @@ describe('PushgatewaySink', () => {
     expect(sink.name).toBe('Pushgateway at http://pgw:9091');
   });
 
+  it("quotes a bounded start of the server's answer, without its control characters", async () => {
+    const body = '\u001b[2J\u001b]0;owned\u0007bad\n' + 'x'.repeat(100_000);
+    const { fetch } = fakeFetch(() => ({ status: 400, body }));
+    const clock = new FakeClock();
+    const warnings: string[] = [];
+    const sink = new PushgatewaySink({
+      url: 'http://pgw',
+      attribution: who,
+      fetch,
+      clock,
+      warn: w => warnings.push(w)
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    const [{ reason }] = sink.status().undelivered;
+    expect(reason).toMatch(/^refused: HTTP 400: \[2J ]0;owned bad x+$/);
+    expect(reason.length).toBeLessThan(400);
+    expect(warnings.join('')).not.toContain('\u001b');
+    expect(warnings.join('')).not.toContain('\u0007');
+  });
+
   it('gives a refused push up at once (400: a bad body is not retried)', async () => {
     const { fetch } = fakeFetch(() => ({ status: 400, body: 'text format parsing error' }));
     const clock = new FakeClock();
