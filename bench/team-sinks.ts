@@ -245,7 +245,10 @@ async function main(): Promise<void> {
       if (Math.abs(pushed - written) > 1e-9 * written) lost += s.records.length;
     }
     const total = writers * perWriter;
-    const undelivered = statuses.reduce((a, s) => a + s.undelivered.length, 0);
+    const undelivered = statuses.reduce(
+      (a, s) => a + s.notDelivered.measurements + s.notDelivered.labels,
+      0
+    );
     const reasons = new Set(
       statuses.flatMap(s => s.undelivered.map(u => `${s.name}: ${u.reason}`))
     );

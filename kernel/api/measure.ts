@@ -12,7 +12,13 @@ import { Displayable, MimeBundle } from '../display';
 import { measureSession } from '../measure/current';
 import type { MeasureOptions } from '../measure/session';
 import type { DeliveryStatus } from '../records/delivery-queue';
-import { KernelSettings, SETTING_KEYS, SettingKey, SettingSource } from '../measure/settings';
+import {
+  KernelSettings,
+  SETTING_KEYS,
+  SettingKey,
+  SettingSource,
+  shownSettings
+} from '../measure/settings';
 import { MEASUREMENT_MIME } from '../../core/mime-types';
 
 export type { MeasureOptions } from '../measure/session';
@@ -123,11 +129,11 @@ export interface ConfigView {
 }
 
 export const config = {
-  /** The settings in force and where each came from. */
+  /** The settings in force (server addresses without their password) and where each came from. */
   get(): ConfigView {
     const store = measureSession().settings;
     return {
-      settings: store.current,
+      settings: shownSettings(store.current),
       sources: Object.fromEntries(SETTING_KEYS.map(k => [k, store.sourceOf(k)])) as Record<
         SettingKey,
         SettingSource

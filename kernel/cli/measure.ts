@@ -106,7 +106,7 @@ server (waiting at most 5 s after printing; what it did not take is named on std
     // Team servers (MLflow, a Pushgateway) get it after the local files, in the background.
     const sink = new TeamRecordSink(
       new EmissionsFileSink(process.cwd(), { toolVersion: packageVersion, warn: () => {} }),
-      () => store.current,
+      () => store.teamTargets(),
       { attribution: attributionOf(process.env, undefined), warn: io.stderr }
     );
     const logged = values['no-log'] ? null : sink.write(record);

@@ -4,7 +4,7 @@
  */
 import { Measurement } from '../api/measure';
 import { measureSession } from '../measure/current';
-import { CONFIG_FILE, ENV_VARIABLES, SETTING_KEYS } from '../measure/settings';
+import { CONFIG_FILE, ENV_VARIABLES, SETTING_KEYS, shownSettings } from '../measure/settings';
 import { probeMeters } from '../meters/sampler';
 import { MagicContext } from './context';
 import { MagicError } from './parse';
@@ -161,8 +161,9 @@ export const config: MagicCommand<MagicContext> = {
       }
     }
     const carbon = store.carbon();
+    const shown = shownSettings(store.current);
     const lines = SETTING_KEYS.map(k => {
-      const v = store.current[k];
+      const v = shown[k];
       return `  ${k.padEnd(23)} ${v === undefined ? '(unset)' : String(v)}   [${store.sourceOf(k)}]`;
     });
     ctx.print(

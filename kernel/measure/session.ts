@@ -58,7 +58,7 @@ export class MeasureSession {
     this.settings = new SettingsStore(dir, env);
     this.sink = new TeamRecordSink(
       new EmissionsFileSink(dir, { toolVersion: packageVersion }),
-      () => this.settings.current,
+      () => this.settings.teamTargets(),
       { attribution: attributionOf(env), env }
     );
   }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { CarbonSettings, resolveCarbonSettings } from '../../core/carbon';
 import { FieldError } from '../../core/field-error';
 import { DEFAULT_KERNEL_SETTINGS } from '../../core/settings-defaults';
+import { withoutCredentials } from '../records/server-url';
+import type { TeamTargets } from '../records/team-record-sink';
 
 export interface KernelSettings {
   region?: string;
@@ -82,8 +84,21 @@ function httpUrl(key: SettingKey, raw: unknown): string {
     // named below
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-    throw new FieldError(key, `must be an http(s) URL, got ${JSON.stringify(raw)}`);
+    throw new FieldError(
+      key,
+      `must be an http(s) URL, got ${JSON.stringify(typeof raw === 'string' ? withoutCredentials(raw) : raw)}`
+    );
   return text;
+}
+
+/** The settings as shown to users (`%gaissa config`, gaissa.config.get()): no server password. */
+export function shownSettings(settings: Readonly<KernelSettings>): KernelSettings {
+  const { mlflowTrackingUri: mlflow, pushgatewayUrl: pushgateway } = settings;
+  return {
+    ...settings,
+    ...(mlflow === undefined ? {} : { mlflowTrackingUri: withoutCredentials(mlflow) }),
+    ...(pushgateway === undefined ? {} : { pushgatewayUrl: withoutCredentials(pushgateway) })
+  };
 }
 
 /** Validates one setting; `undefined`/'' unset optional ones. Throws FieldError naming the key. */
@@ -196,6 +211,21 @@ export class SettingsStore {
     resolveCarbonSettings(carbonInput(next));
     this.values = next;
     for (const key of Object.keys(values)) this.sources.set(key as SettingKey, source);
+  }
+
+  /**
+   * The team servers records go to. MLflow's credentials in the environment go only to a tracking
+   * URI the user chose: a gaissa.config.json in the notebook's folder comes with the notebook, and
+   * may be anyone's, so its address gets no token (its own user:password@ still goes).
+   */
+  teamTargets(): TeamTargets {
+    const { mlflowTrackingUri, mlflowExperiment, pushgatewayUrl } = this.values;
+    return {
+      mlflowTrackingUri,
+      mlflowExperiment,
+      pushgatewayUrl,
+      mlflowEnvCredentials: this.sourceOf('mlflowTrackingUri') !== 'file'
+    };
   }
 
   /** The figures a measurement uses, with per-measurement overrides (--region, --pue). */

@@ -3,8 +3,9 @@
  * pushes and returns at once; attempts are cut off after a timeout, retried with exponential
  * backoff, and given up after a number of tries or an age, so a server that is down, slow or
  * refusing costs memory and time that are both bounded. A failure is reported once per outage on
- * the warning stream; every item given up is listed with its reason in `status()`.
+ * the warning stream; every item given up is counted in `status()`, the latest with its reason.
  */
+import { printable } from './server-text';
 
 /** Time, injectable so tests drive backoff and timeouts with a fake clock. */
 export interface Clock {
@@ -56,9 +57,20 @@ export function refusesRetry(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
+/** How many of the items given up a status lists by name: the latest. */
+export const UNDELIVERED_LISTED = 20;
+
+/** Items given up, measurements and labels apart. */
+export interface UndeliveredCount {
+  measurements: number;
+  labels: number;
+}
+
 export interface Undelivered {
   id: string;
   reason: string;
+  /** Set for a label (the others are measurements). */
+  label?: true;
 }
 
 export interface DeliveryStatus {
@@ -67,10 +79,14 @@ export interface DeliveryStatus {
   delivered: number;
   /** Waiting for an attempt or a retry. */
   pending: number;
-  /** Given up: too many tries, too old, refused, queue full or closed. */
+  /** How many were given up: too many tries, too old, refused, queue full or closed. */
+  notDelivered: UndeliveredCount;
+  /** The latest of them (at most UNDELIVERED_LISTED), oldest first. */
   undelivered: Undelivered[];
   /** The last failure while it lasts; null once an attempt succeeds. */
   down: string | null;
+  /** Each delivery carries all pushed before it: what was given up is then only not yet pushed. */
+  cumulative: boolean;
 }
 
 export interface DeliveryQueueOptions<T> {
@@ -78,12 +94,21 @@ export interface DeliveryQueueOptions<T> {
   /** Sends a batch; throws to fail it (DeliveryRefused: do not retry). */
   deliver(items: T[], signal: AbortSignal): Promise<void>;
   idOf(item: T): string;
+  /** Whether an item is a label, not a measurement (default: none is). */
+  isLabel?(item: T): boolean;
+  /** Items of one batch share this key (default: any items go together). */
+  batchKey?(item: T): string;
   bounds?: Partial<DeliveryBounds>;
   clock?: Clock;
   /** The warning stream (default: stderr). */
   warn?: (text: string) => void;
   /** Each delivered item and how long it waited since it was pushed, ms (for the bench). */
   onDelivered?: (item: T, latencyMs: number) => void;
+  /**
+   * Each delivery carries everything pushed before it (a Pushgateway's running totals), so a
+   * success also delivers what was given up before that attempt began.
+   */
+  cumulative?: boolean;
 }
 
 interface Entry<T> {
@@ -97,7 +122,7 @@ export function reasonText(e: unknown): string {
   // fetch's "fetch failed" hides the useful part (ECONNREFUSED...) in its cause.
   const cause = error?.cause?.code ?? error?.cause?.message;
   const message = String(error?.message ?? e);
-  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
+  return printable(cause && !message.includes(cause) ? `${message}: ${cause}` : message);
 }
 
 export class DeliveryQueue<T> {
@@ -105,7 +130,11 @@ export class DeliveryQueue<T> {
   private readonly bounds: DeliveryBounds;
   private readonly clock: Clock;
   private readonly entries: Entry<T>[] = [];
-  private readonly undelivered: Undelivered[] = [];
+  /** The latest items given up, each with its number among all given up (0, 1, ...). */
+  private latest: Array<{ seq: number; entry: Undelivered }> = [];
+  /** All given up so far, and those a cumulative delivery carried after all. */
+  private readonly givenUp: UndeliveredCount = { measurements: 0, labels: 0 };
+  private readonly carried: UndeliveredCount = { measurements: 0, labels: 0 };
   private delivered = 0;
   private failures = 0;
   private down: string | null = null;
@@ -137,8 +166,13 @@ export class DeliveryQueue<T> {
       name: this.name,
       delivered: this.delivered,
       pending: this.entries.length,
-      undelivered: [...this.undelivered],
-      down: this.down
+      notDelivered: {
+        measurements: this.givenUp.measurements - this.carried.measurements,
+        labels: this.givenUp.labels - this.carried.labels
+      },
+      undelivered: this.latest.map(u => u.entry),
+      down: this.down,
+      cumulative: this.options.cumulative === true
     };
   }
 
@@ -190,7 +224,25 @@ export class DeliveryQueue<T> {
   }
 
   private giveUp(items: T[], reason: string): void {
-    for (const item of items) this.undelivered.push({ id: this.options.idOf(item), reason });
+    for (const item of items) {
+      const id = this.options.idOf(item);
+      const label = this.options.isLabel?.(item) === true;
+      const seq = this.givenUp.measurements + this.givenUp.labels;
+      this.givenUp[label ? 'labels' : 'measurements']++;
+      this.latest.push({ seq, entry: label ? { id, reason, label } : { id, reason } });
+    }
+    if (this.latest.length > UNDELIVERED_LISTED)
+      this.latest.splice(0, this.latest.length - UNDELIVERED_LISTED);
+  }
+
+  /** A cumulative delivery also delivered the items given up before it began. */
+  private carry(before: UndeliveredCount): void {
+    for (const kind of ['measurements', 'labels'] as const) {
+      this.delivered += Math.max(0, before[kind] - this.carried[kind]);
+      this.carried[kind] = Math.max(this.carried[kind], before[kind]);
+    }
+    const seq = before.measurements + before.labels;
+    this.latest = this.latest.filter(u => u.seq >= seq);
   }
 
   /** Once per outage: the first failure after a success (or ever) is reported. */
@@ -212,7 +264,13 @@ export class DeliveryQueue<T> {
 
   private pump(): void {
     if (this.busy || this.entries.length === 0) return this.settle();
-    const batch = this.entries.slice(0, this.bounds.batchSize);
+    const key = this.options.batchKey;
+    const limit = Math.min(this.entries.length, this.bounds.batchSize);
+    let size = 1;
+    while (size < limit && (!key || key(this.entries[size].item) === key(this.entries[0].item)))
+      size++;
+    const batch = this.entries.slice(0, size);
+    const givenUpBefore = { ...this.givenUp };
     this.busy = true;
     void this.attempt(batch.map(e => e.item)).then(error => {
       this.busy = false;
@@ -220,6 +278,7 @@ export class DeliveryQueue<T> {
         this.entries.splice(0, batch.length);
         const now = this.clock.now();
         this.delivered += batch.length;
+        if (this.options.cumulative) this.carry(givenUpBefore);
         for (const e of batch) this.options.onDelivered?.(e.item, now - e.pushedAt);
         this.failures = 0;
         this.down = null;

@@ -7,6 +7,7 @@
  * and MLFLOW_TRACKING_PASSWORD), or the tracking URI's user and password.
  */
 import { DeliveryRefused, refusesRetry } from './delivery-queue';
+import { printable, readServerText } from './server-text';
 import { serverUrl } from './server-url';
 
 export interface MlflowMetric {
@@ -89,22 +90,25 @@ export class MlflowClient {
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
       signal
     });
-    const text = await response.text();
     if (!response.ok) {
+      const text = await readServerText(response);
       let code = `HTTP_${response.status}`;
-      let message = text.slice(0, 300);
+      let message = text;
       try {
         const error = JSON.parse(text) as { error_code?: string; message?: string };
-        code = error.error_code ?? code;
-        message = error.message ?? message;
+        code = String(error.error_code ?? code);
+        message = String(error.message ?? message);
       } catch {
-        // not JSON (a proxy's error page): its start is the message
+        // not JSON (a proxy's error page, or cut short): its start is the message
       }
+      code = printable(code).slice(0, 100);
+      message = printable(message).slice(0, 300);
       const error = new MlflowError(response.status, code, `MLflow ${path}: ${code} ${message}`);
       if (refusesRetry(response.status) && code !== 'RESOURCE_DOES_NOT_EXIST')
         throw Object.assign(new DeliveryRefused(error.message), { mlflow: error });
       throw error;
     }
+    const text = await response.text();
     return (text ? JSON.parse(text) : {}) as T;
   }
 
@@ -199,7 +203,8 @@ export class MlflowClient {
       }
     );
     if (!response.ok) {
-      const message = `MLflow artifact ${name}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`;
+      const text = printable(await readServerText(response)).slice(0, 300);
+      const message = `MLflow artifact ${name}: HTTP ${response.status} ${text}`;
       throw refusesRetry(response.status) ? new DeliveryRefused(message) : new Error(message);
     }
   }

@@ -88,6 +88,8 @@ export interface MlflowSinkOptions extends TeamSinkOptions {
   trackingUri: string;
   /** Default: the notebook's path, or `gaissa` outside a notebook. */
   experiment?: string;
+  /** Send MLflow's credentials from the environment (default true; the URI's own always go). */
+  envCredentials?: boolean;
 }
 
 /** A label issued in the session: LABEL.json and its drawing go to the run's artifacts. */
@@ -115,13 +117,20 @@ export class MlflowSink implements TeamSink {
   private labels = 0;
 
   constructor(private readonly options: MlflowSinkOptions) {
-    this.client = new MlflowClient(options.trackingUri, options.env, options.fetch);
+    this.client = new MlflowClient(
+      options.trackingUri,
+      options.envCredentials === false ? {} : options.env,
+      options.fetch
+    );
     this.name = `MLflow at ${this.client.baseUrl}`;
     this.queue = new DeliveryQueue<Item>({
       name: this.name,
       deliver: (items, signal) => this.deliver(items, signal),
       idOf: item =>
         item.kind === 'record' ? item.record.id : `label ${item.n} (${item.label.rating})`,
+      isLabel: item => item.kind === 'label',
+      // A label goes alone: its upload failing must not refuse or re-log the records beside it.
+      batchKey: item => (item.kind === 'record' ? 'records' : `label ${item.n}`),
       bounds: { batchSize: 50, ...options.bounds }, // 50 x 1 id tag stays under log-batch's 100 tags
       clock: options.clock,
       warn: options.warn,
@@ -210,7 +219,7 @@ export class MlflowSink implements TeamSink {
     return params.filter(p => !have.some(h => h.key === p.key));
   }
 
-  /** Records of a batch go in one log-batch; labels one by one (two uploads and a tag each). */
+  /** A batch is records, in one log-batch, or one label (two uploads and a tag). */
   private async deliver(items: Item[], signal: AbortSignal): Promise<void> {
     const run = await this.ensureRun(signal);
     const records = items.filter(i => i.kind === 'record');

@@ -1,9 +1,10 @@
 /**
  * Measurements into a Prometheus Pushgateway: counters gaissa_energy_joules_total and
  * gaissa_co2e_grams_total and the gauge gaissa_power_watts, labelled user, notebook, kernel_id,
- * method and component, in the text exposition format. The kernel keeps the running totals and
- * each push PUTs the whole group /metrics/job/gaissa/instance/<kernel id>, so a push that fails
- * is made good by the next one that succeeds. A component's joules are split by its coverage:
+ * method and component, in the text exposition format. The kernel keeps the running totals of
+ * every record written and each push PUTs them as the whole group
+ * /metrics/job/gaissa/instance/<kernel id>, so a push that fails, or records the queue gave up,
+ * are made good by the next push that succeeds. A component's joules are split by its coverage:
  * the measured share under its counter's method (rapl, nvml), the rest under `estimate`.
  */
 import type { MeasurementRecord } from '../../core/measurement';
@@ -13,6 +14,7 @@ import {
   refusesRetry,
   type DeliveryStatus
 } from './delivery-queue';
+import { printable, readServerText } from './server-text';
 import { serverUrl } from './server-url';
 import type { NumberedRecord, TeamSink, TeamSinkOptions } from './team-sink';
 
@@ -155,8 +157,8 @@ export class PushgatewaySink implements TeamSink {
   private readonly queue: DeliveryQueue<NumberedRecord>;
   private readonly baseUrl: string;
   private readonly authorization: string | null;
-  /** What the Pushgateway holds: the totals of the records delivered so far. */
-  private delivered = emptyTotals();
+  /** The totals of every record written, whether or not a push has carried it yet. */
+  private totals = emptyTotals();
 
   constructor(private readonly options: PushgatewaySinkOptions) {
     const { base, authorization } = serverUrl(options.url);
@@ -169,6 +171,7 @@ export class PushgatewaySink implements TeamSink {
       idOf: item => item.record.id,
       // One push carries any number of records: the batch is everything waiting.
       bounds: { batchSize: Number.MAX_SAFE_INTEGER, ...options.bounds },
+      cumulative: true,
       clock: options.clock,
       warn: options.warn,
       onDelivered: (item, ms) => options.onDelivered?.(item, ms, this.name)
@@ -176,6 +179,7 @@ export class PushgatewaySink implements TeamSink {
   }
 
   push(item: NumberedRecord): void {
+    this.totals = addRecords(this.totals, [item.record]);
     this.queue.push(item);
   }
 
@@ -191,13 +195,10 @@ export class PushgatewaySink implements TeamSink {
     return this.queue.close(timeoutMs);
   }
 
-  private async deliver(items: NumberedRecord[], signal: AbortSignal): Promise<void> {
+  /** PUTs the totals as they are now: `items` are in them, and so is anything given up before. */
+  private async deliver(_items: NumberedRecord[], signal: AbortSignal): Promise<void> {
     const who = this.options.attribution;
-    const next = addRecords(
-      this.delivered,
-      items.map(i => i.record)
-    );
-    const body = exposition(next, {
+    const body = exposition(this.totals, {
       user: who.user,
       notebook: who.notebook ?? '',
       kernel_id: who.kernelId ?? who.instance
@@ -212,11 +213,12 @@ export class PushgatewaySink implements TeamSink {
       signal
     });
     if (!response.ok) {
-      const text = (await response.text()).slice(0, 300).trim();
+      const text = printable(await readServerText(response))
+        .slice(0, 300)
+        .trim();
       const message = `HTTP ${response.status}${text ? `: ${text}` : ''}`;
       if (refusesRetry(response.status)) throw new DeliveryRefused(message);
       throw new Error(message);
     }
-    this.delivered = next;
   }
 }

@@ -8,10 +8,11 @@
  * A sink's report of an outage arrives in the background, usually after the cell that measured
  * has finished, when a frontend no longer shows that cell's output. So it is held and said on the
  * warning stream by the next write (in the next measured cell), `%gaissa sinks` or the close.
+ * A write's own trouble with the team servers is said at its end, and never fails it.
  */
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
-import type { DeliveryStatus } from './delivery-queue';
+import { reasonText, type DeliveryStatus } from './delivery-queue';
 import { MlflowSink } from './mlflow-sink';
 import { PushgatewaySink } from './pushgateway-sink';
 import type { RecordSink, SinkResult } from './record-sink';
@@ -21,6 +22,11 @@ export interface TeamTargets {
   mlflowTrackingUri?: string;
   mlflowExperiment?: string;
   pushgatewayUrl?: string;
+  /**
+   * MLflow's credentials in the environment may go to this tracking URI: true only when the user
+   * chose it (environment, their settings), not a file in the notebook's folder.
+   */
+  mlflowEnvCredentials?: boolean;
 }
 
 export class TeamRecordSink implements RecordSink {
@@ -28,6 +34,8 @@ export class TeamRecordSink implements RecordSink {
   private readonly active = new Map<string, TeamSink>();
   private readonly retired: TeamSink[] = [];
   private readonly held: string[] = [];
+  /** The team part's failures already said (each is said once). */
+  private readonly failures = new Set<string>();
   private readonly options: TeamSinkOptions;
   private readonly warn: (text: string) => void;
 
@@ -47,33 +55,58 @@ export class TeamRecordSink implements RecordSink {
 
   write(record: MeasurementRecord): SinkResult {
     const result = this.local.write(record);
-    for (const notice of this.takeNotices()) this.warn(notice);
     const item = { record, n: ++this.count };
-    for (const sink of this.current()) sink.push(item);
+    this.guarded(`measurement ${record.id}`, () => {
+      for (const sink of this.current()) sink.push(item);
+    });
+    for (const notice of this.takeNotices()) this.warn(notice);
     return result;
   }
 
   /** A label issued in the session, to the team sinks that keep labels; the drawing is made only then. */
   writeLabel(label: LabelRecord, svg: () => string): void {
-    const sinks = this.current().filter(s => s.pushLabel);
-    if (sinks.length === 0) return;
+    this.guarded(`label ${label.rating}`, () => {
+      const sinks = this.current().filter(s => s.pushLabel);
+      if (sinks.length === 0) return;
+      const issued = { label, svg: svg() };
+      for (const sink of sinks) sink.pushLabel!(issued);
+    });
     for (const notice of this.takeNotices()) this.warn(notice);
-    const issued = { label, svg: svg() };
-    for (const sink of sinks) sink.pushLabel!(issued);
+  }
+
+  /**
+   * The team part of a write: whatever goes wrong there (a setting no sink can use...) must not
+   * fail the cell or the local record, so it becomes a notice, held and said once per reason.
+   */
+  private guarded(what: string, deliver: () => void): void {
+    try {
+      deliver();
+    } catch (e) {
+      const reason = reasonText(e);
+      if (this.failures.has(reason)) return;
+      this.failures.add(reason);
+      this.held.push(
+        `warning: ${what} not sent to the team servers (${reason}); ` +
+          `it is in the local gaissa-emissions files.\n`
+      );
+    }
   }
 
   /** The team sinks the settings name now (made on first use). */
   current(): TeamSink[] {
-    const { mlflowTrackingUri, mlflowExperiment, pushgatewayUrl } = this.targets();
+    const { mlflowTrackingUri, mlflowExperiment, pushgatewayUrl, mlflowEnvCredentials } =
+      this.targets();
     const wanted = new Map<string, () => TeamSink>();
     if (mlflowTrackingUri) {
+      const envCredentials = mlflowEnvCredentials === true;
       wanted.set(
-        `mlflow ${mlflowTrackingUri} ${mlflowExperiment ?? ''}`,
+        `mlflow ${mlflowTrackingUri} ${mlflowExperiment ?? ''} ${envCredentials}`,
         () =>
           new MlflowSink({
             ...this.options,
             trackingUri: mlflowTrackingUri,
-            experiment: mlflowExperiment
+            experiment: mlflowExperiment,
+            envCredentials
           })
       );
     }
@@ -123,27 +156,44 @@ export function sinksText(statuses: readonly DeliveryStatus[]): string {
   }
   const lines = ['Team servers (the local gaissa-emissions files hold every record):'];
   for (const s of statuses) {
+    const not = notDelivered(s);
+    const count = countOf(s);
     lines.push(
-      `  ${s.name}: ${s.delivered} delivered, ${s.pending} waiting, ${s.undelivered.length} not delivered` +
+      `  ${s.name}: ${s.delivered} delivered, ${s.pending} waiting, ${count} ${not}` +
         (s.down ? ` (failing: ${s.down})` : '')
     );
-    for (const u of s.undelivered) lines.push(`    not delivered: ${u.id}: ${u.reason}`);
+    if (count > s.undelivered.length) lines.push(`    the latest ${s.undelivered.length}:`);
+    for (const u of s.undelivered) lines.push(`    ${not}: ${u.id}: ${u.reason}`);
   }
   return lines.join('\n') + '\n';
 }
 
+const countOf = (s: DeliveryStatus) => s.notDelivered.measurements + s.notDelivered.labels;
+
+/** A Pushgateway's next push carries what it gave up: that is only not pushed yet. */
+const notDelivered = (s: DeliveryStatus) => (s.cumulative ? 'not yet pushed' : 'not delivered');
+
 /** What a run leaves undelivered, said at its end; null when everything arrived. */
 export function undeliveredText(statuses: readonly DeliveryStatus[]): string | null {
-  const missing = statuses.filter(s => s.undelivered.length > 0);
+  const missing = statuses.filter(s => countOf(s) > 0);
   if (missing.length === 0) return null;
   return (
     missing
-      .map(
-        s =>
-          `gaissa: ${s.undelivered.length} measurement(s) not delivered to ${s.name} ` +
-          `(they are in the local gaissa-emissions files): ` +
+      .map(s => {
+        const { measurements, labels } = s.notDelivered;
+        const what = [
+          measurements > 0 ? `${measurements} measurement(s)` : '',
+          labels > 0 ? `${labels} label(s)` : ''
+        ]
+          .filter(Boolean)
+          .join(' and ');
+        return (
+          `gaissa: ${what} ${notDelivered(s)} to ${s.name}` +
+          (measurements > 0 ? ' (the measurements are in the local gaissa-emissions files)' : '') +
+          (countOf(s) > s.undelivered.length ? `; the latest ${s.undelivered.length}: ` : ': ') +
           s.undelivered.map(u => `${u.id} (${u.reason})`).join(', ')
-      )
+        );
+      })
       .join('\n') + '\n'
   );
 }

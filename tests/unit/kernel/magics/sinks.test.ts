@@ -69,8 +69,8 @@ describe('%gaissa sinks', () => {
     expect(text).toContain(
       `warning: Pushgateway at ${url}: refused the records (HTTP 403: forbidden), which are not retried`
     );
-    expect(text).toContain(`Pushgateway at ${url}: 0 delivered, 0 waiting, 1 not delivered`);
-    expect(text).toContain('not delivered: m-1: refused: HTTP 403: forbidden');
+    expect(text).toContain(`Pushgateway at ${url}: 0 delivered, 0 waiting, 1 not yet pushed`);
+    expect(text).toContain('not yet pushed: m-1: refused: HTTP 403: forbidden');
     expect(gaissa.sinks()[0].undelivered).toEqual([
       { id: 'm-1', reason: 'refused: HTTP 403: forbidden' }
     ]);

@@ -1,5 +1,5 @@
 /** The kernel's settings start from core/settings-defaults.ts, the defaults the extension uses. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_KERNEL_SETTINGS, DEFAULT_SETTINGS } from '../../../../core/settings-defaults';
@@ -53,6 +53,13 @@ describe('team server settings', () => {
     expect(store.sourceOf('mlflowTrackingUri')).toBe('env');
   });
 
+  it('names a refused address without its user and password', () => {
+    const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'postgresql://u:pw@db/mlflow' });
+    expect(store.warnings).toEqual([
+      'MLFLOW_TRACKING_URI: mlflowTrackingUri: must be an http(s) URL, got "postgresql://db/mlflow"'
+    ]);
+  });
+
   it("refuses a tracking URI only MLflow's Python client understands, by name", () => {
     const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'databricks' });
     expect(store.current.mlflowTrackingUri).toBeUndefined();
@@ -62,6 +69,26 @@ describe('team server settings', () => {
     expect(() => store.set('pushgatewayUrl', 'file:///tmp/x')).toThrow(
       'pushgatewayUrl: must be an http(s) URL, got "file:///tmp/x"'
     );
+  });
+
+  it("lets MLflow's credentials go only to a tracking URI the user chose, not a folder's file", () => {
+    writeFileSync(
+      join(dir, 'gaissa.config.json'),
+      JSON.stringify({ mlflowTrackingUri: 'https://elsewhere.example' })
+    );
+    // A variable only MLflow's Python client takes is dropped, and the file's address stays.
+    const store = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'databricks' });
+    expect(store.teamTargets()).toMatchObject({
+      mlflowTrackingUri: 'https://elsewhere.example',
+      mlflowEnvCredentials: false
+    });
+    store.set('mlflowTrackingUri', 'http://mlflow.team:5000');
+    expect(store.teamTargets()).toMatchObject({
+      mlflowTrackingUri: 'http://mlflow.team:5000',
+      mlflowEnvCredentials: true
+    });
+    const env = new SettingsStore(dir, { MLFLOW_TRACKING_URI: 'http://mlflow.team:5000' });
+    expect(env.teamTargets().mlflowEnvCredentials).toBe(true);
   });
 
   it('unsets a team server with an empty value', () => {

@@ -5,8 +5,10 @@ import {
   DeliveryRefused,
   reasonText,
   refusesRetry,
+  UNDELIVERED_LISTED,
   type DeliveryBounds
 } from '../../../../kernel/records/delivery-queue';
+import { sinksText } from '../../../../kernel/records/team-record-sink';
 import { FakeClock, settle } from './fixtures/fake-clock';
 
 /** A server that answers as `behaviour` says, recording each batch it is sent. */
@@ -152,6 +154,22 @@ describe('DeliveryQueue', () => {
       pending: 2,
       undelivered: [{ id: 'c', reason: 'queue full (2 waiting)' }]
     });
+  });
+
+  it('counts every item given up but lists only the latest, however long the outage', async () => {
+    const { queue, clock, set } = setup({ capacity: 1, maxTries: 100 });
+    set('hang');
+    for (let i = 0; i < 1000; i++) queue.push(`r${i}`);
+    await clock.advance(0);
+    const status = queue.status();
+    expect(status.notDelivered).toEqual({ measurements: 999, labels: 0 });
+    expect(status.undelivered.map(u => u.id)).toEqual(
+      Array.from({ length: UNDELIVERED_LISTED }, (_, i) => `r${980 + i}`)
+    );
+    const text = sinksText([status]);
+    expect(text).toContain('Test server: 0 delivered, 1 waiting, 999 not delivered');
+    expect(text).toContain('the latest 20:');
+    expect(text.split('\n').filter(l => l.includes('not delivered: r'))).toHaveLength(20);
   });
 
   it('flush retries now instead of after the backoff', async () => {

@@ -23,6 +23,18 @@ describe('MlflowClient', () => {
     expect(error.message).toBe('MLflow runs/get: HTTP_401 <html>login</html>');
   });
 
+  it("quotes an error's message without control characters, and a huge page only in part", async () => {
+    const json = fakeFetch(() => ({
+      status: 500,
+      body: { error_code: 'INTERNAL_ERROR', message: '\u001b[31mboom\u001b[0m' }
+    }));
+    const error = await new MlflowClient('http://m', {}, json.fetch).getRun('r').catch(e => e);
+    expect(error.message).toBe('MLflow runs/get: INTERNAL_ERROR  [31mboom [0m');
+    const page = fakeFetch(() => ({ status: 502, body: `<html>${'x'.repeat(100_000)}` }));
+    const cut = await new MlflowClient('http://m', {}, page.fetch).getRun('r').catch(e => e);
+    expect(cut.message).toBe(`MLflow runs/get: HTTP_502 <html>${'x'.repeat(294)}`);
+  });
+
   it('takes the experiment another writer created meanwhile', async () => {
     let lookups = 0;
     const { fetch, sent } = fakeFetch(r => {

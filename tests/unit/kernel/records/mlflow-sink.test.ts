@@ -11,6 +11,7 @@ import {
   runTags,
   setupParams
 } from '../../../../kernel/records/mlflow-sink';
+import { undeliveredText } from '../../../../kernel/records/team-record-sink';
 import { sampleRecord } from '../../fixtures/sample-record';
 import { FakeClock } from './fixtures/fake-clock';
 import { fakeFetch, type SentRequest } from './fixtures/fake-fetch';
@@ -330,9 +331,45 @@ describe('MlflowSink', () => {
       {
         id: 'label 1 (C)',
         reason:
-          "refused: MLflow does not proxy this run's artifacts (artifact URI s3://bucket/runs); start it with --serve-artifacts"
+          "refused: MLflow does not proxy this run's artifacts (artifact URI s3://bucket/runs); start it with --serve-artifacts",
+        label: true
       }
     ]);
+  });
+
+  it('delivers a label apart from the records beside it: a refused label refuses only itself', async () => {
+    const mlflow = fakeMlflow();
+    mlflow.setArtifactRoot(() => 's3://bucket/runs');
+    const { sink, clock } = makeSink(mlflow.handler);
+    mlflow.setDown(true); // the record and the label wait together for the retry
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.pushLabel({ label: { rating: 'C' } as unknown as LabelRecord, svg: '<svg/>' });
+    await clock.advance(0);
+    mlflow.setDown(false);
+    await clock.advance(60_000);
+    expect(sink.status()).toMatchObject({ delivered: 1, pending: 0 });
+    expect(sink.status().undelivered.map(u => [u.id, u.label])).toEqual([['label 1 (C)', true]]);
+    expect(undeliveredText([sink.status()])).toMatch(
+      /^gaissa: 1 label\(s\) not delivered to MLflow at http:\/\/mlflow.test\/mlflow: label 1 \(C\)/
+    );
+  });
+
+  it("retries a label whose upload failed without logging the records' metrics again", async () => {
+    const mlflow = fakeMlflow();
+    let failUploads = 1;
+    const { sink, clock } = makeSink(r =>
+      r.method === 'PUT' && failUploads-- > 0 ? { status: 503, body: 'busy' } : mlflow.handler(r)
+    );
+    // Down at first, so the record and the label wait together for the retry.
+    mlflow.setDown(true);
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.pushLabel({ label: { rating: 'B' } as unknown as LabelRecord, svg: '<svg/>' });
+    await clock.advance(0);
+    mlflow.setDown(false);
+    await clock.advance(60_000);
+    expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
+    const run = mlflow.runs.get(sink.run!)!;
+    expect(run.metrics.filter(m => m.key === 'gaissa.energy_J')).toHaveLength(1);
   });
 
   it("sends MLflow's credentials from its own variables", async () => {

@@ -11,6 +11,7 @@ import {
   PushgatewaySink,
   sharesOf
 } from '../../../../kernel/records/pushgateway-sink';
+import { sinksText } from '../../../../kernel/records/team-record-sink';
 import { sampleRecord } from '../../fixtures/sample-record';
 import { FakeClock } from './fixtures/fake-clock';
 import { fakeFetch } from './fixtures/fake-fetch';
@@ -147,6 +148,36 @@ describe('PushgatewaySink', () => {
     );
   });
 
+  it('counts records the queue gave up in the totals: the next push that succeeds carries them', async () => {
+    let up = false;
+    const { fetch, sent } = fakeFetch(() => (up ? { status: 200 } : { status: 503, body: 'busy' }));
+    const clock = new FakeClock();
+    const sink = new PushgatewaySink({
+      url: 'http://pgw',
+      attribution: who,
+      fetch,
+      clock,
+      warn: () => {},
+      bounds: { maxTries: 2 }
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(60_000);
+    expect(sink.status()).toMatchObject({ delivered: 0, pending: 0, cumulative: true });
+    expect(sink.status().undelivered.map(u => u.id)).toEqual(['m-1']);
+    expect(sinksText([sink.status()])).toContain('not yet pushed: m-1: 2 tries failed');
+    up = true;
+    sink.push({ record: sampleRecord('m-2'), n: 2 });
+    await clock.advance(0);
+    const energy = samples(sent[sent.length - 1].body).filter(
+      s => s.name === 'gaissa_energy_joules_total'
+    );
+    expect(energy.reduce((a, s) => a + s.value, 0)).toBeCloseTo(
+      2 * sampleRecord('m-1').total.energyJ,
+      9
+    );
+    expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
+  });
+
   it('sends the credentials of its address as Basic auth, and never shows them', async () => {
     const { fetch, sent } = fakeFetch(() => ({ status: 200 }));
     const clock = new FakeClock();
@@ -161,6 +192,27 @@ describe('PushgatewaySink', () => {
     expect(sent[0].url).toBe(`http://pgw:9091${groupPath('k-1')}`);
     expect(sent[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
     expect(sink.name).toBe('Pushgateway at http://pgw:9091');
+  });
+
+  it("quotes a bounded start of the server's answer, without its control characters", async () => {
+    const body = '\u001b[2J\u001b]0;owned\u0007bad\n' + 'x'.repeat(100_000);
+    const { fetch } = fakeFetch(() => ({ status: 400, body }));
+    const clock = new FakeClock();
+    const warnings: string[] = [];
+    const sink = new PushgatewaySink({
+      url: 'http://pgw',
+      attribution: who,
+      fetch,
+      clock,
+      warn: w => warnings.push(w)
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    const [{ reason }] = sink.status().undelivered;
+    expect(reason).toMatch(/^refused: HTTP 400: \[2J ]0;owned bad x+$/);
+    expect(reason.length).toBeLessThan(400);
+    expect(warnings.join('')).not.toContain('\u001b');
+    expect(warnings.join('')).not.toContain('\u0007');
   });
 
   it('gives a refused push up at once (400: a bad body is not retried)', async () => {

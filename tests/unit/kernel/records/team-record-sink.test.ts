@@ -118,10 +118,48 @@ describe('TeamRecordSink', () => {
     expect(warnings[0]).toContain('Pushgateway at http://p: cannot deliver (HTTP 503');
     const text = sinksText(sink.status());
     expect(text).toContain(
-      'Pushgateway at http://p: 0 delivered, 2 waiting, 1 not delivered (failing: HTTP 503: down for maintenance)'
+      'Pushgateway at http://p: 0 delivered, 2 waiting, 1 not yet pushed (failing: HTTP 503: down for maintenance)'
     );
     expect(text).toContain(
-      'not delivered: m-1: 2 tries failed (last: HTTP 503: down for maintenance)'
+      'not yet pushed: m-1: 2 tries failed (last: HTTP 503: down for maintenance)'
     );
+  });
+
+  it('never fails a write or a label for the team servers: the local record stays, said once', () => {
+    const { sink, warnings } = teamSink({ pushgatewayUrl: 'http://[not a host' }, () => ({
+      status: 200
+    }));
+    expect(sink.write(sampleRecord('m-1')).ok).toBe(true);
+    expect(sink.write(sampleRecord('m-2')).ok).toBe(true);
+    expect(() => sink.writeLabel({ rating: 'B' } as never, () => '<svg/>')).not.toThrow();
+    expect(readMeasurementLog(join(dir, EMISSIONS_JSONL)).records.map(r => r.id)).toEqual([
+      'm-1',
+      'm-2'
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^warning: measurement m-1 not sent to the team servers \(.*Invalid URL.*\); it is in the local/
+    );
+  });
+
+  it("sends MLflow's credentials from the environment only where the targets allow it", async () => {
+    const { fetch, sent } = fakeFetch(() => new Promise<never>(() => undefined));
+    const clock = new FakeClock();
+    let current: TeamTargets = { mlflowTrackingUri: 'http://folder-file' };
+    const sink = new TeamRecordSink(new EmissionsFileSink(dir, { warn: () => {} }), () => current, {
+      attribution: who,
+      env: { MLFLOW_TRACKING_TOKEN: 'tok' },
+      fetch,
+      clock,
+      warn: () => {}
+    });
+    sink.write(sampleRecord('m-1'));
+    current = { mlflowTrackingUri: 'http://chosen', mlflowEnvCredentials: true };
+    sink.write(sampleRecord('m-2'));
+    await clock.advance(0);
+    expect(sent.map(r => [new URL(r.url).host, r.headers.authorization])).toEqual([
+      ['folder-file', undefined],
+      ['chosen', 'Bearer tok']
+    ]);
   });
 });
