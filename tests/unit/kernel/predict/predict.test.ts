@@ -92,6 +92,14 @@ describe('predictModel', () => {
     await expect(
       predictModel(OnnxModel.fromProto(mlpModel()), { batch: 0, cacheDir })
     ).rejects.toThrow(NoPredictionError);
+    // A fixed batch of 1 is predicted at batch 1 (the default), never divided by another batch.
+    const fixed = OnnxModel.fromProto(mlpModel({ sizes: [32, 16, 4], batch: 1 }), { name: 'f' });
+    await expect(predictModel(fixed, { batch: 64, threads: 1, cacheDir })).rejects.toThrow(
+      /no prediction: the model's input 'input' has a fixed batch of 1/
+    );
+    const one = (await predictModel(fixed, { threads: 1, cacheDir, workload })).record;
+    expect(one.batch).toBe(1);
+    expect(one.energyPerInferenceJ).toBe(one.energyPerCallJ);
     const notOnnx = join(cacheDir, 'model.onnx');
     writeFileSync(notOnnx, 'hello');
     await expect(predictModel(notOnnx, { cacheDir })).rejects.toThrow();
