@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { homedir, cpus } from 'node:os';
+import { availableParallelism, cpus, homedir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readingEnergyJ, recordCoverage, type MeterReading } from '../../core/measurement';
@@ -247,6 +247,14 @@ export const CALIBRATION_BATCHES = [1, 8, 64];
 /** Default thread counts: one, and every logical CPU (ONNX Runtime's own default is near it). */
 export function defaultThreads(): number {
   return Math.max(1, cpus().length);
+}
+
+/**
+ * The most intra-op threads a prediction or calibration takes: this machine's logical CPUs (more
+ * only oversubscribes them, and each is a thread ONNX Runtime starts).
+ */
+export function maxThreads(): number {
+  return Math.max(1, availableParallelism(), cpus().length);
 }
 
 /** Measures the workload at each thread count: about 18 s per count on a 2-core VM. */
