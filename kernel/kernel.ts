@@ -41,6 +41,7 @@ import { ErrorContent, errorContent, interruptedError } from './execution/errors
 import { SigintCounter, startSigintRelay, type SigintRelay } from './execution/sigint-relay';
 import type { TypeScriptRunner } from './execution/typescript';
 import { installAwaitCheck } from './execution/cell-module';
+import { cellInterrupted } from './profile/cell-interrupts';
 import { packageVersion, typescriptVersion } from './versions';
 
 /** How often a cell looks for an interrupt after its top-level awaits, at most. */
@@ -86,6 +87,7 @@ export class Kernel implements KernelHandler {
       this.log(text)
     );
     this.session.onInterrupt(() => this.runnerBuilt?.interrupt());
+    this.session.onInterrupt(cellInterrupted);
     this.comms = new CommManager((msgType, content, metadata) =>
       this.session.publish(msgType, content, undefined, metadata)
     );

@@ -5,17 +5,21 @@
  */
 import { parseArgs } from 'node:util';
 import { OnnxModelError } from '../onnx/model-file';
-import { defaultThreads, fitFor } from '../predict/calibration';
+import { defaultThreads, fitFor, maxThreads } from '../predict/calibration';
 import { NoPredictionError } from '../predict/onnx-work';
 import { ensureCalibration, predictModel, predictionText } from '../predict/predict';
 import { Command, UsageError, finiteJson } from './command';
 import { parsingOptions } from './parse-options';
 
-function count(value: string | undefined, name: string): number | undefined {
+function count(value: string | undefined, name: string, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name} must be a whole number >= 1, got ${value}`);
+  if (n > max)
+    throw new UsageError(
+      `--${name} must be at most ${max} (this machine's logical CPUs), got ${value}`
+    );
   return n;
 }
 
@@ -43,7 +47,7 @@ Measures the calibration first (under 30 s per thread count) when this machine h
 
 Options:
   --batch N         inputs per call (default 1)
-  --threads T       intra-op threads (default: logical CPUs)
+  --threads T       intra-op threads, at most the logical CPUs (default: all of them)
   --no-calibrate    fail instead of measuring a missing calibration
   --json            print { energyPerInferenceJ, low, high, latencyMs, flops, bytes, method, basis }
 
@@ -64,7 +68,7 @@ predictor cannot know.`,
     );
     if (positionals.length !== 1) throw new UsageError('give one model: gaissa predict MODEL.onnx');
     const batch = count(values.batch, 'batch');
-    const threads = count(values.threads, 'threads');
+    const threads = count(values.threads, 'threads', maxThreads());
     const prediction = await predicting(() =>
       predictModel(positionals[0], {
         batch,
@@ -93,7 +97,8 @@ machine and meter in the user's cache dir ($GAISSA_CACHE_DIR, else $XDG_CACHE_HO
 ~/.cache/gaissa). Re-measures what is cached; points from your own measurements are kept.
 
 Options:
-  --threads T       thread counts to calibrate, comma-separated (default: logical CPUs)
+  --threads T       thread counts to calibrate, comma-separated, each at most the logical CPUs
+                    (default: logical CPUs)
   --json            print the fit (costs per unit of work, error spreads) as JSON`,
   async run(args, io) {
     const { values } = parsingOptions(() =>
@@ -103,7 +108,7 @@ Options:
       })
     );
     const threads = values.threads
-      ? values.threads.split(',').map(t => count(t.trim(), 'threads')!)
+      ? values.threads.split(',').map(t => count(t.trim(), 'threads', maxThreads())!)
       : [defaultThreads()];
     const started = performance.now();
     const fits = [];

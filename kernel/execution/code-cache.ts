@@ -8,7 +8,7 @@
  * for every module; Node 20 has no such switch.)
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,20 @@ export interface CachedModule {
 /** Per user, private: a code cache is code the process runs. */
 export function codeCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gaissa', 'v8-code');
+}
+
+/**
+ * Whether `path` is this user's and no one else can write it: a cache another user could write
+ * is code they could make this kernel run. (Where there are no user ids, the mode still counts.)
+ */
+function ownPrivate(path: string): boolean {
+  try {
+    const s = statSync(path);
+    const uid = process.getuid?.();
+    return (uid === undefined || s.uid === uid) && (s.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Modules loaded here, by file: once per process, as Node's own loader does. */
@@ -56,10 +70,12 @@ function compile(file: string, dir: string): CachedModule {
     .slice(0, 32);
   const cacheFile = join(dir, `${key}.bin`);
   let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    // none yet
+  if (ownPrivate(dir) && ownPrivate(cacheFile)) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      // unreadable: compiled as before
+    }
   }
   const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData });
@@ -90,6 +106,8 @@ function compile(file: string, dir: string): CachedModule {
       saved = true;
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
+        // Not into a folder others can write: the next kernel would not load it anyway.
+        if (!ownPrivate(dir)) return;
         await writeFileAtomic(cacheFile, script.createCachedData());
       } catch {
         // No cache this time: the next kernel compiles as before.

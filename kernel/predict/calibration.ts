@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { homedir, cpus } from 'node:os';
+import { availableParallelism, cpus, homedir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readingEnergyJ, recordCoverage, type MeterReading } from '../../core/measurement';
@@ -94,30 +94,61 @@ export function calibrationPath(key: MachineKey, dir = cacheDir()): string {
   return join(dir, `calibration-${hash}.json`);
 }
 
+/** Measured points kept per calibration (the newest): each comparison adds some. */
+export const MAX_MEASURED_POINTS = 200;
+
+/** A point a fit can use: a hand-edited cache must not bring NaN (or a null) into one. */
+function isPoint(p: unknown): p is CalibrationPoint {
+  if (typeof p !== 'object' || p === null) return false;
+  const q = p as Partial<CalibrationPoint>;
+  return (
+    typeof q.energyJ === 'number' &&
+    typeof q.seconds === 'number' &&
+    q.energyJ > 0 &&
+    q.seconds > 0 &&
+    Number.isFinite(q.energyJ + q.seconds) &&
+    Number.isInteger(q.threads) &&
+    typeof q.features === 'object' &&
+    q.features !== null &&
+    Object.values(q.features).every(v => typeof v === 'number' && Number.isFinite(v))
+  );
+}
+
 /** The cached calibration for `key`, or undefined (absent, unreadable or for another key). */
 export function loadCalibration(path: string, key: MachineKey): Calibration | undefined {
   try {
     const c = JSON.parse(readFileSync(path, 'utf8')) as Calibration;
-    if (c.version !== CALIBRATION_VERSION || JSON.stringify(c.key) !== JSON.stringify(key))
+    if (c?.version !== CALIBRATION_VERSION || JSON.stringify(c.key) !== JSON.stringify(key))
       return undefined;
     if (!Array.isArray(c.points)) return undefined;
-    // Cache files are ours, but a hand-edited one must not bring NaN into a fit.
-    c.points = c.points.filter(
-      p =>
-        p.energyJ > 0 &&
-        p.seconds > 0 &&
-        Number.isFinite(p.energyJ + p.seconds) &&
-        Number.isInteger(p.threads) &&
-        Object.values(p.features ?? {}).every(Number.isFinite)
-    );
+    // Point by point: one bad point must not cost the user's measured ones.
+    c.points = (c.points as unknown[]).filter(isPoint);
     return c;
   } catch {
     return undefined;
   }
 }
 
+const pointId = (p: CalibrationPoint) =>
+  `${p.model}|${p.batch}|${p.threads}|${p.energyJ}|${p.seconds}`;
+
+/** Every point but the measured ones beyond the newest MAX_MEASURED_POINTS, in order. */
+function boundMeasured(points: CalibrationPoint[]): CalibrationPoint[] {
+  let drop = points.filter(p => p.source === 'measured').length - MAX_MEASURED_POINTS;
+  return points.filter(p => !(p.source === 'measured' && drop-- > 0));
+}
+
+/**
+ * Writes `calibration` (atomically), with the measured points another kernel saved since it was
+ * read added back, and the measured points bounded; `calibration.points` becomes what was saved.
+ */
 export async function saveCalibration(path: string, calibration: Calibration): Promise<void> {
   mkdirSync(join(path, '..'), { recursive: true });
+  const ours = new Set(calibration.points.map(pointId));
+  const theirs = (loadCalibration(path, calibration.key)?.points ?? []).filter(
+    p => p.source === 'measured' && !ours.has(pointId(p))
+  );
+  calibration.points = boundMeasured([...calibration.points, ...theirs]);
   await writeFileAtomic(path, JSON.stringify(calibration, null, 1) + '\n');
 }
 
@@ -247,6 +278,14 @@ export const CALIBRATION_BATCHES = [1, 8, 64];
 /** Default thread counts: one, and every logical CPU (ONNX Runtime's own default is near it). */
 export function defaultThreads(): number {
   return Math.max(1, cpus().length);
+}
+
+/**
+ * The most intra-op threads a prediction or calibration takes: this machine's logical CPUs (more
+ * only oversubscribes them, and each is a thread ONNX Runtime starts).
+ */
+export function maxThreads(): number {
+  return Math.max(1, availableParallelism(), cpus().length);
 }
 
 /** Measures the workload at each thread count: about 18 s per count on a 2-core VM. */

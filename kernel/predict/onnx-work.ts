@@ -187,13 +187,33 @@ function sources(graph: onnx.IGraphProto, batch: number): Map<string, Tensor> {
     if (!tt.shape) return `'${info.name}' declares no shape`;
     return { dims, type: typeName(tt.elemType) };
   };
-  for (const input of graph.input ?? []) {
-    if (known.has(input.name ?? '')) continue; // an initializer listed as an input
+  const inputs = (graph.input ?? []).filter(i => !known.has(i.name ?? '')); // initializers too
+  checkFixedBatch(inputs, batch);
+  for (const input of inputs) {
     const t = declared(input, true);
     if (typeof t === 'string') throw new NoPredictionError(t);
     known.set(input.name ?? '', t);
   }
   return known;
+}
+
+/**
+ * A model whose inputs all have a fixed first dimension runs only at that batch: predicting
+ * another would divide one call's energy by inputs the model never takes.
+ */
+function checkFixedBatch(inputs: onnx.IValueInfoProto[], batch: number): void {
+  const firsts = inputs
+    .map(i => ({ name: i.name ?? '', first: i.type?.tensorType?.shape?.dim?.[0] }))
+    .filter(i => i.first !== undefined);
+  const fixed = (d: onnx.TensorShapeProto.IDimension) =>
+    d.dimValue !== null && d.dimValue !== undefined ? toNumber(d.dimValue) : 0;
+  if (firsts.length === 0 || firsts.some(i => !(fixed(i.first!) > 0))) return;
+  const { name, first } = firsts[0];
+  const size = fixed(first!);
+  if (size !== batch)
+    throw new NoPredictionError(
+      `the model's input '${name}' has a fixed batch of ${size}; ask for batch ${size} (--batch ${size})`
+    );
 }
 
 function valueInfoShape(graph: onnx.IGraphProto, name: string, batch: number): Tensor | undefined {

@@ -15,6 +15,7 @@ import {
   fitFor,
   loadCalibration,
   machineKey,
+  maxThreads,
   pointOf,
   readCpuinfo,
   runCalibration,
@@ -107,6 +108,7 @@ export async function ensureCalibration(
     force?: boolean;
   } = {}
 ): Promise<{ calibration: Calibration; path: string }> {
+  checkThreads(threads);
   const { key, path } = await currentMachine(options.cacheDir);
   const cached = options.force ? undefined : loadCalibration(path, key);
   if (cached && calibratedThreads(cached).includes(threads)) return { calibration: cached, path };
@@ -153,6 +155,17 @@ function checkCount(value: number | undefined, fallback: number, name: string): 
   return n;
 }
 
+/** A thread count from 1 to this machine's logical CPUs. */
+export function checkThreads(value: number | undefined): number {
+  const n = checkCount(value, defaultThreads(), 'threads');
+  const max = maxThreads();
+  if (n > max)
+    throw new NoPredictionError(
+      `threads must be at most ${max} (this machine's logical CPUs), got ${value}`
+    );
+  return n;
+}
+
 const METER_NOTES: Record<string, string> = {
   rapl: 'CPU energy from RAPL counters: the prediction predicts what the counter would read',
   estimate:
@@ -164,7 +177,7 @@ export async function predictModel(
   options: PredictOptions = {}
 ): Promise<Prediction> {
   const batch = checkCount(options.batch, 1, 'batch');
-  const threads = checkCount(options.threads, defaultThreads(), 'threads');
+  const threads = checkThreads(options.threads);
   const model = await resolveModel(source);
   // The graph first: a model it cannot read needs no calibration to say so.
   const work = graphWork(model.proto, batch);

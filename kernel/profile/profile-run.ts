@@ -8,6 +8,7 @@
 import { buildMeasurementRecord, type MeasurementRecord } from '../../core/measurement';
 import { buildProfileRecord, type ProfileOverhead, type ProfileRecord } from '../../core/profile';
 import { measureSession } from '../measure/current';
+import { CellInterrupted, unlessCellInterrupted } from './cell-interrupts';
 import { CpuProfiler, profilerClockUs } from './cpu-profiler';
 
 /** V8's default is 1000 µs; cells are short, so a finer grain by default. */
@@ -72,6 +73,7 @@ export async function calibrateOverhead(
   return { slowdown: Math.max(0, median(pool) - 1), pairs: pool.length };
 }
 
+/** An interrupt of the cell stops the profile: `fn` is no longer waited for (CellInterrupted). */
 export async function profileRun<T>(
   fn: () => T | Promise<T>,
   options: { intervalUs?: number } = {}
@@ -91,7 +93,7 @@ export async function profileRun<T>(
     const startUs = profilerClockUs();
     const window = meter.begin();
     try {
-      result = await fn();
+      result = await unlessCellInterrupted(fn);
     } catch (e) {
       error = e;
       failed = true;
@@ -99,6 +101,11 @@ export async function profileRun<T>(
     const ending = window.end();
     const stopStart = performance.now();
     const profile = await profiler.stop();
+    // The cell has ended: no profile to show in it, but no profiler or window left open either.
+    if (error instanceof CellInterrupted) {
+      await ending;
+      throw error;
+    }
     const scripts = profiler.cellScripts(profile);
     const profilerMs = setupMs + (performance.now() - stopStart);
     const reading = await ending;

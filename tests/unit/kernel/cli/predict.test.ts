@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { mlpModel } from '../../../../kernel/onnx/synthetic-models';
-import { saveCalibration, type CalibrationPoint } from '../../../../kernel/predict/calibration';
+import {
+  maxThreads,
+  saveCalibration,
+  type CalibrationPoint
+} from '../../../../kernel/predict/calibration';
 import { currentMachine } from '../../../../kernel/predict/predict';
 import { runGaissa as gaissa } from '../fixtures/run-cli';
 import { scratchDir } from '../fixtures/scratch-dir';
@@ -85,20 +89,44 @@ describe('gaissa predict', () => {
     expect(dyn.code).toBe(2);
     expect(dyn.stderr).toContain("no prediction: dimension 1 of 'input' is dynamic (features)");
 
+    // An empty cache: no calibration at any thread count.
+    const cache = process.env.GAISSA_CACHE_DIR;
+    process.env.GAISSA_CACHE_DIR = join(scratch.dir, 'empty-cache');
     const uncalibrated = await gaissa([
       'predict',
       writeModel('ok.onnx', mlpModel()),
       '--threads',
-      '7',
+      '1',
       '--no-calibrate'
-    ]);
+    ]).finally(() => (process.env.GAISSA_CACHE_DIR = cache));
     expect(uncalibrated.code).toBe(2);
-    expect(uncalibrated.stderr).toContain('no calibration for 7 thread(s)');
+    expect(uncalibrated.stderr).toContain('no calibration for 1 thread(s)');
+
+    const fixed = writeModel('fixed.onnx', mlpModel({ sizes: [8, 2], batch: 1 }));
+    const batch64 = await gaissa(['predict', fixed, '--batch', '64', '--threads', '1']);
+    expect(batch64.code).toBe(2);
+    expect(batch64.stderr).toContain(
+      "no prediction: the model's input 'input' has a fixed batch of 1"
+    );
 
     const usage = await gaissa(['predict', 'a.onnx', '--batch', 'two']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--batch must be a whole number >= 1');
     expect((await gaissa(['predict'])).code).toBe(2);
+  });
+
+  test('--threads beyond the logical CPUs exits 2, for predict and calibrate', async () => {
+    const model = writeModel('threads.onnx', mlpModel({ sizes: [8, 2] }));
+    const over = String(maxThreads() + 1);
+    const p = await gaissa(['predict', model, '--threads', over]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain(
+      `--threads must be at most ${maxThreads()} (this machine's logical CPUs), got ${over}`
+    );
+    const c = await gaissa(['calibrate', '--threads', `1,100000`]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('--threads must be at most');
+    expect(c.stdout).toBe('');
   });
 
   test('gaissa calibrate --help names the cache', async () => {

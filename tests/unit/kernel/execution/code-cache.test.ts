@@ -4,7 +4,7 @@
  * source (even of the same length, which V8's own check would not notice) never runs another
  * source's code. Modules load once per process, so each load here is of a new file.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWithCodeCache } from '../../../../kernel/execution/code-cache';
@@ -65,4 +65,28 @@ test('a cache folder that cannot be written leaves the module working', async ()
   const loaded = load(moduleFile(41), join(blocked, 'cache'));
   await expect(loaded.save()).resolves.toBeUndefined();
   expect(loaded.exports.answer).toBe(41);
+});
+
+test('a cache folder or file others can write is neither loaded nor written', async () => {
+  const cache = join(dir, 'cache');
+  await load(moduleFile(41), cache).save();
+  const [bin] = readdirSync(cache);
+
+  chmodSync(join(cache, bin), 0o666);
+  const fileShared = load(moduleFile(41), cache);
+  expect(fileShared.fromCache).toBe(false);
+  expect(fileShared.exports.answer).toBe(41);
+
+  chmodSync(join(cache, bin), 0o600);
+  chmodSync(cache, 0o777);
+  const dirShared = load(moduleFile(41), cache);
+  expect(dirShared.fromCache).toBe(false);
+  expect(dirShared.exports.answer).toBe(41);
+  // Nor saved into it: a new source's cache stays unwritten.
+  await load(moduleFile(43), cache).save();
+  expect(readdirSync(cache)).toEqual([bin]);
+
+  // The user's own private folder and file are loaded again.
+  chmodSync(cache, 0o700);
+  expect(load(moduleFile(41), cache).fromCache).toBe(true);
 });

@@ -8,6 +8,7 @@ import {
   fitFor,
   loadCalibration,
   machineKey,
+  MAX_MEASURED_POINTS,
   saveCalibration,
   type Calibration,
   type CalibrationPoint
@@ -82,4 +83,57 @@ describe('machine key and cache', () => {
     writeFileSync(path, 'not json');
     expect(loadCalibration(path, key)).toBeUndefined();
   });
+
+  it('drops a bad point, keeping the rest (the measured ones too)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gaissa-cal-'));
+    const key = machineKey(CPUINFO, 'estimate');
+    const path = calibrationPath(key, dir);
+    const good = [point(1, 1), point(1, 2), measured(1, 3)];
+    const file = {
+      version: 1,
+      key,
+      createdAt: 't0',
+      updatedAt: 't1',
+      points: [null, ...good, 7, 'x', { ...point(1, 4), features: null }]
+    };
+    writeFileSync(path, JSON.stringify(file));
+    expect(loadCalibration(path, key)?.points).toEqual(good);
+  });
+
+  it('keeps the newest measured points, and those another kernel saved meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gaissa-cal-'));
+    const key = machineKey(CPUINFO, 'estimate');
+    const path = calibrationPath(key, dir);
+    const base = [1, 2, 3].map(s => point(1, s));
+    const many = Array.from({ length: MAX_MEASURED_POINTS + 5 }, (_, i) => measured(1, i + 1));
+    await saveCalibration(path, {
+      version: 1,
+      key,
+      createdAt: 't',
+      updatedAt: 't',
+      points: [...base, ...many]
+    });
+    const loaded = loadCalibration(path, key)!;
+    expect(loaded.points.slice(0, 3)).toEqual(base);
+    expect(loaded.points.slice(3)).toEqual(many.slice(5));
+
+    // Two kernels read the same file; each adds a point; the second write keeps the first's.
+    const a = loadCalibration(path, key)!;
+    const b = loadCalibration(path, key)!;
+    const fromA = measured(1, 1000);
+    const fromB = measured(1, 2000);
+    a.points.push(fromA);
+    await saveCalibration(path, a);
+    b.points.push(fromB);
+    await saveCalibration(path, b);
+    const merged = loadCalibration(path, key)!.points;
+    expect(merged).toContainEqual(fromA);
+    expect(merged).toContainEqual(fromB);
+    expect(merged.filter(p => p.source === 'measured')).toHaveLength(MAX_MEASURED_POINTS);
+    expect(b.points).toEqual(merged);
+  });
 });
+
+function measured(threads: number, scale: number): CalibrationPoint {
+  return { ...point(threads, scale), model: 'mine', source: 'measured' };
+}

@@ -131,6 +131,27 @@ describe('graphWork', () => {
     expect(() => graphWork(m, 1)).toThrow(/no prediction: dimension 1 of 'x' is dynamic \(seq\)/);
   });
 
+  it('predicts a model with a fixed batch only at that batch', () => {
+    const fixed = mlpModel({ sizes: [10, 6, 3], batch: 1 });
+    expect(graphWork(fixed, 1).macs).toBe(10 * 6 + 6 * 3);
+    expect(() => graphWork(fixed, 64)).toThrow(NoPredictionError);
+    expect(() => graphWork(fixed, 64)).toThrow(
+      /no prediction: the model's input 'input' has a fixed batch of 1; ask for batch 1/
+    );
+    const four = mlpModel({ sizes: [10, 6, 3], batch: 4 });
+    expect(graphWork(four, 4).macs).toBe(4 * (10 * 6 + 6 * 3));
+    expect(() => graphWork(four, 1)).toThrow(/fixed batch of 4/);
+    // A second input with a fixed first dimension beside a symbolic batch is not the batch.
+    const m = model(
+      [makeNode('Add', ['x', 'b'], ['y'], 'add')],
+      [
+        { name: 'x', dims: ['N', 3] },
+        { name: 'b', dims: [1, 3] }
+      ]
+    );
+    expect(graphWork(m, 8).nodes[0].outputShape).toEqual([8, 3]);
+  });
+
   it('says why for an operator it does not know', () => {
     const m = model(
       [makeNode('NonMaxSuppression', ['x'], ['y'], 'nms')],

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { OnnxModel } from '../../../../kernel/onnx/onnx-model';
 import { mlpModel, convNetModel } from '../../../../kernel/onnx/synthetic-models';
 import { NoPredictionError } from '../../../../kernel/predict/onnx-work';
-import { addMeasuredPoint, predictModel, predictionText } from '../../../../kernel/predict/predict';
+import { maxThreads } from '../../../../kernel/predict/calibration';
+import {
+  addMeasuredPoint,
+  ensureCalibration,
+  predictModel,
+  predictionText
+} from '../../../../kernel/predict/predict';
 
 jest.setTimeout(60_000);
 
@@ -84,14 +90,30 @@ describe('predictModel', () => {
   it('says no prediction rather than guessing', async () => {
     await expect(
       predictModel(OnnxModel.fromProto(mlpModel(), { name: 'm' }), {
-        threads: 3,
-        cacheDir,
+        threads: 1,
+        cacheDir: join(cacheDir, 'empty'),
         calibrate: 'never'
       })
-    ).rejects.toThrow(/no prediction: this machine has no calibration for 3 thread\(s\)/);
+    ).rejects.toThrow(/no prediction: this machine has no calibration for 1 thread\(s\)/);
     await expect(
       predictModel(OnnxModel.fromProto(mlpModel()), { batch: 0, cacheDir })
     ).rejects.toThrow(NoPredictionError);
+    // Never more threads than logical CPUs, nor a calibration at that many.
+    const over = maxThreads() + 1;
+    await expect(
+      predictModel(OnnxModel.fromProto(mlpModel()), { threads: over, cacheDir })
+    ).rejects.toThrow(`threads must be at most ${maxThreads()} (this machine's logical CPUs)`);
+    await expect(ensureCalibration(100000, { cacheDir, workload })).rejects.toThrow(
+      NoPredictionError
+    );
+    // A fixed batch of 1 is predicted at batch 1 (the default), never divided by another batch.
+    const fixed = OnnxModel.fromProto(mlpModel({ sizes: [32, 16, 4], batch: 1 }), { name: 'f' });
+    await expect(predictModel(fixed, { batch: 64, threads: 1, cacheDir })).rejects.toThrow(
+      /no prediction: the model's input 'input' has a fixed batch of 1/
+    );
+    const one = (await predictModel(fixed, { threads: 1, cacheDir, workload })).record;
+    expect(one.batch).toBe(1);
+    expect(one.energyPerInferenceJ).toBe(one.energyPerCallJ);
     const notOnnx = join(cacheDir, 'model.onnx');
     writeFileSync(notOnnx, 'hello');
     await expect(predictModel(notOnnx, { cacheDir })).rejects.toThrow();
