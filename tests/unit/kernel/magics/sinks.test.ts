@@ -1,23 +1,14 @@
 /** `%gaissa sinks` through the registry, with the kernel's measurement session in a temporary folder. */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gaissa } from '../../../../kernel/api';
-import { CommManager } from '../../../../kernel/comms';
-import { MagicContext } from '../../../../kernel/magics/context';
 import { measureMagics } from '../../../../kernel/magics/measure';
-import { parseCell } from '../../../../kernel/magics/parse';
-import { MagicRegistry } from '../../../../kernel/magics/registry';
 import { sinksMagic } from '../../../../kernel/magics/sinks';
-import { closeMeasureSession, measureSession } from '../../../../kernel/measure/current';
+import { measureSession } from '../../../../kernel/measure/current';
+import { inTemporarySessionFolder, runLineMagics } from '../../fixtures/measure-session';
 import { sampleRecord } from '../../fixtures/sample-record';
 
-const cwd = process.cwd();
-let dir: string;
 let refusing: Server;
 let url: string;
-const saved = { ...process.env };
 
 beforeAll(async () => {
   // A Pushgateway that refuses every push, as a misconfigured one does.
@@ -27,34 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => refusing.close());
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gaissa-sinks-'));
-  process.chdir(dir);
-  for (const k of ['MLFLOW_TRACKING_URI', 'GAISSA_PUSHGATEWAY_URL']) delete process.env[k];
-});
-afterEach(async () => {
-  await closeMeasureSession();
-  process.chdir(cwd);
-  process.env = { ...saved };
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function magic(line: string): Promise<string> {
-  const registry = new MagicRegistry<MagicContext>();
-  for (const m of [...measureMagics, sinksMagic]) registry.register(m);
-  const printed: string[] = [];
-  const ctx: MagicContext = {
-    api: gaissa,
-    comms: new CommManager(() => undefined),
-    registry,
-    print: text => printed.push(text)
-  };
-  for (const call of parseCell(line).lines) {
-    const { command, args } = registry.resolve(call);
-    await command.line!(args, ctx);
-  }
-  return printed.join('');
-}
+inTemporarySessionFolder('gaissa-sinks-');
+const magic = (line: string) => runLineMagics([...measureMagics, sinksMagic], line);
 
 describe('%gaissa sinks', () => {
   it('says when no team server is set', async () => {
