@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   }
   for (const k of alive) await k.shutdown();
 
-  const cell = (s: string) => s.padStart(10);
+  const cell = (s: string) => s.padStart(12);
   const others = names.filter(n => n !== 'gaissa');
   const line = (label: string, values: number[], digits = 0) =>
     `${label.padEnd(34)}${values.map(v => cell(v.toFixed(digits))).join('')}${others
