@@ -21,11 +21,13 @@ const CELLS = Number(values.cells);
 if (!Number.isInteger(CELLS) || CELLS < 20) throw new Error('--cells takes a whole number >= 20');
 const CHECKPOINTS = 20;
 
+/** The kernels started, ended on the way out whatever happens (a failed run leaves none behind). */
+const alive: BenchKernel[] = [];
+
 async function main(): Promise<void> {
   const kernels = benchKernels();
   const names = Object.keys(kernels);
   const cwd = mkdtempSync(join(tmpdir(), 'gaissa-bench-cwd-'));
-  const alive: BenchKernel[] = [];
   for (const name of names) {
     const k = await BenchKernel.start(kernels[name], cwd);
     await k.kernelInfo();
@@ -107,6 +109,7 @@ main().then(
   () => process.exit(0),
   e => {
     console.error(e);
+    for (const k of alive) k.process.kill('SIGKILL');
     process.exit(1);
   }
 );
