@@ -66,8 +66,8 @@ describe('team server settings', () => {
     expect(store.warnings).toEqual([
       'MLFLOW_TRACKING_URI: mlflowTrackingUri: must be an http(s) URL, got "databricks"'
     ]);
-    expect(() => store.set('pushgatewayUrl', 'file:///tmp/x')).toThrow(
-      'pushgatewayUrl: must be an http(s) URL, got "file:///tmp/x"'
+    expect(() => store.set('pushgatewayUrl', 'ftp://files.example/x')).toThrow(
+      'pushgatewayUrl: must be an http(s) URL, got "ftp://files.example/x"'
     );
   });
 
