@@ -90,3 +90,10 @@ test('a cache folder or file others can write is neither loaded nor written', as
   chmodSync(cache, 0o700);
   expect(load(moduleFile(41), cache).fromCache).toBe(true);
 });
+
+test('a source with multi-byte characters and a last-line comment loads intact', () => {
+  // The wrapper is joined as bytes: a character split or a comment left open would show here.
+  const file = join(dir, `module-${++files}.js`);
+  writeFileSync(file, `exports.text = 'énergie ≈ 1 µJ 🌱';\n// no newline after this comment`);
+  expect(load(file, join(dir, 'cache')).exports.text).toBe('énergie ≈ 1 µJ 🌱');
+});
