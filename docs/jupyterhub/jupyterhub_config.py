@@ -6,8 +6,9 @@
 #   jupyterhub -f jupyterhub_config.py
 #
 # The single-user servers run `jupyterhub-singleuser` from the environment that has JupyterLab and,
-# installed into it, the GAISSA kernel and extension (`gaissa install --sys-prefix --python
-# /path/to/env/bin/python`). tests/integration/test_jupyterhub.py starts a hub with this file.
+# installed into it, the GAISSA kernel and extension (in this repository, after `npm ci && npm run
+# build`: `node bin/gaissa.js install --sys-prefix --python /path/to/env/bin/python`).
+# tests/integration/test_jupyterhub.py starts a hub with this file.
 import os
 
 c = get_config()  # noqa: F821 (JupyterHub defines it when it loads this file)
