@@ -26,14 +26,12 @@ from datetime import datetime, timezone
 
 import pytest
 import websocket
-import yaml
 
 from conftest import REPO, run
 from team_servers import (Server, flush_until_settled, free_port, get_json, local_records, metric_history,
                           mlflow_run, team_servers)
 
 HUB_CONFIG = os.path.join(REPO, "docs", "jupyterhub", "jupyterhub_config.py")
-Z2JH_VALUES = os.path.join(REPO, "docs", "jupyterhub", "z2jh-values.yaml")
 DASHBOARD = os.path.join(REPO, "docs", "grafana", "gaissa-dashboard.json")
 CHP = os.path.join(REPO, "node_modules", ".bin", "configurable-http-proxy")
 BIN = os.path.dirname(sys.executable)  # .venv/bin: jupyterhub and jupyterhub-singleuser
@@ -42,7 +40,6 @@ CELLS = {"alice": 2, "bob": 1}
 NOTEBOOK = "experiments/train.ipynb"  # the same path in both users' homes
 EXPERIMENT = "team-hub"
 BUSY_CELL = "%%gaissa measure\nlet s = 0; for (let i = 0; i < 3e6; i++) s += i; s"
-TEAM_ENV = ("MLFLOW_TRACKING_URI", "GAISSA_PUSHGATEWAY_URL", "GAISSA_MLFLOW_EXPERIMENT")
 
 
 class ServerKernelClient:
@@ -314,16 +311,3 @@ def assert_dashboard_answers(url, who, local):
     assert measured + estimated == pytest.approx(energy, rel=1e-9)
     components = at(panels["Energy measured per hour, by component"][0])
     assert components and {m["component"] for m, _ in components} <= {"cpu", "gpu", "ram"}
-
-
-def test_the_documented_zero_to_jupyterhub_values_set_the_single_user_image_and_team_servers():
-    with open(Z2JH_VALUES) as f:
-        values = yaml.safe_load(f)
-    singleuser = values["singleuser"]
-    assert singleuser["image"]["name"] and singleuser["image"]["tag"]
-    env = singleuser["extraEnv"]
-    assert set(TEAM_ENV) <= set(env), env
-    for name in ("MLFLOW_TRACKING_URI", "GAISSA_PUSHGATEWAY_URL"):
-        assert urllib.parse.urlparse(env[name]).scheme in ("http", "https"), env[name]
-    assert singleuser["defaultUrl"] == "/lab"
-    assert values["hub"]["allowNamedServers"] is True
