@@ -267,7 +267,8 @@ def assert_in_mlflow(url, who, local):
     assert tags["gaissa.notebook"] == who["notebook"] and tags["gaissa.kernel_id"] == who["kernel_id"]
     assert tags.get("gaissa.server") == (who["server"] or None)  # none for the default server
     assert [tags[f"gaissa.record.{n}"] for n in range(1, len(local) + 1)] == [r["id"] for r in local]
-    for key, field in [("gaissa.energy_J", "energyJ"), ("gaissa.co2e_g", "co2eG"), ("gaissa.power_W", "powerW")]:
+    for key, field in [("gaissa.energy_J", "energyJ"), ("gaissa.co2e_g", "co2eG"), ("gaissa.duration_s", "durationS"),
+                       ("gaissa.power_W", "powerW")]:
         assert metric_history(url, run_id, key) == [(n, r[field]) for n, r in enumerate(local, 1)]
 
 
