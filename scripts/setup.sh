@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings a clone to a runnable state, doing only what is missing or stale:
 #   npm packages, the Python environment (.venv) for JupyterLab, the build, the kernelspec and the
-#   extension installed into .venv; with --test, also the test servers (.venv-mlflow, a Pushgateway). Used by `npm start`, `npm test` and Binder-like setups.
+#   extension installed into .venv; with --test, also the test servers (.venv-mlflow, a Pushgateway,
+#   Prometheus). Used by `npm start`, `npm test` and Binder-like setups.
 # Usage: scripts/setup.sh [--test]   (--test adds the Python test packages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,8 +36,8 @@ for r in "${reqs[@]}"; do
   fi
 done
 
-# --- the team-sink tests' servers: MLflow in its own environment (.venv-mlflow), and Debian's
-# Prometheus Pushgateway, installed when running as root (CI)
+# --- the team-sink and JupyterHub tests' servers: MLflow in its own environment (.venv-mlflow), and
+# Debian's Prometheus Pushgateway and Prometheus, installed when running as root (CI)
 if [ "${1:-}" = "--test" ]; then
   [ -x .venv-mlflow/bin/python ] || "$python" -m venv .venv-mlflow
   stamp=.venv-mlflow/.gaissa-stamp
@@ -45,17 +46,20 @@ if [ "${1:-}" = "--test" ]; then
     .venv-mlflow/bin/python -m pip install --disable-pip-version-check -q -r tests/requirements-mlflow.txt
     hash_of tests/requirements-mlflow.txt > "$stamp"
   fi
-  if ! command -v prometheus-pushgateway > /dev/null; then
+  # Debian's packages start their own services on install; the tests start their own instances
+  # (own ports and storage in a temporary folder) and do not use those.
+  for tool in prometheus-pushgateway prometheus; do
+    command -v "$tool" > /dev/null && continue
     if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
-      echo "gaissa setup: installing prometheus-pushgateway for the team-sink tests"
+      echo "gaissa setup: installing $tool for the team-sink and JupyterHub tests"
       export DEBIAN_FRONTEND=noninteractive
-      apt-get install -y -q --no-install-recommends prometheus-pushgateway < /dev/null \
-        || { apt-get update -q < /dev/null && apt-get install -y -q --no-install-recommends prometheus-pushgateway < /dev/null; }
+      apt-get install -y -q --no-install-recommends "$tool" < /dev/null \
+        || { apt-get update -q < /dev/null && apt-get install -y -q --no-install-recommends "$tool" < /dev/null; }
     else
-      echo "gaissa setup: no prometheus-pushgateway; the team-sink tests need it" \
-        "(sudo apt-get install prometheus-pushgateway)" >&2
+      echo "gaissa setup: no $tool; the team-sink and JupyterHub tests need it" \
+        "(sudo apt-get install $tool)" >&2
     fi
-  fi
+  done
 fi
 
 # --- the UI tests' browser: Debian's Chromium (Playwright never downloads one here), installed when

@@ -1,11 +1,12 @@
 /**
  * Measurements into a Prometheus Pushgateway: counters gaissa_energy_joules_total and
- * gaissa_co2e_grams_total and the gauge gaissa_power_watts, labelled user, notebook, kernel_id,
- * method and component, in the text exposition format. The kernel keeps the running totals of
- * every record written and each push PUTs them as the whole group
- * /metrics/job/gaissa/instance/<kernel id>, so a push that fails, or records the queue gave up,
- * are made good by the next push that succeeds. A component's joules are split by its coverage:
- * the measured share under its counter's method (rapl, nvml), the rest under `estimate`.
+ * gaissa_co2e_grams_total and the gauge gaissa_power_watts, labelled user, server (JupyterHub's
+ * named server, empty for the default one), notebook, kernel_id, method and component, in the text
+ * exposition format. The kernel keeps the running totals of every record written and each push
+ * PUTs them as the whole group /metrics/job/gaissa/instance/<kernel id>, so a push that fails, or
+ * records the queue gave up, are made good by the next push that succeeds. A component's joules
+ * are split by its coverage: the measured share under its counter's method (rapl, nvml), the rest
+ * under `estimate`.
  */
 import type { MeasurementRecord } from '../../core/measurement';
 import {
@@ -200,6 +201,7 @@ export class PushgatewaySink implements TeamSink {
     const who = this.options.attribution;
     const body = exposition(this.totals, {
       user: who.user,
+      server: who.server ?? '',
       notebook: who.notebook ?? '',
       kernel_id: who.kernelId ?? who.instance
     });

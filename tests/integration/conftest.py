@@ -81,3 +81,12 @@ class _PageConfig(HTMLParser):
     def handle_data(self, data):
         if self.inside:
             self.text += data
+
+
+@pytest.fixture(scope="module")
+def servers():
+    """A real MLflow and Pushgateway on 127.0.0.1 for one test file (team_servers.py)."""
+    from team_servers import team_servers
+
+    with team_servers() as started:
+        yield started

@@ -6,96 +6,22 @@ delivered after it returns, or listed as not delivered); a server that hangs or 
 cell and no shutdown beyond its bound."""
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
 import uuid
 
 import pytest
 from jupyter_client.manager import KernelManager
 
 from conftest import KERNEL, REPO, run
+from team_servers import flush_until_settled, get_json, local_records, metric_history, mlflow_run, pushed, text_of
 
-MLFLOW = os.environ.get("GAISSA_MLFLOW") or os.path.join(REPO, ".venv-mlflow", "bin", "mlflow")
 NOTEBOOK = 'team/"odd" \\ name\n.ipynb'  # untrusted: quotes, a backslash and a line feed
 BUSY_CELL = "%%gaissa measure\nlet s = 0; for (let i = 0; i < 3e6; i++) s += i; s"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url, body=None, timeout=10):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read())
-
-
-class Server:
-    """A server process in its own process group, so that stopping it stops its workers too."""
-
-    def __init__(self, argv, ready_url, env=None):
-        self.argv, self.ready_url, self.env, self.proc = argv, ready_url, env, None
-        self.log = tempfile.NamedTemporaryFile(prefix="gaissa-server-", suffix=".log", delete=False)
-
-    def start(self):
-        self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **(self.env or {})}, start_new_session=True)
-        return self
-
-    def wait_ready(self, timeout=150):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, open(self.log.name).read()[-3000:]
-            try:
-                urllib.request.urlopen(self.ready_url, timeout=2).read()
-                return self
-            except OSError:
-                time.sleep(0.3)
-        raise AssertionError(f"{self.argv[0]} not ready in {timeout} s: " + open(self.log.name).read()[-3000:])
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, sig)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def servers():
-    assert os.access(MLFLOW, os.X_OK), f"no MLflow at {MLFLOW}: scripts/setup.sh --test makes .venv-mlflow"
-    pushgateway = shutil.which("prometheus-pushgateway") or shutil.which("pushgateway")
-    assert pushgateway, "no prometheus-pushgateway: scripts/setup.sh --test installs it as root (apt)"
-    store = tempfile.mkdtemp(prefix="gaissa-mlflow-")
-    mport, pport = free_port(), free_port()
-    mlflow = Server(
-        [MLFLOW, "server", "--backend-store-uri", f"sqlite:///{store}/mlflow.db", "--artifacts-destination",
-         f"{store}/artifacts", "--host", "127.0.0.1", "--port", str(mport), "--workers", "1"],
-        f"http://127.0.0.1:{mport}/health",
-        # MLflow 3 starts job runners (GenAI evaluation) by default: not needed, and heavy.
-        env={"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
-    ).start()
-    pgw = Server([pushgateway, f"--web.listen-address=127.0.0.1:{pport}"],
-                 f"http://127.0.0.1:{pport}/-/ready").start()
-    try:
-        yield {"mlflow": mlflow, "pushgateway": pgw.wait_ready(),
-               "mlflow_url": f"http://127.0.0.1:{mport}", "pushgateway_url": f"http://127.0.0.1:{pport}"}
-    finally:
-        mlflow.stop()
-        pgw.stop()
-        shutil.rmtree(store, ignore_errors=True)
 
 
 def start_kernel(cwd, **env):
@@ -114,60 +40,6 @@ def start_kernel(cwd, **env):
 def stop_kernel(km, kc):
     kc.stop_channels()
     km.shutdown_kernel(now=True)
-
-
-def text_of(outputs):
-    return "".join(c.get("text", "") for t, c in outputs if t == "stream")
-
-
-def local_records(d):
-    with open(os.path.join(d, "gaissa-emissions.jsonl")) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def mlflow_run(url, experiment, kernel_id=None):
-    """The experiment's one run (the one of this kernel, when given)."""
-    exp = get_json(f"{url}/api/2.0/mlflow/experiments/get-by-name?"
-                   + urllib.parse.urlencode({"experiment_name": experiment}))["experiment"]
-    runs = get_json(f"{url}/api/2.0/mlflow/runs/search", {"experiment_ids": [exp["experiment_id"]]}).get("runs", [])
-    tags = lambda r: {t["key"]: t["value"] for t in r["data"].get("tags", [])}
-    if kernel_id:
-        runs = [r for r in runs if tags(r).get("gaissa.kernel_id") == kernel_id]
-    assert len(runs) == 1, runs
-    return runs[0]["info"]["run_id"], tags(runs[0]), {p["key"]: p["value"] for p in runs[0]["data"].get("params", [])}
-
-
-def metric_history(url, run_id, key):
-    query = urllib.parse.urlencode({"run_id": run_id, "metric_key": key})
-    metrics = get_json(f"{url}/api/2.0/mlflow/metrics/get-history?{query}").get("metrics", [])
-    return sorted((m["step"], m["value"]) for m in metrics)
-
-
-def pushed(url, kernel_id):
-    """The Pushgateway's samples for one kernel: [(metric, labels, value)]."""
-    out = []
-    for group in get_json(f"{url}/api/v1/metrics")["data"]:
-        for name, family in group.items():
-            if not name.startswith("gaissa_"):
-                continue
-            for m in family["metrics"]:
-                if m["labels"].get("kernel_id") == kernel_id:
-                    out.append((name, m["labels"], float(m["value"])))
-    return out
-
-
-def flush_until_settled(kc, timeout=120):
-    """`%gaissa sinks flush` until nothing waits; returns its last text."""
-    deadline = time.monotonic() + timeout
-    while True:
-        reply, outputs = run(kc, "%gaissa sinks flush", timeout=60)
-        assert reply["status"] == "ok", reply
-        text = text_of(outputs)
-        counts = [line for line in text.splitlines() if " waiting" in line]
-        if counts and all(" 0 waiting" in line for line in counts):
-            return text
-        assert time.monotonic() < deadline, text
-        time.sleep(1)
 
 
 def test_measured_cells_land_in_mlflow_and_the_pushgateway_equal_to_the_local_records(servers, bare_dir):

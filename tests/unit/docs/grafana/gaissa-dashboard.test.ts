@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PUSH_METRICS } from '../../../../kernel/records/pushgateway-sink';
 
-const PUSHED_LABELS = ['user', 'notebook', 'kernel_id', 'method', 'component', 'job', 'instance'];
+const PUSHED_LABELS = [
+  'user',
+  'server',
+  'notebook',
+  'kernel_id',
+  'method',
+  'component',
+  'job',
+  'instance'
+];
 
 interface Panel {
   title: string;

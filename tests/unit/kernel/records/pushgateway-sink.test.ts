@@ -135,7 +135,7 @@ describe('PushgatewaySink', () => {
       2 * sampleRecord('m-1').total.energyJ,
       9
     );
-    expect(energy[0].labels).toMatchObject({ user: 'ann', kernel_id: 'k-1' });
+    expect(energy[0].labels).toMatchObject({ user: 'ann', server: '', kernel_id: 'k-1' });
     // The next push counts on from the delivered totals.
     sink.push({ record: sampleRecord('m-3'), n: 3 });
     await clock.advance(0);
@@ -176,6 +176,23 @@ describe('PushgatewaySink', () => {
       9
     );
     expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
+  });
+
+  it("labels every series with JupyterHub's named server", async () => {
+    const { fetch, sent } = fakeFetch(() => ({ status: 200 }));
+    const clock = new FakeClock();
+    const sink = new PushgatewaySink({
+      url: 'http://pgw',
+      attribution: { ...who, server: 'gpu' },
+      fetch,
+      clock,
+      warn: () => {}
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    await clock.advance(0);
+    const pushed = samples(sent[sent.length - 1].body);
+    expect(pushed.length).toBeGreaterThan(0);
+    for (const s of pushed) expect(s.labels).toMatchObject({ user: 'ann', server: 'gpu' });
   });
 
   it('sends the credentials of its address as Basic auth, and never shows them', async () => {
