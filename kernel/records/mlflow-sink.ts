@@ -128,7 +128,7 @@ export class MlflowSink implements TeamSink {
       deliver: (items, signal) => this.deliver(items, signal),
       idOf: item =>
         item.kind === 'record' ? item.record.id : `label ${item.n} (${item.label.rating})`,
-      isLabel: item => item.kind === 'label',
+      kindOf: item => (item.kind === 'record' ? 'measurement' : item.kind),
       // A label goes alone: its upload failing must not refuse or re-log the records beside it.
       batchKey: item => (item.kind === 'record' ? 'records' : `label ${item.n}`),
       bounds: { batchSize: 50, ...options.bounds }, // 50 x 1 id tag stays under log-batch's 100 tags
