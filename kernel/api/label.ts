@@ -40,6 +40,7 @@ import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
 import { Output, writeOutputs } from '../label/write-outputs';
 import { Displayable, MimeBundle } from '../display';
 import { measureSession } from '../measure/current';
+import { parseModelVersion, type ModelVersionRef } from '../records/mlflow-model-version';
 import { MeasurementLike, isMeasurementRecord, measurementProblems } from './measurement-source';
 import {
   TacticsComparisonLike,
@@ -87,6 +88,11 @@ export interface LabelOptions {
   registry?: string | false;
   /** What to rate against (hf-co2, registry, fixed, { path }, { registry }); see gaissa label. */
   population?: PopulationRequest;
+  /**
+   * Also set the rating and the record's key fields as tags on this MLflow registered model
+   * version (`{ name, version }` or `'NAME/VERSION'`); needs an MLflow tracking server.
+   */
+  mlflowModel?: { name: string; version: string | number } | string;
 
   // The rest applies to a measurement or a comparison; a request carries its own.
   /** Measurement: 'inference' (default) or 'training'. */
@@ -221,16 +227,30 @@ const OPTION_KEYS: readonly (keyof LabelOptions)[] = [
   'recordsFile',
   'sign',
   'registry',
-  'population'
+  'population',
+  'mlflowModel'
 ];
 /** Options that describe a request's content: a request passed whole carries its own. */
 const SOURCE_OPTIONS: readonly (keyof LabelOptions)[] = OPTION_KEYS.filter(
-  k => !['out', 'svg', 'min', 'record', 'sign', 'registry'].includes(k)
+  k => !['out', 'svg', 'min', 'record', 'sign', 'registry', 'mlflowModel'].includes(k)
 );
 
 function refuse(options: LabelOptions, keys: readonly (keyof LabelOptions)[], why: string): void {
   const given = keys.filter(k => options[k] !== undefined);
   if (given.length > 0) throw new FieldError(`options.${given[0]}`, why);
+}
+
+/** The registered model version named, checked before anything is issued. */
+function mlflowModelOf(options: LabelOptions): ModelVersionRef | undefined {
+  if (options.mlflowModel === undefined) return undefined;
+  const ref = parseModelVersion(options.mlflowModel, 'options.mlflowModel');
+  if (!measureSession().sink.hasMlflow()) {
+    throw new FieldError(
+      'options.mlflowModel',
+      'needs an MLflow tracking server: set MLFLOW_TRACKING_URI or %gaissa config set mlflowTrackingUri URL'
+    );
+  }
+  return ref;
 }
 
 function checkOptions(options: unknown): LabelOptions {
@@ -457,6 +477,7 @@ export async function issueNotebookLabel(
   options: LabelOptions = {}
 ): Promise<LabelView> {
   const checked = checkOptions(options);
+  const mlflowModel = mlflowModelOf(checked);
   const { request, held } = await requestOf(source, checked);
   const cwd = process.cwd();
   const out = checked.out !== undefined ? resolve(cwd, checked.out) : undefined;
@@ -483,7 +504,7 @@ export async function issueNotebookLabel(
     await registerLabel(record, resolve(cwd, registry));
   }
   // Team servers that keep labels (MLflow) get it in the background, like measurements.
-  measureSession().sink.writeLabel(record, () => drawLabelSvg(record));
+  measureSession().sink.writeLabel(record, () => drawLabelSvg(record), mlflowModel);
   const view = new LabelView(record, {
     file: checked.out,
     recordInNotebook: checked.record !== false

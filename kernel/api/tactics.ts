@@ -165,6 +165,8 @@ export async function compare(
     });
     // The session's own meter measured it: the prediction calibration learns from it.
     if (!meter) await refineFromComparison(comparison).catch(() => 0);
+    // Team servers that keep comparisons (MLflow) get it in the background, like measurements.
+    session.sink.writeComparison(comparison.payload);
     return comparison;
   } catch (e) {
     // The progress line must not keep saying "measuring..." after a failure.

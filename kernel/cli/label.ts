@@ -12,10 +12,14 @@ import { readPrivateKey, readPublicKey, signLabel } from '../label/signature';
 import { verifyLabel } from '../label/verify-label';
 import { Output, writeOutputs } from '../label/write-outputs';
 import { Command, CliIO, UsageError, finiteJson, readJsonArg } from './command';
+import { SettingsStore } from '../measure/settings';
+import { parseModelVersion } from '../records/mlflow-model-version';
 import { parsingOptions, readLabelFile, reportingFields } from './parse-options';
+import { cliTeamSink, closeTeamSink } from './team-servers';
 
 const usage = `Usage: gaissa label --json FILE|- [--population P] [--min RATING] [--svg OUT.svg]
                     [--out LABEL.json] [--registry FILE.jsonl] [--no-register] [--sign KEY.pem]
+                    [--mlflow-model NAME/VERSION]
        gaissa label verify LABEL.json [--model MODEL] [--trust PUBLIC_KEY.pem] [--json]
 
 Issues an A-E energy label (GAISSALabel method) from a JSON request read from FILE, or from
@@ -63,7 +67,13 @@ Options:
                 is written (default: gaissa-labels.jsonl beside --out; population registry
                 reads the current folder's)
   --no-register do not append the written label to the registry
+  --mlflow-model NAME/VERSION
+                also set the rating and the label's key fields as tags on this MLflow
+                registered model version (needs MLFLOW_TRACKING_URI)
 Outputs are written all or none, never over an input (the request, key, model or records).
+With an MLflow tracking server set (MLFLOW_TRACKING_URI, gaissa.config.json), the label also goes
+to an MLflow run of its own: LABEL.json and its SVG as artifacts, the rating as a tag; what the
+server did not take within 5 s is named on stderr (the exit status does not change).
 
 verify: recomputes the SHA-256 of the model file (or --model MODEL) and of the measurement
 records the label rests on, the method and every figure derived from those records, checks a
@@ -87,11 +97,24 @@ async function issue(args: string[], io: CliIO): Promise<number> {
         sign: { type: 'string' },
         population: { type: 'string' },
         registry: { type: 'string' },
-        'no-register': { type: 'boolean' }
+        'no-register': { type: 'boolean' },
+        'mlflow-model': { type: 'string' }
       },
       strict: true
     })
   );
+  // Checked before anything is issued: a malformed name or no server is a usage error.
+  const store = new SettingsStore(process.cwd());
+  const mlflowModel = await reportingFields(async () =>
+    values['mlflow-model'] === undefined
+      ? undefined
+      : parseModelVersion(values['mlflow-model'], '--mlflow-model')
+  );
+  if (mlflowModel && !store.teamTargets().mlflowTrackingUri) {
+    throw new UsageError(
+      '--mlflow-model needs an MLflow tracking server: set MLFLOW_TRACKING_URI (or mlflowTrackingUri in gaissa.config.json)'
+    );
+  }
   let minimum: Rating | undefined;
   if (values.min !== undefined) {
     const upper = values.min.toUpperCase();
@@ -134,6 +157,11 @@ async function issue(args: string[], io: CliIO): Promise<number> {
       : out && join(dirname(out), DEFAULT_REGISTRY_FILE);
   if (registry && !values['no-register']) await registerLabel(record, registry);
   io.stdout(json);
+  // Team servers that keep labels (MLflow) get it after it is printed.
+  const sink = cliTeamSink(store, io);
+  const issued = record;
+  sink.writeLabel(issued, () => drawLabelSvg(issued), mlflowModel);
+  await closeTeamSink(sink, io);
   if (minimum && isWorseThan(record.rating, minimum)) {
     io.stderr(`gaissa label: rating ${record.rating} is worse than the minimum ${minimum}\n`);
     return 1;

@@ -6,11 +6,8 @@ import { measurementText } from '../../core/measurement-static-view';
 import { describeError } from '../meters/measure-runs';
 import { openPowerMeter, PowerMeter } from '../meters/sampler';
 import { SettingsStore } from '../measure/settings';
-import { attributionOf } from '../records/attribution';
-import { EmissionsFileSink } from '../records/record-sink';
-import { TeamRecordSink, undeliveredText } from '../records/team-record-sink';
-import { packageVersion } from '../versions';
 import { Command, UsageError } from './command';
+import { cliTeamSink, closeTeamSink } from './team-servers';
 
 /**
  * Runs the command behind a gate: `sh` waits on fd 3 until the meter tracks its pid, then execs
@@ -32,9 +29,6 @@ async function runMeasured(
   const code = await exited;
   return { reading: await window.end(), code, meter };
 }
-
-/** How long the CLI gives team servers after printing the record before it exits, ms. */
-const CLI_TEAM_CLOSE_MS = 5000;
 
 export const measure: Command = {
   name: 'measure',
@@ -104,17 +98,12 @@ server (waiting at most 5 s after printing; what it did not take is named on std
     // The record is printed whatever happens to the log, so the measurement is never lost; a log
     // that cannot be written is then a one-line error and exit 2, like every CLI write error.
     // Team servers (MLflow, a Pushgateway) get it after the local files, in the background.
-    const sink = new TeamRecordSink(
-      new EmissionsFileSink(process.cwd(), { toolVersion: packageVersion, warn: () => {} }),
-      () => store.teamTargets(),
-      { attribution: attributionOf(process.env, undefined), warn: io.stderr }
-    );
+    const sink = cliTeamSink(store, io);
     const logged = values['no-log'] ? null : sink.write(record);
     io.stdout(
       values.json ? JSON.stringify(record, null, 2) + '\n' : measurementText(record) + '\n'
     );
-    const undelivered = undeliveredText(await sink.close(CLI_TEAM_CLOSE_MS));
-    if (undelivered) io.stderr(undelivered);
+    await closeTeamSink(sink, io);
     if (logged && !logged.ok) {
       const kept =
         logged.written.length > 0

@@ -20,6 +20,7 @@ import { NpyError } from '../tactics/npy';
 import { TacticError, TacticOptions } from '../tactics/tactic';
 import { Command, UsageError } from './command';
 import { parsingOptions } from './parse-options';
+import { cliTeamSink, closeTeamSink } from './team-servers';
 
 /** Problems with what the user gave become usage errors (exit 2, message only). */
 async function reportingInput<R>(body: () => Promise<R>): Promise<R> {
@@ -178,8 +179,10 @@ export const compare: Command = {
       return n;
     };
     let carbon: CarbonSettings;
+    let store: SettingsStore;
     try {
-      carbon = new SettingsStore(process.cwd()).carbon({ region: values.region });
+      store = new SettingsStore(process.cwd());
+      carbon = store.carbon({ region: values.region });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
@@ -208,6 +211,10 @@ export const compare: Command = {
             ? JSON.stringify(comparison.payload, null, 2) + '\n'
             : tacticsText(comparison.payload) + '\n'
         );
+        // Team servers that keep comparisons (MLflow) get it after it is printed.
+        const sink = cliTeamSink(store, io);
+        sink.writeComparison(comparison.payload);
+        await closeTeamSink(sink, io);
         return 0;
       } finally {
         await meter.close();

@@ -35,6 +35,9 @@ const OPTION_OF: Record<string, string> = {
   'options.out': 'out',
   'options.svg': 'svg',
   'options.sign': 'sign',
+  'options.mlflowModel': 'mlflow-model',
+  'options.mlflowModel.name': 'mlflow-model',
+  'options.mlflowModel.version': 'mlflow-model',
   population: 'population',
   'population.path': 'population',
   'sci.carbonIntensity': 'carbon-intensity'
@@ -138,6 +141,11 @@ export const labelMagic: MagicCommand<MagicContext> = {
     { name: 'sign', type: 'string', description: 'sign with this Ed25519 private key (PEM file)' },
     { name: 'min', type: 'string', description: 'fail the cell when the rating is worse (A-E)' },
     {
+      name: 'mlflow-model',
+      type: 'string',
+      description: 'NAME/VERSION: also tag this MLflow registered model version with the label'
+    },
+    {
       name: 'record',
       type: 'boolean',
       description: 'record the label in the notebook metadata (--no-record: do not)',
@@ -159,7 +167,8 @@ export const labelMagic: MagicCommand<MagicContext> = {
         out: args.options.out as string | undefined,
         svg: args.options.svg as string | undefined,
         sign: args.options.sign as string | undefined,
-        record: args.options.record as boolean
+        record: args.options.record as boolean,
+        mlflowModel: args.options['mlflow-model'] as string | undefined
       });
     } catch (e) {
       throw asMagicError(e);

@@ -35,6 +35,12 @@ export interface DeliveryBounds {
   maxDelayMs: number;
   /** One attempt is abandoned (and counts as failed) after this, ms. */
   attemptTimeoutMs: number;
+  /**
+   * A cumulative queue whose items were given up keeps re-sending (on the backoff) for this long
+   * after the latest was, so the totals arrive once the server is back without waiting for a
+   * new item, ms.
+   */
+  catchUpMs: number;
 }
 
 export const DEFAULT_BOUNDS: Readonly<DeliveryBounds> = {
@@ -44,7 +50,8 @@ export const DEFAULT_BOUNDS: Readonly<DeliveryBounds> = {
   maxAgeMs: 5 * 60_000,
   firstDelayMs: 1000,
   maxDelayMs: 15_000,
-  attemptTimeoutMs: 5000
+  attemptTimeoutMs: 5000,
+  catchUpMs: 30 * 60_000
 };
 
 /** A server's answer that retrying cannot change (a 4xx): the batch is given up at once. */
@@ -60,17 +67,25 @@ export function refusesRetry(status: number): boolean {
 /** How many of the items given up a status lists by name: the latest. */
 export const UNDELIVERED_LISTED = 20;
 
-/** Items given up, measurements and labels apart. */
+/** What an item is: measurements are also in the local files, labels and comparisons not. */
+export type ItemKind = 'measurement' | 'label' | 'comparison';
+
+/** Items given up, by kind. */
 export interface UndeliveredCount {
   measurements: number;
   labels: number;
+  comparisons: number;
 }
+
+const KINDS = { measurement: 'measurements', label: 'labels', comparison: 'comparisons' } as const;
+const countAll = (c: UndeliveredCount) => c.measurements + c.labels + c.comparisons;
 
 export interface Undelivered {
   id: string;
   reason: string;
-  /** Set for a label (the others are measurements). */
+  /** Set for a label or a comparison (the others are measurements). */
   label?: true;
+  comparison?: true;
 }
 
 export interface DeliveryStatus {
@@ -94,8 +109,8 @@ export interface DeliveryQueueOptions<T> {
   /** Sends a batch; throws to fail it (DeliveryRefused: do not retry). */
   deliver(items: T[], signal: AbortSignal): Promise<void>;
   idOf(item: T): string;
-  /** Whether an item is a label, not a measurement (default: none is). */
-  isLabel?(item: T): boolean;
+  /** What an item is (default: a measurement). */
+  kindOf?(item: T): ItemKind;
   /** Items of one batch share this key (default: any items go together). */
   batchKey?(item: T): string;
   bounds?: Partial<DeliveryBounds>;
@@ -133,8 +148,12 @@ export class DeliveryQueue<T> {
   /** The latest items given up, each with its number among all given up (0, 1, ...). */
   private latest: Array<{ seq: number; entry: Undelivered }> = [];
   /** All given up so far, and those a cumulative delivery carried after all. */
-  private readonly givenUp: UndeliveredCount = { measurements: 0, labels: 0 };
-  private readonly carried: UndeliveredCount = { measurements: 0, labels: 0 };
+  private readonly givenUp: UndeliveredCount = { measurements: 0, labels: 0, comparisons: 0 };
+  private readonly carried: UndeliveredCount = { measurements: 0, labels: 0, comparisons: 0 };
+  /** When the latest item was given up: a cumulative queue catches up until catchUpMs after. */
+  private lastGivenUpAt = 0;
+  /** The last failure was a refusal: the same totals would be refused again. */
+  private refused = false;
   private delivered = 0;
   private failures = 0;
   private down: string | null = null;
@@ -168,7 +187,8 @@ export class DeliveryQueue<T> {
       pending: this.entries.length,
       notDelivered: {
         measurements: this.givenUp.measurements - this.carried.measurements,
-        labels: this.givenUp.labels - this.carried.labels
+        labels: this.givenUp.labels - this.carried.labels,
+        comparisons: this.givenUp.comparisons - this.carried.comparisons
       },
       undelivered: this.latest.map(u => u.entry),
       down: this.down,
@@ -226,10 +246,14 @@ export class DeliveryQueue<T> {
   private giveUp(items: T[], reason: string): void {
     for (const item of items) {
       const id = this.options.idOf(item);
-      const label = this.options.isLabel?.(item) === true;
-      const seq = this.givenUp.measurements + this.givenUp.labels;
-      this.givenUp[label ? 'labels' : 'measurements']++;
-      this.latest.push({ seq, entry: label ? { id, reason, label } : { id, reason } });
+      const kind = this.options.kindOf?.(item) ?? 'measurement';
+      const seq = countAll(this.givenUp);
+      this.givenUp[KINDS[kind]]++;
+      this.latest.push({
+        seq,
+        entry: kind === 'measurement' ? { id, reason } : { id, reason, [kind]: true }
+      });
+      this.lastGivenUpAt = this.clock.now();
     }
     if (this.latest.length > UNDELIVERED_LISTED)
       this.latest.splice(0, this.latest.length - UNDELIVERED_LISTED);
@@ -237,11 +261,11 @@ export class DeliveryQueue<T> {
 
   /** A cumulative delivery also delivered the items given up before it began. */
   private carry(before: UndeliveredCount): void {
-    for (const kind of ['measurements', 'labels'] as const) {
+    for (const kind of Object.values(KINDS)) {
       this.delivered += Math.max(0, before[kind] - this.carried[kind]);
       this.carried[kind] = Math.max(this.carried[kind], before[kind]);
     }
-    const seq = before.measurements + before.labels;
+    const seq = countAll(before);
     this.latest = this.latest.filter(u => u.seq >= seq);
   }
 
@@ -262,8 +286,23 @@ export class DeliveryQueue<T> {
     for (const w of [...this.waiters]) if (empty || (resting && !w.untilEmpty)) w.done();
   }
 
+  /**
+   * A cumulative queue owes the server what it gave up (after a failure that was not a refusal)
+   * until a delivery carries it, or catchUpMs after the latest was given up.
+   */
+  private owes(): boolean {
+    return (
+      this.options.cumulative === true &&
+      !this.closed &&
+      !this.refused &&
+      countAll(this.givenUp) > countAll(this.carried) &&
+      this.clock.now() - this.lastGivenUpAt < this.bounds.catchUpMs
+    );
+  }
+
   private pump(): void {
-    if (this.busy || this.entries.length === 0) return this.settle();
+    if (this.busy) return this.settle();
+    if (this.entries.length === 0) return this.owes() ? this.catchUp() : this.settle();
     const key = this.options.batchKey;
     const limit = Math.min(this.entries.length, this.bounds.batchSize);
     let size = 1;
@@ -282,9 +321,30 @@ export class DeliveryQueue<T> {
         for (const e of batch) this.options.onDelivered?.(e.item, now - e.pushedAt);
         this.failures = 0;
         this.down = null;
+        this.refused = false;
         return this.pump();
       }
       this.failed(batch, error);
+    });
+  }
+
+  /**
+   * Nothing waits but what was given up is owed: a delivery of no new item carries it (the
+   * items of a cumulative queue are all in each delivery), retried on the same backoff.
+   */
+  private catchUp(): void {
+    const givenUpBefore = { ...this.givenUp };
+    this.busy = true;
+    void this.attempt([]).then(error => {
+      this.busy = false;
+      if (error === null) {
+        this.carry(givenUpBefore);
+        this.failures = 0;
+        this.down = null;
+        this.refused = false;
+        return this.pump();
+      }
+      this.failed([], error);
     });
   }
 
@@ -299,6 +359,7 @@ export class DeliveryQueue<T> {
             `(up to ${maxTries} tries or ${Math.round(maxAgeMs / 1000)} s each)`
     );
     this.down = reason;
+    this.refused = refused;
     this.failures++;
     const now = this.clock.now();
     for (const e of batch) e.tries++;
@@ -318,7 +379,7 @@ export class DeliveryQueue<T> {
       else this.giveUp([e.item], why);
     }
     this.entries.splice(0, this.entries.length, ...kept);
-    if (this.entries.length === 0) return this.settle();
+    if (this.entries.length === 0 && !this.owes()) return this.settle();
     const delay = Math.min(
       this.bounds.maxDelayMs,
       this.bounds.firstDelayMs * 2 ** (this.failures - 1)

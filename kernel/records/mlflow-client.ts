@@ -227,6 +227,24 @@ export class MlflowClient {
     await this.call('POST', 'runs/log-batch', { run_id: runId, ...batch }, signal);
   }
 
+  // Model registry: a label on a registered model version.
+
+  /** One tag on a registered model version; a version that does not exist is a refusal. */
+  async setModelVersionTag(
+    model: { name: string; version: string },
+    tag: KeyValue,
+    signal?: AbortSignal
+  ): Promise<void> {
+    try {
+      await this.call('POST', 'model-versions/set-tag', { ...model, ...tag }, signal);
+    } catch (e) {
+      if (!(e instanceof MlflowError && e.code === 'RESOURCE_DOES_NOT_EXIST')) throw e;
+      throw new DeliveryRefused(
+        `MLflow has no registered model version ${printable(`models:/${model.name}/${model.version}`)}`
+      );
+    }
+  }
+
   async updateRun(
     runId: string,
     status: 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED',

@@ -5,16 +5,21 @@
  * as the tag gaissa.record.<step>, so MLflow and the local JSONL can be matched line by line.
  * The run and its experiment are made at the first delivery, so a server that is down at start
  * costs nothing until it answers. Labels issued in the session go to the run too: LABEL.json and
- * its SVG as artifacts (through the server's artifact proxy), the rating as the tag gaissa.label.
+ * its SVG as artifacts (through the server's artifact proxy), the rating as the tag gaissa.label,
+ * and, when one is named, onto a registered model version as tags (mlflow-model-version.ts).
+ * Tactics comparisons log per-variant metrics and their table (mlflow-comparison.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
+import type { TacticsPayload } from '../../core/tactics';
 import { packageVersion } from '../versions';
 import type { Attribution } from './attribution';
 import { DeliveryQueue, type DeliveryStatus } from './delivery-queue';
 import { MlflowClient, type KeyValue, type MlflowMetric, type MlflowRun } from './mlflow-client';
+import { comparisonCsv, comparisonMetrics, comparisonTags } from './mlflow-comparison';
+import { modelVersionTags, modelVersionUri, type ModelVersionRef } from './mlflow-model-version';
 import type { NumberedRecord, TeamSink, TeamSinkOptions } from './team-sink';
 
 /** MLflow 1.x took params up to 500 characters; tags are kept under the same bound. */
@@ -96,12 +101,35 @@ export interface MlflowSinkOptions extends TeamSinkOptions {
 export interface IssuedLabel {
   label: LabelRecord;
   svg: string;
+  /** The registered model version the label is also set on. */
+  mlflowModel?: ModelVersionRef;
 }
 
-type Item = ({ kind: 'record' } & NumberedRecord) | ({ kind: 'label'; n: number } & IssuedLabel);
+type Item =
+  | ({ kind: 'record' } & NumberedRecord)
+  | ({ kind: 'label'; n: number } & IssuedLabel)
+  | { kind: 'model-version'; n: number; label: LabelRecord; model: ModelVersionRef }
+  | { kind: 'comparison'; n: number; payload: TacticsPayload };
 
-/** LABEL.json, LABEL-2.json...: one file per label issued in the session. */
-const labelName = (n: number, ext: string) => `gaissa/LABEL${n === 1 ? '' : `-${n}`}.${ext}`;
+/** LABEL.json, LABEL-2.json...: one file per label issued in the session (COMPARISON alike). */
+const labelName = (n: number, ext: string, stem = 'LABEL') =>
+  `gaissa/${stem}${n === 1 ? '' : `-${n}`}.${ext}`;
+
+/** log-batch takes 1000 metrics at most (and 1000 entities in all). */
+const METRICS_PER_BATCH = 900;
+
+const idOf = (item: Item): string => {
+  switch (item.kind) {
+    case 'record':
+      return item.record.id;
+    case 'label':
+      return `label ${item.n} (${item.label.rating})`;
+    case 'model-version':
+      return `label ${item.n} (${item.label.rating}) on ${modelVersionUri(item.model)}`;
+    case 'comparison':
+      return `comparison ${item.n}`;
+  }
+};
 
 export class MlflowSink implements TeamSink {
   readonly name: string;
@@ -115,6 +143,7 @@ export class MlflowSink implements TeamSink {
   /** Tags the run, so that a retry finds the run an abandoned attempt made. */
   private readonly sessionKey = randomUUID();
   private labels = 0;
+  private comparisons = 0;
 
   constructor(private readonly options: MlflowSinkOptions) {
     this.client = new MlflowClient(
@@ -126,11 +155,16 @@ export class MlflowSink implements TeamSink {
     this.queue = new DeliveryQueue<Item>({
       name: this.name,
       deliver: (items, signal) => this.deliver(items, signal),
-      idOf: item =>
-        item.kind === 'record' ? item.record.id : `label ${item.n} (${item.label.rating})`,
-      isLabel: item => item.kind === 'label',
-      // A label goes alone: its upload failing must not refuse or re-log the records beside it.
-      batchKey: item => (item.kind === 'record' ? 'records' : `label ${item.n}`),
+      idOf,
+      kindOf: item =>
+        item.kind === 'record'
+          ? 'measurement'
+          : item.kind === 'comparison'
+            ? 'comparison'
+            : 'label',
+      // Records go together; anything else alone: its upload failing (or a model version that
+      // does not exist) must not refuse or re-log the items beside it.
+      batchKey: item => (item.kind === 'record' ? 'records' : idOf(item)),
       bounds: { batchSize: 50, ...options.bounds }, // 50 x 1 id tag stays under log-batch's 100 tags
       clock: options.clock,
       warn: options.warn,
@@ -155,7 +189,15 @@ export class MlflowSink implements TeamSink {
 
   /** LABEL.json and the SVG as artifacts, the rating as the tag gaissa.label. */
   pushLabel(issued: IssuedLabel): void {
-    this.queue.push({ kind: 'label', n: ++this.labels, ...issued });
+    const n = ++this.labels;
+    this.queue.push({ kind: 'label', n, ...issued });
+    if (issued.mlflowModel)
+      this.queue.push({ kind: 'model-version', n, label: issued.label, model: issued.mlflowModel });
+  }
+
+  /** Per-variant metrics at step = the comparison's number, and the table as artifacts. */
+  pushComparison(payload: TacticsPayload): void {
+    this.queue.push({ kind: 'comparison', n: ++this.comparisons, payload });
   }
 
   status(): DeliveryStatus {
@@ -236,6 +278,13 @@ export class MlflowSink implements TeamSink {
       this.paramsLogged = true;
     }
     for (const item of items) {
+      if (item.kind === 'comparison')
+        await this.deliverComparison(run, item.n, item.payload, signal);
+      if (item.kind === 'model-version') {
+        // The rating last: a version tagged gaissa.label has all its label's tags.
+        const tags = modelVersionTags(item.label, run.run_id).reverse();
+        for (const tag of tags) await this.client.setModelVersionTag(item.model, tag, signal);
+      }
       if (item.kind !== 'label') continue;
       const json = JSON.stringify(item.label, null, 2) + '\n';
       await this.client.uploadArtifact(
@@ -258,5 +307,33 @@ export class MlflowSink implements TeamSink {
         signal
       );
     }
+  }
+
+  /**
+   * The metrics first, so a server that keeps no artifacts still gets them (a retry logs them
+   * again with the same timestamp, which MLflow keeps once), then the table as artifacts.
+   */
+  private async deliverComparison(
+    run: MlflowRun['info'],
+    n: number,
+    payload: TacticsPayload,
+    signal: AbortSignal
+  ): Promise<void> {
+    const metrics = comparisonMetrics(payload, n);
+    const tags = comparisonTags(payload, n);
+    for (let i = 0; i === 0 || i < metrics.length; i += METRICS_PER_BATCH) {
+      const batch = { metrics: metrics.slice(i, i + METRICS_PER_BATCH), tags: i === 0 ? tags : [] };
+      await this.client.logBatch(run.run_id, batch, signal);
+    }
+    const upload = (ext: string, body: string, type: string) =>
+      this.client.uploadArtifact(
+        run.artifact_uri,
+        labelName(n, ext, 'COMPARISON'),
+        body,
+        type,
+        signal
+      );
+    await upload('json', JSON.stringify(payload, null, 2) + '\n', 'application/json');
+    await upload('csv', comparisonCsv(payload), 'text/csv');
   }
 }

@@ -4,7 +4,8 @@
  * named server, empty for the default one), notebook, kernel_id, method and component, in the text
  * exposition format. The kernel keeps the running totals of every record written and each push
  * PUTs them as the whole group /metrics/job/gaissa/instance/<kernel id>, so a push that fails, or
- * records the queue gave up, are made good by the next push that succeeds. A component's joules
+ * records the queue gave up, are made good by the next push that succeeds: the next record's, or
+ * the queue's own re-push in the background once the outage ends (catchUpMs). A component's joules
  * are split by its coverage: the measured share under its counter's method (rapl, nvml), the rest
  * under `estimate`.
  */

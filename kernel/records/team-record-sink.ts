@@ -12,7 +12,9 @@
  */
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
+import type { TacticsPayload } from '../../core/tactics';
 import { reasonText, type DeliveryStatus } from './delivery-queue';
+import type { ModelVersionRef } from './mlflow-model-version';
 import { MlflowSink } from './mlflow-sink';
 import { PushgatewaySink } from './pushgateway-sink';
 import type { RecordSink, SinkResult } from './record-sink';
@@ -63,15 +65,31 @@ export class TeamRecordSink implements RecordSink {
     return result;
   }
 
-  /** A label issued in the session, to the team sinks that keep labels; the drawing is made only then. */
-  writeLabel(label: LabelRecord, svg: () => string): void {
+  /**
+   * A label issued in the session, to the team sinks that keep labels; the drawing is made only
+   * then. `mlflowModel`: the registered model version that also gets it.
+   */
+  writeLabel(label: LabelRecord, svg: () => string, mlflowModel?: ModelVersionRef): void {
     this.guarded(`label ${label.rating}`, () => {
       const sinks = this.current().filter(s => s.pushLabel);
       if (sinks.length === 0) return;
-      const issued = { label, svg: svg() };
+      const issued = { label, svg: svg(), ...(mlflowModel ? { mlflowModel } : {}) };
       for (const sink of sinks) sink.pushLabel!(issued);
     });
     for (const notice of this.takeNotices()) this.warn(notice);
+  }
+
+  /** A tactics comparison made in the session, to the team sinks that keep comparisons. */
+  writeComparison(payload: TacticsPayload): void {
+    this.guarded('the comparison', () => {
+      for (const sink of this.current()) sink.pushComparison?.(payload);
+    });
+    for (const notice of this.takeNotices()) this.warn(notice);
+  }
+
+  /** Whether an MLflow tracking server is set (a label for a registered model needs one). */
+  hasMlflow(): boolean {
+    return Boolean(this.targets().mlflowTrackingUri);
   }
 
   /**
@@ -168,7 +186,7 @@ export function sinksText(statuses: readonly DeliveryStatus[]): string {
   return lines.join('\n') + '\n';
 }
 
-const countOf = (s: DeliveryStatus) => s.notDelivered.measurements + s.notDelivered.labels;
+const countOf = ({ notDelivered: n }: DeliveryStatus) => n.measurements + n.labels + n.comparisons;
 
 /** A Pushgateway's next push carries what it gave up: that is only not pushed yet. */
 const notDelivered = (s: DeliveryStatus) => (s.cumulative ? 'not yet pushed' : 'not delivered');
@@ -180,10 +198,11 @@ export function undeliveredText(statuses: readonly DeliveryStatus[]): string | n
   return (
     missing
       .map(s => {
-        const { measurements, labels } = s.notDelivered;
+        const { measurements, labels, comparisons } = s.notDelivered;
         const what = [
           measurements > 0 ? `${measurements} measurement(s)` : '',
-          labels > 0 ? `${labels} label(s)` : ''
+          labels > 0 ? `${labels} label(s)` : '',
+          comparisons > 0 ? `${comparisons} comparison(s)` : ''
         ]
           .filter(Boolean)
           .join(' and ');

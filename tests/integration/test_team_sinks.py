@@ -103,6 +103,99 @@ def test_measured_cells_land_in_mlflow_and_the_pushgateway_equal_to_the_local_re
     assert metric_history(servers["mlflow_url"], run_id, "gaissa.energy_J") == [(1, record["energyJ"])]
 
 
+def registered_model_version(url, name):
+    """A registered model and its version 1, made through MLflow's REST API as a team would."""
+    post = lambda path, body: get_json(f"{url}/api/2.0/mlflow/{path}", body)
+    post("registered-models/create", {"name": name})
+    run_id = post("runs/create", {"experiment_id": "0"})["run"]["info"]["run_id"]
+    version = post("model-versions/create", {"name": name, "source": f"runs:/{run_id}/model", "run_id": run_id})
+    return version["model_version"]["version"]
+
+
+def model_version_tags(url, name, version):
+    query = urllib.parse.urlencode({"name": name, "version": version})
+    found = get_json(f"{url}/api/2.0/mlflow/model-versions/get?{query}")["model_version"]
+    return {t["key"]: t["value"] for t in found.get("tags", [])}
+
+
+COMPARE_CELL = """
+const fp32 = gaissa.model.synthetic.mlp({ sizes: [784, 16, 10] });
+const int8 = await gaissa.tactics.apply(fp32, 'quantize-dynamic');
+const samples = Array.from({ length: 16 }, (_, i) => Array.from({ length: 784 }, (_, j) => ((i * 31 + j) % 17) / 17));
+const comparison = await gaissa.compare({ 'fp32 model': fp32, 'int8: dynamic': int8 },
+  { inputs: samples, repeat: 1, warmup: 0, minWindowS: 0, progress: false });
+console.log(JSON.stringify(comparison.payload));
+"""
+
+
+def test_comparisons_and_registered_model_labels_land_in_mlflow(servers, bare_dir):
+    url = servers["mlflow"].wait_ready() and servers["mlflow_url"]
+    version = registered_model_version(url, "gaissa-mnist")
+    km, kc, _ = start_kernel(bare_dir, MLFLOW_TRACKING_URI=url, GAISSA_MLFLOW_EXPERIMENT="gaissa-compare-test",
+                             JUPYTERHUB_USER="dee")
+    try:
+        reply, outputs = run(kc, COMPARE_CELL, timeout=120)
+        assert reply["status"] == "ok", reply
+        payload = json.loads(text_of(outputs))
+        label_cell = (f"const view = await gaissa.label(comparison, {{ mlflowModel: 'gaissa-mnist/{version}' }});"
+                      " console.log(JSON.stringify(view.record))")
+        reply, outputs = run(kc, label_cell, timeout=60)
+        assert reply["status"] == "ok", reply
+        label = json.loads(text_of(outputs))
+        # A version MLflow does not have: listed as a label not delivered, with MLflow's reason.
+        reply, _ = run(kc, "await gaissa.label(comparison, { mlflowModel: { name: 'gaissa-mnist', version: 99 } })")
+        assert reply["status"] == "ok", reply
+        text = flush_until_settled(kc)
+        # The comparison, two labels in the run and one on the model version; one refused.
+        assert f"MLflow at {url}: 4 delivered, 0 waiting, 1 not delivered" in text, text
+        assert "label 2 (" in text and "on models:/gaissa-mnist/99: refused: MLflow has no registered model version" in text, text
+        # A malformed one is an error before anything is issued.
+        reply, outputs = run(kc, "await gaissa.label(comparison, { mlflowModel: 'gaissa-mnist' })")
+        assert reply["status"] == "error" and "options.mlflowModel" in reply["evalue"], reply
+    finally:
+        stop_kernel(km, kc)
+
+    run_id, tags, _ = mlflow_run(url, "gaissa-compare-test")
+    assert tags["gaissa.compare.1.baseline"] == "fp32_model"
+    assert tags["gaissa.compare.1.recommended"] in ("fp32_model", "int8_dynamic")
+    for key, variant in [("fp32_model", payload["variants"][0]), ("int8_dynamic", payload["variants"][1])]:
+        for metric, field in [("energy_per_inference_J", "energyPerInferenceJ"), ("latency_ms", "latencyMs"),
+                              ("agreement", "agreement"), ("model_size_MB", "modelSizeMB")]:
+            assert metric_history(url, run_id, f"gaissa.compare.{key}.{metric}") == [(1, variant[field])]
+    files = get_json(f"{url}/api/2.0/mlflow/artifacts/list?run_id={run_id}&path=gaissa")["files"]
+    assert {"gaissa/COMPARISON.json", "gaissa/COMPARISON.csv", "gaissa/LABEL.json"} <= {f["path"] for f in files}
+    exp_id = get_json(f"{url}/api/2.0/mlflow/runs/get?run_id={run_id}")["run"]["info"]["experiment_id"]
+    artifacts = f"{url}/api/2.0/mlflow-artifacts/artifacts/{exp_id}/{run_id}/artifacts/gaissa"
+    assert get_json(f"{artifacts}/COMPARISON.json") == payload
+    with urllib.request.urlopen(f"{artifacts}/COMPARISON.csv", timeout=10) as response:
+        rows = response.read().decode().splitlines()
+    assert rows[0].startswith("variant,mlflow_key,") and rows[2].startswith("int8: dynamic,int8_dynamic,")
+
+    tags = model_version_tags(url, "gaissa-mnist", version)
+    assert tags["gaissa.label"] == label["rating"]
+    assert tags["gaissa.label.phase"] == "inference" and tags["gaissa.label.method"] == label["method"]
+    assert tags["gaissa.label.model"] == label["model"]["name"] == payload["recommended"]
+    assert tags["gaissa.label.run_id"] == run_id
+
+    # The CLI: gaissa label --mlflow-model tags the version too; a malformed one exits 2.
+    request = os.path.join(bare_dir, "request.json")
+    with open(request, "w") as f:
+        json.dump({"phase": "inference", "population": "fixed", "model": {"name": "cli-model"},
+                   "metrics": {"energyPerInferenceJ": 0.01, "latencyMs": 2, "accuracy": 0.9}}, f)
+    version2 = registered_model_version(url, "gaissa-cli-model")
+    cli = lambda *args: subprocess.run(["node", os.path.join(REPO, "bin", "gaissa.js"), "label", "--json", request, *args],
+                                       cwd=bare_dir, capture_output=True, text=True, timeout=120,
+                                       env={**os.environ, "MLFLOW_TRACKING_URI": url, "GAISSA_MLFLOW_EXPERIMENT": "gaissa-cli-label"})
+    done = cli("--mlflow-model", f"models:/gaissa-cli-model/{version2}")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    cli_label = json.loads(done.stdout)
+    tags = model_version_tags(url, "gaissa-cli-model", version2)
+    assert tags["gaissa.label"] == cli_label["rating"] and tags["gaissa.label.model"] == "cli-model"
+    bad = cli("--mlflow-model", "gaissa-cli-model/latest")
+    assert bad.returncode == 2 and "--mlflow-model.version: must be a model version number" in bad.stderr, bad.stderr
+    assert bad.stdout == ""
+
+
 def test_mlflow_killed_in_the_middle_loses_no_record(servers, bare_dir):
     servers["mlflow"].wait_ready()
     km, kc, _ = start_kernel(bare_dir, MLFLOW_TRACKING_URI=servers["mlflow_url"],

@@ -162,7 +162,7 @@ describe('DeliveryQueue', () => {
     for (let i = 0; i < 1000; i++) queue.push(`r${i}`);
     await clock.advance(0);
     const status = queue.status();
-    expect(status.notDelivered).toEqual({ measurements: 999, labels: 0 });
+    expect(status.notDelivered).toEqual({ measurements: 999, labels: 0, comparisons: 0 });
     expect(status.undelivered.map(u => u.id)).toEqual(
       Array.from({ length: UNDELIVERED_LISTED }, (_, i) => `r${980 + i}`)
     );
@@ -224,6 +224,108 @@ describe('DeliveryQueue', () => {
     await clock.advance(2000);
     expect(await closing).toMatchObject({ delivered: 1, pending: 0, undelivered: [] });
     expect(batches).toHaveLength(4);
+  });
+
+  it('a cumulative queue re-sends after giving items up, until a delivery carries them', async () => {
+    const { clock, warnings } = setup();
+    const batches: string[][] = [];
+    let up = false;
+    const queue = new DeliveryQueue<string>({
+      name: 'Totals',
+      idOf: item => item,
+      cumulative: true,
+      clock,
+      warn: text => warnings.push(text),
+      bounds: { firstDelayMs: 1000, maxDelayMs: 8000, maxTries: 2, catchUpMs: 60_000 },
+      deliver: items => {
+        batches.push(items);
+        return up ? Promise.resolve() : Promise.reject(new Error('HTTP 503'));
+      }
+    });
+    queue.push('a');
+    await clock.advance(1000); // tries at 0 and 1 s: given up
+    expect(queue.status()).toMatchObject({ pending: 0, notDelivered: { measurements: 1 } });
+    // No new item: the queue keeps trying on the backoff (2 s, 4 s, 8 s, 8 s...) with none.
+    await clock.advance(2000 + 4000);
+    expect(batches).toEqual([['a'], ['a'], [], []]);
+    up = true;
+    await clock.advance(8000);
+    expect(batches).toHaveLength(5);
+    expect(queue.status()).toMatchObject({
+      delivered: 1,
+      notDelivered: { measurements: 0 },
+      undelivered: [],
+      down: null
+    });
+    expect(warnings).toHaveLength(1);
+    // Carried: nothing more is sent.
+    await clock.advance(120_000);
+    expect(batches).toHaveLength(5);
+  });
+
+  it('stops re-sending catchUpMs after the latest item was given up, and after a refusal', async () => {
+    const clock = new FakeClock();
+    let answer: 'down' | 'refuse' = 'down';
+    let sent = 0;
+    const make = () =>
+      new DeliveryQueue<string>({
+        name: 'Totals',
+        idOf: item => item,
+        cumulative: true,
+        clock,
+        warn: () => {},
+        bounds: { firstDelayMs: 1000, maxDelayMs: 1000, maxTries: 1, catchUpMs: 10_000 },
+        deliver: () => {
+          sent++;
+          return Promise.reject(
+            answer === 'down' ? new Error('HTTP 503') : new DeliveryRefused('HTTP 400')
+          );
+        }
+      });
+    const queue = make();
+    queue.push('a');
+    await clock.advance(60_000);
+    // The give-up at 0 s, then one try a second until 10 s after it.
+    expect(sent).toBe(10);
+    expect(queue.status().notDelivered.measurements).toBe(1);
+    sent = 0;
+    answer = 'refuse';
+    make().push('b');
+    await clock.advance(60_000);
+    expect(sent).toBe(1);
+  });
+
+  it('a non-cumulative queue never re-sends what it gave up', async () => {
+    const { queue, clock, set, batches } = setup({ maxTries: 1 });
+    set('down');
+    queue.push('a');
+    await clock.advance(60_000);
+    expect(batches).toEqual([['a']]);
+  });
+
+  it('close tries once more to carry what a cumulative queue owes', async () => {
+    const clock = new FakeClock();
+    let up = false;
+    const batches: string[][] = [];
+    const queue = new DeliveryQueue<string>({
+      name: 'Totals',
+      idOf: item => item,
+      cumulative: true,
+      clock,
+      warn: () => {},
+      bounds: { firstDelayMs: 60_000, maxTries: 1 },
+      deliver: items => {
+        batches.push(items);
+        return up ? Promise.resolve() : Promise.reject(new Error('HTTP 503'));
+      }
+    });
+    queue.push('a');
+    await clock.advance(0);
+    up = true;
+    const closed = queue.close(1000);
+    await clock.advance(0);
+    expect(await closed).toMatchObject({ delivered: 1, notDelivered: { measurements: 0 } });
+    expect(batches).toEqual([['a'], []]);
   });
 
   it('survives a deliver that throws instead of rejecting', async () => {

@@ -12,6 +12,7 @@ import {
   setupParams
 } from '../../../../kernel/records/mlflow-sink';
 import { undeliveredText } from '../../../../kernel/records/team-record-sink';
+import { comparisonPayload } from './fixtures/tactics-payload';
 import { sampleRecord } from '../../fixtures/sample-record';
 import { FakeClock } from './fixtures/fake-clock';
 import { fakeFetch, type SentRequest } from './fixtures/fake-fetch';
@@ -39,6 +40,8 @@ function fakeMlflow() {
     }
   >();
   const artifacts = new Map<string, string>();
+  /** Registered model versions (`name/version`) and their tags. */
+  const modelVersions = new Map<string, Map<string, string>>();
   let down = false;
   /** Endpoints that do their work but never answer, once each: an attempt cut off by the timeout. */
   const hangOnce = new Set<string>();
@@ -138,6 +141,16 @@ function fakeMlflow() {
         const run = runs.get(url.searchParams.get('run_id')!)!;
         return { status: 200, body: { run: { info: {}, data: { params: run.params } } } };
       }
+      case '/mlflow/api/2.0/mlflow/model-versions/set-tag': {
+        const tags = modelVersions.get(`${body.name}/${body.version}`);
+        if (!tags)
+          return {
+            status: 404,
+            body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such version' }
+          };
+        tags.set(body.key, body.value);
+        return { status: 200, body: {} };
+      }
       case '/mlflow/api/2.0/mlflow/runs/update':
         runs.get(body.run_id)!.status = body.status;
         return { status: 200, body: {} };
@@ -149,6 +162,7 @@ function fakeMlflow() {
     experiments,
     runs,
     artifacts,
+    modelVersions,
     handler,
     hangOnce,
     setDown: (d: boolean) => (down = d),
@@ -370,6 +384,94 @@ describe('MlflowSink', () => {
     expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
     const run = mlflow.runs.get(sink.run!)!;
     expect(run.metrics.filter(m => m.key === 'gaissa.energy_J')).toHaveLength(1);
+  });
+
+  it('logs a comparison: per-variant metrics at its number, the table as artifacts', async () => {
+    const mlflow = fakeMlflow();
+    const { sink, clock } = makeSink(mlflow.handler);
+    const payload = comparisonPayload();
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.pushComparison(payload);
+    sink.pushComparison({ ...payload, recommended: 'fp16' });
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 3, pending: 0, undelivered: [] });
+    const run = mlflow.runs.get(sink.run!)!;
+    const energy = run.metrics.filter(
+      m => m.key === 'gaissa.compare.quantize-dynamic.energy_per_inference_J'
+    );
+    expect(energy.map(m => [m.step, m.value])).toEqual([
+      [1, payload.variants[1].energyPerInferenceJ],
+      [2, payload.variants[1].energyPerInferenceJ]
+    ]);
+    expect(run.tags).toContainEqual({ key: 'gaissa.compare.2.recommended', value: 'fp16' });
+    const root = `1/${sink.run}/artifacts/gaissa`;
+    expect(JSON.parse(mlflow.artifacts.get(`${root}/COMPARISON.json`)!)).toEqual(payload);
+    expect(mlflow.artifacts.get(`${root}/COMPARISON.csv`)!.split('\n')[0]).toMatch(
+      /^variant,mlflow_key,/
+    );
+    expect(mlflow.artifacts.has(`${root}/COMPARISON-2.csv`)).toBe(true);
+  });
+
+  it('lists a comparison it could not deliver as a comparison, not a measurement', async () => {
+    const mlflow = fakeMlflow();
+    mlflow.setArtifactRoot(() => 's3://bucket/runs');
+    const { sink, clock } = makeSink(mlflow.handler);
+    sink.pushComparison(comparisonPayload());
+    await clock.advance(0);
+    expect(sink.status().notDelivered).toEqual({ measurements: 0, labels: 0, comparisons: 1 });
+    expect(sink.status().undelivered[0]).toMatchObject({ id: 'comparison 1', comparison: true });
+    expect(undeliveredText([sink.status()])).toMatch(
+      /^gaissa: 1 comparison\(s\) not delivered to MLflow at http:\/\/mlflow.test\/mlflow: comparison 1 \(refused: MLflow does not proxy/
+    );
+    // The metrics went before the artifacts were refused.
+    const run = mlflow.runs.get(sink.run!)!;
+    expect(run.metrics.some(m => m.key.startsWith('gaissa.compare.'))).toBe(true);
+  });
+
+  it('sets a label on the registered model version named, the rating last', async () => {
+    const mlflow = fakeMlflow();
+    mlflow.modelVersions.set('mnist/2', new Map());
+    const { sink, clock, sent } = makeSink(mlflow.handler);
+    const label = {
+      rating: 'B',
+      score: 1.2,
+      phase: 'inference',
+      method: 'measured',
+      basis: {},
+      model: { name: 'mnist' },
+      metrics: {}
+    } as unknown as LabelRecord;
+    sink.pushLabel({ label, svg: '<svg/>', mlflowModel: { name: 'mnist', version: '2' } });
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
+    const tags = mlflow.modelVersions.get('mnist/2')!;
+    expect(tags.get('gaissa.label')).toBe('B');
+    expect(tags.get('gaissa.label.run_id')).toBe(sink.run);
+    expect(tags.get('gaissa.label.method')).toBe('measured');
+    const setTags = sent.filter(r => r.url.endsWith('model-versions/set-tag'));
+    expect(JSON.parse(setTags[setTags.length - 1].body)).toMatchObject({ key: 'gaissa.label' });
+    // The run has the label too.
+    expect(mlflow.artifacts.has(`1/${sink.run}/artifacts/gaissa/LABEL.json`)).toBe(true);
+  });
+
+  it('lists a label for a model version that does not exist as not delivered, once', async () => {
+    const mlflow = fakeMlflow();
+    const { sink, clock, sent } = makeSink(mlflow.handler);
+    sink.pushLabel({
+      label: { rating: 'C', model: { name: 'm' } } as unknown as LabelRecord,
+      svg: '<svg/>',
+      mlflowModel: { name: 'nope', version: '7' }
+    });
+    await clock.advance(60_000);
+    expect(sink.status()).toMatchObject({ delivered: 1, pending: 0 });
+    expect(sink.status().undelivered).toEqual([
+      {
+        id: 'label 1 (C) on models:/nope/7',
+        reason: 'refused: MLflow has no registered model version models:/nope/7',
+        label: true
+      }
+    ]);
+    expect(sent.filter(r => r.url.endsWith('model-versions/set-tag'))).toHaveLength(1);
   });
 
   it("sends MLflow's credentials from its own variables", async () => {

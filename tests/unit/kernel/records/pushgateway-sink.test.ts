@@ -158,7 +158,8 @@ describe('PushgatewaySink', () => {
       fetch,
       clock,
       warn: () => {},
-      bounds: { maxTries: 2 }
+      // No background re-push here: the next record's push carries the one given up.
+      bounds: { maxTries: 2, catchUpMs: 0 }
     });
     sink.push({ record: sampleRecord('m-1'), n: 1 });
     await clock.advance(60_000);
@@ -193,6 +194,45 @@ describe('PushgatewaySink', () => {
     const pushed = samples(sent[sent.length - 1].body);
     expect(pushed.length).toBeGreaterThan(0);
     for (const s of pushed) expect(s.labels).toMatchObject({ user: 'ann', server: 'gpu' });
+  });
+
+  it('re-pushes the totals once the outage ends, without waiting for a new record', async () => {
+    let up = false;
+    const { fetch, sent } = fakeFetch(() => (up ? { status: 200 } : { status: 503, body: 'busy' }));
+    const clock = new FakeClock();
+    const sink = new PushgatewaySink({
+      url: 'http://pgw',
+      attribution: who,
+      fetch,
+      clock,
+      warn: () => {},
+      bounds: { maxTries: 2 }
+    });
+    sink.push({ record: sampleRecord('m-1'), n: 1 });
+    sink.push({ record: sampleRecord('m-2'), n: 2 });
+    await clock.advance(60_000);
+    expect(sink.status()).toMatchObject({
+      delivered: 0,
+      pending: 0,
+      notDelivered: { measurements: 2 }
+    });
+    const failed = sent.length;
+    up = true;
+    await clock.advance(15_000); // at most the longest backoff
+    expect(sent.length).toBe(failed + 1);
+    const energy = samples(sent[sent.length - 1].body).filter(
+      s => s.name === 'gaissa_energy_joules_total'
+    );
+    expect(energy.reduce((a, s) => a + s.value, 0)).toBeCloseTo(
+      2 * sampleRecord('m-1').total.energyJ,
+      9
+    );
+    expect(sink.status()).toMatchObject({
+      delivered: 2,
+      notDelivered: { measurements: 0 },
+      undelivered: [],
+      down: null
+    });
   });
 
   it('sends the credentials of its address as Basic auth, and never shows them', async () => {

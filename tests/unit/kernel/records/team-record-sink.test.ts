@@ -12,7 +12,9 @@ import {
   undeliveredText,
   type TeamTargets
 } from '../../../../kernel/records/team-record-sink';
+import type { LabelRecord } from '../../../../core/label/record';
 import { sampleRecord } from '../../fixtures/sample-record';
+import { comparisonPayload } from './fixtures/tactics-payload';
 import { FakeClock } from './fixtures/fake-clock';
 import { fakeFetch } from './fixtures/fake-fetch';
 
@@ -65,12 +67,35 @@ describe('TeamRecordSink', () => {
     expect(text).toContain('m-1 (still waiting at exit');
   });
 
+  it('sends a comparison and a model version label to MLflow only, and says what is missing', async () => {
+    const { sink, sent, clock } = teamSink(
+      { mlflowTrackingUri: 'http://m', pushgatewayUrl: 'http://p' },
+      () => new Promise<never>(() => undefined)
+    );
+    expect(sink.hasMlflow()).toBe(true);
+    sink.writeComparison(comparisonPayload());
+    const label = { rating: 'A', model: { name: 'x' } } as unknown as LabelRecord;
+    sink.writeLabel(label, () => '<svg/>', { name: 'x', version: '1' });
+    await clock.advance(0);
+    expect(sent.every(r => new URL(r.url).host === 'm')).toBe(true);
+    const closing = sink.close(2000);
+    await clock.advance(2000);
+    const [mlflow, pushgateway] = await closing;
+    expect(mlflow.notDelivered).toEqual({ measurements: 0, labels: 2, comparisons: 1 });
+    expect(pushgateway.notDelivered).toEqual({ measurements: 0, labels: 0, comparisons: 0 });
+    expect(undeliveredText([mlflow])).toMatch(
+      /^gaissa: 2 label\(s\) and 1 comparison\(s\) not delivered to MLflow at http:\/\/m: comparison 1 .*label 1 \(A\) on models:\/x\/1/
+    );
+    expect(undeliveredText([mlflow])).not.toContain('gaissa-emissions');
+  });
+
   it('sends nowhere else when no team server is set', () => {
     const { sink, sent } = teamSink({}, () => ({ status: 200 }));
     expect(sink.write(sampleRecord('m-1')).ok).toBe(true);
     expect(sent).toEqual([]);
     expect(sink.status()).toEqual([]);
     expect(sinksText([])).toContain('No team server');
+    expect(sink.hasMlflow()).toBe(false);
   });
 
   it('numbers the measurements of the session: the MLflow step', async () => {
