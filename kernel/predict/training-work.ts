@@ -24,7 +24,7 @@ export interface LayerShape {
     inputTensors: ReadonlyArray<{ shape: ReadonlyArray<number | null> }>;
   }>;
   readonly trainable: boolean;
-  readonly trainableWeights: ReadonlyArray<{ shape: ReadonlyArray<number> }>;
+  readonly trainableWeights: ReadonlyArray<{ shape: ReadonlyArray<number | null> }>;
 }
 
 export interface LayerWork {
@@ -145,9 +145,7 @@ function convGeometry(layer: LayerShape, config: Record<string, unknown>) {
 }
 
 const paramCount = (layer: LayerShape) =>
-  layer.trainable
-    ? layer.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, d) => a * d, 1), 0)
-    : 0;
+  layer.trainable ? layer.trainableWeights.reduce((s, w) => s + product(w.shape), 0) : 0;
 
 /**
  * FLOPs of one sample through `layer` and the class they are priced as; `gradientBelow`: a
