@@ -164,6 +164,13 @@ export { mlp as mlpBuilder };
 /** Sizes the accuracy benchmark's held-out models never take. */
 export const CALIBRATION_MODELS: TrainingCalibrationModel[] = [
   {
+    name: 'mlp-16-10',
+    build: mlp([16, 10]),
+    samples: 2048,
+    batchSizes: [16, 512],
+    validationSamples: 0
+  },
+  {
     name: 'mlp-32-64-10',
     build: mlp([32, 64, 10]),
     samples: 512,

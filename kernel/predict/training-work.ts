@@ -48,6 +48,12 @@ export interface SampleWork {
   outputElements: number;
   /** Weights the optimizer updates each batch. */
   trainableParams: number;
+  /**
+   * Tensor operations a training batch dispatches, roughly: one per layer that computes, and one
+   * per trainable weight tensor (its gradient and update). Per-batch costs grow with it: each
+   * operation is a kernel call and a tensor allocated, whatever its size.
+   */
+  batchOps: number;
 }
 
 /** FLOPs per element of an activation (transcendentals cost several). */
@@ -255,7 +261,12 @@ export function sampleWork(model: {
     training,
     inputElements: product(sampleDims(inputShape, first.name, 'input shape')),
     outputElements: product(sampleDims(last.outputShape, last.name, 'output shape')),
-    trainableParams: model.layers.reduce((s, l) => s + paramCount(l), 0)
+    trainableParams: model.layers.reduce((s, l) => s + paramCount(l), 0),
+    batchOps: model.layers.reduce(
+      (s, l, i) =>
+        s + (layers[i].trainingClass ? 1 : 0) + (l.trainable ? l.trainableWeights.length : 0),
+      0
+    )
   };
 }
 
@@ -269,7 +280,7 @@ export interface RunShape {
 
 /**
  * The features of one epoch, for the cost model: `call` (one per epoch), batches of training and
- * of validation, FLOPs per class (training forward and backward, validation forward, plus the
+ * of validation, tensor operations of the training batches, FLOPs per class (training forward and backward, validation forward, plus the
  * copies the seeded shuffle makes) and parameter updates (trainable parameters x batches).
  */
 export function epochFeatures(work: SampleWork, run: RunShape): Record<string, number> {
@@ -280,6 +291,7 @@ export function epochFeatures(work: SampleWork, run: RunShape): Record<string, n
   const features: Record<string, number> = {
     call: 1,
     batches,
+    batchOps: batches * work.batchOps,
     evalBatches,
     'flops:dense': flopsOf('dense'),
     'flops:conv': flopsOf('conv'),

@@ -19,7 +19,8 @@ const work: SampleWork = {
   training: { dense: 300, conv: 0, elementwise: 0 },
   inputElements: 0,
   outputElements: 0,
-  trainableParams: 50
+  trainableParams: 50,
+  batchOps: 6
 };
 
 const fit: Fit = {

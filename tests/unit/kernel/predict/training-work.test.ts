@@ -50,6 +50,8 @@ describe('sampleWork', () => {
     expect(work.trainableParams).toBe(4 * 3 + 3 + 3 * 2 + 2);
     expect(work.inputElements).toBe(4);
     expect(work.outputElements).toBe(2);
+    // dense: its op, kernel and bias; dropout: its op; dense again.
+    expect(work.batchOps).toBe(3 + 1 + 3);
   });
 
   test('a conv net: conv, pooling and dense FLOPs by hand', () => {
@@ -59,12 +61,15 @@ describe('sampleWork', () => {
     expect(work.layers.map(l => l.flops)).toEqual([640, 32, 0, 51]);
     expect(work.training).toEqual({ dense: 51 * 3, conv: 640 * 2, elementwise: 32 * 2 });
     expect(work.trainableParams).toBe(9 * 2 + 2 + 8 * 3 + 3);
+    expect(work.batchOps).toBe(3 + 1 + 3);
   });
 
   test('a frozen base runs forward only: no gradient below the first trained layer', () => {
     const work = sampleWork(convNet(false));
     expect(work.training).toEqual({ dense: 51 * 2, conv: 640, elementwise: 32 });
     expect(work.trainableParams).toBe(8 * 3 + 3);
+    // The frozen conv still runs: one op, no weight tensors to update.
+    expect(work.batchOps).toBe(1 + 1 + 3);
   });
 
   test('a layer it does not know is "no prediction" naming the layer', () => {
@@ -91,6 +96,7 @@ describe('epochFeatures', () => {
     expect(f).toEqual({
       call: 1,
       batches: 4,
+      batchOps: 4 * 7,
       evalBatches: 2,
       'flops:dense': 132 * 100 + 54 * 40,
       'flops:conv': 0,
