@@ -6,7 +6,7 @@
  * inference one: training runs on tfjs's wasm backend, not ONNX Runtime, and pays per-batch
  * costs (gradients, the optimizer, callbacks) that inference never does. Cached per machine,
  * meter, tfjs version and backend, next to the inference calibration; measured automatically
- * when missing (about 10 s on a 2-core VM).
+ * when missing (14 to 27 s on a loaded 2-core VM).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';

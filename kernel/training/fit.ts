@@ -129,7 +129,7 @@ async function predictBeforeTraining(
       {
         ...predict,
         onProgress: message =>
-          live?.update({ 'text/plain': `${message} (once per machine, about 10 s)` })
+          live?.update({ 'text/plain': `${message} (once per machine, under 30 s)` })
       }
     );
   } catch (e) {

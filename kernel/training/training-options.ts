@@ -50,7 +50,7 @@ export interface FreezeOptions {
 export interface PredictionOptions {
   /** Training calibration folder (default the user's cache dir). */
   cacheDir?: string;
-  /** `auto` (default): measure the calibration (about 10 s) when missing; `never`: no prediction then. */
+  /** `auto` (default): measure the calibration (under 30 s) when missing; `never`: no prediction then. */
   calibrate?: 'auto' | 'never';
 }
 
