@@ -37,10 +37,16 @@ export type {
 } from '../training/tfjs-shapes';
 export type {
   TrainingOptions,
+  PredictionOptions,
   EarlyStoppingOptions,
   FreezeOptions
 } from '../training/training-options';
 export type { TrainingRun, EpochRecord } from '../training/training-run';
+export type {
+  TrainingPrediction,
+  TrainingPredictionBasis,
+  PredictionCheck
+} from '../predict/training-prediction';
 export type {
   TrainingComparison,
   BaselineSpec,

@@ -14,13 +14,16 @@ import { FieldError } from '../../core/field-error';
 import { seededPermutation, seededRandom } from '../../core/seeded-random';
 import { buildPrefixCache, cachablePrefix, type FrozenPrefixCache } from './frozen-prefix-cache';
 import { freezeLayers, recompile, selectLayers, unfreezeLayers } from './layer-freezing';
+import type { TrainingPrediction } from '../predict/training-prediction';
 import { loadTfjs, type Tfjs } from './tfjs-runtime';
-import { trainingEnvironment } from './training-meter';
+import { trainingEnvironment, type TrainingEnvironment } from './training-meter';
 import {
   checkEpochs,
   resolveEarlyStopping,
   resolveForecastAfter,
   resolveFreeze,
+  resolvePredict,
+  type PredictionOptions,
   type TrainingOptions
 } from './training-options';
 import { TrainingRecorder, type LiveDisplay } from './training-recorder';
@@ -91,6 +94,50 @@ export async function evaluateOn(
   return { accuracy, loss: Number.isFinite(loss) ? loss : null };
 }
 
+/**
+ * The prediction of the whole run before its first epoch (PRE), or why there is none. Never
+ * stops the training: a predictor failure becomes the reason. The calibration, when measured
+ * now, runs before the run's energy window opens.
+ */
+async function predictBeforeTraining(
+  tf: Tfjs,
+  model: LayersModel,
+  data: TrainingData,
+  run: { epochs: number; batchSize: number },
+  predict: PredictionOptions,
+  options: TrainingOptions,
+  env: TrainingEnvironment,
+  live: LiveDisplay | null
+): Promise<TrainingPrediction | string> {
+  if (options.freeze !== undefined)
+    return 'no prediction: a freeze changes the work between epochs (the forecast after the first epoch still applies)';
+  /* eslint-disable @typescript-eslint/no-require-imports -- the predictor loads only when asked for */
+  const { predictTraining } =
+    require('../predict/training-calibration') as typeof import('../predict/training-calibration');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  try {
+    return await predictTraining(
+      tf,
+      model,
+      {
+        epochs: run.epochs,
+        samples: data.train.x.shape[0],
+        batchSize: run.batchSize,
+        validationSamples: data.validation?.x.shape[0] ?? 0
+      },
+      env.meter,
+      {
+        ...predict,
+        onProgress: message =>
+          live?.update({ 'text/plain': `${message} (once per machine, under 30 s)` })
+      }
+    );
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    return message.startsWith('no prediction') ? message : `no prediction: ${message}`;
+  }
+}
+
 export async function fitWithEnergy(
   model: LayersModel,
   data: TrainingData,
@@ -114,6 +161,7 @@ export async function fitWithEnergy(
   // Checked before anything trains; kept to see whether the frozen layers can be cached.
   const frozenSelection = freeze ? selectLayers(model, freeze.layers) : [];
   const forecastAfter = resolveForecastAfter(options.forecastAfter, epochs);
+  const predict = resolvePredict(options.predict, options.meter !== undefined);
   const tf = await loadTfjs();
   const env = await trainingEnvironment(options);
   const name = options.name ?? 'training';
@@ -136,6 +184,19 @@ export async function fitWithEnergy(
   const rows = data.train.x.shape[0];
   const batches = Math.ceil(rows / batchSize);
 
+  if (predict) {
+    const prediction = await predictBeforeTraining(
+      tf,
+      model,
+      data,
+      { epochs, batchSize },
+      predict,
+      options,
+      env,
+      live
+    );
+    recorder.predicted(prediction);
+  }
   recorder.start();
   let cache: FrozenPrefixCache | null = null;
   /** Hands the head's optimizer state back to the model and drops the cached outputs. */

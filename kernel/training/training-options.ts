@@ -46,6 +46,14 @@ export interface FreezeOptions {
   cacheOutputs?: boolean;
 }
 
+/** The prediction before the first epoch (kernel/predict/training-prediction.ts). */
+export interface PredictionOptions {
+  /** Training calibration folder (default the user's cache dir). */
+  cacheDir?: string;
+  /** `auto` (default): measure the calibration (under 30 s) when missing; `never`: no prediction then. */
+  calibrate?: 'auto' | 'never';
+}
+
 export interface TrainingOptions extends TrainingEnvironmentOptions {
   /** Epochs planned (early stopping may run fewer). */
   epochs: number;
@@ -57,6 +65,12 @@ export interface TrainingOptions extends TrainingEnvironmentOptions {
   seed?: number;
   earlyStopping?: boolean | EarlyStoppingOptions;
   freeze?: LayerSelection | FreezeOptions;
+  /**
+   * Predict the whole run's energy and time before the first epoch, from the model's work and
+   * this machine's training calibration. Default: on with the kernel's meter, off with a meter
+   * of your own (a stand-in would calibrate nothing real).
+   */
+  predict?: boolean | PredictionOptions;
   /** Epochs measured before forecasting the whole run; default 1; false for no forecast. */
   forecastAfter?: number | false;
   /** Shown in displays and records; default "training". */
@@ -159,6 +173,29 @@ export function resolveFreeze(
     );
   }
   return { layers: o.layers, fromEpoch, untilEpoch, cacheOutputs: o.cacheOutputs ?? true };
+}
+
+/** The predict option checked: false, true or { cacheDir, calibrate }. */
+export function resolvePredict(
+  option: boolean | PredictionOptions | undefined,
+  ownMeter: boolean
+): PredictionOptions | null {
+  if (option === undefined) return ownMeter ? null : {};
+  if (typeof option === 'boolean') return option ? {} : null;
+  if (!isPlainObject(option)) {
+    throw new FieldError('predict', `must be true, false or an object, got ${describe(option)}`);
+  }
+  const o = option as PredictionOptions;
+  if (o.cacheDir !== undefined && typeof o.cacheDir !== 'string') {
+    throw new FieldError('predict.cacheDir', `must be a folder path, got ${describe(o.cacheDir)}`);
+  }
+  if (o.calibrate !== undefined && !['auto', 'never'].includes(o.calibrate)) {
+    throw new FieldError(
+      'predict.calibrate',
+      `must be auto or never, got ${describe(o.calibrate)}`
+    );
+  }
+  return { cacheDir: o.cacheDir, calibrate: o.calibrate };
 }
 
 export function resolveForecastAfter(value: number | false | undefined, epochs: number) {

@@ -18,6 +18,7 @@ import {
   type TrainingForecast
 } from '../../core/training-forecast';
 import { escapeMarkup, formatNumber } from '../../core/format';
+import { checkPrediction, type TrainingPrediction } from '../predict/training-prediction';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { freezeStatus } from './layer-freezing';
 import type { TrainingEnvironment, EnergyWindow } from './training-meter';
@@ -53,6 +54,8 @@ export class TrainingRecorder {
   private bestEpoch: number | null = null;
   private stopped: StopInfo | null = null;
   private forecast: TrainingForecast | null = null;
+  private prediction: TrainingPrediction | null = null;
+  private noPrediction: string | null = null;
   private current: ProgressState['current'] = null;
   private events: string[] = [];
   private lastLive = 0;
@@ -68,6 +71,13 @@ export class TrainingRecorder {
 
   get epochCount(): number {
     return this.epochs.length;
+  }
+
+  /** The prediction made before the first epoch, or why there is none: shown from now on. */
+  predicted(prediction: TrainingPrediction | string): void {
+    if (typeof prediction === 'string') this.noPrediction = prediction;
+    else this.prediction = prediction;
+    this.render();
   }
 
   start(): void {
@@ -217,6 +227,9 @@ export class TrainingRecorder {
       label: `train: ${this.options.name}`
     });
     const held = restored && this.bestEpoch !== null ? this.epochs[this.bestEpoch - 1] : last;
+    const forecastCheck = this.forecast
+      ? checkForecast(this.forecast, this.epochs, this.env.carbon)
+      : null;
     return {
       name: this.options.name,
       plannedEpochs: this.options.plannedEpochs,
@@ -228,9 +241,13 @@ export class TrainingRecorder {
       freeze: this.options.freeze,
       frozenAtEnd: freezeStatus(this.model).frozen,
       forecast: this.forecast,
-      forecastCheck: this.forecast
-        ? checkForecast(this.forecast, this.epochs, this.env.carbon)
-        : null,
+      forecastCheck,
+      prediction: this.prediction,
+      noPrediction: this.noPrediction,
+      predictionCheck:
+        this.prediction && this.epochs.length > 0
+          ? checkPrediction(this.prediction, this.epochs, forecastCheck)
+          : null,
       energyJ: record.energyJ,
       durationS: record.durationS,
       co2eG: record.co2eG,
@@ -266,6 +283,8 @@ export class TrainingRecorder {
       epochs: this.epochs,
       current: this.current,
       forecast: this.forecast,
+      prediction: this.prediction,
+      noPrediction: this.noPrediction,
       stopped: this.stopped,
       method: this.coverage === null ? null : provenanceOf(this.coverage),
       coverage: this.coverage

@@ -7,6 +7,7 @@ import type { Provenance } from '../../core/provenance';
 import type { MeasurementRecord } from '../../core/measurement';
 import type { StopReason } from '../../core/training-early-stopping';
 import type { ForecastCheck, TrainingForecast } from '../../core/training-forecast';
+import type { PredictionCheck, TrainingPrediction } from '../predict/training-prediction';
 import type { Displayable, MimeBundle } from '../display';
 import type { ResolvedEarlyStopping, ResolvedFreeze } from './training-options';
 import { runHtml, runText } from './training-view';
@@ -47,6 +48,12 @@ export interface TrainingRunData {
   frozenAtEnd: string[];
   forecast: TrainingForecast | null;
   forecastCheck: ForecastCheck | null;
+  /** Predicted before the first epoch (`method: "predicted"`), never a measurement. */
+  prediction?: TrainingPrediction | null;
+  /** Why there is no prediction ("no prediction: ..."), when one was asked for. */
+  noPrediction?: string | null;
+  /** The prediction and the forecast against the measured epochs. */
+  predictionCheck?: PredictionCheck | null;
   /** The whole run (epochs plus what ran between them), IT energy before PUE. */
   energyJ: number;
   durationS: number;

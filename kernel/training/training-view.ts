@@ -5,6 +5,7 @@
 import { provenanceText, type Provenance } from '../../core/provenance';
 import { escapeMarkup, formatCo2e, formatEnergy, formatNumber, plainText } from '../../core/format';
 import type { TrainingForecast } from '../../core/training-forecast';
+import type { PredictionCheck, TrainingPrediction } from '../predict/training-prediction';
 import type { MimeBundle } from '../display';
 import type { EpochRecord, StopInfo, TrainingRunData } from './training-run';
 
@@ -21,6 +22,9 @@ export interface ProgressState {
   epochs: readonly EpochRecord[];
   current: { epoch: number; batch: number; batches: number | null } | null;
   forecast: TrainingForecast | null;
+  /** Made before the first epoch; `noPrediction` says why there is none. */
+  prediction?: TrainingPrediction | null;
+  noPrediction?: string | null;
   stopped: StopInfo | null;
   /** null until the first reading: nothing is measured before anything was read. */
   method: Provenance | null;
@@ -58,6 +62,30 @@ function forecastLine(forecast: TrainingForecast): string {
   return (
     `forecast for ${forecast.plannedEpochs} epochs (from ${forecast.basedOnEpochs}): ` +
     `${formatEnergy(forecast.energyJ)}, ${formatDuration(forecast.durationS)}, ${formatCo2e(forecast.co2eG)}`
+  );
+}
+
+/** Always says "predicted": a prediction is never shown as a measurement. */
+export function predictionLine(p: TrainingPrediction): string {
+  return (
+    `predicted before training (not measured) for ${p.epochs} epochs: ` +
+    `${formatEnergy(p.energyJ)} (${formatEnergy(p.low)} .. ${formatEnergy(p.high)}), ` +
+    `${formatDuration(p.durationS)}; ${formatNumber(p.trainingFlopsPerSample)} FLOP per training sample, ` +
+    `calibration of ${p.basis.points} points, meter ${p.basis.meter.method}`
+  );
+}
+
+/** PRE and STEP against the measured epochs; the actual carries its own provenance. */
+export function predictionCheckLine(check: PredictionCheck, actualMark: string): string {
+  const n = check.actual.epochs;
+  const step = check.step
+    ? `; forecast after epoch ${check.step.afterEpochs}: ${formatEnergy(check.step.energyJ)} (${signed(check.step.energyErrorPercent)} %)`
+    : '';
+  return (
+    `predicted vs actual for the ${n} epoch${n === 1 ? '' : 's'} run: ` +
+    `before training ${formatEnergy(check.pre.energyJ)} (${signed(check.pre.energyErrorPercent)} %, ` +
+    `${check.pre.inInterval ? 'inside' : 'outside'} its interval)${step}; ` +
+    `actual ${formatEnergy(check.actual.energyJ)}${actualMark}`
   );
 }
 
@@ -115,6 +143,8 @@ function progressLines(state: ProgressState): string[] {
   lines.push(
     `energy so far: ${formatEnergy(energy)}${estimatedMark(state.method, state.coverage)}`
   );
+  if (state.prediction) lines.push(predictionLine(state.prediction));
+  if (state.noPrediction) lines.push(plainText(state.noPrediction));
   if (state.forecast) lines.push(forecastLine(state.forecast));
   if (state.stopped) lines.push(stopLine(state.stopped));
   return lines;
@@ -175,6 +205,12 @@ function summaryLines(run: TrainingRunData): string[] {
         `time ${formatDuration(f.durationS)} vs ${formatDuration(check.actual.durationS)} ` +
         `(${signed(check.durationErrorPercent)} %)`
     );
+  }
+  if (run.prediction) lines.push(predictionLine(run.prediction));
+  if (run.noPrediction) lines.push(plainText(run.noPrediction));
+  if (run.predictionCheck) {
+    const mark = estimatedMark(run.method, run.coverage);
+    lines.push(predictionCheckLine(run.predictionCheck, mark || ' (measured)'));
   }
   for (const note of run.notes) lines.push(`note: ${plainText(note)}`);
   if (run.logged) lines.push(`record: ${plainText(run.logged)}`);
