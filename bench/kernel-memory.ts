@@ -5,8 +5,10 @@
  * kernel's process (and PSS of its process tree) read every CELLS/20 cells. "Bounded" means the
  * last quarter of the run grows no further than its first quarter did: a kernel that keeps every
  * cell's compiled code or declarations alive climbs all the way.
- * Prints RSS at start and at each checkpoint, the maximum, the growth over the last half, and the
- * ratios ours/others (<= 1.0: ours no larger).
+ * Prints RSS at start and at each checkpoint, the maximum, the growth over the first and the last
+ * quarter with the verdict, and the ratios ours/others (<= 1.0: ours no larger). A kernel that
+ * stops answering (tslab's did, under load, somewhere past 150 cells) ends its own column with
+ * the cell and the reason; the others go on.
  * Run: npm run build && node lib/bench/kernel-memory.js [--cells 10000]
  */
 import { mkdtempSync } from 'node:fs';
@@ -38,8 +40,12 @@ async function main(): Promise<void> {
   // Column per kernel: RSS (own) and PSS (tree) at start and after each checkpoint.
   const own: number[][] = names.map(() => []);
   const tree: number[][] = names.map(() => []);
+  /** Kernels that stopped answering: the cell and why; their columns end there. */
+  const stopped = new Map<string, string>();
+  const running = () => alive.filter((_, i) => !stopped.has(names[i]));
   const sample = () =>
     alive.forEach((k, i) => {
+      if (stopped.has(names[i])) return;
       const m = rss(k);
       own[i].push(m.own);
       tree[i].push(m.tree);
@@ -47,35 +53,45 @@ async function main(): Promise<void> {
   sample();
   const marks = [0];
   const started = Date.now();
-  for (let n = 1; n <= CELLS; n++) {
-    for (const k of alive) await k.execute(`const v${n} = ${n} * 2;\nv${n} + 1`);
+  for (let n = 1; n <= CELLS && running().length > 0; n++) {
+    for (const [i, k] of alive.entries()) {
+      if (stopped.has(names[i])) continue;
+      try {
+        await k.execute(`const v${n} = ${n} * 2;\nv${n} + 1`);
+      } catch (e) {
+        // One kernel that stops answering ends its own column, not the others' run.
+        stopped.set(names[i], `stopped answering at cell ${n}: ${(e as Error).message}`);
+        process.stdout.write(`  ${names[i]} ${stopped.get(names[i])}\n`);
+        k.process.kill('SIGKILL');
+      }
+    }
     if (n % Math.floor(CELLS / CHECKPOINTS) === 0 || n === CELLS) {
       sample();
       marks.push(n);
-      const figures = names.map((name, i) => `${name} ${own[i].at(-1)!.toFixed(0)}`).join(', ');
+      const figures = names
+        .map((name, i) => `${name} ${stopped.has(name) ? '-' : own[i].at(-1)!.toFixed(0)}`)
+        .join(', ');
       process.stdout.write(
         `  ${n}/${CELLS} cells, ${((Date.now() - started) / 1000).toFixed(0)} s: RSS MB ${figures}\n`
       );
     }
   }
-  for (const k of alive) await k.shutdown();
+  for (const k of running()) await k.shutdown();
 
   const cell = (s: string) => s.padStart(12);
   const others = names.filter(n => n !== 'gaissa');
-  const line = (label: string, values: number[], digits = 0) =>
-    `${label.padEnd(34)}${values.map(v => cell(v.toFixed(digits))).join('')}${others
-      .map((_, j) => cell((values[0] / values[j + 1]).toFixed(2)))
+  const figure = (v: number | undefined, digits: number) =>
+    v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+  const line = (label: string, values: (number | undefined)[], digits = 0) =>
+    `${label.padEnd(40)}${values.map(v => cell(figure(v, digits))).join('')}${others
+      .map((_, j) => cell(figure(values[0]! / values[j + 1]!, 2)))
       .join('')}`;
   console.log(`\nKernel memory over ${CELLS} new cells, MB`);
   console.log(
-    `${''.padEnd(34)}${names.map(cell).join('')}${others.map(o => cell(`ours/${o}`)).join('')}`
+    `${''.padEnd(40)}${names.map(cell).join('')}${others.map(o => cell(`ours/${o}`)).join('')}`
   );
-  for (const at of [
-    0,
-    Math.floor(marks.length / 4),
-    Math.floor(marks.length / 2),
-    marks.length - 1
-  ]) {
+  const quarter = Math.floor((marks.length - 1) / 4);
+  for (const at of [0, quarter, 2 * quarter, marks.length - 1]) {
     console.log(
       line(
         `RSS after ${marks[at]} cells`,
@@ -92,17 +108,27 @@ async function main(): Promise<void> {
   console.log(
     line(
       'PSS with children, at the end',
-      tree.map(s => s.at(-1)!)
+      tree.map(s => (s.length === marks.length ? s.at(-1) : undefined))
     )
   );
-  const half = Math.floor(marks.length / 2);
+  // Bounded: the last quarter of the run grows no further than the first quarter did.
+  const last = marks.length - 1;
+  const growth = (from: number, to: number) => own.map(s => s[to]! - s[from]!);
+  console.log(line(`RSS growth, first ${marks[quarter]} cells`, growth(0, quarter), 1));
   console.log(
-    line(
-      `RSS growth over the last ${CELLS - marks[half]} cells`,
-      own.map(s => s.at(-1)! - s[half]),
-      1
-    )
+    line(`RSS growth, last ${CELLS - marks[last - quarter]} cells`, growth(last - quarter, last), 1)
   );
+  for (const [i, name] of names.entries()) {
+    const reason = stopped.get(name);
+    if (reason) {
+      console.log(`${name}: ${reason}`);
+      continue;
+    }
+    const [first, end] = [growth(0, quarter)[i], growth(last - quarter, last)[i]];
+    console.log(
+      `${name}: ${end <= Math.max(first, 0) ? 'bounded' : 'still growing'} over ${CELLS} cells`
+    );
+  }
 }
 
 main().then(
