@@ -9,7 +9,7 @@ import {
   measurementText
 } from '../../core/measurement-static-view';
 import { Displayable, MimeBundle } from '../display';
-import { measureSession } from '../measure/current';
+import { measureSession, measureSettings } from '../measure/current';
 import type { MeasureOptions } from '../measure/session';
 import type { DeliveryStatus } from '../records/delivery-queue';
 import {
@@ -131,7 +131,7 @@ export interface ConfigView {
 export const config = {
   /** The settings in force (server addresses without their password) and where each came from. */
   get(): ConfigView {
-    const store = measureSession().settings;
+    const store = measureSettings();
     return {
       settings: shownSettings(store.current),
       sources: Object.fromEntries(SETTING_KEYS.map(k => [k, store.sourceOf(k)])) as Record<
@@ -143,6 +143,6 @@ export const config = {
   },
   /** Sets one setting for this session (validated; the next measurement uses it). */
   set(key: SettingKey, value: unknown): void {
-    measureSession().settings.set(key, value, 'session');
+    measureSettings().set(key, value, 'session');
   }
 };

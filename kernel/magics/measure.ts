@@ -2,13 +2,19 @@
  * `%%gaissa measure` (energy, CO2e and cost of a cell), `%gaissa measure on|off` (every cell,
  * one line each), `%gaissa config` (settings) and `%gaissa meters` (what measures what, and why).
  */
-import { Measurement } from '../api/measure';
-import { measureSession } from '../measure/current';
+import { lazyModule } from '../lazy-module';
+import { measureSession, measureSettings } from '../measure/current';
 import { CONFIG_FILE, ENV_VARIABLES, SETTING_KEYS, shownSettings } from '../measure/settings';
-import { probeMeters } from '../meters/sampler';
 import { MagicContext } from './context';
 import { MagicError } from './parse';
 import { CellBody, CellOutcome, MagicArgs, MagicCommand } from './registry';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded when a cell first measures */
+const measureApi = lazyModule(() => require('../api/measure') as typeof import('../api/measure'));
+const sampler = lazyModule(
+  () => require('../meters/sampler') as typeof import('../meters/sampler')
+);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Carries a failed or interrupted run out of the measured function, to stop the series. */
 class CellFailure extends Error {
@@ -59,7 +65,7 @@ async function measureCell(
   } catch (e) {
     throw new MagicError(`%%gaissa measure: ${(e as Error).message}`);
   }
-  const measurement = new Measurement(measured.record, measured.result, compact);
+  const measurement = new (measureApi().Measurement)(measured.record, measured.result, compact);
   if (progress) progress.update(measurement.toMimeBundle(), measurement.toMimeMetadata());
   else ctx.api.display(measurement.toMimeBundle(), { metadata: measurement.toMimeMetadata() });
   return last.status === 'ok' ? { status: 'ok', value: measured.result } : last;
@@ -115,7 +121,7 @@ export const measure: MagicCommand<MagicContext> = {
       throw new MagicError(
         '%gaissa measure needs on, off or status as a line magic (or use %%gaissa measure as the first line of a cell)'
       );
-    const store = measureSession().settings;
+    const store = measureSettings();
     if (mode !== 'status') store.set('autoMeasure', mode === 'on');
     ctx.print(
       `auto-measure is ${store.current.autoMeasure ? 'on: every cell is measured' : 'off'}\n`
@@ -126,7 +132,7 @@ export const measure: MagicCommand<MagicContext> = {
 
 /** Applies to cells without a cell magic while auto-measure is on. */
 export const autoMeasure = {
-  applies: (): boolean => measureSession().settings.current.autoMeasure,
+  applies: (): boolean => measureSettings().current.autoMeasure,
   wrap: (ctx: MagicContext, body: CellBody): Promise<CellOutcome> =>
     measureCell({ options: { log: true }, positionals: [] }, ctx, body, true)
 };
@@ -146,7 +152,7 @@ export const config: MagicCommand<MagicContext> = {
   ],
   line: (args, ctx) => {
     const [action = 'show', key, value] = args.positionals;
-    const store = measureSession().settings;
+    const store = measureSettings();
     if (action !== 'show') {
       if (!key)
         throw new MagicError(
@@ -183,7 +189,7 @@ export const meters: MagicCommand<MagicContext> = {
   name: 'meters',
   summary: 'which meter measures CPU, GPU and RAM here, and why the others cannot',
   line: async (_args, ctx) => {
-    const probe = await probeMeters();
+    const probe = await sampler().probeMeters();
     const show = (name: string, m: { method: string | null; scope: string | null }) =>
       `  ${name.padEnd(4)} ${m.method ?? 'none'}${m.scope ? ` (${m.scope})` : ''}`;
     ctx.print(

@@ -4,9 +4,14 @@
  * now and waits for it, at most FLUSH_MS.
  */
 import { measureSession } from '../measure/current';
-import { sinksText } from '../records/team-record-sink';
+import { lazyModule } from '../lazy-module';
 import { MagicContext } from './context';
 import { MagicCommand } from './registry';
+
+const teamSinks = lazyModule(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  () => require('../records/team-record-sink') as typeof import('../records/team-record-sink')
+);
 
 const FLUSH_MS = 10_000;
 
@@ -24,6 +29,6 @@ export const sinksMagic: MagicCommand<MagicContext> = {
   line: async (args, ctx) => {
     const sink = measureSession().sink;
     if (args.positionals[0] === 'flush') await sink.flush(FLUSH_MS);
-    ctx.print(sink.takeNotices().join('') + sinksText(sink.status()));
+    ctx.print(sink.takeNotices().join('') + teamSinks().sinksText(sink.status()));
   }
 };

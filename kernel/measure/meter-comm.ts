@@ -7,7 +7,7 @@ import { FieldError } from '../../core/field-error';
 import { DEFAULT_KERNEL_SETTINGS } from '../../core/settings-defaults';
 import meterCommSchema from '../../schema/meter-comm.schema.json';
 import type { Comm, CommManager } from '../comms';
-import { measureSession } from './current';
+import { measureSession, measureSettings } from './current';
 import { METER_COMM_TARGET } from '../../core/mime-types';
 
 let validate: ValidateFunction | undefined;
@@ -31,7 +31,7 @@ function check(data: unknown): { type: string; settings?: Record<string, unknown
 const FRONTEND_DEFAULTS: Readonly<Record<string, unknown>> = DEFAULT_KERNEL_SETTINGS;
 
 function applySettings(comm: Comm, settings: Record<string, unknown>): void {
-  const store = measureSession().settings;
+  const store = measureSettings();
   const changed = Object.fromEntries(
     Object.entries(settings).filter(
       ([k, v]) => FRONTEND_DEFAULTS[k] !== v || store.sourceOf(k as never) === 'frontend'

@@ -53,9 +53,10 @@ export class MeasureSession {
 
   constructor(
     readonly dir: string,
-    env: NodeJS.ProcessEnv = process.env
+    env: NodeJS.ProcessEnv = process.env,
+    settings = new SettingsStore(dir, env)
   ) {
-    this.settings = new SettingsStore(dir, env);
+    this.settings = settings;
     this.sink = new TeamRecordSink(
       new EmissionsFileSink(dir, { toolVersion: packageVersion }),
       () => this.settings.teamTargets(),

@@ -63,6 +63,17 @@ test('importing the API the kernel uses loads none of the heavy packages', () =>
   expect(out.loaded).toEqual([]);
 });
 
+test('the kernel module loads no meters, record sinks or carbon data until a cell measures', () => {
+  const out = inChild(`
+    require(${JSON.stringify(join(root, 'kernel', 'kernel.ts'))});
+    report('loaded', Object.keys(require.cache)
+      .filter(f => /node_modules\\/@tgwf\\/co2\\/|kernel\\/(meters|records|measure\\/session)\\b/.test(f)
+        && !/records\\/(attribution|server-url)/.test(f))
+      .map(f => f.slice(${JSON.stringify(root)}.length)));
+  `);
+  expect(out.loaded).toEqual([]);
+});
+
 test('each lazily loaded member works on first use and loads what it needs then', () => {
   const out = inChild(`
     report('config', Object.keys(gaissa.config.get().settings).length > 0);
