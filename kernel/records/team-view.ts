@@ -8,52 +8,10 @@
 import { reasonText } from './delivery-queue';
 import { METRIC_KEYS } from './mlflow-sink';
 import { MlflowClient, type KeyValue, type MlflowMetric, type MlflowRun } from './mlflow-client';
-import { printable } from './server-text';
 import { withoutCredentials } from './server-url';
+import type { TeamLabel, TeamMeasurement, TeamTotal, TeamView } from '../../core/team-view';
 
-export interface TeamMeasurement {
-  runId: string;
-  experiment: string;
-  user: string;
-  notebook: string | null;
-  step: number;
-  recordId: string | null;
-  endedAt: number;
-  energyJ: number;
-  co2eG: number | null;
-  durationS: number | null;
-}
-
-export interface TeamLabel {
-  runId: string;
-  experiment: string;
-  user: string;
-  notebook: string | null;
-  rating: string;
-  time: number | null;
-}
-
-export interface TeamTotal {
-  key: string | null;
-  measurements: number;
-  energyJ: number;
-  co2eG: number;
-}
-
-export interface TeamView {
-  type: 'team-view';
-  status: 'ok' | 'unconfigured' | 'unreachable';
-  source: 'mlflow' | null;
-  trackingUri: string | null;
-  experiment: string | null;
-  fetchedAt: number;
-  runs: number;
-  truncated: boolean;
-  measurements: TeamMeasurement[];
-  labels: TeamLabel[];
-  totals: { perUser: TeamTotal[]; perNotebook: TeamTotal[] };
-  errors: string[];
-}
+export type { TeamView };
 
 export const TEAM_VIEW_LIMITS = {
   /** GAISSA runs read, newest first: one runs/search page. */
@@ -88,8 +46,11 @@ export interface RunRead {
   histories: Partial<Record<'energyJ' | 'co2eG' | 'durationS', MlflowMetric[]>>;
 }
 
-/** Tag values come from anyone's runs: bounded and without control characters. */
-const text = (value: string): string => printable(value).slice(0, 500);
+/**
+ * Tag values come from anyone's runs: bounded here, and shown as DOM text only, where a control
+ * character does nothing (they are kept, so a name matches its notebook's).
+ */
+const text = (value: string): string => value.slice(0, 500);
 
 const errorText = (e: unknown): string => reasonText(e).slice(0, 1000);
 

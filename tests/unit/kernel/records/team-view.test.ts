@@ -252,10 +252,19 @@ describe('aggregateTeamView', () => {
     expect(view.truncated).toBe(true);
   });
 
-  it('takes the latest value of a step logged twice, skips values that are not energies, and clears control characters', () => {
+  it("takes the latest value of a step logged twice, skips values that are not energies, and bounds the tags' text", () => {
     const reads: RunRead[] = [
       {
-        run: run('r', '1', { 'gaissa.user': 'u\u001b[31m', 'gaissa.label': 'A'.repeat(50) }, 0),
+        run: run(
+          'r',
+          '1',
+          {
+            'gaissa.user': 'u\u001b[31m',
+            'gaissa.notebook': 'n'.repeat(600),
+            'gaissa.label': 'A'.repeat(50)
+          },
+          0
+        ),
         experiment: 'e',
         histories: {
           energyJ: [
@@ -269,8 +278,9 @@ describe('aggregateTeamView', () => {
     ];
     const view = aggregateTeamView(reads, head);
     expect(view.measurements.map(m => [m.step, m.energyJ])).toEqual([[1, 7]]);
-    expect(view.measurements[0].user).toBe('u [31m');
+    expect(view.measurements[0].user).toBe('u\u001b[31m');
     expect(view.labels[0].rating).toHaveLength(20);
+    expect(view.labels[0].notebook).toHaveLength(500);
     expect(validView(view)).toBe(true);
   });
 });
