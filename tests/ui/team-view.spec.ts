@@ -17,19 +17,22 @@ const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const tags = (t: Record<string, string>) =>
   Object.entries(t).map(([key, value]) => ({ key, value }));
 
+/** When the stand-in's runs were made: a fixed day, so that the screenshot reads alike every run. */
+const T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
+
 const RUNS = [
   {
     info: {
       run_id: 'r-bob',
       experiment_id: '1',
       status: 'FINISHED',
-      start_time: 3000,
-      end_time: 4000
+      start_time: T0 + 3000,
+      end_time: T0 + 4000
     },
     data: { tags: tags({ 'gaissa.user': HOSTILE, 'gaissa.record.1': 'b1', 'gaissa.label': 'B' }) }
   },
   {
-    info: { run_id: 'r-ann', experiment_id: '1', status: 'FINISHED', start_time: 1000 },
+    info: { run_id: 'r-ann', experiment_id: '1', status: 'FINISHED', start_time: T0 + 1000 },
     data: {
       tags: tags({
         'gaissa.user': 'ann',
@@ -58,7 +61,9 @@ function fakeMlflow(): Promise<{ url: string; searches: () => number; close: () 
       const key = url.searchParams.get('metric_key') ?? '';
       const value =
         key === 'gaissa.energy_J' ? ENERGY[run] : key === 'gaissa.co2e_g' ? ENERGY[run] / 1000 : 2;
-      body = { metrics: [{ key, value, step: 1, timestamp: run === 'r-bob' ? 3500 : 1500 }] };
+      body = {
+        metrics: [{ key, value, step: 1, timestamp: T0 + (run === 'r-bob' ? 3500 : 1500) }]
+      };
     }
     response.writeHead(body && 'error_code' in (body as object) ? 404 : 200, {
       'content-type': 'application/json'
@@ -79,7 +84,9 @@ function fakeMlflow(): Promise<{ url: string; searches: () => number; close: () 
 }
 
 async function showTeamView(page: Page): Promise<void> {
-  await page.keyboard.press('Control+Shift+C');
+  // The palette from the View menu (its shortcut is taken by whatever has the focus).
+  await page.locator('#jp-MainMenu').getByText('View', { exact: true }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /Command Palette/ }).click();
   const palette = page.locator('.lm-CommandPalette-input');
   await palette.fill('Show team view');
   await page.locator('.lm-CommandPalette-item', { hasText: 'GAISSA: Show team view' }).click();
@@ -130,7 +137,7 @@ test("the team view reads the notebook's MLflow through its kernel and shows nam
 
     const view = page.locator('.gaissa-team-view');
     await expect(view.locator('.gaissa-team-view-source')).toContainText(
-      `MLflow at ${mlflow.url}/`,
+      `MLflow at ${mlflow.url} · all experiments · 2 runs`,
       {
         timeout: 60_000
       }
@@ -146,6 +153,9 @@ test("the team view reads the notebook's MLflow through its kernel and shows nam
       '(outside a notebook)',
       'team/ann.ipynb'
     ]);
+    await expect(view.locator('.gaissa-team-view-measurements tbody tr').first()).toHaveText(
+      `2026-12-05 09:00:03 UTC${HOSTILE}(outside a notebook)1.5 kJ1.5 g CO2e2 s`
+    );
     await expect(view.locator('.gaissa-team-view-measurements tbody tr')).toHaveCount(2);
     await expect(view.locator('.gaissa-team-view-labels tbody td').first()).toHaveText('B');
     // Hostile names stay text: no image element, no script ran.

@@ -4,6 +4,7 @@
  * labels as tables, where and when it was read, and a refresh button. Every string in the view
  * comes from anyone's runs: it only ever becomes DOM text (shared/safe-dom).
  */
+import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { formatCo2e, formatEnergy } from '../../../core/format';
 import type { TeamTotal, TeamView } from '../../../core/team-view';
@@ -180,6 +181,12 @@ export class TeamViewPanel extends Widget {
     this.title.caption = 'GAISSA team view: the team’s measurements and labels';
     this.title.closable = true;
     this.render();
+  }
+
+  /** Closing the tab ends the view (a plain Widget would only be detached): its comm and kernel go. */
+  protected override onCloseRequest(msg: Message): void {
+    super.onCloseRequest(msg);
+    this.dispose();
   }
 
   setState(state: TeamViewState): void {

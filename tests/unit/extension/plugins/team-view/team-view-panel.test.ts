@@ -2,6 +2,7 @@
  * @jest-environment jsdom
  */
 import '../../fixtures/jsdom-globals';
+import { Widget } from '@lumino/widgets';
 import {
   MAX_BARS,
   TeamViewPanel,
@@ -115,6 +116,13 @@ describe('TeamViewPanel', () => {
     expect(node.querySelector('[data-status="failed"]')!.textContent).toBe(`refused: ${HOSTILE}`);
     button().click();
     expect(refreshes).toEqual([1]);
+  });
+
+  it('is disposed when its tab is closed, so that its kernel can go', () => {
+    const { panel } = shown({ kind: 'connecting', detail: '' });
+    Widget.attach(panel, document.body);
+    panel.close();
+    expect(panel.isDisposed).toBe(true);
   });
 });
 
