@@ -84,12 +84,20 @@ function fakeMlflow(): Promise<{ url: string; searches: () => number; close: () 
 }
 
 async function showTeamView(page: Page): Promise<void> {
-  // The palette from the View menu (its shortcut is taken by whatever has the focus).
-  await page.locator('#jp-MainMenu').getByText('View', { exact: true }).click();
-  await page.locator('.lm-Menu-itemLabel', { hasText: /Command Palette/ }).click();
+  // The palette from the View menu (its shortcut goes to whatever has the focus); a menu click
+  // made while JupyterLab still lays out can miss, so it is tried again.
   const palette = page.locator('.lm-CommandPalette-input');
+  for (let attempt = 0; attempt < 3 && !(await palette.isVisible()); attempt++) {
+    await page.locator('#jp-MainMenu').getByText('View', { exact: true }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /Command Palette/ }).click();
+    await palette.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+  }
   await palette.fill('Show team view');
-  await page.locator('.lm-CommandPalette-item', { hasText: 'GAISSA: Show team view' }).click();
+  // The list is redrawn on each keystroke: wait for our command to be the active item, then run it.
+  await expect(
+    page.locator('.lm-CommandPalette-item.lm-mod-active[data-command="gaissa:show-team-view"]')
+  ).toHaveText(/GAISSA: Show team view/);
+  await palette.press('Enter');
 }
 
 async function kernelIds(): Promise<string[]> {
@@ -132,7 +140,10 @@ test("the team view reads the notebook's MLflow through its kernel and shows nam
     );
     await writeNotebook('team/team-view.ipynb', [{ source: '1 + 1' }]);
     await openNotebook(page, 'team/team-view.ipynb');
-    const before = await kernelIds();
+    // The notebook's kernel is connected once its live meter is (the view reads through it).
+    await expect(page.locator('.gaissa-statusbar')).toHaveAttribute('data-state', /live|idle/, {
+      timeout: 90_000
+    });
     await showTeamView(page);
 
     const view = page.locator('.gaissa-team-view');
@@ -142,7 +153,13 @@ test("the team view reads the notebook's MLflow through its kernel and shows nam
         timeout: 60_000
       }
     );
-    expect(await kernelIds()).toEqual(before); // the notebook's kernel, no other
+    // Read through the notebook's kernel (the stand-in is named in its folder only), no other.
+    const sessions = (await (await api('/api/sessions')).json()) as Array<{
+      path: string;
+      kernel: { id: string };
+    }>;
+    const notebookKernel = sessions.find(s => s.path === 'team/team-view.ipynb')!.kernel.id;
+    expect(await kernelIds()).toEqual([notebookKernel]);
     const users = view.locator('.gaissa-team-view-chart').first();
     await expect(users.locator('.gaissa-team-view-bar-name')).toHaveText([HOSTILE, 'ann']);
     await expect(users.locator('.gaissa-team-view-bar-value').first()).toHaveText(
