@@ -200,7 +200,7 @@ export class TeamViewPanel extends Widget {
     const refresh = el(
       'button',
       {
-        className: 'gaissa-team-view-refresh jp-Button',
+        className: 'gaissa-team-view-refresh jp-mod-styled jp-mod-accept',
         attrs: { type: 'button', 'aria-busy': busy ? 'true' : null, disabled: busy }
       },
       busy ? 'Refreshing…' : 'Refresh'
