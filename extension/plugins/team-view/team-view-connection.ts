@@ -36,8 +36,7 @@ export class TeamViewSource {
   private comm: Kernel.IComm | null = null;
   private last: TeamView | null = null;
   private disposed = false;
-  /** Counts refreshes, so that a kernel started for an older one is not used twice. */
-  private generation = 0;
+  private starting: Promise<TeamKernel> | null = null;
 
   constructor(
     private readonly kernels: KernelSource,
@@ -46,24 +45,28 @@ export class TeamViewSource {
 
   /** Asks for a new view, on the active notebook's GAISSA kernel if there is one now. */
   async refresh(): Promise<void> {
-    const generation = ++this.generation;
     const active = this.kernels.active();
     if (usable(active) && active !== this.kernel) this.use(active, false);
     if (!usable(this.kernel)) {
       this.use(null, false);
+      // A refresh while a kernel starts waits for that one: it is asked once it is up.
+      if (this.starting) return;
       this.emit({
         kind: 'connecting',
         detail: 'Starting a GAISSA kernel to read the team server…'
       });
       let started: TeamKernel;
       try {
-        started = await this.kernels.start();
+        this.starting = this.kernels.start();
+        started = await this.starting;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         this.emit({ kind: 'failed', reason: `No GAISSA kernel could be started (${reason}).` });
         return;
+      } finally {
+        this.starting = null;
       }
-      if (this.disposed || generation !== this.generation) {
+      if (this.disposed) {
         void this.kernels.shutdown(started).catch(() => undefined);
         return;
       }

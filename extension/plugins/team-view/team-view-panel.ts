@@ -201,7 +201,9 @@ export class TeamViewPanel extends Widget {
       'button',
       {
         className: 'gaissa-team-view-refresh jp-mod-styled jp-mod-accept',
-        attrs: { type: 'button', 'aria-busy': busy ? 'true' : null, disabled: busy }
+        // Never disabled: a kernel that restarted or died mid-read would leave it so for good,
+        // and asking again is harmless (the kernel answers asks made meanwhile with one read).
+        attrs: { type: 'button', 'aria-busy': busy ? 'true' : null }
       },
       busy ? 'Refreshing…' : 'Refresh'
     );

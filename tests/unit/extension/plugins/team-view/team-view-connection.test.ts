@@ -99,6 +99,23 @@ describe('TeamViewSource', () => {
     expect(kernels.started[0].comm.isDisposed).toBe(true);
   });
 
+  it('starts one kernel however often it is asked while that one starts, and asks it once up', async () => {
+    const { kernels, view } = setup();
+    await Promise.all([view.refresh(), view.refresh(), view.refresh()]);
+    expect(kernels.started.map(k => k.id)).toEqual(['own-1']);
+    expect(kernels.started[0].comms).toHaveLength(1);
+    expect(kernels.started[0].comm.opened).toEqual([FETCH]);
+  });
+
+  it('shuts down a kernel that comes up after the view was closed', async () => {
+    const { kernels, view } = setup();
+    const refreshed = view.refresh();
+    view.dispose();
+    await refreshed;
+    expect(kernels.shutDown).toEqual(['own-1']);
+    expect(kernels.started[0].comms).toHaveLength(0);
+  });
+
   it("moves to a GAISSA notebook's kernel once one is active, shutting its own down", async () => {
     const { kernels, view } = setup();
     await view.refresh();

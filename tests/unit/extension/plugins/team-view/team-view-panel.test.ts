@@ -107,15 +107,19 @@ describe('TeamViewPanel', () => {
     expect(chart.querySelector('.gaissa-team-view-more')!.textContent).toBe('and 3 more');
   });
 
-  it('refreshes on the button, which waits while a view is being read', () => {
+  it('refreshes on the button, which says when a view is being read but can still be pressed', () => {
     const { panel, node, refreshes } = shown({ kind: 'connecting', detail: 'Starting…' });
     const button = () => node.querySelector<HTMLButtonElement>('.gaissa-team-view-refresh')!;
-    expect(button().disabled).toBe(true);
+    expect(button().textContent).toBe('Refreshing…');
+    expect(button().getAttribute('aria-busy')).toBe('true');
     expect(node.querySelector('.gaissa-team-view-status')!.textContent).toBe('Starting…');
+    button().click();
     panel.setState({ kind: 'failed', reason: `refused: ${HOSTILE}` });
     expect(node.querySelector('[data-status="failed"]')!.textContent).toBe(`refused: ${HOSTILE}`);
+    expect(button().textContent).toBe('Refresh');
+    expect(button().hasAttribute('aria-busy')).toBe(false);
     button().click();
-    expect(refreshes).toEqual([1]);
+    expect(refreshes).toEqual([1, 1]);
   });
 
   it('is disposed when its tab is closed, so that its kernel can go', () => {
