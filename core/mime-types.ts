@@ -20,3 +20,6 @@ export const METER_COMM_TARGET = 'gaissa.meter';
 
 /** The kernelspec name `gaissa install` writes; the extension opens meters on kernels of it. */
 export const KERNEL_NAME = 'gaissa';
+
+/** The comm the team view opens on a GAISSA kernel (schema/team-view-comm.schema.json). */
+export const TEAM_VIEW_COMM_TARGET = 'gaissa.team';

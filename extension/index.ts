@@ -9,6 +9,7 @@ import { metersPlugin } from './plugins/meters/plugin';
 import { notebookPlugin } from './plugins/notebook/plugin';
 import { settingsPlugin } from './plugins/settings/plugin';
 import { statusBarPlugin } from './plugins/status-bar/plugin';
+import { teamViewPlugin } from './plugins/team-view/plugin';
 import { timedActivation } from './plugins/activation-timing';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
@@ -16,7 +17,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   metersPlugin,
   statusBarPlugin,
   notebookPlugin,
-  measurementsPanelPlugin
+  measurementsPanelPlugin,
+  teamViewPlugin
 ];
 
 export default plugins.map(timedActivation);

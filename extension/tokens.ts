@@ -13,7 +13,9 @@ import type { GaissaSettings } from './plugins/settings/gaissa-settings';
 /** Commands one plugin adds and others run. */
 export const CommandIDs = {
   /** Opens the measurements panel (the status-bar meter runs it when clicked). */
-  showMeasurements: 'gaissa:show-measurements'
+  showMeasurements: 'gaissa:show-measurements',
+  /** Opens the team view (the team's measurements and labels from MLflow). */
+  showTeamView: 'gaissa:show-team-view'
 } as const;
 
 export const IGaissaSettings = new Token<IGaissaSettings>(

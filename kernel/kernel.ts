@@ -11,6 +11,7 @@ import { History } from './history';
 import { allMagics, cellWrappers } from './magics/all';
 import { closeMeasureSession } from './measure/current';
 import { registerMeterComm } from './measure/meter-comm';
+import { registerTeamViewComm } from './records/team-view-comm';
 import { MagicContext } from './magics/context';
 import { MagicError, ParsedCell, parseCell } from './magics/parse';
 import { CellOutcome, MagicRegistry } from './magics/registry';
@@ -93,6 +94,7 @@ export class Kernel implements KernelHandler {
     );
     for (const magic of allMagics) this.magics.register(magic);
     registerMeterComm(this.comms);
+    registerTeamViewComm(this.comms);
   }
 
   async start(): Promise<void> {

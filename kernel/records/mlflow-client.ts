@@ -281,4 +281,46 @@ export class MlflowClient {
     );
     return metrics ?? [];
   }
+
+  // Reads for the team view (kernel/records/team-view.ts).
+
+  /** Active experiments, at most `maxResults` (MLflow caps a page at 1000 here). */
+  async searchExperiments(maxResults: number, signal?: AbortSignal): Promise<MlflowExperiment[]> {
+    const { experiments } = await this.call<{ experiments?: MlflowExperiment[] }>(
+      'POST',
+      'experiments/search',
+      { max_results: maxResults, view_type: 'ACTIVE_ONLY' },
+      signal
+    );
+    return experiments ?? [];
+  }
+
+  /** One page of runs, newest first; `more` when the server has further pages. */
+  async searchRecentRuns(
+    experimentIds: string[],
+    filter: string,
+    maxResults: number,
+    signal?: AbortSignal
+  ): Promise<{ runs: MlflowRun[]; more: boolean }> {
+    const { runs, next_page_token } = await this.call<{
+      runs?: MlflowRun[];
+      next_page_token?: string;
+    }>(
+      'POST',
+      'runs/search',
+      {
+        experiment_ids: experimentIds,
+        filter,
+        max_results: maxResults,
+        order_by: ['attributes.start_time DESC']
+      },
+      signal
+    );
+    return { runs: runs ?? [], more: Boolean(next_page_token) };
+  }
+}
+
+export interface MlflowExperiment {
+  experiment_id: string;
+  name: string;
 }

@@ -14,7 +14,8 @@ import {
   METER_COMM_TARGET,
   PROFILE_MIME,
   ROI_MIME,
-  TACTICS_MIME
+  TACTICS_MIME,
+  TEAM_VIEW_COMM_TARGET
 } from '../../../../core/mime-types';
 import mimeExtensions from '../../../../extension/renderers/mime-extensions';
 
@@ -59,5 +60,9 @@ describe('shared mime types and comm target', () => {
 
   it('names the meter comm target in the comm schema', () => {
     expect(schemaTitle('meter-comm.schema.json')).toContain(`target ${METER_COMM_TARGET})`);
+  });
+
+  it('names the team view comm target in its comm schema', () => {
+    expect(schemaTitle('team-view-comm.schema.json')).toContain(`target ${TEAM_VIEW_COMM_TARGET})`);
   });
 });

@@ -1,0 +1,71 @@
+/**
+ * The `gaissa.team` comm (contract: schema/team-view-comm.schema.json): the team view opens it
+ * and asks again on refresh; each ask is answered with the view read from this kernel's MLflow,
+ * so the tracking URI's credentials never leave the kernel.
+ */
+import type { ValidateFunction } from 'ajv';
+import { TEAM_VIEW_COMM_TARGET } from '../../core/mime-types';
+import teamViewSchema from '../../schema/team-view-comm.schema.json';
+import type { Comm, CommManager } from '../comms';
+import { measureSession } from '../measure/current';
+import { readTeamView, type TeamView, type TeamViewOptions } from './team-view';
+
+let validate: ValidateFunction | undefined;
+
+/** A frontend's message is untrusted: only a fetch of protocol 1 is taken. */
+function isFetch(data: unknown): boolean {
+  // ajv loads with the first message rather than with the kernel.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
+  validate ??= new Ajv({ allErrors: false }).compile(teamViewSchema);
+  return validate(data) && (data as { type: string }).type === 'fetch';
+}
+
+/** Where the view is read from: the kernel's settings now (they may change in the session). */
+export type TeamViewReader = () => Promise<TeamView>;
+
+export const readFromSettings: TeamViewReader = () => {
+  const targets = measureSession().settings.teamTargets();
+  const options: TeamViewOptions = {
+    trackingUri: targets.mlflowTrackingUri,
+    experiment: targets.mlflowExperiment,
+    envCredentials: targets.mlflowEnvCredentials
+  };
+  return readTeamView(options);
+};
+
+/** Answers each fetch; asks that arrive during a read are answered by one more read. */
+export function teamViewTarget(read: TeamViewReader = readFromSettings) {
+  return (comm: Comm, data: unknown): void => {
+    if (!isFetch(data)) {
+      comm.close({ error: 'expected a fetch message of protocol 1' });
+      return;
+    }
+    let reading = false;
+    let again = false;
+    const answer = async (): Promise<void> => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const view = await read();
+          if (!comm.closed) comm.send(view);
+        } while (again && !comm.closed);
+      } finally {
+        reading = false;
+      }
+    };
+    comm.onMessage(message => {
+      if (isFetch(message)) void answer();
+    });
+    void answer();
+  };
+}
+
+export function registerTeamViewComm(comms: CommManager): void {
+  comms.registerTarget(TEAM_VIEW_COMM_TARGET, teamViewTarget());
+}
