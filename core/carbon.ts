@@ -5,7 +5,7 @@
  *   CO2e [g] = E [kWh] x PUE x intensity [gCO2e/kWh]
  *   cost     = E [kWh] x PUE x price [currency/kWh]
  */
-import type { averageIntensity as AverageIntensity } from '@tgwf/co2/data';
+import { averageIntensity } from '@tgwf/co2/data';
 import { COUNTRY_CODES } from './country-codes';
 import { FieldError, requireNumber } from './field-error';
 import { joulesToKWh } from './units';
@@ -50,19 +50,7 @@ export interface GridIntensity {
   source: string;
 }
 
-/**
- * Ember's table, read when a region is first looked up: the package's data entry point also
- * loads its other tables (about 1 MB of heap), which a kernel that never measures does not need.
- */
-let intensities: Readonly<Record<string, number>> | undefined;
-function intensityTable(): Readonly<Record<string, number>> {
-  if (!intensities) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
-    const data = require('@tgwf/co2/data') as { averageIntensity: typeof AverageIntensity };
-    intensities = data.averageIntensity.data;
-  }
-  return intensities;
-}
+const intensityByRegion: Readonly<Record<string, number>> = averageIntensity.data;
 const byAlpha2 = new Map(COUNTRY_CODES.map(([a2, a3, name]) => [a2, { a3, name }]));
 const byAlpha3 = new Map(COUNTRY_CODES.map(([a2, a3, name]) => [a3, { a2, name }]));
 const byName = new Map(COUNTRY_CODES.map(([, a3, name]) => [name.toUpperCase(), a3]));
@@ -70,9 +58,9 @@ const byName = new Map(COUNTRY_CODES.map(([, a3, name]) => [name.toUpperCase(), 
 /** Turn "fr", "FRA", "France", "world" or "EU" into the key of Ember's table, if it has one. */
 export function normalizeRegion(region: string): string | undefined {
   const key = region.trim().toUpperCase().replace(/_/g, ' ');
-  if (key in intensityTable()) return key;
+  if (key in intensityByRegion) return key;
   const candidate = byAlpha2.get(key)?.a3 ?? byName.get(key);
-  return candidate !== undefined && candidate in intensityTable() ? candidate : undefined;
+  return candidate !== undefined && candidate in intensityByRegion ? candidate : undefined;
 }
 
 /** Ember's average intensity for a country code (alpha-2 or -3), country name or aggregate. */
@@ -82,14 +70,14 @@ export function gridIntensity(region: string): GridIntensity | undefined {
   return {
     region: key,
     name: regionName(key),
-    gPerKWh: intensityTable()[key],
+    gPerKWh: intensityByRegion[key],
     source: GRID_INTENSITY_SOURCE
   };
 }
 
 /** Every region Ember's table covers, for `%gaissa config` help and the settings UI. */
 export function listRegions(): GridIntensity[] {
-  return Object.keys(intensityTable())
+  return Object.keys(intensityByRegion)
     .sort()
     .map(key => gridIntensity(key) as GridIntensity);
 }

@@ -5,11 +5,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CarbonSettings, resolveCarbonSettings } from '../../core/carbon';
+import type { CarbonSettings } from '../../core/carbon';
 import { FieldError } from '../../core/field-error';
 import { DEFAULT_KERNEL_SETTINGS } from '../../core/settings-defaults';
 import { withoutCredentials } from '../records/server-url';
 import type { TeamTargets } from '../records/team-record-sink';
+import { lazyModule } from '../lazy-module';
+
+/** Ember's intensity table (core/carbon) loads when a carbon setting is first resolved. */
+const carbonModule = lazyModule(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  () => require('../../core/carbon') as typeof import('../../core/carbon')
+);
+const resolveCarbonSettings: typeof import('../../core/carbon').resolveCarbonSettings = input =>
+  carbonModule().resolveCarbonSettings(input);
 
 export interface KernelSettings {
   region?: string;
