@@ -35,6 +35,8 @@ export interface CellFeatures {
   unknownCalls: Record<string, number>;
   /** Calls to functions measured earlier: name -> calls (their energy is in knownJ). */
   knownCalls: Record<string, number>;
+  /** Calls the cell's own code makes to functions that are not builtins: name -> calls. */
+  topCalls: Record<string, number>;
   /** Loops whose trip count is not a constant (each makes the work unbounded). */
   unsized: string[];
 }
@@ -44,6 +46,8 @@ export interface FeatureContext {
   knownEnergyJ?: ReadonlyMap<string, number>;
   /** Code of earlier cells whose declarations (functions, constants) this cell may use. */
   declarations?: readonly string[];
+  /** Functions to treat as unknown (neither walked nor priced), to price the rest of a cell. */
+  opaque?: ReadonlySet<string>;
 }
 
 /** Globals and builtins whose calls cost one operation (not "unknown functions"). */
@@ -132,6 +136,7 @@ class Walker {
     loopDepth: 0,
     unknownCalls: {},
     knownCalls: {},
+    topCalls: {},
     unsized: []
   };
   private readonly consts = new Map<string, number>();
@@ -142,7 +147,8 @@ class Walker {
 
   constructor(
     private readonly ts: typeof TS,
-    private readonly known: ReadonlyMap<string, number>
+    private readonly known: ReadonlyMap<string, number>,
+    private readonly opaque: ReadonlySet<string>
   ) {}
 
   /** Functions and constants of `file`, anywhere in it (names in a cell rarely collide). */
@@ -411,6 +417,15 @@ class Walker {
         f.waitS += (times * this.fold(args[0])!) / 1000;
         return false;
       }
+      const user = !BUILTINS.has(name) && !TYPED_ARRAYS.has(name) && !ts.isNewExpression(node);
+      if (user && this.active.size === 0) f.topCalls[name] = (f.topCalls[name] ?? 0) + times;
+      // An unknown function's call is not one operation: its cost is unknown, not small.
+      const unknown = () => {
+        f.unknownCalls[name] = (f.unknownCalls[name] ?? 0) + times;
+        f.ops -= times;
+        return false;
+      };
+      if (this.opaque.has(name)) return unknown();
       const known = this.known.get(name);
       if (known !== undefined) {
         f.knownJ += times * known;
@@ -426,10 +441,7 @@ class Walker {
         }
         return false;
       }
-      if (!BUILTINS.has(name) && !TYPED_ARRAYS.has(name) && !ts.isNewExpression(node)) {
-        f.unknownCalls[name] = (f.unknownCalls[name] ?? 0) + times;
-      }
-      return false;
+      return user ? unknown() : false;
     }
     if (!ts.isPropertyAccessExpression(callee)) return false;
     const method = callee.name.text;
@@ -519,7 +531,7 @@ function parse(ts: typeof TS, code: string, name: string): TS.SourceFile {
 /** The features of `code` (a cell with its magic lines masked or removed). */
 export function cellFeatures(code: string, context: FeatureContext = {}): CellFeatures {
   const ts = typescript();
-  const walker = new Walker(ts, context.knownEnergyJ ?? new Map());
+  const walker = new Walker(ts, context.knownEnergyJ ?? new Map(), context.opaque ?? new Set());
   (context.declarations ?? []).forEach((c, i) => walker.declare(parse(ts, c, `earlier-${i}.ts`)));
   const file = parse(ts, code, 'cell.ts');
   walker.declare(file);
