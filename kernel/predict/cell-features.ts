@@ -478,7 +478,7 @@ class Walker {
   }
 
   /** The `epochs` option of a tfjs fit call's last argument, when a constant. */
-  private epochsOf(args: TS.NodeArray<TS.Expression>): number | undefined {
+  private epochsOf(args: readonly TS.Expression[]): number | undefined {
     const ts = this.ts;
     const last = args.length ? skipOuter(ts, args[args.length - 1]) : undefined;
     if (!last || !ts.isObjectLiteralExpression(last)) return undefined;

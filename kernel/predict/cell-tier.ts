@@ -141,6 +141,10 @@ export function loadCosts(path: string): CostsFile {
   return fresh;
 }
 
+/** The record's strings stay under the schema's 2000 characters (a cell's names can be long). */
+const cut = (text: string, max = 1000) =>
+  text.length <= max ? text : text.slice(0, max - 1) + '…';
+
 const si = (n: number) =>
   n >= 1e9
     ? `${formatNumber(n / 1e9)}G`
@@ -164,7 +168,7 @@ export function featuresText(f: CellFeatures): string {
       ([name, n]) => `${name}() measured earlier, ${formatNumber(n)} call(s)`
     )
   ].filter(Boolean);
-  return items.length ? items.join(', ') : 'no loops, array work or heavy calls';
+  return cut(items.length ? items.join(', ') : 'no loops, array work or heavy calls');
 }
 
 export interface CellPredictorOptions {
@@ -217,7 +221,13 @@ export class CellPredictor {
     const base = { method: 'predicted' as const, boundaries: { ...TIER_BOUNDARIES } };
     const unknown = Object.keys(features.unknownCalls);
     const none = (reason: string): CellForecast => ({
-      prediction: { ...base, tier: null, estimateJ: null, basis: featuresText(features), reason },
+      prediction: {
+        ...base,
+        tier: null,
+        estimateJ: null,
+        basis: featuresText(features),
+        reason: cut(reason)
+      },
       features
     });
     if (features.unsized.length > 0)
@@ -246,7 +256,7 @@ export class CellPredictor {
         ...base,
         tier: tierOf(estimate),
         estimateJ: estimate,
-        basis: `${featuresText(features)}; ${taught}${missing}`,
+        basis: cut(`${featuresText(features)}; ${taught}${missing}`, 2000),
         reason: null
       },
       features
@@ -292,6 +302,18 @@ export class CellPredictor {
       }
     }
   }
+}
+
+/** "No prediction" and why, for a cell the predictor never got to read. */
+export function forecastNone(reason: string): CellPrediction {
+  return {
+    method: 'predicted',
+    tier: null,
+    estimateJ: null,
+    boundaries: { ...TIER_BOUNDARIES },
+    basis: 'nothing read',
+    reason: cut(reason)
+  };
 }
 
 /** The predicted display before the cell runs: tier, estimate, boundaries, basis. */
