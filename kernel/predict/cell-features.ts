@@ -435,9 +435,11 @@ class Walker {
       const fn = this.functions.get(name);
       if (fn) {
         if (!this.active.has(fn) && fn.body) {
+          const unbind = this.bind(fn, args);
           this.active.add(fn);
           this.walk(fn.body, times, depth);
           this.active.delete(fn);
+          unbind();
         }
         return false;
       }
@@ -475,6 +477,29 @@ class Walker {
     if (INFERENCE.has(method)) f.modelRuns += times;
     else if (TRAINING.has(method)) f.trainEpochs += times * (this.epochsOf(args) ?? 1);
     return false;
+  }
+
+  /**
+   * Binds a function's parameters to the constant values and array lengths of a call's
+   * arguments (or the parameters' constant defaults) while its body is walked; returns the undo.
+   */
+  private bind(fn: Fn, args: readonly TS.Expression[]): () => void {
+    const ts = this.ts;
+    const saved: Array<() => void> = [];
+    const set = (map: Map<string, number>, name: string, value: number | undefined) => {
+      const had = map.has(name);
+      const old = map.get(name);
+      saved.push(() => (had ? map.set(name, old!) : map.delete(name)));
+      if (value === undefined) map.delete(name);
+      else map.set(name, value);
+    };
+    fn.parameters.forEach((p, i) => {
+      if (!ts.isIdentifier(p.name)) return;
+      const arg = args[i] ?? p.initializer;
+      set(this.consts, p.name.text, arg && this.fold(arg));
+      set(this.lengths, p.name.text, arg && this.lengthOf(arg));
+    });
+    return () => saved.reverse().forEach(undo => undo());
   }
 
   /** The `epochs` option of a tfjs fit call's last argument, when a constant. */

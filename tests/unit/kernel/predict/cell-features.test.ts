@@ -82,6 +82,18 @@ describe('functions', () => {
     expect(called.ops).toBeGreaterThan(2 * 2000);
   });
 
+  test("a call's constant arguments size the loops of the function it calls", () => {
+    const code = (call: string) =>
+      `function f(n: number, m = 10) {\n  for (let i = 0; i < n * m; i++) s++;\n}\n${call}`;
+    const f = cellFeatures(code('f(1e5);'));
+    expect(f.unsized).toEqual([]);
+    // 1e6 trips of <, n * m, i++ and s++, and the call itself.
+    expect(f.ops).toBe(4e6 + 1);
+    expect(cellFeatures(code('f(k);')).unsized[0]).toMatch(/for loop at line 2/);
+    // The binding ends with the call: n is unknown again for the next one.
+    expect(cellFeatures(code('f(10);\nf(z);')).unsized).toHaveLength(1);
+  });
+
   test('recursion is walked once', () => {
     expect(() =>
       cellFeatures('function r(n: number): number { return r(n - 1); }\nr(3);')
