@@ -114,6 +114,8 @@ export interface CellResult {
   measuredJ: number;
   durationS: number;
   measuredTier: CellTier;
+  /** The tier the starting costs give, without learning (null: no prediction). */
+  untaughtTier: CellTier | null;
 }
 
 export interface CellBenchResult {
@@ -127,6 +129,8 @@ export interface CellBenchResult {
   /** Mean absolute percentage error of the estimate over the predicted cells. */
   mape: number;
   medianApe: number;
+  /** Tier accuracy of the starting costs, never taught, over the cells they predicted. */
+  untaughtTierAccuracy: number;
 }
 
 type TS = typeof import('typescript');
@@ -165,6 +169,8 @@ export async function benchPredictCells(
   const feeds = { input: new ort.Tensor('float32', new Float32Array(8 * 256).fill(0.5), [8, 256]) };
   const globals = { session: ortSession, feeds };
   const predictor = new CellPredictor({ path: null });
+  // The comparison in the same run: the same features priced by the starting costs, never taught.
+  const untaught = new CellPredictor({ path: null });
   let meter = 'estimate';
   const measure = async (c: CellCase) => {
     const run = compileCell(ts, c.code);
@@ -185,6 +191,7 @@ export async function benchPredictCells(
     );
     for (const c of HELD_OUT) {
       const { prediction } = predictor.predict(c.code);
+      const before = untaught.predict(c.code).prediction;
       const r = await measure(c);
       await predictor.learn(c.code, r.energyJ, r.method);
       const result: CellResult = {
@@ -194,7 +201,8 @@ export async function benchPredictCells(
         reason: prediction.reason,
         measuredJ: r.energyJ,
         durationS: r.durationS,
-        measuredTier: tierOf(r.energyJ)
+        measuredTier: tierOf(r.energyJ),
+        untaughtTier: before.tier
       };
       results.push(result);
       const error =
@@ -216,14 +224,18 @@ export async function benchPredictCells(
       tierAccuracy: predicted.filter(r => r.tier === r.measuredTier).length / predicted.length,
       predictedShare: predicted.length / results.length,
       mape: apes.reduce((s, x) => s + x, 0) / apes.length,
-      medianApe: median(apes)
+      medianApe: median(apes),
+      untaughtTierAccuracy:
+        results.filter(r => r.untaughtTier !== null && r.untaughtTier === r.measuredTier).length /
+        results.filter(r => r.untaughtTier !== null).length
     };
     const tiers = (t: CellTier) => results.filter(r => r.measuredTier === t).length;
     print(
       `\nMeter: ${meter}. Learning: ${WARMUP.length} warm-up cells, then predict-measure-learn per held-out cell.` +
         `\nHeld-out cells: ${results.length} (measured Low ${tiers('Low')}, Medium ${tiers('Medium')}, High ${tiers('High')}); predicted ${predicted.length} (${Math.round(out.predictedShare * 100)} %).` +
         `\nTier accuracy (predicted cells): ${(out.tierAccuracy * 100).toFixed(1)} % (goal >= 85 %): ${out.tierAccuracy >= 0.85 ? 'met' : 'NOT met'}` +
-        `\nEstimate error: MAPE ${out.mape.toFixed(0)} %, median ${out.medianApe.toFixed(0)} %`
+        `\nEstimate error: MAPE ${out.mape.toFixed(0)} %, median ${out.medianApe.toFixed(0)} %` +
+        `\nWithout learning (starting costs, same cells): tier accuracy ${(out.untaughtTierAccuracy * 100).toFixed(1)} %`
     );
     return out;
   } finally {
