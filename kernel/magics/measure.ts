@@ -104,8 +104,9 @@ async function measureCell(
   } catch (e) {
     throw new MagicError(`%%gaissa measure: ${(e as Error).message}`);
   }
+  // Awaited (a file write): the next cell, and the costs file, see what this one taught.
   if (measured.record.status === 'ok')
-    void learnCell(code, measured.record.energyJ, measured.record.method);
+    await learnCell(code, measured.record.energyJ, measured.record.method);
   const measurement = new Measurement(measured.record, measured.result, compact);
   if (progress) progress.update(measurement.toMimeBundle(), measurement.toMimeMetadata());
   else ctx.api.display(measurement.toMimeBundle(), { metadata: measurement.toMimeMetadata() });
