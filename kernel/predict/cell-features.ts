@@ -122,6 +122,8 @@ const TYPED_ARRAYS = new Set([
 const SLEEPS = new Set(['sleep', 'delay', 'wait', 'pause']);
 const INFERENCE = new Set(['run', 'predict', 'execute', 'executeAsync', 'predictOnBatch']);
 const TRAINING = new Set(['fit', 'fitDataset', 'trainOnBatch']);
+/** gaissa calls whose work the code does not size (windows of model runs, a calibration). */
+const GAISSA_UNSIZED = new Set(['compare', 'calibrate']);
 
 type Fn = TS.FunctionLikeDeclaration;
 
@@ -473,6 +475,12 @@ class Walker {
     }
     if (length === undefined && VISITING.has(method) && args.some(a => isFunction(ts, a))) {
       f.unsized.push(`.${method}() at line ${lineOf(node)} over an array of unknown length`);
+    }
+    if (ts.isIdentifier(receiver) && receiver.text === 'gaissa' && GAISSA_UNSIZED.has(method)) {
+      f.unsized.push(
+        `gaissa.${method}() at line ${lineOf(node)}, which runs models as long as it needs`
+      );
+      return false;
     }
     if (INFERENCE.has(method)) f.modelRuns += times;
     else if (TRAINING.has(method)) f.trainEpochs += times * (this.epochsOf(args) ?? 1);

@@ -63,6 +63,12 @@ describe('arrays, waits and heavy calls', () => {
     expect(cellFeatures('for (let i = 0; i < 4; i++) await sleep(250);').waitS).toBe(1);
   });
 
+  test('gaissa.compare, whose runs the code does not say, is unsized', () => {
+    expect(cellFeatures('const c = await gaissa.compare([a, b]);').unsized).toEqual([
+      'gaissa.compare() at line 1, which runs models as long as it needs'
+    ]);
+  });
+
   test('model runs and training epochs are counted', () => {
     const f = cellFeatures(
       'for (let i = 0; i < 10; i++) await session.run(feeds);\nawait model.fit(xs, ys, { epochs: 5 });'
