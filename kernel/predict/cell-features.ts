@@ -400,6 +400,8 @@ class Walker {
         const arg = skipOuter(ts, a);
         if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) {
           f.loopDepth = Math.max(f.loopDepth, depth + (callbacks > 1 ? 1 : 0));
+          // Each time the array method calls it is a call, one operation like any other.
+          f.ops += times * callbacks;
           this.walk(arg.body, times * callbacks, depth + (callbacks > 1 ? 1 : 0));
         } else this.walk(arg, times * n, depth);
       }

@@ -50,7 +50,10 @@ describe('arrays, waits and heavy calls', () => {
   });
 
   test('sort counts n log n and Array.from its length', () => {
-    expect(cellFeatures('const v = [4, 3, 2, 1].sort((a, b) => a - b);').elements).toBe(8);
+    const sorted = cellFeatures('const v = [4, 3, 2, 1].sort((a, b) => a - b);');
+    expect(sorted.elements).toBe(8);
+    // The sort call, and per comparison the comparator's call and its subtraction.
+    expect(sorted.ops).toBe(1 + 8 + 8);
     expect(cellFeatures('const z = Array.from({ length: 500 }, (_, i) => i);').elements).toBe(500);
   });
 
