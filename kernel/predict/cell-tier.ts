@@ -264,7 +264,7 @@ export class CellPredictor {
   }
 
   /**
-   * Learns from a measured cell: the costs (when every loop was sized and every call known), the
+   * Learns from a measured cell: the costs (when the features price all of it), the
    * energy per call of the one function the cell calls itself (when it calls exactly one), and
    * the cell's declarations for later cells. Saves the costs; a failed save only loses them.
    */
@@ -284,7 +284,13 @@ export class CellPredictor {
         this.functionEnergyJ.set(name, per);
       }
     }
-    if (features.unsized.length === 0 && Object.keys(features.unknownCalls).length === 0) {
+    // Costs learn from cells whose every part they price: not from unsized ones, and not from
+    // calls priced by a function's measured energy (the rest would be a residual of it).
+    const priced =
+      features.unsized.length === 0 &&
+      Object.keys(features.unknownCalls).length === 0 &&
+      Object.keys(features.knownCalls).length === 0;
+    if (priced) {
       this.file.byMeter[meter] = {
         costs: learnCosts(learned.costs, features, measuredJ),
         cells: learned.cells + 1,

@@ -82,6 +82,17 @@ describe('learning', () => {
     expect(next.basis).toMatch(/train\(\) measured earlier, 3 call\(s\)/);
   });
 
+  test('a cell of calls priced by a measured function teaches that function, not the costs', async () => {
+    const p = new CellPredictor({ path: null });
+    await p.learn('train();', 10, 'estimate');
+    await p.learn('train();\ntrain();', 30, 'estimate');
+    expect(p.learned('estimate').cells).toBe(0);
+    expect(p.learned('estimate').costs.base).toBe(PRIOR_COSTS.base);
+    // The second cell re-measured it: 15 J per call, less the cell's own small overhead.
+    expect(p.functionEnergyJ.get('train')).toBeGreaterThan(14.9);
+    expect(p.functionEnergyJ.get('train')).toBeLessThan(15);
+  });
+
   test('functions declared in a measured cell are known to later cells', async () => {
     const p = new CellPredictor({ path: null });
     await p.learn('function work() { for (let i = 0; i < 1e6; i++) s++; }', 0.001, 'estimate');
