@@ -7,6 +7,7 @@
  * Every number is re-checked (a bad one reads "n/a"), every payload string is flattened to one
  * line and escaped, and no attribute ever takes a payload string.
  */
+import { boundariesText, predictionLine } from './cell-prediction';
 import { escapeMarkup, finiteNumber as num, formatNumber, plainText } from './format';
 import type { MeasurementRecord } from './measurement';
 import {
@@ -354,6 +355,24 @@ function regionRow(r: Loose): Row {
   };
 }
 
+/**
+ * What `--predict` said before the run beside what was measured, with the tier boundaries and
+ * what the estimate rests on; marked predicted. None when the record has no prediction.
+ */
+function predictionRows(r: Loose): Row[] {
+  if (r.prediction === undefined) return [];
+  const p = obj(r.prediction);
+  const basis = oneLine(p.basis, 300);
+  return [
+    {
+      label: 'Prediction',
+      value:
+        `${oneLine(predictionLine({ ...p, reason: oneLine(p.reason, 300) ?? undefined }, num(r.energyJ) ?? undefined), 400)}` +
+        ` [${boundariesText(obj(p.boundaries))}]${basis ? `; from ${basis}` : ''}; predicted, not measured`
+    }
+  ];
+}
+
 /** The record's facts as label/value rows, shared by the text and HTML views. */
 function facts(record: MeasurementRecord): Facts {
   const r = obj(record);
@@ -408,6 +427,7 @@ function facts(record: MeasurementRecord): Facts {
       strong: method !== 'measured' || missingEnergy(r).length > 0
     }
   );
+  rows.push(...predictionRows(r));
   if (method === 'estimated' || method === 'partly-measured') rows.push(...estimatorRows(r));
   rows.push(...componentRows(r), ...repeatRows(r, runs), ...baselineRows(r), regionRow(r));
   const notes = list(r.notes, 10)
@@ -437,6 +457,18 @@ export function measurementLine(record: MeasurementRecord): string {
     `${co2e(r.co2eG)} (${methodShort(r)})`
   ];
   if (runs >= 2) parts.push(`mean of ${formatNumber(runs)} runs`);
+  if (r.prediction !== undefined) {
+    const p = obj(r.prediction);
+    parts.push(
+      oneLine(
+        predictionLine(
+          { ...p, reason: oneLine(p.reason, 80) ?? undefined },
+          num(r.energyJ) ?? undefined
+        ),
+        160
+      ) ?? ''
+    );
+  }
   if (r.status !== 'ok') {
     const error = obj(r.error);
     const what = [oneLine(error.name, 40), oneLine(error.message, 80)].filter(Boolean).join(': ');

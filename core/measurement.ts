@@ -4,6 +4,7 @@
  * carbon settings. The kernel produces MeterReadings; the extension renders the record.
  */
 import { co2eGrams, energyCost, facilityEnergyJ, type CarbonSettings } from './carbon';
+import type { CellPrediction } from './cell-prediction';
 import { summarize, T_TABLE_SOURCE, type Summary } from './statistics';
 import {
   combinedCoverage,
@@ -195,6 +196,8 @@ export interface MeasurementRecord {
   ramUsedGB: number;
   overhead: { samplerCpuS: number; samples: number };
   estimateCheck: { cpuJ: number; ramJ: number } | null;
+  /** What `%%gaissa measure --predict` predicted before the cell ran; absent without --predict. */
+  prediction?: CellPrediction;
 }
 
 export interface BuildRecordInput {

@@ -373,7 +373,7 @@ export class Kernel implements KernelHandler {
       // Auto-measure and the like wrap plain cells only: a cell with magics is configuration.
       const wrapper = !cell && lines.length === 0 ? cellWrappers.find(w => w.applies()) : undefined;
       const outcome = cell
-        ? await cell.command.cell!(cell.args, ctx, body)
+        ? await cell.command.cell!(cell.args, ctx, body, parsed.code)
         : wrapper
           ? await wrapper.wrap(ctx, body)
           : await body();

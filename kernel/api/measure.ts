@@ -55,10 +55,11 @@ export type MeasuredError = Error & { measurement: Measurement };
 
 export async function measure<T>(
   fn: () => T | Promise<T>,
-  options: Omit<MeasureOptions, 'onProgress' | 'isInterrupt'> = {}
+  options: Omit<MeasureOptions, 'onProgress' | 'isInterrupt' | 'prediction'> = {}
 ): Promise<Measurement<T>> {
   if (typeof fn !== 'function') throw new TypeError('gaissa.measure needs a function to run');
-  const measured = await measureSession().measure(fn, options);
+  // A prediction is the kernel's own (`--predict`), never a caller's claim.
+  const measured = await measureSession().measure(fn, { ...options, prediction: undefined });
   const measurement = new Measurement(measured.record, measured.result);
   if (measured.record.status !== 'ok') {
     const error =

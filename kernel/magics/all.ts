@@ -3,6 +3,7 @@ import { builtinMagics } from './builtin';
 import { labelMagic } from './label';
 import { autoMeasure, measureMagics } from './measure';
 import { optimizeMagic } from './optimize';
+import { predictMagic } from './predict';
 import { profileMagic } from './profile';
 import { roiMagic } from './roi';
 import { sinksMagic } from './sinks';
@@ -16,6 +17,7 @@ export const allMagics: MagicCommand<MagicContext>[] = [
   labelMagic,
   optimizeMagic,
   profileMagic,
+  predictMagic,
   sinksMagic
 ];
 

@@ -2,6 +2,7 @@
  * `%%gaissa measure` (energy, CO2e and cost of a cell), `%gaissa measure on|off` (every cell,
  * one line each), `%gaissa config` (settings) and `%gaissa meters` (what measures what, and why).
  */
+import type { CellPrediction } from '../../core/cell-prediction';
 import { lazyModule } from '../lazy-module';
 import { measureSession, measureSettings } from '../measure/current';
 import { CONFIG_FILE, ENV_VARIABLES, SETTING_KEYS, shownSettings } from '../measure/settings';
@@ -24,20 +25,62 @@ class CellFailure extends Error {
   }
 }
 
+const cellTier = lazyModule(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first measured cell
+  () => require('../predict/cell-tier') as typeof import('../predict/cell-tier')
+);
+let predictor: import('../predict/cell-tier').CellPredictor | undefined;
+/** The kernel session's cell predictor: costs from this machine's file, function energies from the session. */
+function cellPredictor(): import('../predict/cell-tier').CellPredictor {
+  return (predictor ??= new (cellTier().CellPredictor)());
+}
+
+/** The cell's body: its code after the magic line, so lines count from 1 below it. */
+function bodyOf(code: string): string {
+  return code.slice(code.indexOf('\n') + 1 || code.length);
+}
+
+/** The prediction for the cell, or "no prediction" with why; never throws. */
+function predictCell(code: string | undefined): CellPrediction {
+  const { forecastNone } = cellTier();
+  if (code === undefined) return forecastNone("the cell's code was not given to the magic");
+  try {
+    return cellPredictor().predict(bodyOf(code)).prediction;
+  } catch (e) {
+    return forecastNone(`could not read the cell (${(e as Error).message})`);
+  }
+}
+
+/** Teaches the predictor what a cell measured; a failure only costs the lesson. */
+async function learnCell(code: string | undefined, energyJ: number, meter: string): Promise<void> {
+  if (code === undefined) return;
+  try {
+    await cellPredictor().learn(bodyOf(code), energyJ, meter);
+  } catch {
+    // The prediction of later cells starts from what was learned before.
+  }
+}
+
 async function measureCell(
   args: MagicArgs,
   ctx: MagicContext,
   body: CellBody,
-  compact: boolean
+  compact: boolean,
+  code?: string
 ): Promise<CellOutcome> {
   const o = args.options;
   const session = measureSession();
   const repeat = (o.repeat as number | undefined) ?? session.settings.current.defaultRepeats;
   const long = repeat > 1 || Boolean(o.warmup) || Boolean(o.baseline);
+  // The prediction is shown before the cell runs; the card that replaces it repeats it beside
+  // the measured figure.
+  const prediction = o.predict ? predictCell(code) : undefined;
+  const forecast = prediction ? cellTier().forecastText(prediction) + '\n' : '';
   // Long series show their progress in place, and the final card replaces it.
-  const progress = long
-    ? ctx.api.display({ 'text/plain': 'measuring…' }, { displayId: true })
-    : undefined;
+  const progress =
+    long || prediction
+      ? ctx.api.display({ 'text/plain': `${forecast}measuring…` }, { displayId: true })
+      : undefined;
   let last: CellOutcome = { status: 'ok' };
   let measured;
   try {
@@ -58,13 +101,17 @@ async function measureCell(
         isInterrupt: e => e instanceof CellFailure && e.outcome.status === 'interrupted',
         onProgress: p =>
           progress?.update({
-            'text/plain': `measuring… ${p.phase} ${p.index + 1}/${p.total}`
-          })
+            'text/plain': `${forecast}measuring… ${p.phase} ${p.index + 1}/${p.total}`
+          }),
+        prediction
       }
     );
   } catch (e) {
     throw new MagicError(`%%gaissa measure: ${(e as Error).message}`);
   }
+  // Awaited (a file write): the next cell, and the costs file, see what this one taught.
+  if (measured.record.status === 'ok')
+    await learnCell(code, measured.record.energyJ, measured.record.method);
   const measurement = new (measureApi().Measurement)(measured.record, measured.result, compact);
   if (progress) progress.update(measurement.toMimeBundle(), measurement.toMimeMetadata());
   else ctx.api.display(measurement.toMimeBundle(), { metadata: measurement.toMimeMetadata() });
@@ -105,6 +152,12 @@ export const measure: MagicCommand<MagicContext> = {
       type: 'boolean',
       default: true,
       description: 'append to gaissa-emissions.csv/.jsonl (--no-log: do not)'
+    },
+    {
+      name: 'predict',
+      type: 'boolean',
+      description:
+        "first show the predicted tier (Low < 1 J <= Medium < 30 J <= High) and energy from the cell's code, then the measured figure and the error"
     }
   ],
   positionals: [
@@ -127,7 +180,7 @@ export const measure: MagicCommand<MagicContext> = {
       `auto-measure is ${store.current.autoMeasure ? 'on: every cell is measured' : 'off'}\n`
     );
   },
-  cell: (args, ctx, body) => measureCell(args, ctx, body, false)
+  cell: (args, ctx, body, code) => measureCell(args, ctx, body, false, code)
 };
 
 /** Applies to cells without a cell magic while auto-measure is on. */

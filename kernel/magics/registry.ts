@@ -47,8 +47,11 @@ export interface MagicCommand<Ctx = unknown> {
   positionals?: PositionalSpec[];
   /** `%gaissa NAME ...` */
   line?: (args: MagicArgs, ctx: Ctx) => Promise<void> | void;
-  /** `%%gaissa NAME ...` as the first line: wraps the execution of the rest of the cell. */
-  cell?: (args: MagicArgs, ctx: Ctx, body: CellBody) => Promise<CellOutcome>;
+  /**
+   * `%%gaissa NAME ...` as the first line: wraps the execution of the rest of the cell. `code` is
+   * the cell with its magic lines masked (same length), for magics that read it before it runs.
+   */
+  cell?: (args: MagicArgs, ctx: Ctx, body: CellBody, code?: string) => Promise<CellOutcome>;
 }
 
 function parseValue(spec: OptionSpec, raw: string, command: string): string | number | boolean {

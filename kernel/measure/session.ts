@@ -3,6 +3,7 @@
  * one `measure` routine behind `%%gaissa measure`, auto-measure and `gaissa.measure()`.
  */
 import { co2eGrams, energyCost } from '../../core/carbon';
+import type { CellPrediction } from '../../core/cell-prediction';
 import { buildMeasurementRecord, MeasurementRecord, MeterReading } from '../../core/measurement';
 import { describeError, measureRuns } from '../meters/measure-runs';
 import { openPowerMeter, PowerMeter, type LiveSample } from '../meters/sampler';
@@ -31,6 +32,8 @@ export interface MeasureOptions {
   onProgress?: (p: { phase: 'baseline' | 'warmup' | 'run'; index: number; total: number }) => void;
   /** Tells an interruption apart from an error (status 'interrupted'). */
   isInterrupt?: (e: unknown) => boolean;
+  /** What was predicted before the run (`--predict`): recorded beside the measured figures. */
+  prediction?: CellPrediction;
 }
 
 export interface Measured<T> {
@@ -91,6 +94,7 @@ export class MeasureSession {
       warmup: runs.warmup,
       baseline: runs.baseline
     });
+    if (options.prediction) record.prediction = options.prediction;
     // The record is returned whatever the sink does; a failure is warned about on stderr.
     const logged = options.log !== false ? this.sink.write(record) : null;
     return { record, result: runs.result, error: runs.error, logged };

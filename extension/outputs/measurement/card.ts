@@ -3,6 +3,7 @@
  * `gaissa-measurement`). Every payload string goes in as text (safe-dom); the power chart is only
  * a placeholder here, filled by the renderer once the chart code has loaded.
  */
+import { boundariesText, predictionLine } from '../../../core/cell-prediction';
 import type { Components, MeasurementRecord } from '../../../core/measurement';
 import {
   coverageOfComponent,
@@ -62,6 +63,7 @@ export function measurementCard(record: MeasurementRecord): MeasurementCard {
     header(record),
     record.error ? errorBlock(record.error) : null,
     figures(record),
+    prediction(record),
     components(record.components, record.energyJ),
     repeats(record),
     baseline(record),
@@ -163,6 +165,27 @@ function figures(record: MeasurementRecord): HTMLElement {
       record.pricePerKWh !== null
         ? `at ${formatDecimal(record.pricePerKWh)}${record.currency ? ` ${record.currency}` : ''}/kWh`
         : null
+    )
+  );
+}
+
+/**
+ * What `--predict` said before the cell ran beside the measured figure and the error, badged
+ * `predicted` so it is never read as a measurement; the basis is the detail below it.
+ */
+function prediction(record: MeasurementRecord): HTMLElement | null {
+  const p = record.prediction;
+  if (!p) return null;
+  return el(
+    'div',
+    { className: 'gaissa-measurement-prediction', attrs: { 'data-method': 'predicted' } },
+    el('span', { className: 'gaissa-badge gaissa-badge-predicted' }, 'predicted'),
+    ' ',
+    el('span', { className: 'gaissa-measurement-value' }, predictionLine(p, record.energyJ)),
+    el(
+      'span',
+      { className: 'gaissa-measurement-detail' },
+      ` ${boundariesText(p.boundaries)}${p.basis ? `; from ${p.basis}` : ''}`
     )
   );
 }
