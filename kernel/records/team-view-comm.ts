@@ -7,8 +7,13 @@ import type { ValidateFunction } from 'ajv';
 import { TEAM_VIEW_COMM_TARGET } from '../../core/mime-types';
 import teamViewSchema from '../../schema/team-view-comm.schema.json';
 import type { Comm, CommManager } from '../comms';
-import { measureSession } from '../measure/current';
-import { readTeamView, type TeamView, type TeamViewOptions } from './team-view';
+import { lazyModule } from '../lazy-module';
+import { measureSettings } from '../measure/current';
+import type { TeamView, TeamViewOptions } from './team-view';
+
+/** The MLflow reader loads when a view first asks, not with every kernel. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+const teamView = lazyModule(() => require('./team-view') as typeof import('./team-view'));
 
 let validate: ValidateFunction | undefined;
 
@@ -25,13 +30,13 @@ function isFetch(data: unknown): boolean {
 export type TeamViewReader = () => Promise<TeamView>;
 
 export const readFromSettings: TeamViewReader = () => {
-  const targets = measureSession().settings.teamTargets();
+  const targets = measureSettings().teamTargets();
   const options: TeamViewOptions = {
     trackingUri: targets.mlflowTrackingUri,
     experiment: targets.mlflowExperiment,
     envCredentials: targets.mlflowEnvCredentials
   };
-  return readTeamView(options);
+  return teamView().readTeamView(options);
 };
 
 /** Answers each fetch; asks that arrive during a read are answered by one more read. */
