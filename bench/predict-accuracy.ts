@@ -1,16 +1,23 @@
 /**
- * Issue 17 benchmark: accuracy of the ONNX inference prediction (gaissa predict) on held-out
- * models: MLPs and conv nets of sizes the calibration never saw, int8 and fp16 variants, at batch
+ * Issue 17 benchmark, three parts (--parts, default all): inference, training and cells.
+ *
+ * Inference: accuracy of the ONNX inference prediction (gaissa predict) on held-out models: MLPs and conv nets of sizes the calibration never saw, int8 and fp16 variants, at batch
  * sizes it never saw and each thread count, measured with the same power meter and windows as
  * gaissa.compare. Prints each case, the MAPE of energy per inference and of latency per call,
  * and the interval coverage (share of measured values inside [low, high]).
  * Goals: MAPE <= 15 %, coverage >= 80 %.
+ * Training: bench/predict-training.ts (PRE before the first epoch, STEP after it) on held-out
+ * tfjs runs, --training-runs N runs. Goal: PRE within 20 % (MAPE).
+ * Cells: bench/predict-cells.ts (the tier of %%gaissa measure --predict) on held-out cells.
+ * Goal: tier accuracy >= 85 %.
+ * Ends with one summary line per goal.
  *
  * The calibration is measured afresh into a scratch folder (the user's cache is not touched)
  * unless --cache DIR names one to reuse.
  *
  * Run: node node_modules/typescript/bin/tsc -p tsconfig.json && node lib/bench/predict-accuracy.js
- *      [--windows N] [--window S] [--batches 4,32] [--threads 1,2] [--cache DIR]
+ *      [--parts inference,training,cells] [--windows N] [--window S] [--batches 4,32]
+ *      [--threads 1,2] [--cache DIR] [--training-runs N]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +31,8 @@ import { predictModel } from '../kernel/predict/predict';
 import { applyTactics } from '../kernel/tactics/catalogue';
 import { packageVersion } from '../kernel/versions';
 import { median } from './stats';
+import { benchPredictCells } from './predict-cells';
+import { trainingPredictionAccuracy } from './predict-training';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +40,9 @@ const { values } = parseArgs({
     window: { type: 'string', default: '0.4' },
     batches: { type: 'string', default: '4,32' },
     threads: { type: 'string' },
-    cache: { type: 'string' }
+    cache: { type: 'string' },
+    parts: { type: 'string', default: 'inference,training,cells' },
+    'training-runs': { type: 'string', default: '1' }
   }
 });
 const list = (s: string) => s.split(',').map(Number);
@@ -56,7 +67,11 @@ async function heldOut(): Promise<OnnxModel[]> {
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
-async function main(): Promise<void> {
+/** One line per goal, printed at the end of the run. */
+const goals: string[] = [];
+const met = (ok: boolean) => (ok ? 'met' : 'not met');
+
+async function inferenceAccuracy(): Promise<void> {
   const cacheDir = values.cache ?? mkdtempSync(join(tmpdir(), 'gaissa-predict-bench-'));
   const threadCounts = values.threads ? list(values.threads) : [...new Set([1, defaultThreads()])];
   const meter = await openPowerMeter();
@@ -117,7 +132,9 @@ async function main(): Promise<void> {
     console.log(
       `Latency per call:     MAPE ${pct(mapeL)} (median APE ${pct(median(rows.map(r => r.l)))}), interval coverage ${pct(coverL)}`
     );
-    const met = (ok: boolean) => (ok ? 'met' : 'not met');
+    goals.push(
+      `inference: energy MAPE ${pct(mapeE)} (goal <= 15 %: ${met(mapeE <= 0.15)}), measured inside the interval ${pct(cover)} (goal >= 80 %: ${met(cover >= 0.8)})`
+    );
     console.log(
       `Goals: energy MAPE <= 15 % ${met(mapeE <= 0.15)}; latency MAPE <= 15 % ${met(mapeL <= 0.15)}; energy coverage >= 80 % ${met(cover >= 0.8)}; latency coverage >= 80 % ${met(coverL >= 0.8)}`
     );
@@ -128,6 +145,37 @@ async function main(): Promise<void> {
     await meter.close();
     if (!values.cache) rmSync(cacheDir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const parts = new Set(values.parts.split(','));
+  for (const part of parts) {
+    if (!['inference', 'training', 'cells'].includes(part)) {
+      throw new Error(`--parts takes inference, training and cells, not ${part}`);
+    }
+  }
+  if (parts.has('inference')) {
+    console.log('== Inference (ONNX)');
+    await inferenceAccuracy();
+  }
+  if (parts.has('training')) {
+    console.log('\n== Training (tfjs): PRE before the first epoch, STEP after it');
+    const t = await trainingPredictionAccuracy({
+      runs: Number(values['training-runs']),
+      onLine: line => console.log(line)
+    });
+    goals.push(
+      `training: PRE MAPE ${t.preMapePercent.toFixed(1)} % (goal <= 20 %: ${met(t.preMapePercent <= 20)}), STEP ${t.stepMapePercent.toFixed(1)} %, PRE interval coverage ${t.coveragePercent.toFixed(0)} %`
+    );
+  }
+  if (parts.has('cells')) {
+    console.log('\n== Cells: the tier of %%gaissa measure --predict');
+    const c = await benchPredictCells();
+    goals.push(
+      `cells: tier accuracy ${pct(c.tierAccuracy)} (goal >= 85 %: ${met(c.tierAccuracy >= 0.85)}), ${pct(c.predictedShare)} of cells predicted, estimate MAPE ${c.mape.toFixed(0)} %`
+    );
+  }
+  console.log(`\nSummary\n${goals.map(g => `  ${g}`).join('\n')}`);
 }
 
 main().catch(e => {
