@@ -9,12 +9,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BenchKernel } from './kernel-client';
+import type { BenchKernel, KernelCommand } from './kernel-client';
 import { kernelSpec } from '../kernel/cli/install';
 import { packageRoot } from '../kernel/versions';
 
-/** Argument vectors of the kernels compared, by column name. */
-export type Kernels = Record<string, string[]>;
+/** How each kernel compared is started, by column name. */
+export type Kernels = Record<string, KernelCommand>;
 
 /**
  * Ours as the installed kernelspec starts it, tslab 1.0.22's own kernel, and where available Deno's
@@ -23,14 +23,16 @@ export type Kernels = Record<string, string[]>;
 export function benchKernels(): Kernels {
   const kernels: Kernels = {
     // Ours exactly as the installed kernelspec starts it.
-    gaissa: kernelSpec().argv,
-    tslab: [
-      process.execPath,
-      join(packageRoot, 'node_modules', 'tslab', 'bin', 'tslab'),
-      'kernel',
-      '--config-path',
-      '{connection_file}'
-    ]
+    gaissa: kernelSpec(),
+    tslab: {
+      argv: [
+        process.execPath,
+        join(packageRoot, 'node_modules', 'tslab', 'bin', 'tslab'),
+        'kernel',
+        '--config-path',
+        '{connection_file}'
+      ]
+    }
   };
   addColumns(kernels);
   return kernels;
@@ -55,14 +57,14 @@ function denoBinary(): { bin: string } | { reason: string } {
 function addColumns(kernels: Kernels): void {
   const deno = denoBinary();
   if ('bin' in deno)
-    kernels.deno = [deno.bin, 'jupyter', '--kernel', '--conn', '{connection_file}'];
+    kernels.deno = { argv: [deno.bin, 'jupyter', '--kernel', '--conn', '{connection_file}'] };
   else process.stdout.write(`Deno column left out: ${deno.reason}\n`);
   const base = process.env.GAISSA_BASELINE;
   if (base) {
-    const argv = kernelSpec().argv.map(a =>
-      a === join(packageRoot, 'bin', 'gaissa.js') ? join(resolve(base), 'bin', 'gaissa.js') : a
-    );
-    kernels.baseline = argv;
+    // As that build's own kernelspec starts it (argv and env).
+    const install = join(resolve(base), 'lib', 'kernel', 'cli', 'install.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- another build's module
+    kernels.baseline = (require(install) as { kernelSpec(): KernelCommand }).kernelSpec();
     process.stdout.write(`baseline: the kernel built in ${resolve(base)}\n`);
   }
 }

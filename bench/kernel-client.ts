@@ -22,6 +22,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** How a kernelspec starts a kernel. */
+export interface KernelCommand {
+  argv: string[];
+  env?: Record<string, string>;
+}
+
 export class BenchKernel {
   private readonly signer: Signer;
   private readonly session = 'bench';
@@ -37,8 +43,11 @@ export class BenchKernel {
     this.signer = new Signer(key);
   }
 
-  /** Spawns the kernel; `argv` contains '{connection_file}' where the file path goes. */
-  static async start(argv: string[], cwd: string): Promise<BenchKernel> {
+  /**
+   * Spawns the kernel as its kernelspec says: `argv` contains '{connection_file}' where the file
+   * path goes, `env` adds to this process's environment.
+   */
+  static async start({ argv, env = {} }: KernelCommand, cwd: string): Promise<BenchKernel> {
     const key = randomBytes(16).toString('hex');
     const ports = await Promise.all([1, 2, 3, 4, 5].map(freePort));
     const connection = {
@@ -56,7 +65,11 @@ export class BenchKernel {
     writeFileSync(file, JSON.stringify(connection));
     const k = new BenchKernel(connection, key);
     const args = argv.map(a => a.replace('{connection_file}', file));
-    k.process = spawn(args[0], args.slice(1), { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    k.process = spawn(args[0], args.slice(1), {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit']
+    });
     k.shell.connect(`tcp://127.0.0.1:${connection.shell_port}`);
     k.control.connect(`tcp://127.0.0.1:${connection.control_port}`);
     k.iopub.connect(`tcp://127.0.0.1:${connection.iopub_port}`);

@@ -83,7 +83,7 @@ function busyFor(msLong: number): number {
 /** Returns the fixed cost of the magic (ms) and the A/B overhead on the ~1 s cell (%). */
 async function kernelOverheads(): Promise<{ fixedMs: number; abPct: number; cellMs: number }> {
   const cwd = mkdtempSync(join(tmpdir(), 'gaissa-bench-'));
-  const k = await BenchKernel.start(kernelSpec().argv, cwd);
+  const k = await BenchKernel.start(kernelSpec(), cwd);
   await k.kernelInfo();
   await k.waitForIopub();
   const pid = k.process.pid!;

@@ -11,9 +11,12 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from contextlib import ExitStack, contextmanager
 
-from conftest import REPO, run
+from jupyter_client.manager import KernelManager
+
+from conftest import KERNEL, REPO, run
 
 MLFLOW = os.environ.get("GAISSA_MLFLOW") or os.path.join(REPO, ".venv-mlflow", "bin", "mlflow")
 
@@ -175,3 +178,26 @@ def flush_until_settled(kc, timeout=120):
             return text
         assert time.monotonic() < deadline, text
         time.sleep(1)
+
+
+# ---- kernels measuring into the team servers
+
+BUSY_CELL = "%%gaissa measure\nlet s = 0; for (let i = 0; i < 3e6; i++) s += i; s"
+
+
+def start_kernel(cwd, **env):
+    """A kernel as Jupyter server starts one: its connection file named kernel-<id>.json."""
+    log = tempfile.NamedTemporaryFile(prefix="gaissa-kernel-", suffix=".log", delete=False)
+    kernel_id = str(uuid.uuid4())
+    km = KernelManager(kernel_name=KERNEL, connection_file=os.path.join(cwd, f"kernel-{kernel_id}.json"))
+    km.kernel_id = kernel_id
+    km.start_kernel(cwd=cwd, env={**os.environ, **env}, stderr=log)
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc, log.name
+
+
+def stop_kernel(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)

@@ -9,38 +9,18 @@ import os
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 import time
-import uuid
+import urllib.parse
+import urllib.request
 
 import pytest
-from jupyter_client.manager import KernelManager
 
-from conftest import KERNEL, REPO, run
-from team_servers import flush_until_settled, get_json, local_records, metric_history, mlflow_run, pushed, text_of
+from conftest import REPO, run
+from team_servers import (BUSY_CELL, flush_until_settled, get_json, local_records, metric_history, mlflow_run, pushed,
+                          start_kernel, stop_kernel, text_of)
 
 NOTEBOOK = 'team/"odd" \\ name\n.ipynb'  # untrusted: quotes, a backslash and a line feed
-BUSY_CELL = "%%gaissa measure\nlet s = 0; for (let i = 0; i < 3e6; i++) s += i; s"
-
-
-def start_kernel(cwd, **env):
-    """A kernel as Jupyter server starts one: its connection file named kernel-<id>.json."""
-    log = tempfile.NamedTemporaryFile(prefix="gaissa-kernel-", suffix=".log", delete=False)
-    kernel_id = str(uuid.uuid4())
-    km = KernelManager(kernel_name=KERNEL, connection_file=os.path.join(cwd, f"kernel-{kernel_id}.json"))
-    km.kernel_id = kernel_id
-    km.start_kernel(cwd=cwd, env={**os.environ, **env}, stderr=log)
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=60)
-    return km, kc, log.name
-
-
-def stop_kernel(km, kc):
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
-
 
 def test_measured_cells_land_in_mlflow_and_the_pushgateway_equal_to_the_local_records(servers, bare_dir):
     km, kc, _ = start_kernel(bare_dir, MLFLOW_TRACKING_URI=servers["mlflow_url"],

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from conftest import REPO, run
-from test_team_sinks import BUSY_CELL, flush_until_settled, local_records, servers, start_kernel, stop_kernel  # noqa: F401
+from team_servers import BUSY_CELL, flush_until_settled, local_records, start_kernel, stop_kernel
 
 SCHEMA = json.load(open(os.path.join(REPO, "schema", "team-view-comm.schema.json")))
 ANN_NOTEBOOK = 'team/<img src=x onerror="alert(1)">\n.ipynb'  # untrusted: markup and a line feed
