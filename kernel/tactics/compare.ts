@@ -85,10 +85,11 @@ export interface CompareOptions {
   carbon?: CarbonSettings;
   /**
    * Predict each variant's energy and latency before measuring it (gaissa.predict), to show
-   * predicted beside measured. `'auto'`: only where this machine's calibration is cached (a
-   * comparison never waits on a calibration it was not asked for); `true`: calibrate first when
-   * missing (about 20 s per thread count, with `meter`); an object sets the calibration folder.
-   * Default false.
+   * predicted beside measured. `'auto'`: only variants whose thread count this machine's cached
+   * calibration covers (a comparison never waits on a calibration it was not asked for; the
+   * others carry no prediction at all); `true`: calibrate first when missing (about 20 s per
+   * thread count, with `meter`); an object sets the calibration folder, and a variant it cannot
+   * predict says why (`noPrediction`). Default false.
    */
   predict?: boolean | 'auto' | ComparePredictOptions;
   onProgress?: (progress: CompareProgress) => void;
@@ -198,18 +199,23 @@ interface Prepared {
   noPrediction?: VariantNoPrediction;
 }
 
+interface PredictSettings {
+  calibrate: 'auto' | 'never';
+  cacheDir?: string;
+  /** 'auto': a variant whose thread count has no cached calibration is simply not predicted. */
+  onlyIfCalibrated: boolean;
+}
+
 /** The `predict` option as gaissa.predict's calibration settings; null: no predictions. */
-function predictSettings(
-  option: CompareOptions['predict']
-): { calibrate: 'auto' | 'never'; cacheDir?: string } | null {
+function predictSettings(option: CompareOptions['predict']): PredictSettings | null {
   if (option === undefined || option === false) return null;
-  if (option === true) return { calibrate: 'auto' };
-  if (option === 'auto') return { calibrate: 'never' };
+  if (option === true) return { calibrate: 'auto', onlyIfCalibrated: false };
+  if (option === 'auto') return { calibrate: 'never', onlyIfCalibrated: true };
   if (typeof option === 'object' && option !== null) {
     const calibrate = option.calibrate ?? 'never';
     if (calibrate !== 'auto' && calibrate !== 'never')
       throw new RangeError(`predict.calibrate must be 'auto' or 'never', got ${String(calibrate)}`);
-    return { calibrate, cacheDir: option.cacheDir };
+    return { calibrate, cacheDir: option.cacheDir, onlyIfCalibrated: false };
   }
   throw new RangeError(
     `predict must be true, false, 'auto' or { calibrate, cacheDir }, got ${String(option)}`
@@ -222,13 +228,24 @@ function predictSettings(
  */
 async function predictVariant(
   p: Prepared,
-  settings: { calibrate: 'auto' | 'never'; cacheDir?: string },
+  settings: PredictSettings,
   options: CompareOptions,
   onProgress: (message: string) => void
 ): Promise<void> {
   const threads = { ...options.runtime, ...p.variant.runtime }.intraOpNumThreads ?? undefined;
+  const { defaultThreads } = await import('../predict/calibration');
+  const { ensureCalibration, predictModel } = await import('../predict/predict');
+  if (settings.onlyIfCalibrated) {
+    try {
+      await ensureCalibration(threads ?? defaultThreads(), {
+        calibrate: 'never',
+        cacheDir: settings.cacheDir
+      });
+    } catch {
+      return;
+    }
+  }
   try {
-    const { predictModel } = await import('../predict/predict');
     const { record } = await predictModel(p.variant.model, {
       batch: p.batchSize,
       threads,

@@ -32,6 +32,9 @@ const workload = {
   windows: 1
 };
 
+// A tiny calibration at one thread, cached in cacheDir before any comparison.
+beforeAll(() => ensureCalibration(1, { cacheDir, workload, meter: fakeMeter() }));
+
 const model = OnnxModel.fromProto(mlpModel({ sizes: [784, 32, 10] }), { name: 'fp32' });
 const compare = (
   predict: Parameters<typeof compareVariants>[1]['predict'],
@@ -57,7 +60,6 @@ const compare = (
   );
 
 test('each variant predicted before it is measured, with its error against the measurement', async () => {
-  await ensureCalibration(1, { cacheDir, workload, meter: fakeMeter() });
   const progress: CompareProgress[] = [];
   const c = await compare({ cacheDir }, progress);
   expectValid(c.payload);
@@ -91,7 +93,26 @@ test('each variant predicted before it is measured, with its error against the m
   expect(text).toMatch(/fp32 x2: no prediction: /);
 });
 
-test("'auto' never calibrates, and no predict option predicts nothing", async () => {
+test("'auto' predicts only what the cached calibration covers, and says nothing of the rest", async () => {
+  const saved = process.env.GAISSA_CACHE_DIR;
+  const empty = mkdtempSync(join(tmpdir(), 'gaissa-compare-auto-'));
+  try {
+    process.env.GAISSA_CACHE_DIR = cacheDir;
+    const [one, two] = (await compare('auto')).payload.variants;
+    expect((one.prediction as VariantPredicted).method).toBe('predicted');
+    expect(two.prediction).toBeUndefined();
+    process.env.GAISSA_CACHE_DIR = empty;
+    const none = await compare('auto');
+    expect(none.payload.variants.map(v => v.prediction)).toEqual([undefined, undefined]);
+    expect(none.toMimeBundle()['text/plain']).not.toContain('Predicted');
+  } finally {
+    if (saved === undefined) delete process.env.GAISSA_CACHE_DIR;
+    else process.env.GAISSA_CACHE_DIR = saved;
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test("an explicit 'never' calibrates nothing and says why, and no predict option predicts nothing", async () => {
   const empty = mkdtempSync(join(tmpdir(), 'gaissa-compare-nocal-'));
   try {
     const progress: CompareProgress[] = [];
