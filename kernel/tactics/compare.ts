@@ -96,7 +96,7 @@ export interface CompareOptions {
 }
 
 export interface ComparePredictOptions {
-  /** `never` (what 'auto' means): no calibration measured, a variant without one gets no prediction. */
+  /** `never` (the default): nothing calibrated, a variant without a calibration says so; `auto`: calibrate. */
   calibrate?: 'auto' | 'never';
   /** Calibration folder (default the user's cache dir). */
   cacheDir?: string;
@@ -233,9 +233,10 @@ async function predictVariant(
   onProgress: (message: string) => void
 ): Promise<void> {
   const threads = { ...options.runtime, ...p.variant.runtime }.intraOpNumThreads ?? undefined;
-  const { defaultThreads } = await import('../predict/calibration');
+  // Loaded here, not at kernel start: a comparison without predict never reads the predictor.
   const { ensureCalibration, predictModel } = await import('../predict/predict');
   if (settings.onlyIfCalibrated) {
+    const { defaultThreads } = await import('../predict/calibration');
     try {
       await ensureCalibration(threads ?? defaultThreads(), {
         calibrate: 'never',
@@ -264,7 +265,9 @@ async function predictVariant(
       batch: record.batch,
       threads: record.threads,
       basis:
-        threads === undefined ? `${basis}; measured with ONNX Runtime's own thread count` : basis
+        threads === undefined
+          ? `${basis}; the comparison runs it with ONNX Runtime's own thread count`
+          : basis
     };
   } catch (e) {
     const why = (e instanceof Error ? e.message : String(e)).replace(/^no prediction: /, '');
