@@ -10,6 +10,7 @@
 import { provenanceMark } from './provenance';
 import { escapeMarkup, finiteNumber as num, formatNumber, plainText, formatSI } from './format';
 import type { ModelSummary, TacticReport, TacticsPayload } from './tactics';
+import { variantPredictionLatency, variantPredictionLine } from './tactics-prediction';
 
 type Loose = Record<string, unknown>;
 
@@ -178,6 +179,26 @@ function notesOf(payload: Loose): string[] {
   return notes;
 }
 
+const PREDICTED_TITLE = 'Predicted before measuring (not measured):';
+
+/** Each variant that carries a prediction: its name, predicted vs measured, and the basis. */
+function predictionsOf(payload: Loose): Array<{ name: string; line: string; basis: string }> {
+  return list(payload.variants)
+    .map(raw => obj(raw))
+    .filter(v => v.prediction !== undefined)
+    .map(v => {
+      const p = obj(v.prediction);
+      const latency = variantPredictionLatency(p, v.latencyMs);
+      return {
+        name: line(v.name, 60) || '?',
+        line:
+          line(variantPredictionLine(p, v.energyPerInferenceJ), 600) +
+          (latency ? `; ${latency}` : ''),
+        basis: 'noPrediction' in p ? '' : line(p.basis, 600)
+      };
+    });
+}
+
 export function tacticsText(payloadIn: TacticsPayload | unknown): string {
   const payload = obj(payloadIn);
   const rows = rowsOf(payload);
@@ -198,10 +219,21 @@ export function tacticsText(payloadIn: TacticsPayload | unknown): string {
     ...rows.map(cellsOf)
   ]);
   const notes = notesOf(payload);
+  const predicted = predictionsOf(payload);
   return [
     ...headline(payload),
     '',
     ...table,
+    ...(predicted.length
+      ? [
+          '',
+          PREDICTED_TITLE,
+          ...predicted.flatMap(p => [
+            `  ${p.name}: ${p.line}`,
+            ...(p.basis ? [`    basis: ${p.basis}`] : [])
+          ])
+        ]
+      : []),
     ...(notes.length ? ['', 'Notes:', ...notes.map(n => `  - ${n}`)] : []),
     ...footer(payload).map(f => `(${f})`)
   ].join('\n');
@@ -285,10 +317,22 @@ export function tacticsHtml(payloadIn: TacticsPayload | unknown): string {
     .join('\n');
   const [title, recommendation] = headline(payload);
   const notes = notesOf(payload);
+  const predicted = predictionsOf(payload);
+  const predictedHtml = predicted.length
+    ? `\n<p class="gaissa-tactics-predicted">${escapeMarkup(PREDICTED_TITLE)}</p>\n<ul>${predicted
+        .map(
+          p =>
+            `<li><strong>${escapeMarkup(p.name)}</strong>: ${escapeMarkup(p.line)}` +
+            (p.basis ? `<br><small>basis: ${escapeMarkup(p.basis)}</small>` : '') +
+            '</li>'
+        )
+        .join('')}</ul>`
+    : '';
   return (
     `<div class="gaissa-tactics-static">\n<p><strong>${escapeMarkup(title)}</strong><br>${escapeMarkup(recommendation)}</p>\n` +
     `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n` +
     scatterSvg(payload) +
+    predictedHtml +
     (notes.length ? `\n<ul>${notes.map(n => `<li>${escapeMarkup(n)}</li>`).join('')}</ul>` : '') +
     footer(payload)
       .map(f => `\n<p><small>${escapeMarkup(f)}</small></p>`)

@@ -5,6 +5,7 @@
  * accuracy budget. The kernel measures (kernel/tactics/compare.ts); the extension renders.
  */
 import type { Provenance } from './provenance';
+import type { VariantPrediction } from './tactics-prediction';
 
 /** `inference`: ONNX variants (issue 5); `training`: training tactics (issue 8) share the view. */
 export type ComparisonPhase = 'inference' | 'training';
@@ -87,6 +88,8 @@ export interface VariantFigures extends VariantStanding {
   /** Operators a tactic left unchanged, with the reason. */
   leftAsIs: string[];
   modelPath?: string;
+  /** Energy and latency predicted before the variant was measured (compare's `predict`). */
+  prediction?: VariantPrediction;
 }
 
 export interface ComparisonSetup {

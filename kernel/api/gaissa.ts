@@ -93,7 +93,8 @@ export interface GaissaApi {
   help(command?: string): string;
   /**
    * ROI / what-if of an optimization: `roi(scenario)`, `roi.whatIf({ baselineEnergyJ, tactic, ... })`
-   * and `roi.from(comparisonOrMeasurements, options)`; the function twin of `%gaissa roi`.
+   * (or from predictions: `{ baseline, optimized }`) and `roi.from(comparisonOrMeasurements, options)`;
+   * the function twin of `%gaissa roi`.
    */
   roi: RoiApi;
   /**
@@ -130,6 +131,7 @@ export interface GaissaApi {
   /**
    * Variants side by side (the first is the baseline): energy per inference, latency, size, accuracy,
    * Pareto front and the recommendation within `maxAccuracyDrop`; feeds `roi.from` and `label`.
+   * `predict` ('auto' by default with the kernel's meter) predicts each variant before measuring it.
    */
   compare(
     variants: readonly VariantSource[] | Record<string, VariantSource>,

@@ -37,7 +37,8 @@ import {
   isTacticsComparison
 } from './tactics-comparison';
 import { ROI_MIME } from '../../core/mime-types';
-import { formatNumber } from '../../core/format';
+import { finiteNumber, formatEnergy, formatNumber } from '../../core/format';
+import { predictionBasisText } from '../../core/tactics-prediction';
 
 export type { RoiScenario, RoiResult, RoiExpected, RoiPayload } from '../../core/roi';
 export type { WhatIfInput, CatalogueEntry } from '../../core/roi-catalogue';
@@ -120,16 +121,130 @@ export function analyseRoi(scenario: RoiScenario): RoiAnalysis {
 const PICKS = ['low', 'mid', 'high'];
 
 /**
+ * A prediction a what-if can start from: what `gaissa.predict` returns (or its record), a
+ * comparison variant's `prediction`, or the variant itself. `{ noPrediction }` is refused.
+ */
+export type PredictionSource =
+  | { record: { method: 'predicted'; energyPerInferenceJ: number } }
+  | { method: 'predicted'; energyPerInferenceJ: number }
+  | { noPrediction: string }
+  | { name: string; prediction?: unknown };
+
+/**
+ * A what-if from predictions: the baseline's energy per inference typed (`baselineEnergyJ`) or
+ * predicted (`baseline`), the optimized one predicted (`optimized`) or cut by a published
+ * reduction (`tactic`, `pick`).
+ */
+export type PredictedWhatIfInput = Omit<RoiScenario, 'baselineEnergyJ' | 'optimizedEnergyJ'> & {
+  baselineEnergyJ?: number;
+  baseline?: PredictionSource;
+  optimized?: PredictionSource;
+  tactic?: string;
+  pick?: 'low' | 'mid' | 'high';
+};
+
+/** A prediction's joules per inference and the words that name it as predicted, or an error. */
+function predictedFigure(
+  source: unknown,
+  role: 'baseline' | 'optimized',
+  errors: RoiFieldError[]
+): { energyJ: number; note: string } | undefined {
+  let p: unknown = source;
+  // A compared variant: its prediction. gaissa.predict's Prediction: its record.
+  if (isPlainObject(p) && 'prediction' in p && typeof p.name === 'string') p = p.prediction;
+  if (isPlainObject(p) && isPlainObject(p.record)) p = p.record;
+  if (isPlainObject(p) && 'noPrediction' in p) {
+    errors.push({
+      field: role,
+      message: `has no prediction (${describe(p.noPrediction)}): a what-if needs a predicted figure; type it or measure the model`
+    });
+    return undefined;
+  }
+  const energy = isPlainObject(p) ? finiteNumber(p.energyPerInferenceJ) : null;
+  if (!isPlainObject(p) || p.method !== 'predicted' || energy === null || energy <= 0) {
+    errors.push({
+      field: role,
+      message: `must be a prediction (gaissa.predict, or a compared variant's prediction) with energyPerInferenceJ > 0, got ${describe(source)}`
+    });
+    return undefined;
+  }
+  const low = finiteNumber(p.low);
+  const high = finiteNumber(p.high);
+  const what = [
+    typeof p.model === 'string' ? p.model : '',
+    finiteNumber(p.batch) !== null ? `batch ${formatNumber(p.batch)}` : '',
+    finiteNumber(p.threads) !== null ? `${formatNumber(p.threads)} thread(s)` : ''
+  ].filter(Boolean);
+  const note =
+    `${role}: predicted (not measured) ${formatEnergy(energy)} per inference` +
+    (low !== null && high !== null ? ` (${formatEnergy(low)} .. ${formatEnergy(high)})` : '') +
+    (what.length ? `, ${what.join(', ')}` : '') +
+    `; basis: ${predictionBasisText(p.basis)}`;
+  return { energyJ: energy, note: note.replace(CONTROL, '') };
+}
+
+function whatIfFromPrediction(input: PredictedWhatIfInput): RoiAnalysis {
+  const { baseline, optimized, tactic, pick, baselineEnergyJ, ...rest } = input;
+  const errors: RoiFieldError[] = [];
+  if ((baseline === undefined) === (baselineEnergyJ === undefined))
+    errors.push({
+      field: 'baseline',
+      message:
+        'give the baseline as a prediction (baseline) or a number (baselineEnergyJ), not both'
+    });
+  if ((optimized === undefined) === (tactic === undefined))
+    errors.push({
+      field: 'optimized',
+      message:
+        'give the optimized energy as a prediction (optimized) or a catalogue tactic, not both'
+    });
+  if ('optimizedEnergyJ' in rest)
+    errors.push({
+      field: 'optimizedEnergyJ',
+      message:
+        'comes from the prediction or the tactic in a what-if; with a measured figure, use gaissa.roi(...)'
+    });
+  const base = baseline === undefined ? undefined : predictedFigure(baseline, 'baseline', errors);
+  const opt = optimized === undefined ? undefined : predictedFigure(optimized, 'optimized', errors);
+  if (errors.length > 0) throw new RoiInputError(errors);
+  const baseJ = base?.energyJ ?? (baselineEnergyJ as number);
+  const sources = [base?.note, opt?.note].filter((x): x is string => x !== undefined);
+  let payload: RoiPayload;
+  if (opt) {
+    const checked = validateScenario({
+      ...rest,
+      baselineEnergyJ: baseJ,
+      optimizedEnergyJ: opt.energyJ
+    });
+    if (!checked.ok) throw new RoiInputError(checked.errors);
+    payload = roiPayload(checked.scenario);
+  } else {
+    // The literature's reduction applied to a predicted (or typed) baseline: marked expected too.
+    payload = whatIfRoi({ ...rest, baselineEnergyJ: baseJ, tactic: tactic!, pick }).payload;
+  }
+  payload.result.explanations = {
+    ...payload.result.explanations,
+    ...(base ? { baselineEnergyJ: base.note.slice(0, MAX_NOTE) } : {}),
+    ...(opt ? { optimizedEnergyJ: opt.note.slice(0, MAX_NOTE) } : {})
+  };
+  return new RoiAnalysis(payload, sources);
+}
+
+/**
  * `gaissa.roi.whatIf({ baselineEnergyJ, tactic, ... })`: the optimized energy is the baseline cut
  * by a published reduction, and every view says "expected (source)" until the user measures.
+ * With `baseline` and/or `optimized` predictions (gaissa.predict) the figures are predicted, and
+ * every view names them so, with the prediction's basis.
  */
-export function whatIfRoi(input: WhatIfInput): RoiAnalysis {
+export function whatIfRoi(input: WhatIfInput | PredictedWhatIfInput): RoiAnalysis {
   if (!isPlainObject(input)) {
     throw new RoiInputError([
       { field: '(scenario)', message: `must be an object, got ${describe(input)}` }
     ]);
   }
-  const { tactic, pick, ...rest } = input;
+  if ('baseline' in input || 'optimized' in input)
+    return whatIfFromPrediction(input as PredictedWhatIfInput);
+  const { tactic, pick, ...rest } = input as WhatIfInput;
   const errors: RoiFieldError[] = [];
   const known = ROI_CATALOGUE.map(e => e.id).join(', ');
   if (tactic === undefined) {
@@ -157,7 +272,7 @@ export function whatIfRoi(input: WhatIfInput): RoiAnalysis {
   const checked = validateScenario({ ...rest, optimizedEnergyJ: 1 });
   if (!checked.ok) errors.push(...checked.errors.filter(e => e.field !== 'optimizedEnergyJ'));
   if (errors.length > 0) throw new RoiInputError(errors);
-  const { scenario, expected } = expectedScenario(input);
+  const { scenario, expected } = expectedScenario(input as WhatIfInput);
   return new RoiAnalysis(roiPayload(scenario, expected));
 }
 
@@ -417,8 +532,12 @@ export function roiFrom(source: RoiSource, options: RoiFromOptions): RoiAnalysis
 export interface RoiApi {
   /** ROI, break-even, NPV, payback and CO2 avoided of a scenario typed by hand. */
   (scenario: RoiScenario): RoiAnalysis;
-  /** A scenario from the literature: `{ baselineEnergyJ, tactic, ... }`; marked "expected". */
-  whatIf(input: WhatIfInput): RoiAnalysis;
+  /**
+   * A scenario from the literature: `{ baselineEnergyJ, tactic, ... }`, marked "expected"; or
+   * from predictions: `{ baseline: await gaissa.predict(m), optimized: await gaissa.predict(q) }`
+   * (either may be a number or a tactic instead), marked "predicted".
+   */
+  whatIf(input: WhatIfInput | PredictedWhatIfInput): RoiAnalysis;
   /** Energies from a tactics comparison or two measurement records. */
   from(source: RoiSource, options: RoiFromOptions): RoiAnalysis;
   /** The what-if catalogue: tactic ids, published reductions and their sources. */

@@ -74,6 +74,11 @@ export type NotebookCompareOptions = Omit<CompareOptions, 'meter' | 'carbon'> & 
   meter?: EnergyMeter;
   /** Default: the kernel's carbon settings (`%gaissa config`). */
   carbon?: CarbonSettings;
+  /**
+   * Default `'auto'` with the kernel's meter (predicted beside measured wherever this machine's
+   * calibration is cached) and false with a meter of your own, which the calibration never saw.
+   */
+  predict?: CompareOptions['predict'];
   /** Show progress in the cell while measuring (default true inside the kernel). */
   progress?: boolean;
 };
@@ -148,13 +153,14 @@ export async function compare(
   variants: readonly VariantSource[] | Record<string, VariantSource>,
   options: NotebookCompareOptions
 ): Promise<TacticsComparison> {
-  const { progress = true, meter, carbon, onProgress, ...rest } = options;
+  const { progress = true, meter, carbon, onProgress, predict, ...rest } = options;
   const session = measureSession();
   const shown = progress ? await progressDisplay() : undefined;
   let last: CompareProgress | undefined;
   try {
     const comparison = await compareVariants(variants, {
       ...rest,
+      predict: predict ?? (meter ? false : 'auto'),
       meter: meter ?? (await session.meter()),
       carbon: carbon ?? session.settings.carbon(),
       onProgress: p => {

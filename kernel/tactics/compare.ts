@@ -23,6 +23,13 @@ import {
   topOne,
   withinBudget
 } from '../../core/tactics';
+import {
+  checkedAgainst,
+  predictionBasisText,
+  type VariantNoPrediction,
+  type VariantPredicted,
+  type VariantPrediction
+} from '../../core/tactics-prediction';
 import { tacticsHtml, tacticsText } from '../../core/tactics-static-view';
 import type { ComparedVariant, TacticsComparisonLike } from '../api/tactics-comparison';
 import type { Displayable, MimeBundle } from '../display';
@@ -39,7 +46,7 @@ export interface EnergyMeter {
 }
 
 export interface CompareProgress {
-  phase: 'load' | 'quality' | 'warmup' | 'measure' | 'done';
+  phase: 'load' | 'predict' | 'quality' | 'warmup' | 'measure' | 'done';
   variant: string;
   /** Steps done so far and in all. */
   step: number;
@@ -76,7 +83,23 @@ export interface CompareOptions {
   output?: string | number;
   meter: EnergyMeter;
   carbon?: CarbonSettings;
+  /**
+   * Predict each variant's energy and latency before measuring it (gaissa.predict), to show
+   * predicted beside measured. `'auto'`: only variants whose thread count this machine's cached
+   * calibration covers (a comparison never waits on a calibration it was not asked for; the
+   * others carry no prediction at all); `true`: calibrate first when missing (about 20 s per
+   * thread count, with `meter`); an object sets the calibration folder, and a variant it cannot
+   * predict says why (`noPrediction`). Default false.
+   */
+  predict?: boolean | 'auto' | ComparePredictOptions;
   onProgress?: (progress: CompareProgress) => void;
+}
+
+export interface ComparePredictOptions {
+  /** `never` (the default): nothing calibrated, a variant without a calibration says so; `auto`: calibrate. */
+  calibrate?: 'auto' | 'never';
+  /** Calibration folder (default the user's cache dir). */
+  cacheDir?: string;
 }
 
 /** A comparison that displays itself; fits TacticsComparisonLike for gaissa.roi.from and gaissa.label. */
@@ -171,6 +194,85 @@ interface Prepared {
   predictions?: Int32Array;
   outputs?: Float32Array;
   classes: number;
+  /** Predicted before measuring (errors against the measurement added once measured). */
+  predicted?: Omit<VariantPredicted, 'energyErrorPercent' | 'latencyErrorPercent' | 'inInterval'>;
+  noPrediction?: VariantNoPrediction;
+}
+
+interface PredictSettings {
+  calibrate: 'auto' | 'never';
+  cacheDir?: string;
+  /** 'auto': a variant whose thread count has no cached calibration is simply not predicted. */
+  onlyIfCalibrated: boolean;
+}
+
+/** The `predict` option as gaissa.predict's calibration settings; null: no predictions. */
+function predictSettings(option: CompareOptions['predict']): PredictSettings | null {
+  if (option === undefined || option === false) return null;
+  if (option === true) return { calibrate: 'auto', onlyIfCalibrated: false };
+  if (option === 'auto') return { calibrate: 'never', onlyIfCalibrated: true };
+  if (typeof option === 'object' && option !== null) {
+    const calibrate = option.calibrate ?? 'never';
+    if (calibrate !== 'auto' && calibrate !== 'never')
+      throw new RangeError(`predict.calibrate must be 'auto' or 'never', got ${String(calibrate)}`);
+    return { calibrate, cacheDir: option.cacheDir, onlyIfCalibrated: false };
+  }
+  throw new RangeError(
+    `predict must be true, false, 'auto' or { calibrate, cacheDir }, got ${String(option)}`
+  );
+}
+
+/**
+ * The variant's prediction at its batch and thread count, made before it is measured. The
+ * predictor never stops a comparison: whatever it cannot do becomes the variant's noPrediction.
+ */
+async function predictVariant(
+  p: Prepared,
+  settings: PredictSettings,
+  options: CompareOptions,
+  onProgress: (message: string) => void
+): Promise<void> {
+  const threads = { ...options.runtime, ...p.variant.runtime }.intraOpNumThreads ?? undefined;
+  // Loaded here, not at kernel start: a comparison without predict never reads the predictor.
+  const { ensureCalibration, predictModel } = await import('../predict/predict');
+  if (settings.onlyIfCalibrated) {
+    const { defaultThreads } = await import('../predict/calibration');
+    try {
+      await ensureCalibration(threads ?? defaultThreads(), {
+        calibrate: 'never',
+        cacheDir: settings.cacheDir
+      });
+    } catch {
+      return;
+    }
+  }
+  try {
+    const { record } = await predictModel(p.variant.model, {
+      batch: p.batchSize,
+      threads,
+      calibrate: settings.calibrate,
+      cacheDir: settings.cacheDir,
+      meter: options.meter,
+      onProgress
+    });
+    const basis = predictionBasisText(record.basis);
+    p.predicted = {
+      method: 'predicted',
+      energyPerInferenceJ: record.energyPerInferenceJ,
+      low: record.low,
+      high: record.high,
+      latencyMs: record.latencyMs,
+      batch: record.batch,
+      threads: record.threads,
+      basis:
+        threads === undefined
+          ? `${basis}; the comparison runs it with ONNX Runtime's own thread count`
+          : basis
+    };
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).replace(/^no prediction: /, '');
+    p.noPrediction = { noPrediction: why.slice(0, 1000) || 'the predictor gave no reason' };
+  }
 }
 
 function pickOutput(
@@ -340,7 +442,9 @@ export async function compareVariants(
       ? labelIndices(options.referenceOutputs, data.samples)
       : undefined;
 
-  const steps = variants.length * (2 + (warmup > 0 ? 1 : 0)) + repeat * variants.length;
+  const predicting = predictSettings(options.predict);
+  const steps =
+    variants.length * (2 + (warmup > 0 ? 1 : 0) + (predicting ? 1 : 0)) + repeat * variants.length;
   let step = 0;
   const progress = (phase: CompareProgress['phase'], variant: string, message: string) => {
     if (phase !== 'done') step++;
@@ -352,6 +456,15 @@ export async function compareVariants(
     for (const v of variants) {
       progress('load', v.name, `loading ${v.name}`);
       prepared.push(await prepare(v, data, options, data.samples));
+    }
+    // Before anything is measured, so no prediction can lean on this comparison's figures.
+    if (predicting) {
+      for (const p of prepared) {
+        progress('predict', p.variant.name, `predicting ${p.variant.name}`);
+        await predictVariant(p, predicting, options, message =>
+          options.onProgress?.({ phase: 'predict', variant: p.variant.name, step, steps, message })
+        );
+      }
     }
     for (const p of prepared) {
       progress('quality', p.variant.name, `quality of ${p.variant.name} on ${data.samples} inputs`);
@@ -498,6 +611,10 @@ export async function compareVariants(
       )
     };
     if (r.accuracy !== undefined) figure.accuracy = r.accuracy;
+    const prediction: VariantPrediction | undefined = r.p.predicted
+      ? checkedAgainst(r.p.predicted, { energyPerInferenceJ: r.energy, latencyMs: r.latencyMs })
+      : r.p.noPrediction;
+    if (prediction) figure.prediction = prediction;
     if (v.model.path !== undefined) figure.modelPath = v.model.path;
     return figure;
   });

@@ -16,6 +16,8 @@ import {
   type TacticsVariant
 } from './validation';
 import { formatDecimal, formatEnergy, formatSI } from '../../../core/format';
+import { errorText, predictionErrorPercent } from '../../../core/cell-prediction';
+import { variantPredictionLatency } from '../../../core/tactics-prediction';
 
 export const TACTICS_CLASS = 'gaissa-tactics';
 /** Longest lists shown (variants' notes, operators left as is); the payload may hold more. */
@@ -183,6 +185,14 @@ function columns(p: TacticsComparisonPayload): Column[] {
       return cell(pct(v.quality), delta(text, points, false));
     }
   });
+  if (p.variants.some(v => v.prediction !== undefined)) {
+    cols.push({
+      header: 'Predicted (not measured)',
+      title:
+        'Energy per inference predicted before the variant was measured, its interval, and its error against the measured figure',
+      cell: v => predictionCell(v)
+    });
+  }
   cols.push({ header: 'Notes', cell: v => notesCell(v) });
   return cols;
 }
@@ -214,6 +224,47 @@ function nameCell(v: TacticsVariant): HTMLElement {
       v.withinBudget ? null : badge('over budget', 'over', 'Loses more quality than the budget'),
       provenanceBadge(v)
     )
+  );
+}
+
+/**
+ * Predicted vs measured: the prediction and its interval, the error recomputed from the two
+ * figures (not read from the payload), and the basis; or why there is none.
+ */
+function predictionCell(v: TacticsVariant): HTMLElement {
+  const p = v.prediction;
+  const className = 'gaissa-tactics-num gaissa-tactics-prediction';
+  if (p === undefined) return el('td', { className }, '');
+  if ('noPrediction' in p)
+    return el(
+      'td',
+      { className },
+      el('span', { className: 'gaissa-tactics-no-prediction' }, `no prediction: ${p.noPrediction}`)
+    );
+  const error = predictionErrorPercent(p.energyPerInferenceJ, v.energyPerInferenceJ);
+  const measured = v.energyPerInferenceJ;
+  const inside = finite(measured) && measured >= p.low && measured <= p.high;
+  const latency = variantPredictionLatency(p, v.latencyMs);
+  return el(
+    'td',
+    { className, attrs: { 'data-method': 'predicted' } },
+    el(
+      'span',
+      {},
+      `${formatEnergy(p.energyPerInferenceJ)} (${formatEnergy(p.low)} .. ${formatEnergy(p.high)})`
+    ),
+    el('br', {}),
+    el(
+      'span',
+      { className: 'gaissa-tactics-prediction-error', attrs: { 'data-inside': inside } },
+      error === null
+        ? 'error n/a'
+        : `error ${errorText(error)}, ${inside ? 'inside' : 'outside'} the interval`
+    ),
+    latency ? el('br', {}) : null,
+    latency ? el('span', {}, latency) : null,
+    el('br', {}),
+    el('small', { className: 'gaissa-tactics-prediction-basis' }, p.basis)
   );
 }
 
