@@ -6,6 +6,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { FieldError } from '../../core/field-error';
 import type { MimeBundle } from '../display';
+import { measureSession } from '../measure/current';
 import type { OnnxExport, OnnxExportOptions } from '../onnx-export/onnx-export-types';
 import type {
   BaselineSpec,
@@ -150,10 +151,17 @@ export function createTrainApi(
       (
         require('../training/layer-freezing') as typeof import('../training/layer-freezing')
       ).unfreezeLayers(tfjsModel(model), layers),
-    compare: (baseline, variants, options) =>
-      (
+    compare: async (baseline, variants, options) => {
+      const comparison = await (
         require('../training/compare-training') as typeof import('../training/compare-training')
-      ).compareTraining(baseline, variants, options, openLive),
+      ).compareTraining(baseline, variants, options, openLive);
+      // Team servers that keep comparisons (MLflow) get it in the background, as tactics
+      // comparisons; `log: false` keeps the runs out of every record, and so the comparison.
+      if (baseline.log !== false) {
+        measureSession().sink.writeTrainingComparison(comparison.payload, comparison.training);
+      }
+      return comparison;
+    },
     mnist: async options => {
       const { loadTfjs } =
         require('../training/tfjs-runtime') as typeof import('../training/tfjs-runtime');

@@ -1,14 +1,54 @@
 /**
- * A tactics comparison (`gaissa.compare`, `%gaissa optimize`, `gaissa compare`) as MLflow logs it:
- * per-variant metrics `gaissa.compare.<variant>.<figure>` at step = the comparison's number in the
- * session, and the table as artifacts (the comparison's JSON, schema/tactics.schema.json, and a
- * CSV with one row per variant naming the key its metrics were logged under).
+ * A comparison as MLflow logs it, a tactics comparison (`gaissa.compare`, `%gaissa optimize`,
+ * `gaissa compare`) or a training one (`gaissa.train.compare`): per-variant metrics
+ * `gaissa.<prefix>.<variant>.<figure>` at step = the comparison's number among those of its kind
+ * in the session, and the table as artifacts (the comparison's JSON, schema/tactics.schema.json,
+ * and a CSV with one row per variant naming the key its metrics were logged under). The two kinds
+ * differ only in their prefix, artifact names and figures (ComparisonFormat).
  */
-import type { TacticsPayload, VariantFigures } from '../../core/tactics';
+import type { TacticsPayload, VariantFigures, VariantStanding } from '../../core/tactics';
+import type {
+  TrainingFigures,
+  TrainingTacticsPayload,
+  TrainingVariantFigures
+} from '../training/compare-training';
 import { csvLine } from './emissions-csv';
 import type { KeyValue, MlflowMetric } from './mlflow-client';
 
-/** Figures logged per variant: the field and its metric name, units as the `gaissa.` metrics. */
+/** What each comparison's rows have besides their figures. */
+export interface ComparedVariant extends VariantStanding {
+  deltas: { energyPct: number; qualityPoints: number | null } | null;
+}
+
+/** How one kind of comparison is logged. */
+export interface ComparisonFormat<V extends ComparedVariant> {
+  /** Metric keys `gaissa.<prefix>.<variant>.<figure>`, tags `gaissa.<prefix>.<n>.baseline`. */
+  prefix: string;
+  /** Artifacts `gaissa/<stem>.json` and `.csv`; later ones `<stem>-2.json`... */
+  stem: string;
+  /** What `%gaissa sinks` calls one (`comparison 2`). */
+  noun: string;
+  /** Each figure's metric name (units as the `gaissa.` metrics) and where a row has it. */
+  figures: ReadonlyArray<readonly [string, (variant: V) => unknown]>;
+}
+
+/** A comparison ready to log: its kind's names, its rows' figures and its JSON artifact. */
+export interface ComparisonTable {
+  prefix: string;
+  stem: string;
+  noun: string;
+  createdAt: string;
+  baseline: string;
+  recommended: string;
+  /** The figures' metric names, in order. */
+  figures: string[];
+  /** Each row's standing, deltas and figure values (in `figures` order, as the payload has them). */
+  variants: Array<{ standing: ComparedVariant; values: unknown[] }>;
+  /** The comparison as its notebook output (and `gaissa compare --json`) holds it. */
+  json: unknown;
+}
+
+/** Tactics comparisons: figures per inference. */
 export const COMPARE_FIGURES: ReadonlyArray<[keyof VariantFigures, string]> = [
   ['energyPerInferenceJ', 'energy_per_inference_J'],
   ['co2ePerInferenceG', 'co2e_per_inference_g'],
@@ -20,6 +60,77 @@ export const COMPARE_FIGURES: ReadonlyArray<[keyof VariantFigures, string]> = [
   ['agreement', 'agreement'],
   ['quality', 'quality']
 ];
+
+export const TACTICS_COMPARISON: ComparisonFormat<VariantFigures> = {
+  prefix: 'compare',
+  stem: 'COMPARISON',
+  noun: 'comparison',
+  figures: COMPARE_FIGURES.map(([field, figure]) => [figure, v => v[field]] as const)
+};
+
+/** A training comparison's row: the payload's variant and what its training did. */
+export type TrainingRow = TrainingVariantFigures & { training?: TrainingFigures };
+
+/**
+ * Training comparisons: figures per training run (the mean over the repeats) and the final
+ * accuracy and loss (on the test data, else the validation data, as the payload's accuracy).
+ */
+export const TRAINING_COMPARISON: ComparisonFormat<TrainingRow> = {
+  prefix: 'train_compare',
+  stem: 'TRAINING-COMPARISON',
+  noun: 'training comparison',
+  figures: [
+    ['energy_J', v => v.energyJ],
+    ['energy_sd_J', v => v.energyPerInferenceSdJ],
+    ['co2e_g', v => v.co2ePerInferenceG],
+    ['duration_s', v => v.durationS],
+    ['accuracy', v => v.accuracy],
+    ['loss', v => v.training?.loss],
+    ['train_loss', v => v.training?.trainLoss],
+    ['epochs', v => v.training?.epochs],
+    ['energy_per_epoch_J', v => v.training?.energyPerEpochJ]
+  ]
+};
+
+export function comparisonTable<V extends ComparedVariant>(
+  format: ComparisonFormat<V>,
+  comparison: { createdAt: string; baseline: string; recommended: string; variants: readonly V[] },
+  json: unknown = comparison
+): ComparisonTable {
+  return {
+    prefix: format.prefix,
+    stem: format.stem,
+    noun: format.noun,
+    createdAt: comparison.createdAt,
+    baseline: comparison.baseline,
+    recommended: comparison.recommended,
+    figures: format.figures.map(([figure]) => figure),
+    variants: comparison.variants.map(v => ({
+      standing: v,
+      values: format.figures.map(([, value]) => value(v))
+    })),
+    json
+  };
+}
+
+export const tacticsTable = (payload: TacticsPayload): ComparisonTable =>
+  comparisonTable(TACTICS_COMPARISON, payload);
+
+/** The JSON artifact is the payload (as the notebook shows it); the rows add the training's figures. */
+export const trainingTable = (
+  payload: TrainingTacticsPayload,
+  training: Readonly<Record<string, TrainingFigures>>
+): ComparisonTable =>
+  comparisonTable(
+    TRAINING_COMPARISON,
+    {
+      ...payload,
+      variants: payload.variants.map(v =>
+        Object.hasOwn(training, v.name) ? { ...v, training: training[v.name] } : v
+      )
+    },
+    payload
+  );
 
 /** MLflow takes keys up to 250 characters; the variant's part leaves room for the rest. */
 const MAX_VARIANT_KEY = 200;
@@ -51,47 +162,57 @@ export function variantKeys(names: readonly string[]): Map<string, string> {
   return keys;
 }
 
-export function comparisonMetrics(payload: TacticsPayload, step: number): MlflowMetric[] {
-  const timestamp = Date.parse(payload.createdAt) || Date.now();
-  const keys = variantKeys(payload.variants.map(v => v.name));
-  return payload.variants.flatMap(variant =>
-    COMPARE_FIGURES.flatMap(([field, figure]) => {
-      const value = variant[field];
-      // Payloads are re-checked: only finite numbers become metrics.
-      return typeof value === 'number' && Number.isFinite(value)
-        ? [{ key: `gaissa.compare.${keys.get(variant.name)}.${figure}`, value, timestamp, step }]
-        : [];
-    })
+const keysOf = (table: ComparisonTable) => variantKeys(table.variants.map(v => v.standing.name));
+
+/** Payloads are re-checked: only finite numbers become metrics. */
+const finite = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+export function comparisonMetrics(table: ComparisonTable, step: number): MlflowMetric[] {
+  const timestamp = Date.parse(table.createdAt) || Date.now();
+  const keys = keysOf(table);
+  return table.variants.flatMap(({ standing, values }) =>
+    values.flatMap((value, i) =>
+      finite(value)
+        ? [
+            {
+              key: `gaissa.${table.prefix}.${keys.get(standing.name)}.${table.figures[i]}`,
+              value,
+              timestamp,
+              step
+            }
+          ]
+        : []
+    )
   );
 }
 
 /** The comparison's baseline and recommendation, under its number. */
-export function comparisonTags(payload: TacticsPayload, n: number): KeyValue[] {
-  const keys = variantKeys(payload.variants.map(v => v.name));
+export function comparisonTags(table: ComparisonTable, n: number): KeyValue[] {
+  const keys = keysOf(table);
   return [
-    { key: `gaissa.compare.${n}.baseline`, value: keys.get(payload.baseline) ?? '' },
-    { key: `gaissa.compare.${n}.recommended`, value: keys.get(payload.recommended) ?? '' }
+    { key: `gaissa.${table.prefix}.${n}.baseline`, value: keys.get(table.baseline) ?? '' },
+    { key: `gaissa.${table.prefix}.${n}.recommended`, value: keys.get(table.recommended) ?? '' }
   ].filter(t => t.value !== '');
 }
 
-const CSV_COLUMNS = [
-  'variant',
-  'mlflow_key',
-  'tactics',
-  'baseline',
-  'recommended',
-  'pareto',
-  'within_budget',
-  'method',
-  ...COMPARE_FIGURES.map(([, figure]) => figure),
-  'energy_delta_pct',
-  'quality_delta_points'
-];
-
 /** The table: one row per variant, its figures and its deltas against the baseline. */
-export function comparisonCsv(payload: TacticsPayload): string {
-  const keys = variantKeys(payload.variants.map(v => v.name));
-  const rows = payload.variants.map(v =>
+export function comparisonCsv(table: ComparisonTable): string {
+  const keys = keysOf(table);
+  const header = [
+    'variant',
+    'mlflow_key',
+    'tactics',
+    'baseline',
+    'recommended',
+    'pareto',
+    'within_budget',
+    'method',
+    ...table.figures,
+    'energy_delta_pct',
+    'quality_delta_points'
+  ];
+  const rows = table.variants.map(({ standing: v, values }) =>
     csvLine([
       v.name,
       keys.get(v.name),
@@ -101,13 +222,10 @@ export function comparisonCsv(payload: TacticsPayload): string {
       v.pareto,
       v.withinBudget,
       v.method,
-      ...COMPARE_FIGURES.map(([field]) => {
-        const value = v[field];
-        return typeof value === 'number' ? value : null;
-      }),
+      ...values.map(value => (typeof value === 'number' ? value : null)),
       v.deltas?.energyPct ?? null,
       v.deltas?.qualityPoints ?? null
     ])
   );
-  return csvLine(CSV_COLUMNS) + rows.join('');
+  return csvLine(header) + rows.join('');
 }

@@ -7,18 +7,22 @@
  * costs nothing until it answers. Labels issued in the session go to the run too: LABEL.json and
  * its SVG as artifacts (through the server's artifact proxy), the rating as the tag gaissa.label,
  * and, when one is named, onto a registered model version as tags (mlflow-model-version.ts).
- * Tactics comparisons log per-variant metrics and their table (mlflow-comparison.ts).
+ * Tactics and training comparisons log per-variant metrics and their table (mlflow-comparison.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
-import type { TacticsPayload } from '../../core/tactics';
 import { packageVersion } from '../versions';
 import type { Attribution } from './attribution';
 import { DeliveryQueue, type DeliveryStatus } from './delivery-queue';
 import { MlflowClient, type KeyValue, type MlflowMetric, type MlflowRun } from './mlflow-client';
-import { comparisonCsv, comparisonMetrics, comparisonTags } from './mlflow-comparison';
+import {
+  comparisonCsv,
+  comparisonMetrics,
+  comparisonTags,
+  type ComparisonTable
+} from './mlflow-comparison';
 import { modelVersionTags, modelVersionUri, type ModelVersionRef } from './mlflow-model-version';
 import type { NumberedRecord, TeamSink, TeamSinkOptions } from './team-sink';
 
@@ -109,7 +113,7 @@ type Item =
   | ({ kind: 'record' } & NumberedRecord)
   | ({ kind: 'label'; n: number } & IssuedLabel)
   | { kind: 'model-version'; n: number; label: LabelRecord; model: ModelVersionRef }
-  | { kind: 'comparison'; n: number; payload: TacticsPayload };
+  | { kind: 'comparison'; n: number; table: ComparisonTable };
 
 /** LABEL.json, LABEL-2.json...: one file per label issued in the session (COMPARISON alike). */
 const labelName = (n: number, ext: string, stem = 'LABEL') =>
@@ -127,7 +131,7 @@ const idOf = (item: Item): string => {
     case 'model-version':
       return `label ${item.n} (${item.label.rating}) on ${modelVersionUri(item.model)}`;
     case 'comparison':
-      return `comparison ${item.n}`;
+      return `${item.table.noun} ${item.n}`;
   }
 };
 
@@ -143,7 +147,8 @@ export class MlflowSink implements TeamSink {
   /** Tags the run, so that a retry finds the run an abandoned attempt made. */
   private readonly sessionKey = randomUUID();
   private labels = 0;
-  private comparisons = 0;
+  /** Comparisons pushed, by kind (their prefix): each kind numbers its own. */
+  private readonly comparisons = new Map<string, number>();
 
   constructor(private readonly options: MlflowSinkOptions) {
     this.client = new MlflowClient(
@@ -196,8 +201,10 @@ export class MlflowSink implements TeamSink {
   }
 
   /** Per-variant metrics at step = the comparison's number, and the table as artifacts. */
-  pushComparison(payload: TacticsPayload): void {
-    this.queue.push({ kind: 'comparison', n: ++this.comparisons, payload });
+  pushComparison(table: ComparisonTable): void {
+    const n = (this.comparisons.get(table.prefix) ?? 0) + 1;
+    this.comparisons.set(table.prefix, n);
+    this.queue.push({ kind: 'comparison', n, table });
   }
 
   status(): DeliveryStatus {
@@ -278,8 +285,7 @@ export class MlflowSink implements TeamSink {
       this.paramsLogged = true;
     }
     for (const item of items) {
-      if (item.kind === 'comparison')
-        await this.deliverComparison(run, item.n, item.payload, signal);
+      if (item.kind === 'comparison') await this.deliverComparison(run, item.n, item.table, signal);
       if (item.kind === 'model-version') {
         // The rating last: a version tagged gaissa.label has all its label's tags.
         const tags = modelVersionTags(item.label, run.run_id).reverse();
@@ -316,11 +322,11 @@ export class MlflowSink implements TeamSink {
   private async deliverComparison(
     run: MlflowRun['info'],
     n: number,
-    payload: TacticsPayload,
+    table: ComparisonTable,
     signal: AbortSignal
   ): Promise<void> {
-    const metrics = comparisonMetrics(payload, n);
-    const tags = comparisonTags(payload, n);
+    const metrics = comparisonMetrics(table, n);
+    const tags = comparisonTags(table, n);
     for (let i = 0; i === 0 || i < metrics.length; i += METRICS_PER_BATCH) {
       const batch = { metrics: metrics.slice(i, i + METRICS_PER_BATCH), tags: i === 0 ? tags : [] };
       await this.client.logBatch(run.run_id, batch, signal);
@@ -328,12 +334,12 @@ export class MlflowSink implements TeamSink {
     const upload = (ext: string, body: string, type: string) =>
       this.client.uploadArtifact(
         run.artifact_uri,
-        labelName(n, ext, 'COMPARISON'),
+        labelName(n, ext, table.stem),
         body,
         type,
         signal
       );
-    await upload('json', JSON.stringify(payload, null, 2) + '\n', 'application/json');
-    await upload('csv', comparisonCsv(payload), 'text/csv');
+    await upload('json', JSON.stringify(table.json, null, 2) + '\n', 'application/json');
+    await upload('csv', comparisonCsv(table), 'text/csv');
   }
 }

@@ -13,7 +13,9 @@
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
 import type { TacticsPayload } from '../../core/tactics';
+import type { TrainingFigures, TrainingTacticsPayload } from '../training/compare-training';
 import { reasonText, type DeliveryStatus } from './delivery-queue';
+import { tacticsTable, trainingTable, type ComparisonTable } from './mlflow-comparison';
 import type { ModelVersionRef } from './mlflow-model-version';
 import { MlflowSink } from './mlflow-sink';
 import { PushgatewaySink } from './pushgateway-sink';
@@ -81,8 +83,24 @@ export class TeamRecordSink implements RecordSink {
 
   /** A tactics comparison made in the session, to the team sinks that keep comparisons. */
   writeComparison(payload: TacticsPayload): void {
-    this.guarded('the comparison', () => {
-      for (const sink of this.current()) sink.pushComparison?.(payload);
+    this.writeTable('the comparison', () => tacticsTable(payload));
+  }
+
+  /** A training comparison (`gaissa.train.compare`): its payload and each variant's training. */
+  writeTrainingComparison(
+    payload: TrainingTacticsPayload,
+    training: Readonly<Record<string, TrainingFigures>>
+  ): void {
+    this.writeTable('the training comparison', () => trainingTable(payload, training));
+  }
+
+  /** The table is made only for sinks that keep comparisons, and never fails the caller. */
+  private writeTable(what: string, table: () => ComparisonTable): void {
+    this.guarded(what, () => {
+      const sinks = this.current().filter(s => s.pushComparison);
+      if (sinks.length === 0) return;
+      const made = table();
+      for (const sink of sinks) sink.pushComparison!(made);
     });
     for (const notice of this.takeNotices()) this.warn(notice);
   }

@@ -4,9 +4,9 @@
  */
 import type { LabelRecord } from '../../core/label/record';
 import type { MeasurementRecord } from '../../core/measurement';
-import type { TacticsPayload } from '../../core/tactics';
 import type { Attribution } from './attribution';
 import type { Clock, DeliveryBounds, DeliveryStatus } from './delivery-queue';
+import type { ComparisonTable } from './mlflow-comparison';
 import type { ModelVersionRef } from './mlflow-model-version';
 
 /** A record and its number in this session (1, 2, ...): MLflow's step. */
@@ -21,8 +21,8 @@ export interface TeamSink {
   push(item: NumberedRecord): void;
   /** A label issued in the session, for the sinks that keep labels (MLflow). */
   pushLabel?(issued: { label: LabelRecord; svg: string; mlflowModel?: ModelVersionRef }): void;
-  /** A tactics comparison made in the session, for the sinks that keep them (MLflow). */
-  pushComparison?(payload: TacticsPayload): void;
+  /** A tactics or training comparison made in the session, for the sinks that keep them (MLflow). */
+  pushComparison?(table: ComparisonTable): void;
   status(): DeliveryStatus;
   flush(timeoutMs: number): Promise<DeliveryStatus>;
   /** A last bounded flush; what is left is listed as not delivered. */

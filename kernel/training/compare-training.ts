@@ -126,6 +126,10 @@ export interface TrainingFigures {
   frozenLayers: string[];
   /** Parameters trained in the last epoch. */
   trainableParams: number;
+  /** Final loss on the data the accuracy is on (test, else validation); null without it. */
+  loss: number | null;
+  /** Final training loss (of the epoch whose weights the model holds). */
+  trainLoss: number | null;
   /** The forecast of the planned run made after the first epoch(s), and its error on the epochs run. */
   forecastEnergyJ: number | null;
   forecastErrorPercent: number | null;
@@ -187,6 +191,12 @@ function qualityOf(run: TrainingRun): { value: number; on: 'test' | 'validation'
   const m = run.data.finalMetrics;
   const val = m.val_acc ?? m.val_accuracy;
   return val === undefined ? null : { value: val, on: 'validation' };
+}
+
+/** The loss beside qualityOf's accuracy: on the test data, else the last validation loss. */
+function lossOf(run: TrainingRun): number | null {
+  if (run.testAccuracy !== null) return run.data.test?.loss ?? null;
+  return run.data.finalMetrics.val_loss ?? null;
 }
 
 /** The comparison: the payload plus every run, displayable. */
@@ -525,6 +535,8 @@ function trainingFigures(
     restoredBestWeights: d.restoredBestWeights,
     frozenLayers: last?.frozenLayers ?? [],
     trainableParams: last?.trainableParams ?? 0,
+    loss: lossOf(run),
+    trainLoss: d.finalMetrics.loss ?? null,
     forecastEnergyJ: d.forecast?.energyJ ?? null,
     forecastErrorPercent: d.forecastCheck?.energyErrorPercent ?? null
   };

@@ -296,7 +296,8 @@ def assert_dashboard_answers(url, who, local):
                             + urllib.parse.urlencode({"match[]": "gaissa_energy_joules_total"}))["data"]
     with open(DASHBOARD) as f:
         panels = {p["title"]: [t["expr"] for t in p["targets"]] for p in json.load(f)["panels"]}
-    at = lambda expr: prometheus_query(url, expr.replace("$user", user).replace("$notebook", ".*"))
+    at = lambda expr: prometheus_query(
+        url, expr.replace("$user", user).replace("$server", ".*").replace("$notebook", ".*"))
     energy = sum(r["total"]["energyJ"] for r in local)
     for title, exprs in panels.items():
         answers = [at(expr) for expr in exprs]

@@ -1,9 +1,10 @@
 """Team servers: a real MLflow server (SQLite store, from .venv-mlflow, which scripts/setup.sh makes)
 and a real Prometheus Pushgateway (Debian's prometheus-pushgateway), started here on 127.0.0.1 and
 stopped afterwards. Measured cells land in both with the user, notebook and kernel id they were
-made with, equal to the local JSONL; MLflow killed in the middle loses nothing (each record is
-delivered after it returns, or listed as not delivered); a server that hangs or refuses delays no
-cell and no shutdown beyond its bound."""
+made with, equal to the local JSONL; tactics and training comparisons land with their metrics and
+tables; MLflow killed in the middle loses nothing (each record is delivered after it returns, or
+listed as not delivered); a server that hangs or refuses delays no cell and no shutdown beyond its
+bound."""
 import json
 import os
 import signal
@@ -174,6 +175,57 @@ def test_comparisons_and_registered_model_labels_land_in_mlflow(servers, bare_di
     bad = cli("--mlflow-model", "gaissa-cli-model/latest")
     assert bad.returncode == 2 and "--mlflow-model.version: must be a model version number" in bad.stderr, bad.stderr
     assert bad.stdout == ""
+
+
+TRAIN_COMPARE_CELL = """
+const tf = await gaissa.train.tfjs();
+const xs = Array.from({ length: 24 * 4 }, (_, i) => Math.sin(i * 1.7) + (Math.floor(i / 4) % 2));
+const ys = Array.from({ length: 24 }, (_, r) => [r % 2, 1 - (r % 2)]).flat();
+const pair = (a, b) => ({ x: tf.tensor2d(xs.slice(a * 4, b * 4), [b - a, 4]), y: tf.tensor2d(ys.slice(a * 2, b * 2), [b - a, 2]) });
+const model = () => {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }));
+  m.add(tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }));
+  m.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return m;
+};
+const trained = await gaissa.train.compare(
+  { model, data: { train: pair(0, 16), validation: pair(16, 20), test: pair(20, 24) }, epochs: 2, display: false },
+  [{ name: 'frozen: 1', freeze: 1 }], { warmup: 0, display: false });
+console.log('TRAINED ' + JSON.stringify({ payload: trained.payload, training: trained.training }));
+"""
+
+
+def test_a_training_comparison_lands_in_mlflow(servers, bare_dir):
+    url = servers["mlflow"].wait_ready() and servers["mlflow_url"]
+    km, kc, _ = start_kernel(bare_dir, MLFLOW_TRACKING_URI=url, GAISSA_MLFLOW_EXPERIMENT="gaissa-train-compare-test")
+    try:
+        reply, outputs = run(kc, TRAIN_COMPARE_CELL, timeout=180)
+        assert reply["status"] == "ok", reply
+        line = next(l for l in text_of(outputs).splitlines() if l.startswith("TRAINED "))
+        trained = json.loads(line[len("TRAINED "):])
+        text = flush_until_settled(kc)
+        # Each training run is a measurement; then the comparison.
+        assert f"MLflow at {url}: 3 delivered, 0 waiting, 0 not delivered" in text, text
+    finally:
+        stop_kernel(km, kc)
+
+    payload, training = trained["payload"], trained["training"]
+    run_id, tags, _ = mlflow_run(url, "gaissa-train-compare-test")
+    assert tags["gaissa.train_compare.1.baseline"] == "baseline"
+    assert tags["gaissa.train_compare.1.recommended"] in ("baseline", "frozen_1")
+    for key, variant in [("baseline", payload["variants"][0]), ("frozen_1", payload["variants"][1])]:
+        for metric, value in [("energy_J", variant["energyJ"]), ("co2e_g", variant["co2ePerInferenceG"]),
+                              ("duration_s", variant["durationS"]), ("accuracy", variant["accuracy"]),
+                              ("loss", training[variant["name"]]["loss"])]:
+            assert metric_history(url, run_id, f"gaissa.train_compare.{key}.{metric}") == [(1, value)]
+    assert metric_history(url, run_id, "gaissa.compare.baseline.energy_per_inference_J") == []
+    exp_id = get_json(f"{url}/api/2.0/mlflow/runs/get?run_id={run_id}")["run"]["info"]["experiment_id"]
+    artifacts = f"{url}/api/2.0/mlflow-artifacts/artifacts/{exp_id}/{run_id}/artifacts/gaissa"
+    assert get_json(f"{artifacts}/TRAINING-COMPARISON.json") == payload
+    with urllib.request.urlopen(f"{artifacts}/TRAINING-COMPARISON.csv", timeout=10) as response:
+        rows = response.read().decode().splitlines()
+    assert rows[0].startswith("variant,mlflow_key,") and rows[2].startswith("frozen: 1,frozen_1,freeze(1),")
 
 
 def test_mlflow_killed_in_the_middle_loses_no_record(servers, bare_dir):

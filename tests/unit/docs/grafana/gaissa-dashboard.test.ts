@@ -21,12 +21,21 @@ interface Panel {
   targets?: Array<{ expr: string; refId: string }>;
 }
 
+interface Variable {
+  name: string;
+  type: string;
+  definition?: string;
+  multi?: boolean;
+  includeAll?: boolean;
+  allValue?: string;
+}
+
 const dashboard = JSON.parse(
   readFileSync(join(__dirname, '../../../../docs/grafana/gaissa-dashboard.json'), 'utf8')
 ) as {
   uid: string;
   panels: Panel[];
-  templating: { list: Array<{ name: string; type: string; definition?: string }> };
+  templating: { list: Variable[] };
 };
 
 /** Every PromQL expression: the panels' and the template variables'. */
@@ -58,5 +67,24 @@ describe('docs/grafana/gaissa-dashboard.json', () => {
     ]);
     expect(labels.length).toBeGreaterThan(5);
     for (const label of labels) expect(PUSHED_LABELS).toContain(label);
+  });
+
+  it('has user, server and notebook filters, each many-valued with All', () => {
+    const filters = dashboard.templating.list.filter(v => v.type === 'query');
+    expect(filters.map(v => v.name)).toEqual(['user', 'server', 'notebook']);
+    for (const v of filters) {
+      expect(v).toMatchObject({ multi: true, includeAll: true, allValue: '.*' });
+      // The values offered are the pushed label's own.
+      expect(v.definition).toBe(`label_values(gaissa_energy_joules_total, ${v.name})`);
+    }
+  });
+
+  it('filters every panel query by each of them', () => {
+    const queries = dashboard.panels.flatMap(p => (p.targets ?? []).map(t => t.expr));
+    expect(queries.length).toBeGreaterThan(0);
+    for (const expr of queries) {
+      for (const name of ['user', 'server', 'notebook'])
+        expect(expr).toContain(`${name}=~"$${name}"`);
+    }
   });
 });

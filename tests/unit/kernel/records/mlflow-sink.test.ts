@@ -11,8 +11,10 @@ import {
   runTags,
   setupParams
 } from '../../../../kernel/records/mlflow-sink';
+import { tacticsTable, trainingTable } from '../../../../kernel/records/mlflow-comparison';
 import { undeliveredText } from '../../../../kernel/records/team-record-sink';
 import { comparisonPayload } from './fixtures/tactics-payload';
+import { trainingComparison } from './fixtures/training-payload';
 import { sampleRecord } from '../../fixtures/sample-record';
 import { FakeClock } from './fixtures/fake-clock';
 import { fakeFetch, type SentRequest } from './fixtures/fake-fetch';
@@ -391,8 +393,8 @@ describe('MlflowSink', () => {
     const { sink, clock } = makeSink(mlflow.handler);
     const payload = comparisonPayload();
     sink.push({ record: sampleRecord('m-1'), n: 1 });
-    sink.pushComparison(payload);
-    sink.pushComparison({ ...payload, recommended: 'fp16' });
+    sink.pushComparison(tacticsTable(payload));
+    sink.pushComparison(tacticsTable({ ...payload, recommended: 'fp16' }));
     await clock.advance(0);
     expect(sink.status()).toMatchObject({ delivered: 3, pending: 0, undelivered: [] });
     const run = mlflow.runs.get(sink.run!)!;
@@ -416,7 +418,7 @@ describe('MlflowSink', () => {
     const mlflow = fakeMlflow();
     mlflow.setArtifactRoot(() => 's3://bucket/runs');
     const { sink, clock } = makeSink(mlflow.handler);
-    sink.pushComparison(comparisonPayload());
+    sink.pushComparison(tacticsTable(comparisonPayload()));
     await clock.advance(0);
     expect(sink.status().notDelivered).toEqual({ measurements: 0, labels: 0, comparisons: 1 });
     expect(sink.status().undelivered[0]).toMatchObject({ id: 'comparison 1', comparison: true });
@@ -426,6 +428,69 @@ describe('MlflowSink', () => {
     // The metrics went before the artifacts were refused.
     const run = mlflow.runs.get(sink.run!)!;
     expect(run.metrics.some(m => m.key.startsWith('gaissa.compare.'))).toBe(true);
+  });
+
+  it('numbers training comparisons apart from tactics ones, under names of their own', async () => {
+    const mlflow = fakeMlflow();
+    const { sink, clock } = makeSink(mlflow.handler);
+    const { payload, training } = trainingComparison();
+    sink.pushComparison(tacticsTable(comparisonPayload()));
+    sink.pushComparison(trainingTable(payload, training));
+    sink.pushComparison(trainingTable({ ...payload, recommended: 'baseline' }, training));
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 3, pending: 0, undelivered: [] });
+    const run = mlflow.runs.get(sink.run!)!;
+    const energy = run.metrics.filter(m => m.key === 'gaissa.train_compare.freeze_2.energy_J');
+    expect(energy.map(m => [m.step, m.value])).toEqual([
+      [1, 700],
+      [2, 700]
+    ]);
+    expect(run.tags).toContainEqual({
+      key: 'gaissa.train_compare.1.recommended',
+      value: 'early_stop_val_acc'
+    });
+    expect(run.tags).toContainEqual({
+      key: 'gaissa.train_compare.2.recommended',
+      value: 'baseline'
+    });
+    const root = `1/${sink.run}/artifacts/gaissa`;
+    expect(JSON.parse(mlflow.artifacts.get(`${root}/TRAINING-COMPARISON.json`)!)).toEqual(payload);
+    expect(mlflow.artifacts.get(`${root}/TRAINING-COMPARISON-2.csv`)).toContain(
+      'freeze:2,freeze_2,freeze(2),'
+    );
+    // The tactics comparison keeps its own number and names.
+    expect(mlflow.artifacts.has(`${root}/COMPARISON.json`)).toBe(true);
+    expect(mlflow.artifacts.has(`${root}/COMPARISON-2.json`)).toBe(false);
+  });
+
+  it('retries a training comparison while MLflow is down, then lists it by its kind', async () => {
+    const mlflow = fakeMlflow();
+    let refuseUploads = false;
+    const { sink, clock, warnings } = makeSink(r =>
+      refuseUploads && r.method === 'PUT'
+        ? { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'no' } }
+        : mlflow.handler(r)
+    );
+    const { payload, training } = trainingComparison();
+    mlflow.setDown(true);
+    sink.pushComparison(trainingTable(payload, training));
+    sink.pushComparison(trainingTable(payload, training));
+    await clock.advance(0);
+    expect(sink.status()).toMatchObject({ delivered: 0, pending: 2 });
+    await clock.advance(1000); // one retry fails too
+    mlflow.setDown(false);
+    await clock.advance(60_000);
+    expect(sink.status()).toMatchObject({ delivered: 2, pending: 0, undelivered: [] });
+    expect(warnings).toHaveLength(1);
+    // A server refusing the artifacts: the next one is listed as a training comparison.
+    refuseUploads = true;
+    sink.pushComparison(trainingTable(payload, training));
+    await clock.advance(0);
+    expect(sink.status().notDelivered).toEqual({ measurements: 0, labels: 0, comparisons: 1 });
+    expect(sink.status().undelivered[0]).toMatchObject({
+      id: 'training comparison 3',
+      comparison: true
+    });
   });
 
   it('sets a label on the registered model version named, the rating last', async () => {

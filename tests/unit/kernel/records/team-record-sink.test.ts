@@ -15,6 +15,7 @@ import {
 import type { LabelRecord } from '../../../../core/label/record';
 import { sampleRecord } from '../../fixtures/sample-record';
 import { comparisonPayload } from './fixtures/tactics-payload';
+import { trainingComparison } from './fixtures/training-payload';
 import { FakeClock } from './fixtures/fake-clock';
 import { fakeFetch } from './fixtures/fake-fetch';
 
@@ -87,6 +88,35 @@ describe('TeamRecordSink', () => {
       /^gaissa: 2 label\(s\) and 1 comparison\(s\) not delivered to MLflow at http:\/\/m: comparison 1 .*label 1 \(A\) on models:\/x\/1/
     );
     expect(undeliveredText([mlflow])).not.toContain('gaissa-emissions');
+  });
+
+  it('sends a training comparison to MLflow only, and lists it by its kind when it cannot', async () => {
+    const { sink, sent, clock } = teamSink(
+      { mlflowTrackingUri: 'http://m', pushgatewayUrl: 'http://p' },
+      () => new Promise<never>(() => undefined)
+    );
+    const { payload, training } = trainingComparison();
+    sink.writeTrainingComparison(payload, training);
+    await clock.advance(0);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every(r => new URL(r.url).host === 'm')).toBe(true);
+    const closing = sink.close(2000);
+    await clock.advance(2000);
+    const [mlflow, pushgateway] = await closing;
+    expect(mlflow.notDelivered).toEqual({ measurements: 0, labels: 0, comparisons: 1 });
+    expect(pushgateway.notDelivered).toEqual({ measurements: 0, labels: 0, comparisons: 0 });
+    expect(undeliveredText([mlflow])).toMatch(
+      /^gaissa: 1 comparison\(s\) not delivered to MLflow at http:\/\/m: training comparison 1 /
+    );
+  });
+
+  it('says once, without failing, a training comparison it cannot make into a table', () => {
+    const { sink, warnings } = teamSink({ mlflowTrackingUri: 'http://m' }, () => ({ status: 200 }));
+    const broken = { variants: null } as never;
+    expect(() => sink.writeTrainingComparison(broken, {})).not.toThrow();
+    expect(() => sink.writeTrainingComparison(broken, {})).not.toThrow();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: the training comparison not sent to the team servers/);
   });
 
   it('sends nowhere else when no team server is set', () => {
