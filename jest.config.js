@@ -6,5 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs' } }]
   },
-  testTimeout: 30000
+  testTimeout: 30000,
+  globalSetup: '<rootDir>/tests/unit/global-setup.js',
+  globalTeardown: '<rootDir>/tests/unit/global-teardown.js'
 };

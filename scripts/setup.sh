@@ -8,6 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+# One Debian package, as root: bounded (a held dpkg lock or a slow mirror must not hang CI), with
+# the package lists refreshed once if the first try fails. A failure is a warning: the tests that
+# need the package then fail and say why, the rest still run.
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  local apt=(timeout 900 apt-get -o DPkg::Lock::Timeout=120 -o Acquire::Retries=3)
+  "${apt[@]}" install -y -q --no-install-recommends "$1" < /dev/null \
+    || { "${apt[@]}" update -q < /dev/null && "${apt[@]}" install -y -q --no-install-recommends "$1" < /dev/null; } \
+    || echo "gaissa setup: could not install $1; the tests that need it will fail" >&2
+}
 hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
 # --- npm packages (npm ci is exact and never downloads binaries from outside the registry: .npmrc;
@@ -52,9 +62,7 @@ if [ "${1:-}" = "--test" ]; then
     command -v "$tool" > /dev/null && continue
     if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
       echo "gaissa setup: installing $tool for the team-sink and JupyterHub tests"
-      export DEBIAN_FRONTEND=noninteractive
-      apt-get install -y -q --no-install-recommends "$tool" < /dev/null \
-        || { apt-get update -q < /dev/null && apt-get install -y -q --no-install-recommends "$tool" < /dev/null; }
+      apt_install "$tool"
     else
       echo "gaissa setup: no $tool; the team-sink and JupyterHub tests need it" \
         "(sudo apt-get install $tool)" >&2
@@ -67,9 +75,7 @@ fi
 if [ "${1:-}" = "--test" ] && [ -z "${GAISSA_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
     echo "gaissa setup: installing chromium for the UI tests"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q --no-install-recommends chromium < /dev/null \
-      || { apt-get update -q < /dev/null && apt-get install -y -q --no-install-recommends chromium < /dev/null; }
+    apt_install chromium
   else
     echo "gaissa setup: no /usr/bin/chromium; the UI tests need it (sudo apt-get install chromium," \
       "or GAISSA_CHROMIUM=/path/to/chromium)" >&2

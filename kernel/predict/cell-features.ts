@@ -302,7 +302,25 @@ class Walker {
     else if (op === K.GreaterThanEqualsToken && step < 0)
       span = Math.floor((start - bound) / -step) + 1;
     else return;
-    return Math.max(0, span);
+    // A bound past what a number can count (1e309) sizes nothing.
+    return Number.isFinite(span) ? Math.max(0, span) : undefined;
+  }
+
+  /**
+   * Whether a loop's body may leave it early: a `break` of its own (not one of an inner loop or
+   * switch), a `return` or a `throw` (not in a nested function). Its trip count then only bounds
+   * the work, which would mis-teach the costs: such a loop counts as unsized.
+   */
+  private exitsEarly(body: TS.Node): boolean {
+    const ts = this.ts;
+    const visit = (n: TS.Node, inInnerLoop: boolean): boolean => {
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+      if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) return true;
+      if (ts.isBreakStatement(n) && (n.label !== undefined || !inInnerLoop)) return true;
+      const inner = inInnerLoop || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n);
+      return ts.forEachChild(n, c => visit(c, inner) || undefined) ?? false;
+    };
+    return visit(body, false);
   }
 
   private stepOf(inc: TS.Expression | undefined, name: string): number | undefined {
@@ -349,20 +367,23 @@ class Walker {
     }
     if (ts.isForStatement(node)) {
       if (node.initializer) this.walk(node.initializer, times, depth);
-      const trips = this.forTrips(node);
+      const early = this.exitsEarly(node.statement);
+      const trips = early ? undefined : this.forTrips(node);
       const header = [node.condition, node.incrementor].filter((x): x is TS.Expression => !!x);
-      loop(trips, `a for loop at line ${lineOf(node)} whose bound is not a constant`, [
-        ...header,
-        node.statement
-      ]);
+      const why = early
+        ? 'may leave early (break, return or throw)'
+        : 'whose bound is not a constant';
+      loop(trips, `a for loop at line ${lineOf(node)} ${why}`, [...header, node.statement]);
       return;
     }
     if (ts.isForOfStatement(node) || ts.isForInStatement(node)) {
-      const trips = ts.isForOfStatement(node) ? this.lengthOf(node.expression) : undefined;
+      const early = this.exitsEarly(node.statement);
+      const trips =
+        ts.isForOfStatement(node) && !early ? this.lengthOf(node.expression) : undefined;
       this.walk(node.expression, times, depth);
       loop(
         trips,
-        `a for-${ts.isForOfStatement(node) ? 'of' : 'in'} loop at line ${lineOf(node)} over something of unknown length`,
+        `a for-${ts.isForOfStatement(node) ? 'of' : 'in'} loop at line ${lineOf(node)} ${early ? 'that may leave early (break, return or throw)' : 'over something of unknown length'}`,
         [node.statement]
       );
       return;

@@ -241,6 +241,8 @@ export class CellPredictor {
       );
     const learned = this.learned();
     const estimate = estimateJ(learned.costs, features);
+    if (!Number.isFinite(estimate))
+      return none('the work it sizes is too large to give a number of joules');
     const taught =
       learned.cells > 0
         ? `costs learned from ${learned.cells} measured cell(s) on this machine (${this.meter} meter)`

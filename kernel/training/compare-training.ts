@@ -472,6 +472,7 @@ export async function compareTraining<M extends TrainableModel>(
           earlyStopping: undefined,
           freeze: undefined,
           forecastAfter: false,
+          predict: false,
           onEpochEnd: undefined,
           log: false,
           display: false

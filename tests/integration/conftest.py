@@ -12,6 +12,20 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 KERNEL = "gaissa"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_dir():
+    """Kernels started here cache calibrations and the cell predictor's costs in a folder of the
+    run's own (they inherit GAISSA_CACHE_DIR), never the user's ~/.cache."""
+    if os.environ.get("GAISSA_CACHE_DIR"):
+        yield os.environ["GAISSA_CACHE_DIR"]
+        return
+    d = tempfile.mkdtemp(prefix="gaissa-pytest-cache-")
+    os.environ["GAISSA_CACHE_DIR"] = d
+    yield d
+    del os.environ["GAISSA_CACHE_DIR"]
+    shutil.rmtree(d, ignore_errors=True)
+
+
 @pytest.fixture
 def bare_dir():
     """A working directory with no node_modules anywhere above it: cells must resolve their types

@@ -36,6 +36,28 @@ describe('loops', () => {
       /for loop at line 1 whose bound is not a constant/
     );
   });
+
+  test('a loop that may leave early, or whose bound no number can count, is unsized', () => {
+    const early = cellFeatures(
+      'let s = 0;\nfor (let i = 0; i < 1e12; i++) { s += i; if (s > 1e6) break; }'
+    );
+    expect(early.unsized[0]).toMatch(/for loop at line 2 may leave early/);
+    expect(early.ops).toBeLessThan(100);
+    expect(
+      cellFeatures('for (const v of [1, 2]) { if (v) throw new Error(); }').unsized[0]
+    ).toMatch(/may leave early/);
+    // An inner loop's break leaves only the inner loop (unsized), a callback's return only the
+    // callback: the outer loop stays sized.
+    const inner = cellFeatures(
+      'for (let i = 0; i < 10; i++) { for (let j = 0; j < 5; j++) { if (j) break; } [1].map(x => { return x; }); }'
+    );
+    expect(inner.unsized).toEqual([
+      'a for loop at line 1 may leave early (break, return or throw)'
+    ]);
+    expect(cellFeatures('for (let i = 0; i < 1e309; i++) s++;').unsized[0]).toMatch(
+      /bound is not a constant/
+    );
+  });
 });
 
 describe('arrays, waits and heavy calls', () => {
