@@ -112,7 +112,8 @@ export interface CaseResult {
   highJ: number;
   stepJ: number | null;
   actualJ: number;
-  preErrorPercent: number;
+  /** null where the actual was 0 J (no relative error). */
+  preErrorPercent: number | null;
   stepErrorPercent: number | null;
   inInterval: boolean;
 }
@@ -201,15 +202,16 @@ export async function trainingPredictionAccuracy(
               `e=${c.epochs} val=${String(c.validationSamples).padStart(3)}  ` +
               `PRE ${result.predictedJ.toFixed(2)} J [${result.lowJ.toFixed(2)}, ${result.highJ.toFixed(2)}]  ` +
               `STEP ${result.stepJ?.toFixed(2) ?? '-'} J  actual ${result.actualJ.toFixed(2)} J  ` +
-              `PRE ${result.preErrorPercent.toFixed(1)} %  STEP ${result.stepErrorPercent?.toFixed(1) ?? '-'} %` +
+              `PRE ${result.preErrorPercent?.toFixed(1) ?? '-'} %  STEP ${result.stepErrorPercent?.toFixed(1) ?? '-'} %` +
               `${result.inInterval ? '' : '  (outside)'}`
           );
         }
+        const pres = cases.filter(c => c.preErrorPercent !== null);
         const steps = cases.filter(c => c.stepErrorPercent !== null);
         const result: RunResult = {
           cases,
           calibrationS,
-          preMapePercent: mean(cases.map(c => Math.abs(c.preErrorPercent))),
+          preMapePercent: mean(pres.map(c => Math.abs(c.preErrorPercent!))),
           stepMapePercent: mean(steps.map(c => Math.abs(c.stepErrorPercent!))),
           coveragePercent: (100 * cases.filter(c => c.inInterval).length) / cases.length
         };

@@ -11,6 +11,7 @@
  * estimate lands in the right one even when it is off by half.
  */
 import { finiteNumber, formatEnergy } from './format';
+import { coverageOfRecord, provenanceText } from './provenance';
 
 export type CellTier = 'Low' | 'Medium' | 'High';
 
@@ -71,19 +72,28 @@ export function errorText(percent: number): string {
 
 /**
  * One line a person reads: "predicted 4.2 J (Medium) / measured 5.1 J, error -18 %", or
- * "no prediction: why". `measuredJ` absent: before the cell ran. Payload strings are returned as
+ * "no prediction: why". `record` (the measurement, untrusted) absent: before the cell ran. The
+ * figure is named by its provenance ("estimated" where no counter read it: a prediction set
+ * against an estimate is not checked against a measurement), and a run that did not complete
+ * gets no error (its joules are those of part of the cell). Payload strings are returned as
  * text; callers escape or put them in text nodes.
  */
-export function predictionLine(p: Partial<CellPrediction>, measuredJ?: number): string {
+export function predictionLine(p: Partial<CellPrediction>, record?: unknown): string {
   const estimate = finiteNumber(p.estimateJ);
   if (estimate === null || (p.tier !== 'Low' && p.tier !== 'Medium' && p.tier !== 'High'))
     return `no prediction: ${typeof p.reason === 'string' && p.reason ? p.reason : 'reason not given'}`;
   const predicted = `predicted ${formatEnergy(estimate)} (${p.tier})`;
-  if (measuredJ === undefined) return predicted;
-  const error = predictionErrorPercent(estimate, measuredJ);
-  const tier = finiteNumber(measuredJ) === null ? null : tierOf(measuredJ, boundariesOf(p));
+  if (record === undefined) return predicted;
+  const r = (typeof record === 'object' && record !== null ? record : {}) as Record<
+    string,
+    unknown
+  >;
+  if (r.status !== 'ok') return `${predicted} (the run did not complete)`;
+  const actual = finiteNumber(r.energyJ);
+  const error = predictionErrorPercent(estimate, actual);
+  const tier = actual === null ? null : tierOf(actual, boundariesOf(p));
   return (
-    `${predicted} / measured ${finiteNumber(measuredJ) === null ? 'n/a' : formatEnergy(measuredJ)}` +
+    `${predicted} / ${provenanceText(coverageOfRecord(r))} ${actual === null ? 'n/a' : formatEnergy(actual)}` +
     `${tier ? ` (${tier})` : ''}, error ${error === null ? 'n/a' : errorText(error)}`
   );
 }

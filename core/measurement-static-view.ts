@@ -356,7 +356,7 @@ function regionRow(r: Loose): Row {
 }
 
 /**
- * What `--predict` said before the run beside what was measured, with the tier boundaries and
+ * What `--predict` said before the run beside the figure it got, with the tier boundaries and
  * what the estimate rests on; marked predicted. None when the record has no prediction.
  */
 function predictionRows(r: Loose): Row[] {
@@ -367,7 +367,7 @@ function predictionRows(r: Loose): Row[] {
     {
       label: 'Prediction',
       value:
-        `${oneLine(predictionLine({ ...p, reason: oneLine(p.reason, 300) ?? undefined }, num(r.energyJ) ?? undefined), 400)}` +
+        `${oneLine(predictionLine({ ...p, reason: oneLine(p.reason, 300) ?? undefined }, r), 400)}` +
         ` [${boundariesText(obj(p.boundaries))}]${basis ? `; from ${basis}` : ''}; predicted, not measured`
     }
   ];
@@ -460,13 +460,7 @@ export function measurementLine(record: MeasurementRecord): string {
   if (r.prediction !== undefined) {
     const p = obj(r.prediction);
     parts.push(
-      oneLine(
-        predictionLine(
-          { ...p, reason: oneLine(p.reason, 80) ?? undefined },
-          num(r.energyJ) ?? undefined
-        ),
-        160
-      ) ?? ''
+      oneLine(predictionLine({ ...p, reason: oneLine(p.reason, 80) ?? undefined }, r), 160) ?? ''
     );
   }
   if (r.status !== 'ok') {

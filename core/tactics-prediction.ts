@@ -5,6 +5,7 @@
  */
 import { finiteNumber, formatEnergy, formatNumber } from './format';
 import { errorText, predictionErrorPercent } from './cell-prediction';
+import { provenanceText } from './provenance';
 
 export interface VariantPredicted {
   method: 'predicted';
@@ -33,7 +34,20 @@ export interface VariantNoPrediction {
 
 export type VariantPrediction = VariantPredicted | VariantNoPrediction;
 
-/** The prediction's errors against the measured figures (null where one is not a number > 0). */
+/** The schema's bounds of an error percent: a wilder one is stored as null, not rejected. */
+const ERROR_PERCENT_MIN = -100;
+const ERROR_PERCENT_MAX = 1e9;
+
+function storableError(percent: number | null): number | null {
+  return percent !== null && percent >= ERROR_PERCENT_MIN && percent <= ERROR_PERCENT_MAX
+    ? percent
+    : null;
+}
+
+/**
+ * The prediction's errors against the measured figures (null where one is not a number > 0, or
+ * the error lies outside what the schema stores: one bad figure must not cost the comparison).
+ */
 export function checkedAgainst(
   predicted: Omit<VariantPredicted, 'energyErrorPercent' | 'latencyErrorPercent' | 'inInterval'>,
   measured: { energyPerInferenceJ: number; latencyMs: number }
@@ -41,19 +55,40 @@ export function checkedAgainst(
   const m = measured.energyPerInferenceJ;
   return {
     ...predicted,
-    energyErrorPercent: predictionErrorPercent(predicted.energyPerInferenceJ, m),
-    latencyErrorPercent: predictionErrorPercent(predicted.latencyMs, measured.latencyMs),
+    energyErrorPercent: storableError(predictionErrorPercent(predicted.energyPerInferenceJ, m)),
+    latencyErrorPercent: storableError(
+      predictionErrorPercent(predicted.latencyMs, measured.latencyMs)
+    ),
     inInterval: m >= predicted.low && m <= predicted.high
   };
 }
 
 /**
- * One line a person reads, from an untrusted payload: "predicted 120 µJ (80 µJ .. 190 µJ) /
- * measured 110 µJ, error +9 %, inside the interval", or "no prediction: why". The error is
- * recomputed from the figures rather than taken from the payload; a payload string comes back as
- * text, for the caller to escape or put in a text node.
+ * How a variant's energy was obtained, from its untrusted method and coverage, in the wording of
+ * the provenance badges: "measured", "partly measured (NN % counter)" or "estimated" (anything
+ * unknown).
  */
-export function variantPredictionLine(prediction: unknown, measuredJ: unknown): string {
+export function variantProvenanceText(method: unknown, coverage: unknown): string {
+  const c =
+    typeof coverage === 'number' && Number.isFinite(coverage) && coverage >= 0 && coverage <= 1
+      ? coverage
+      : method === 'measured'
+        ? 1
+        : 0;
+  return method === 'measured' || method === 'partly-measured' ? provenanceText(c) : 'estimated';
+}
+
+/**
+ * One line a person reads, from an untrusted payload: "predicted 120 µJ (80 µJ .. 190 µJ) /
+ * measured 110 µJ, error +9 %, inside the interval", or "no prediction: why". The variant's figure
+ * is named by its provenance (estimated where no counter read it); the error is recomputed from
+ * the figures rather than taken from the payload; a payload string comes back as text, for the
+ * caller to escape or put in a text node.
+ */
+export function variantPredictionLine(
+  prediction: unknown,
+  variant: { energyPerInferenceJ?: unknown; method?: unknown; coverage?: unknown }
+): string {
   const p = (typeof prediction === 'object' && prediction !== null ? prediction : {}) as Record<
     string,
     unknown
@@ -66,7 +101,7 @@ export function variantPredictionLine(prediction: unknown, measuredJ: unknown): 
   if (p.method !== 'predicted' || e === null || e <= 0) return 'no prediction: not readable';
   const interval =
     low !== null && high !== null ? ` (${formatEnergy(low)} .. ${formatEnergy(high)})` : '';
-  const m = finiteNumber(measuredJ);
+  const m = finiteNumber(variant.energyPerInferenceJ);
   if (m === null || m <= 0) return `predicted ${formatEnergy(e)}${interval}`;
   const error = predictionErrorPercent(e, m);
   const inside =
@@ -75,7 +110,8 @@ export function variantPredictionLine(prediction: unknown, measuredJ: unknown): 
       : m >= low && m <= high
         ? ', inside the interval'
         : ', outside the interval';
-  return `predicted ${formatEnergy(e)}${interval} / measured ${formatEnergy(m)}, error ${error === null ? 'n/a' : errorText(error)}${inside}`;
+  const provenance = variantProvenanceText(variant.method, variant.coverage);
+  return `predicted ${formatEnergy(e)}${interval} / ${provenance} ${formatEnergy(m)}, error ${error === null ? 'n/a' : errorText(error)}${inside}`;
 }
 
 /** "predicted latency 2.3 ms per call of 32 (measured 2.1 ms)"; '' when not a prediction. */

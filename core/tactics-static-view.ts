@@ -191,9 +191,7 @@ function predictionsOf(payload: Loose): Array<{ name: string; line: string; basi
       const latency = variantPredictionLatency(p, v.latencyMs);
       return {
         name: line(v.name, 60) || '?',
-        line:
-          line(variantPredictionLine(p, v.energyPerInferenceJ), 600) +
-          (latency ? `; ${latency}` : ''),
+        line: line(variantPredictionLine(p, v), 600) + (latency ? `; ${latency}` : ''),
         basis: 'noPrediction' in p ? '' : line(p.basis, 600)
       };
     });

@@ -77,13 +77,14 @@ export interface PredictionCheck {
   pre: {
     energyJ: number;
     durationS: number;
-    energyErrorPercent: number;
-    durationErrorPercent: number;
+    /** null where the actual is 0: there is no relative error to give. */
+    energyErrorPercent: number | null;
+    durationErrorPercent: number | null;
     /** The actual energy lies inside the predicted interval. */
     inInterval: boolean;
   };
   /** STEP: the forecast after the first epoch(s), for the same epochs; null without one. */
-  step: { afterEpochs: number; energyJ: number; energyErrorPercent: number } | null;
+  step: { afterEpochs: number; energyJ: number; energyErrorPercent: number | null } | null;
 }
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -141,9 +142,10 @@ export function predictRun(
   };
 }
 
-function errorPercent(predicted: number, actual: number): number {
-  if (actual === 0) return predicted === 0 ? 0 : Infinity;
-  return ((predicted - actual) / actual) * 100;
+/** Signed error relative to the actual; null where it has none (an actual of 0), not Infinity. */
+function errorPercent(predicted: number, actual: number): number | null {
+  const e = ((predicted - actual) / actual) * 100;
+  return actual !== 0 && Number.isFinite(e) ? e : null;
 }
 
 /** PRE and STEP against the measured epochs, restated for the epochs that ran. */
@@ -171,7 +173,10 @@ export function checkPrediction(
       ? {
           afterEpochs: forecastCheck.forecast.basedOnEpochs,
           energyJ: forecastCheck.forecastForActualEpochs.energyJ,
-          energyErrorPercent: forecastCheck.energyErrorPercent
+          // The forecast's own check gives Infinity against an actual of 0.
+          energyErrorPercent: Number.isFinite(forecastCheck.energyErrorPercent)
+            ? forecastCheck.energyErrorPercent
+            : null
         }
       : null
   };

@@ -217,8 +217,8 @@ function summaryLines(run: TrainingRunData): string[] {
   return lines;
 }
 
-function signed(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
+function signed(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
   const rounded = Number(value.toFixed(1));
   return rounded > 0 ? `+${rounded}` : String(rounded);
 }

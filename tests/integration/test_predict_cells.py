@@ -55,7 +55,7 @@ def test_predict_shows_the_tier_first_then_predicted_vs_measured(kc, cache_dir):
     assert prediction["estimateJ"] > 0
     assert prediction["boundaries"] == {"mediumFromJ": 1, "highFromJ": 30}
     assert record["energyJ"] > 0
-    assert re.search(r"Prediction +predicted .* \(\w+\) / measured .* \(\w+\), error [+-]?\d+ %", last["text/plain"])
+    assert re.search(r"Prediction +predicted .* \(\w+\) / (measured|estimated|partly measured \(<?\d+ % counter\)) .* \(\w+\), error [+-]?\d+ %", last["text/plain"])
     assert "<th>Prediction</th>" in last["text/html"]
     # The costs learned from the cell are kept for this machine.
     [costs] = glob.glob(os.path.join(cache_dir, "cell-costs-*.json"))

@@ -170,8 +170,8 @@ function figures(record: MeasurementRecord): HTMLElement {
 }
 
 /**
- * What `--predict` said before the cell ran beside the measured figure and the error, badged
- * `predicted` so it is never read as a measurement; the basis is the detail below it.
+ * What `--predict` said before the cell ran beside the figure (named by its provenance) and the
+ * error, badged `predicted` so it is never read as a measurement; the basis is the detail below it.
  */
 function prediction(record: MeasurementRecord): HTMLElement | null {
   const p = record.prediction;
@@ -181,7 +181,7 @@ function prediction(record: MeasurementRecord): HTMLElement | null {
     { className: 'gaissa-measurement-prediction', attrs: { 'data-method': 'predicted' } },
     el('span', { className: 'gaissa-badge gaissa-badge-predicted' }, 'predicted'),
     ' ',
-    el('span', { className: 'gaissa-measurement-value' }, predictionLine(p, record.energyJ)),
+    el('span', { className: 'gaissa-measurement-value' }, predictionLine(p, record)),
     el(
       'span',
       { className: 'gaissa-measurement-detail' },

@@ -17,7 +17,7 @@ import {
 } from './validation';
 import { formatDecimal, formatEnergy, formatSI } from '../../../core/format';
 import { errorText, predictionErrorPercent } from '../../../core/cell-prediction';
-import { variantPredictionLatency } from '../../../core/tactics-prediction';
+import { variantPredictionLatency, variantProvenanceText } from '../../../core/tactics-prediction';
 
 export const TACTICS_CLASS = 'gaissa-tactics';
 /** Longest lists shown (variants' notes, operators left as is); the payload may hold more. */
@@ -189,7 +189,7 @@ function columns(p: TacticsComparisonPayload): Column[] {
     cols.push({
       header: 'Predicted (not measured)',
       title:
-        'Energy per inference predicted before the variant was measured, its interval, and its error against the measured figure',
+        'Energy per inference predicted before the variant was measured, its interval, and its error against the figure compared (named when it is estimated)',
       cell: v => predictionCell(v)
     });
   }
@@ -229,7 +229,9 @@ function nameCell(v: TacticsVariant): HTMLElement {
 
 /**
  * Predicted vs measured: the prediction and its interval, the error recomputed from the two
- * figures (not read from the payload), and the basis; or why there is none.
+ * figures (not read from the payload) and, where no counter read all of the variant's energy,
+ * which figure it is against ("against the estimated figure"), and the basis; or why there is
+ * none.
  */
 function predictionCell(v: TacticsVariant): HTMLElement {
   const p = v.prediction;
@@ -245,6 +247,8 @@ function predictionCell(v: TacticsVariant): HTMLElement {
   const measured = v.energyPerInferenceJ;
   const inside = finite(measured) && measured >= p.low && measured <= p.high;
   const latency = variantPredictionLatency(p, v.latencyMs);
+  const provenance = variantProvenanceText(v.method, v.coverage);
+  const against = provenance === 'measured' ? '' : ` against the ${provenance} figure`;
   return el(
     'td',
     { className, attrs: { 'data-method': 'predicted' } },
@@ -259,7 +263,7 @@ function predictionCell(v: TacticsVariant): HTMLElement {
       { className: 'gaissa-tactics-prediction-error', attrs: { 'data-inside': inside } },
       error === null
         ? 'error n/a'
-        : `error ${errorText(error)}, ${inside ? 'inside' : 'outside'} the interval`
+        : `error ${errorText(error)}${against}, ${inside ? 'inside' : 'outside'} the interval`
     ),
     latency ? el('br', {}) : null,
     latency ? el('span', {}, latency) : null,

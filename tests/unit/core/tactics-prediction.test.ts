@@ -30,30 +30,72 @@ describe('checkedAgainst', () => {
     expect(outside.latencyErrorPercent).toBeNull();
     expect(outside.inInterval).toBe(false);
   });
+
+  it("stores an error beyond the schema's bounds as null, so the comparison stays valid", () => {
+    // 1e-12 J measured against 120 µJ predicted: +1.2e10 %, past the schema's maximum of 1e9.
+    const wild = checkedAgainst(predicted, { energyPerInferenceJ: 1e-12, latencyMs: 1e-9 });
+    expect(wild.energyErrorPercent).toBeNull();
+    expect(wild.latencyErrorPercent).toBeNull();
+    // A negative predicted latency would be below -100 %.
+    const below = checkedAgainst(
+      { ...predicted, latencyMs: -1 },
+      { energyPerInferenceJ: 1e-4, latencyMs: 2 }
+    );
+    expect(below.latencyErrorPercent).toBeNull();
+    expect(below.energyErrorPercent).toBeCloseTo(20, 9);
+    // The bounds themselves are kept.
+    const edge = checkedAgainst(
+      { ...predicted, energyPerInferenceJ: 1e7 * 1e-6 },
+      { energyPerInferenceJ: 1e-6, latencyMs: 2 }
+    );
+    expect(edge.energyErrorPercent).toBeCloseTo(1e9 - 100, 0);
+  });
 });
 
 describe('variantPredictionLine', () => {
+  const measured = (j: unknown) => ({ energyPerInferenceJ: j, method: 'measured', coverage: 1 });
+
   it('sets predicted against measured with the error recomputed', () => {
     const lying = { ...predicted, energyErrorPercent: 999, inInterval: false };
-    expect(variantPredictionLine(lying, 100e-6)).toBe(
+    expect(variantPredictionLine(lying, measured(100e-6))).toBe(
       'predicted 120 µJ (80 µJ .. 180 µJ) / measured 100 µJ, error +20 %, inside the interval'
     );
-    expect(variantPredictionLine(predicted, 60e-6)).toMatch(/error \+100 %, outside the interval$/);
-    expect(variantPredictionLine(predicted, 'n/a')).toBe('predicted 120 µJ (80 µJ .. 180 µJ)');
+    expect(variantPredictionLine(predicted, measured(60e-6))).toMatch(
+      /error \+100 %, outside the interval$/
+    );
+    expect(variantPredictionLine(predicted, measured('n/a'))).toBe(
+      'predicted 120 µJ (80 µJ .. 180 µJ)'
+    );
+  });
+
+  it('calls an estimated figure estimated, a partial one partly measured, never measured', () => {
+    const figure = (method: unknown, coverage?: unknown) =>
+      variantPredictionLine(predicted, { energyPerInferenceJ: 100e-6, method, coverage });
+    expect(figure('estimated', 0)).toBe(
+      'predicted 120 µJ (80 µJ .. 180 µJ) / estimated 100 µJ, error +20 %, inside the interval'
+    );
+    expect(figure('partly-measured', 0.4)).toContain(
+      '/ partly measured (40 % counter) 100 µJ, error +20 %'
+    );
+    // A claim of measured with a partial coverage, or an unknown method, is not believed.
+    expect(figure('measured', 0.5)).toContain('/ partly measured (50 % counter) 100 µJ');
+    expect(figure('rapl')).toContain('/ estimated 100 µJ');
+    expect(figure(undefined)).toContain('/ estimated 100 µJ');
   });
 
   it('says why there is none, and never reads a non-prediction as one', () => {
-    expect(variantPredictionLine({ noPrediction: 'control flow (Loop)' }, 1)).toBe(
+    const one = measured(1);
+    expect(variantPredictionLine({ noPrediction: 'control flow (Loop)' }, one)).toBe(
       'no prediction: control flow (Loop)'
     );
-    expect(variantPredictionLine({ noPrediction: 7 }, 1)).toBe('no prediction: reason not given');
-    expect(variantPredictionLine({ ...predicted, method: 'measured' }, 1)).toBe(
+    expect(variantPredictionLine({ noPrediction: 7 }, one)).toBe('no prediction: reason not given');
+    expect(variantPredictionLine({ ...predicted, method: 'measured' }, one)).toBe(
       'no prediction: not readable'
     );
-    expect(variantPredictionLine({ ...predicted, energyPerInferenceJ: NaN }, 1)).toBe(
+    expect(variantPredictionLine({ ...predicted, energyPerInferenceJ: NaN }, one)).toBe(
       'no prediction: not readable'
     );
-    expect(variantPredictionLine(null, 1)).toBe('no prediction: not readable');
+    expect(variantPredictionLine(null, one)).toBe('no prediction: not readable');
   });
 
   it('says the predicted latency per call', () => {

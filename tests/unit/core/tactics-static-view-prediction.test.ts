@@ -46,12 +46,12 @@ const predicted = {
 };
 
 describe('tactics static views with predictions', () => {
-  it('lists predicted vs measured per variant, marked not measured', () => {
+  it('lists predicted vs the estimated figure per variant, marked not measured', () => {
     const p = payload([predicted, { noPrediction: 'unknown operator Foo' }, undefined]);
     const text = tacticsText(p);
     expect(text).toContain('Predicted before measuring (not measured):');
     expect(text).toContain(
-      '  fp32: predicted 150 µJ (90 µJ .. 200 µJ) / measured 100 µJ, error +50 %, inside the interval; predicted latency 2.5 ms per call of 8 (measured 2 ms)'
+      '  fp32: predicted 150 µJ (90 µJ .. 200 µJ) / estimated 100 µJ, error +50 %, inside the interval; predicted latency 2.5 ms per call of 8 (measured 2 ms)'
     );
     expect(text).toContain('    basis: calibration of 6 points at 1 thread(s)');
     expect(text).toContain('  int8: no prediction: unknown operator Foo');
@@ -62,6 +62,20 @@ describe('tactics static views with predictions', () => {
     );
     expect(html).toContain('<li><strong>int8</strong>: no prediction: unknown operator Foo</li>');
     expect(html).toContain('<small>basis: calibration of 6 points at 1 thread(s)</small>');
+  });
+
+  it('calls the figure measured only when a counter measured all of it', () => {
+    const p = payload([predicted, predicted]);
+    Object.assign(p.variants[0], { method: 'measured', coverage: 1 });
+    Object.assign(p.variants[1], { method: 'partly-measured', coverage: 0.25 });
+    const text = tacticsText(p);
+    expect(text).toContain(
+      '  fp32: predicted 150 µJ (90 µJ .. 200 µJ) / measured 100 µJ, error +50 %'
+    );
+    expect(text).toContain(
+      '  int8: predicted 150 µJ (90 µJ .. 200 µJ) / partly measured (25 % counter) 100 µJ'
+    );
+    expect(tacticsHtml(p)).toContain('/ partly measured (25 % counter) 100 µJ');
   });
 
   it('says nothing of predictions when there are none', () => {

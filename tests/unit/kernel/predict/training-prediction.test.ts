@@ -12,6 +12,7 @@ import {
   type TrainingCalibration
 } from '../../../../kernel/predict/training-prediction';
 import type { SampleWork } from '../../../../kernel/predict/training-work';
+import { predictionCheckLine } from '../../../../kernel/training/training-view';
 
 const work: SampleWork = {
   layers: [],
@@ -103,5 +104,17 @@ describe('checkPrediction', () => {
     // 6 J against a predicted 1.8 J (x 1.25 at most): outside the interval.
     expect(check.pre.inInterval).toBe(false);
     expect(check.step).toBeNull();
+  });
+
+  test('an actual of 0 J and 0 s gives no error (null), not Infinity', () => {
+    const epochs = [0, 0].map(energyJ => ({ energyJ, durationS: 0 }));
+    // A forecast of more than 0 J set against those 0 J.
+    const forecast = forecastTraining([{ energyJ: 1, durationS: 0.1 }], 4, carbon);
+    const check = checkPrediction(prediction, epochs, checkForecast(forecast, epochs, carbon));
+    expect(check.pre.energyErrorPercent).toBeNull();
+    expect(check.pre.durationErrorPercent).toBeNull();
+    expect(check.step!.energyJ).toBeGreaterThan(0);
+    expect(check.step!.energyErrorPercent).toBeNull();
+    expect(predictionCheckLine(check, ' (estimated)')).toMatch(/before training .* \(n\/a %, /);
   });
 });

@@ -21,7 +21,7 @@ afterEach(() => {
   document.body.textContent = '';
 });
 
-test('shows predicted vs measured with the error, the boundaries and the basis, as text', () => {
+test('shows predicted vs estimated with the error, the boundaries and the basis, as text', () => {
   const record = sampleRecord({
     prediction: { ...prediction, basis: '<img src=x onerror="window.__pwned=true">' }
   });
@@ -30,13 +30,40 @@ test('shows predicted vs measured with the error, the boundaries and the basis, 
   const line = view.node.querySelector('.gaissa-measurement-prediction')!;
   expect(line.getAttribute('data-method')).toBe('predicted');
   expect(line.querySelector('.gaissa-badge-predicted')!.textContent).toBe('predicted');
-  // The sample's mean energy is 11.5 J: 40 J is +248 %.
+  // The sample's mean energy is 11.5 J, estimated (no counter): 40 J is +248 %.
   expect(line.textContent).toContain(
-    'predicted 40 J (High) / measured 11.5 J (Medium), error +248 %'
+    'predicted 40 J (High) / estimated 11.5 J (Medium), error +248 %'
   );
   expect(line.textContent).toContain('Low < 1 J ≤ Medium < 30 J ≤ High');
   expect(line.textContent).toContain('<img src=x');
   expect(view.node.querySelector('img')).toBeNull();
+});
+
+test('measured only where a counter measured it all; no error for a run that did not complete', () => {
+  // The sample, its components read by RAPL over the given share of their joules.
+  const line = (coverage: number, over: object = {}) => {
+    const record = sampleRecord();
+    const c = record.components;
+    const rapl = <T extends object>(part: T) => ({ ...part, method: 'rapl', coverage });
+    const counted = sampleRecord({
+      prediction,
+      method: 'rapl',
+      estimated: coverage < 1,
+      coverage,
+      components: { ...c, cpu: rapl(c.cpu), ram: rapl(c.ram) } as typeof c,
+      ...over
+    });
+    return renderMeasurement(asPayload(counted)).node.querySelector(
+      '.gaissa-measurement-prediction'
+    )!.textContent;
+  };
+  expect(line(1)).toContain('predicted 40 J (High) / measured 11.5 J (Medium), error +248 %');
+  expect(line(0.5)).toContain('/ partly measured (50 % counter) 11.5 J');
+  for (const status of ['error', 'interrupted'] as const) {
+    const text = line(1, { status, error: { name: 'Error', message: 'boom' } });
+    expect(text).toContain('predicted 40 J (High) (the run did not complete)');
+    expect(text).not.toContain('error +');
+  }
 });
 
 test('no prediction shows why; no prediction field, no line', () => {

@@ -8,6 +8,7 @@
 import { validateTacticsPayload } from '../../../../../extension/outputs/tactics/validation';
 import { renderTactics } from '../../../../../extension/outputs/tactics/view';
 import { inferencePayload } from '../../fixtures/tactics-payload';
+import { checkedAgainst } from '../../../../../core/tactics-prediction';
 
 const HOSTILE =
   '<img src=x onerror="window.__gaissaPwned=true"><script>window.__gaissaPwned=true</script>';
@@ -61,12 +62,33 @@ describe('predicted vs measured in the tactics view', () => {
     }
   });
 
+  it('a comparison whose errors run past the bounds still validates: they are stored as null', () => {
+    const { p, base } = withPredictions();
+    const m = base.energyPerInferenceJ!;
+    const predicted = {
+      method: 'predicted' as const,
+      energyPerInferenceJ: m,
+      low: m / 2,
+      high: m * 2
+    };
+    // A measured figure near zero: an error far past the schema's maximum of 1e9 %.
+    base.prediction = checkedAgainst(
+      { ...predicted, latencyMs: 2, batch: 64, threads: 2, basis: 'calibration' },
+      { energyPerInferenceJ: 1e-15, latencyMs: 1e-9 }
+    );
+    expect(validateTacticsPayload(p).ok).toBe(true);
+    const raw = withPredictions();
+    Object.assign(raw.base.prediction!, { energyErrorPercent: 1e10 });
+    expect(validateTacticsPayload(raw.p).ok).toBe(false);
+  });
+
   it('shows the prediction, its interval, the recomputed error, the basis and no-prediction reasons', () => {
     const { p } = withPredictions();
     const { node } = renderTactics(p);
     const [base, int8, ...rest] = predictionCells(node);
     expect(base).toContain('(');
-    expect(base).toMatch(/error \+20 %, inside the interval/);
+    // The fixture's energy is estimated: the error is said to be against that estimate.
+    expect(base).toMatch(/error \+20 % against the estimated figure, inside the interval/);
     expect(base).toContain('predicted latency 2 ms per call of 64');
     expect(base).toContain('calibration of 30 points at 2 thread(s)');
     expect(base).not.toContain('-99');
@@ -74,6 +96,20 @@ describe('predicted vs measured in the tactics view', () => {
     // Variants without a prediction have an empty cell.
     for (const cell of rest) expect(cell).toBe('');
     expect(node.querySelector('td[data-method="predicted"]')).not.toBeNull();
+  });
+
+  it('names the figure the error is against unless a counter measured all of it', () => {
+    const cellOf = (method: 'measured' | 'partly-measured', coverage: number) => {
+      const { p, base } = withPredictions();
+      Object.assign(base, { method, coverage });
+      return predictionCells(renderTactics(p).node)[0];
+    };
+    expect(cellOf('measured', 1)).toMatch(/error \+20 %, inside the interval/);
+    expect(cellOf('partly-measured', 0.4)).toMatch(
+      /error \+20 % against the partly measured \(40 % counter\) figure, inside/
+    );
+    // A measured claim its coverage contradicts is not believed.
+    expect(cellOf('measured', 0.5)).toContain('against the partly measured (50 % counter) figure');
   });
 
   it('has no prediction column when no variant was predicted', () => {
