@@ -232,7 +232,9 @@ async function main(): Promise<void> {
       });
       const run = runs.runs?.[0];
       const tags = new Map(run?.data.tags?.map(t => [t.key, t.value]) ?? []);
-      const history = run ? await client.metricHistory(run.info.run_id, 'gaissa.energy_J') : [];
+      const history = run
+        ? (await client.metricHistory(run.info.run_id, 'gaissa.energy_J')).metrics
+        : [];
       s.records.forEach((r, i) => {
         const step = history.find(m => m.step === i + 1);
         if (tags.get(`gaissa.record.${i + 1}`) !== r.id || step?.value !== r.energyJ) lost++;

@@ -7,7 +7,7 @@
  * and MLFLOW_TRACKING_PASSWORD), or the tracking URI's user and password.
  */
 import { DeliveryRefused, refusesRetry } from './delivery-queue';
-import { printable, readServerText } from './server-text';
+import { printable, readCappedText, readServerText } from './server-text';
 import { serverUrl } from './server-url';
 
 export interface MlflowMetric {
@@ -46,6 +46,12 @@ export class MlflowError extends Error {
     super(message);
   }
 }
+
+/** Bytes an answer may take: a server (or a proxy) sending more is not read on. */
+export const MLFLOW_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** Metric values one history read takes (one page): a GAISSA run logs a step per measurement. */
+export const METRIC_HISTORY_PAGE = 5000;
 
 export class MlflowClient {
   readonly baseUrl: string;
@@ -108,7 +114,13 @@ export class MlflowClient {
         throw Object.assign(new DeliveryRefused(error.message), { mlflow: error });
       throw error;
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await readCappedText(response, MLFLOW_ANSWER_BYTES);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      throw new MlflowError(response.status, 'ANSWER_TOO_LARGE', `MLflow ${path}: ${String(e)}`);
+    }
     return (text ? JSON.parse(text) : {}) as T;
   }
 
@@ -272,27 +284,39 @@ export class MlflowClient {
     return (await this.call<{ run: MlflowRun }>('GET', 'runs/get', { run_id: runId }, signal)).run;
   }
 
-  async metricHistory(runId: string, key: string, signal?: AbortSignal): Promise<MlflowMetric[]> {
-    const { metrics } = await this.call<{ metrics?: MlflowMetric[] }>(
+  /** A metric's first page of values; `more` when the server holds further pages. */
+  async metricHistory(
+    runId: string,
+    key: string,
+    signal?: AbortSignal
+  ): Promise<{ metrics: MlflowMetric[]; more: boolean }> {
+    const { metrics, next_page_token } = await this.call<{
+      metrics?: MlflowMetric[];
+      next_page_token?: string;
+    }>(
       'GET',
       'metrics/get-history',
-      { run_id: runId, metric_key: key, max_results: 25000 },
+      { run_id: runId, metric_key: key, max_results: METRIC_HISTORY_PAGE },
       signal
     );
-    return metrics ?? [];
+    return { metrics: Array.isArray(metrics) ? metrics : [], more: Boolean(next_page_token) };
   }
 
   // Reads for the team view (kernel/records/team-view.ts).
 
   /** Active experiments, at most `maxResults` (MLflow caps a page at 1000 here). */
-  async searchExperiments(maxResults: number, signal?: AbortSignal): Promise<MlflowExperiment[]> {
-    const { experiments } = await this.call<{ experiments?: MlflowExperiment[] }>(
-      'POST',
-      'experiments/search',
-      { max_results: maxResults, view_type: 'ACTIVE_ONLY' },
-      signal
-    );
-    return experiments ?? [];
+  async searchExperiments(
+    maxResults: number,
+    signal?: AbortSignal
+  ): Promise<{ experiments: MlflowExperiment[]; more: boolean }> {
+    const { experiments, next_page_token } = await this.call<{
+      experiments?: MlflowExperiment[];
+      next_page_token?: string;
+    }>('POST', 'experiments/search', { max_results: maxResults, view_type: 'ACTIVE_ONLY' }, signal);
+    return {
+      experiments: Array.isArray(experiments) ? experiments : [],
+      more: Boolean(next_page_token)
+    };
   }
 
   /** One page of runs, newest first; `more` when the server has further pages. */
@@ -316,7 +340,7 @@ export class MlflowClient {
       },
       signal
     );
-    return { runs: runs ?? [], more: Boolean(next_page_token) };
+    return { runs: Array.isArray(runs) ? runs : [], more: Boolean(next_page_token) };
   }
 }
 

@@ -12,12 +12,26 @@ export async function readServerText(
   response: Response,
   maxBytes = SERVER_TEXT_BYTES
 ): Promise<string> {
+  return (await readStart(response, maxBytes)).text;
+}
+
+/** A whole answer of at most `maxBytes`; a longer one throws once that much is read. */
+export async function readCappedText(response: Response, maxBytes: number): Promise<string> {
+  const { text, cut } = await readStart(response, maxBytes);
+  if (cut) throw new Error(`the server's answer is over ${maxBytes} bytes`);
+  return text;
+}
+
+async function readStart(
+  response: Response,
+  maxBytes: number
+): Promise<{ text: string; cut: boolean }> {
   const reader = response.body?.getReader();
-  if (!reader) return '';
+  if (!reader) return { text: '', cut: false };
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    while (size < maxBytes) {
+    while (size <= maxBytes) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
@@ -26,7 +40,10 @@ export async function readServerText(
   } finally {
     void reader.cancel().catch(() => undefined);
   }
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+  return {
+    text: Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'),
+    cut: size > maxBytes
+  };
 }
 
 /** The text with C0 and C1 control characters (escape, line feed...) made spaces. */

@@ -39,6 +39,30 @@ export const readFromSettings: TeamViewReader = () => {
   return teamView().readTeamView(options);
 };
 
+/**
+ * What a read that threw answers: the view's error status, so the frontend never waits for good.
+ * The message is bounded, and a URL's user and password in it are dropped.
+ */
+export function failedView(error: unknown): TeamView {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    type: 'team-view',
+    status: 'unreachable',
+    source: null,
+    trackingUri: null,
+    experiment: null,
+    fetchedAt: Date.now(),
+    runs: 0,
+    truncated: false,
+    measurements: [],
+    labels: [],
+    totals: { perUser: [], perNotebook: [] },
+    errors: [
+      `The team view could not be read: ${message.replace(/\/\/[^/@\s]*@/g, '//')}`.slice(0, 1000)
+    ]
+  };
+}
+
 /** Answers each fetch; asks that arrive during a read are answered by one more read. */
 export function teamViewTarget(read: TeamViewReader = readFromSettings) {
   return (comm: Comm, data: unknown): void => {
@@ -57,7 +81,12 @@ export function teamViewTarget(read: TeamViewReader = readFromSettings) {
       try {
         do {
           again = false;
-          const view = await read();
+          let view: TeamView;
+          try {
+            view = await read();
+          } catch (e) {
+            view = failedView(e);
+          }
           if (!comm.closed) comm.send(view);
         } while (again && !comm.closed);
       } finally {

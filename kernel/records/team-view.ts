@@ -50,18 +50,26 @@ export interface RunRead {
  * Tag values come from anyone's runs: bounded here, and shown as DOM text only, where a control
  * character does nothing (they are kept, so a name matches its notebook's).
  */
-const text = (value: string): string => value.slice(0, 500);
+const text = (value: unknown): string => String(value).slice(0, 500);
 
 const errorText = (e: unknown): string => reasonText(e).slice(0, 1000);
 
+/** Any answer's tags: a value that is no string (a number) is taken as its text. */
 function tagsOf(run: MlflowRun): Map<string, string> {
-  return new Map((run.data.tags ?? []).map((t: KeyValue) => [t.key, t.value]));
+  const tags: unknown = run.data?.tags;
+  return new Map(
+    (Array.isArray(tags) ? (tags as KeyValue[]) : [])
+      .filter(t => t !== null && typeof t === 'object' && t.value !== undefined)
+      .map(t => [String(t.key), String(t.value)])
+  );
 }
 
 /** The latest value at each step (a retried log-batch may have logged a step twice). */
 function byStep(history: readonly MlflowMetric[] | undefined): Map<number, MlflowMetric> {
   const steps = new Map<number, MlflowMetric>();
-  for (const m of history ?? []) {
+  // An odd answer (`metrics: {}`) has no steps.
+  for (const m of Array.isArray(history) ? history : []) {
+    if (m === null || typeof m !== 'object') continue;
     const seen = steps.get(m.step);
     if (!seen || m.timestamp >= seen.timestamp) steps.set(m.step, m);
   }
@@ -195,8 +203,9 @@ export async function readTeamView(options: TeamViewOptions): Promise<TeamView> 
       if (id !== null) names.set(id, experiment);
       else head.errors.push(`MLflow has no experiment named ${JSON.stringify(head.experiment)}`);
     } else {
-      for (const e of await client.searchExperiments(1000, signal))
-        names.set(e.experiment_id, e.name);
+      const listed = await client.searchExperiments(1000, signal);
+      for (const e of listed.experiments) names.set(e.experiment_id, e.name);
+      head.truncated = listed.more;
     }
     const found =
       names.size === 0
@@ -208,7 +217,7 @@ export async function readTeamView(options: TeamViewOptions): Promise<TeamView> 
             signal
           );
     runs = found.runs;
-    head.truncated = found.more;
+    head.truncated ||= found.more;
   } catch (e) {
     return {
       ...aggregateTeamView([], { ...head, errors: [errorText(e)] }),
@@ -227,8 +236,10 @@ export async function readTeamView(options: TeamViewOptions): Promise<TeamView> 
     };
     HISTORY_KEYS.forEach((key, k) => {
       const history = histories[r * HISTORY_KEYS.length + k];
-      if (!(history instanceof Error)) read.histories[key] = history;
-      else if (head.errors.length < 20)
+      if (!(history instanceof Error)) {
+        read.histories[key] = history.metrics;
+        head.truncated ||= history.more;
+      } else if (head.errors.length < 20)
         head.errors.push(`run ${text(run.info.run_id)}: ${errorText(history)}`);
     });
     return read;

@@ -27,6 +27,9 @@ export interface KernelSource {
   shutdown(kernel: TeamKernel): Promise<void>;
 }
 
+/** How long an ask waits for the kernel's answer (its own read gives up after 30 s). */
+export const ANSWER_TIMEOUT_MS = 45_000;
+
 const usable = (k: TeamKernel | null): k is TeamKernel =>
   k !== null && !k.isDisposed && k.status !== 'dead';
 
@@ -37,6 +40,7 @@ export class TeamViewSource {
   private last: TeamView | null = null;
   private disposed = false;
   private starting: Promise<TeamKernel> | null = null;
+  private waiting: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly kernels: KernelSource,
@@ -82,14 +86,17 @@ export class TeamViewSource {
   }
 
   private use(kernel: TeamKernel | null, owned: boolean): void {
-    if (this.comm && !this.comm.isDisposed) {
+    this.stopWaiting();
+    // Dropped before closing: close() calls onClose at once, which must not take it for a refusal.
+    const comm = this.comm;
+    this.comm = null;
+    if (comm && !comm.isDisposed) {
       try {
-        this.comm.close();
+        comm.close();
       } catch {
         // the kernel is gone already
       }
     }
-    this.comm = null;
     if (this.owned && this.kernel && this.kernel !== kernel) {
       void this.kernels.shutdown(this.kernel).catch(() => undefined);
     }
@@ -103,6 +110,15 @@ export class TeamViewSource {
         ? { kind: 'view', view: this.last, refreshing: true }
         : { kind: 'connecting', detail: 'Reading the team server…' }
     );
+    // A kernel that never answers (busy, or hung) must not leave the view waiting for good.
+    this.stopWaiting();
+    this.waiting = setTimeout(() => {
+      this.waiting = null;
+      this.emit({
+        kind: 'failed',
+        reason: `The kernel did not answer within ${ANSWER_TIMEOUT_MS / 1000} s (it may be busy running a cell); refresh to ask again.`
+      });
+    }, ANSWER_TIMEOUT_MS);
     if (this.comm && !this.comm.isDisposed) {
       this.comm.send(fetchMessage() as never);
       return;
@@ -111,6 +127,7 @@ export class TeamViewSource {
     this.comm = comm;
     comm.onMsg = msg => {
       if (this.comm !== comm) return;
+      this.stopWaiting();
       const parsed = parseTeamView(msg.content.data);
       if ('errors' in parsed) {
         this.emit({
@@ -125,12 +142,18 @@ export class TeamViewSource {
     comm.onClose = () => {
       if (this.comm !== comm) return;
       this.comm = null;
+      this.stopWaiting();
       this.emit({
         kind: 'failed',
         reason: 'This kernel has no team view: it is a GAISSA kernel older than this extension.'
       });
     };
     comm.open(fetchMessage() as never);
+  }
+
+  private stopWaiting(): void {
+    if (this.waiting !== null) clearTimeout(this.waiting);
+    this.waiting = null;
   }
 
   private emit(state: TeamViewState): void {

@@ -125,7 +125,9 @@ function viewNodes(view: TeamView): Node[] {
         'p',
         { className: 'gaissa-team-view-scope' },
         `Totals over the ${view.runs} latest GAISSA run${view.runs === 1 ? '' : 's'}` +
-          (view.truncated ? ' (older runs are left out).' : '.')
+          (view.truncated
+            ? ' (the server holds more: older runs or long histories are left out).'
+            : '.')
       ),
       el(
         'div',

@@ -1,7 +1,12 @@
 // The client's error handling: MLflow's error JSON, a proxy's HTML page, refusals that must not be
 // retried, and an experiment another writer creates between our lookup and our create.
 import { DeliveryRefused } from '../../../../kernel/records/delivery-queue';
-import { MlflowClient, MlflowError } from '../../../../kernel/records/mlflow-client';
+import {
+  MLFLOW_ANSWER_BYTES,
+  METRIC_HISTORY_PAGE,
+  MlflowClient,
+  MlflowError
+} from '../../../../kernel/records/mlflow-client';
 import { fakeFetch } from './fixtures/fake-fetch';
 
 describe('MlflowClient', () => {
@@ -68,5 +73,33 @@ describe('MlflowClient', () => {
     }));
     await new MlflowClient('http://m', {}, fetch).experimentId('a&b=c #d.ipynb');
     expect(new URL(sent[0].url).searchParams.get('experiment_name')).toBe('a&b=c #d.ipynb');
+  });
+
+  it('reads an answer only up to its cap, and stops reading there', async () => {
+    let pulled = 0;
+    const chunk = new Uint8Array(1024 * 1024).fill(32);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      }
+    });
+    const fetchImpl = (async () => new Response(endless, { status: 200 })) as typeof fetch;
+    const error = await new MlflowClient('http://m', {}, fetchImpl).getRun('r').catch(e => e);
+    expect(error).toBeInstanceOf(MlflowError);
+    expect(error.code).toBe('ANSWER_TOO_LARGE');
+    expect(pulled).toBeLessThanOrEqual(MLFLOW_ANSWER_BYTES + 4 * chunk.byteLength);
+  });
+
+  it('asks for one bounded page of a metric history, and says when there are more', async () => {
+    const { fetch, sent } = fakeFetch(() => ({
+      status: 200,
+      body: { metrics: [{ key: 'k', value: 1, timestamp: 1, step: 1 }], next_page_token: 't' }
+    }));
+    const page = await new MlflowClient('http://m', {}, fetch).metricHistory('r', 'k');
+    expect(page).toEqual({ metrics: [{ key: 'k', value: 1, timestamp: 1, step: 1 }], more: true });
+    const asked = Number(new URL(sent[0].url).searchParams.get('max_results'));
+    expect(asked).toBe(METRIC_HISTORY_PAGE);
+    expect(asked).toBeLessThanOrEqual(10_000);
   });
 });

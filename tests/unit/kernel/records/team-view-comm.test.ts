@@ -1,7 +1,9 @@
 // The gaissa.team comm through the kernel's CommManager: a fetch is answered with the view, a
 // refresh during a read is answered once more after it, anything off the schema closes the comm.
+import Ajv from 'ajv';
+import schema from '../../../../schema/team-view-comm.schema.json';
 import { CommManager } from '../../../../kernel/comms';
-import { teamViewTarget } from '../../../../kernel/records/team-view-comm';
+import { failedView, teamViewTarget } from '../../../../kernel/records/team-view-comm';
 import type { TeamView } from '../../../../kernel/records/team-view';
 import { TEAM_VIEW_COMM_TARGET } from '../../../../core/mime-types';
 
@@ -69,5 +71,37 @@ describe('the gaissa.team comm', () => {
     finish();
     await settle();
     expect(data()).toEqual([]);
+  });
+});
+
+describe('a read that throws', () => {
+  const validView = new Ajv({ allowUnionTypes: true }).compile(schema);
+
+  it.each([
+    ['rejects', () => Promise.reject(new Error('read http://ann:s3cret@m/ failed'))],
+    [
+      'throws before it starts',
+      () => {
+        throw new Error("Cannot find module './team-view'");
+      }
+    ]
+  ])('%s: answers an unreachable view saying why, and answers the next ask', async (_, fail) => {
+    let reads = 0;
+    const { manager, data } = setup(() => (++reads === 1 ? fail() : Promise.resolve(view(2))));
+    manager.handleOpen('c', TEAM_VIEW_COMM_TARGET, { type: 'fetch', protocol: 1 });
+    await settle();
+    const [failed] = data() as TeamView[];
+    expect(validView(failed)).toBe(true);
+    expect(failed).toMatchObject({ type: 'team-view', status: 'unreachable', runs: 0 });
+    expect(failed.errors).toHaveLength(1);
+    expect(failed.errors[0]).toMatch(/failed|Cannot find module/);
+    expect(failed.errors[0]).not.toContain('s3cret');
+    manager.handleMessage('c', { type: 'fetch', protocol: 1 });
+    await settle();
+    expect(data()[1]).toEqual(view(2));
+  });
+
+  it('bounds the error text', () => {
+    expect(failedView('x'.repeat(5000)).errors[0]).toHaveLength(1000);
   });
 });

@@ -210,6 +210,46 @@ describe('readTeamView', () => {
     expect(view.errors[0]).toBe('run r-bob: MLflow metrics/get-history: INTERNAL_ERROR db');
   });
 
+  it('takes odd answers: a tag value that is a number, metrics that are no list', async () => {
+    const { fetch } = mlflow(r => {
+      if (r.url.includes('runs/search')) {
+        const odd = run('r-odd', '1', { 'gaissa.user': 'ann' }, 1000);
+        odd.data.tags.push({ key: 'gaissa.label', value: 7 as unknown as string });
+        return { status: 200, body: { runs: [odd] } };
+      }
+      if (r.url.includes('get-history'))
+        return r.url.includes('energy')
+          ? { status: 200, body: { metrics: [metric('gaissa.energy_J', 1, 5, 1100)] } }
+          : { status: 200, body: { metrics: {} } };
+      return undefined;
+    });
+    const view = await readTeamView({ trackingUri: 'http://m', fetch });
+    expect(view.status).toBe('ok');
+    expect(view.labels.map(l => l.rating)).toEqual(['7']);
+    expect(view.measurements.map(m => [m.energyJ, m.co2eG])).toEqual([[5, null]]);
+    expect(validView(view)).toBe(true);
+  });
+
+  it.each([
+    ['experiments', 'experiments/search'],
+    ['a metric history', 'get-history']
+  ])('is truncated when %s has further pages', async (_, endpoint) => {
+    const plain = await readTeamView({ trackingUri: 'http://m', fetch: mlflow().fetch });
+    expect(plain.truncated).toBe(false);
+    const paged = mlflow();
+    const { fetch } = fakeFetch(async r => {
+      const answer = (await paged.fetch(r.url, { method: r.method, body: r.body })) as Response;
+      const body = await answer.json();
+      return {
+        status: answer.status,
+        body: r.url.includes(endpoint) ? { ...body, next_page_token: 'more' } : body
+      };
+    });
+    const view = await readTeamView({ trackingUri: 'http://m', fetch });
+    expect(view.truncated).toBe(true);
+    expect(view.totals.perUser.map(t => t.key)).toEqual(['bob', 'ann']);
+  });
+
   it("sends the environment's credentials only when the URI is the user's choice", async () => {
     const env = { MLFLOW_TRACKING_TOKEN: 'tok' };
     const chosen = mlflow();

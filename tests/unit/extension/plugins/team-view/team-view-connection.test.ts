@@ -2,6 +2,7 @@
 // notebook's GAISSA kernel first, else one of its own, shut down when no longer used; an answer
 // off the schema is refused, not shown.
 import {
+  ANSWER_TIMEOUT_MS,
   TeamViewSource,
   type KernelSource,
   type TeamKernel,
@@ -22,8 +23,10 @@ class FakeComm {
   send(data: unknown) {
     this.sent.push(data);
   }
+  // As JupyterLab's CommHandler: closing calls onClose at once.
   close() {
     this.isDisposed = true;
+    this.onClose({});
   }
   receive(data: unknown) {
     this.onMsg({ content: { data } });
@@ -44,6 +47,10 @@ class FakeKernel {
     return this.comms[this.comms.length - 1];
   }
 }
+
+/** Every view made, closed after each test so that no answer timer outlives it. */
+const views: TeamViewSource[] = [];
+afterEach(() => views.splice(0).forEach(v => v.dispose()));
 
 function setup(active: FakeKernel | null = null) {
   const kernels = {
@@ -66,6 +73,7 @@ function setup(active: FakeKernel | null = null) {
   };
   const states: TeamViewState[] = [];
   const view = new TeamViewSource(source, s => states.push(s));
+  views.push(view);
   return { kernels, view, states, last: () => states[states.length - 1] };
 }
 
@@ -159,6 +167,48 @@ describe('TeamViewSource', () => {
     expect(last()).toEqual({
       kind: 'failed',
       reason: 'No GAISSA kernel could be started (No such kernel named gaissa).'
+    });
+  });
+
+  it('shows no refusal when it closes the comm itself on moving to another kernel', async () => {
+    const { kernels, view, states } = setup();
+    await view.refresh();
+    kernels.active = new FakeKernel('nb');
+    await view.refresh();
+    view.dispose();
+    expect(states.filter(s => s.kind === 'failed')).toEqual([]);
+  });
+
+  describe('a kernel that does not answer', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('is said so after a while, and a refresh asks again', async () => {
+      const notebook = new FakeKernel('nb');
+      const { view, last } = setup(notebook);
+      await view.refresh();
+      jest.advanceTimersByTime(ANSWER_TIMEOUT_MS - 1);
+      expect(last().kind).toBe('connecting');
+      jest.advanceTimersByTime(1);
+      expect(last()).toMatchObject({ kind: 'failed' });
+      expect((last() as { reason: string }).reason).toMatch(
+        /^The kernel did not answer within 45 s/
+      );
+      await view.refresh();
+      expect(notebook.comm.sent).toEqual([FETCH]);
+      expect(last().kind).toBe('connecting');
+      notebook.comm.receive(sampleTeamView());
+      jest.advanceTimersByTime(ANSWER_TIMEOUT_MS);
+      expect(last()).toEqual({ kind: 'view', view: sampleTeamView(), refreshing: false });
+    });
+
+    it('stops waiting once the view is closed', async () => {
+      const { view, states } = setup(new FakeKernel('nb'));
+      await view.refresh();
+      view.dispose();
+      jest.advanceTimersByTime(ANSWER_TIMEOUT_MS);
+      expect(states.filter(s => s.kind === 'failed')).toEqual([]);
+      expect(jest.getTimerCount()).toBe(0);
     });
   });
 });
