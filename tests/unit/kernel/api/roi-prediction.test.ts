@@ -1,12 +1,14 @@
 // gaissa.roi.whatIf from predictions: gaissa.predict's result (or a compared variant's
 // prediction) as the source of energy per inference, named "predicted" with its basis in every
 // view; a variant without a prediction is refused with the reason.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gaissa } from '../../../../kernel/api';
 import { bundleOf } from '../../../../kernel/display';
-import { computeRoi, RoiInputError } from '../../../../core/roi';
+import { computeRoi } from '../../../../core/roi';
 import { ROI_MIME } from '../../../../core/mime-types';
 import { Prediction, type PredictionRecord } from '../../../../kernel/predict/predict';
-import { expectValid, validateRoi } from '../../fixtures/api-outputs';
+import { expectValid, roiInputErrors, validateRoi } from '../../fixtures/api-outputs';
 
 function prediction(model: string, energyPerInferenceJ: number): Prediction {
   const record: PredictionRecord = {
@@ -26,7 +28,7 @@ function prediction(model: string, energyPerInferenceJ: number): Prediction {
     bytes: 1e5,
     work: [],
     basis: {
-      calibration: '/tmp/calibration.json',
+      calibration: join(tmpdir(), 'gaissa-roi-prediction', 'calibration.json'),
       machine: { cpuModel: 'Test CPU', logicalCpus: 2, flags: [], ortVersion: '1' },
       meter: { method: 'estimate', coverage: 0, note: 'estimator' },
       calibratedAt: '2026-01-01T00:00:00Z',
@@ -42,16 +44,6 @@ function prediction(model: string, energyPerInferenceJ: number): Prediction {
 }
 
 const money = { pricePerKWh: 0.25, implementationCost: 100, inferences: 1e9, currency: 'EUR' };
-
-function errorsOf(fn: () => unknown): { field: string; message: string }[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RoiInputError);
-    return (e as RoiInputError).errors;
-  }
-  throw new Error('expected a RoiInputError');
-}
 
 describe('gaissa.roi.whatIf from predictions', () => {
   test('both energies predicted: the figures are the predictions, named predicted with the basis', () => {
@@ -129,7 +121,7 @@ describe('gaissa.roi.whatIf from predictions', () => {
 
   test('refuses no prediction, a measurement passed off as a prediction, and ambiguous inputs', () => {
     expect(
-      errorsOf(() =>
+      roiInputErrors(() =>
         gaissa.roi.whatIf({
           ...money,
           baselineEnergyJ: 1,
@@ -146,14 +138,14 @@ describe('gaissa.roi.whatIf from predictions', () => {
     ]);
     const measured = { method: 'measured', energyPerInferenceJ: 1 } as never;
     expect(
-      errorsOf(() =>
+      roiInputErrors(() =>
         gaissa.roi.whatIf({ ...money, baseline: measured, tactic: 'deep-compression' })
       )[0]
     ).toMatchObject({
       field: 'baseline',
       message: expect.stringMatching(/^must be a prediction/)
     });
-    const both = errorsOf(() =>
+    const both = roiInputErrors(() =>
       gaissa.roi.whatIf({
         ...money,
         baseline: prediction('a', 1),
@@ -164,13 +156,13 @@ describe('gaissa.roi.whatIf from predictions', () => {
     );
     expect(both.map(e => e.field)).toEqual(['baseline', 'optimized']);
     expect(
-      errorsOf(() => gaissa.roi.whatIf({ ...money, baseline: prediction('a', 1) } as never)).map(
-        e => e.field
-      )
+      roiInputErrors(() =>
+        gaissa.roi.whatIf({ ...money, baseline: prediction('a', 1) } as never)
+      ).map(e => e.field)
     ).toEqual(['optimized']);
     // The scenario's own fields are still checked.
     expect(
-      errorsOf(() =>
+      roiInputErrors(() =>
         gaissa.roi.whatIf({
           ...money,
           pricePerKWh: -1,

@@ -2,9 +2,15 @@
 import { gaissa } from '../../../../kernel/api';
 import { RoiAnalysis } from '../../../../kernel/api/roi';
 import { bundleOf } from '../../../../kernel/display';
-import { computeRoi, RoiInputError, RoiScenario } from '../../../../core/roi';
+import { computeRoi, RoiScenario } from '../../../../core/roi';
 import { ROI_CATALOGUE } from '../../../../core/roi-catalogue';
-import { comparison, expectValid, measurement, validateRoi } from '../../fixtures/api-outputs';
+import {
+  comparison,
+  expectValid,
+  measurement,
+  roiInputErrors,
+  validateRoi
+} from '../../fixtures/api-outputs';
 import { ROI_MIME } from '../../../../core/mime-types';
 
 const scenario: RoiScenario = {
@@ -15,17 +21,6 @@ const scenario: RoiScenario = {
   inferences: 1e9,
   currency: 'EUR'
 };
-
-/** The errors of a call that must fail with RoiInputError. */
-function errorsOf(fn: () => unknown): { field: string; message: string }[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RoiInputError);
-    return (e as RoiInputError).errors;
-  }
-  throw new Error('expected a RoiInputError');
-}
 
 describe('gaissa.roi(scenario)', () => {
   test('computes with core/roi and displays the ROI mime, text and HTML', () => {
@@ -58,7 +53,7 @@ describe('gaissa.roi(scenario)', () => {
   });
 
   test('invalid input names every offending field, and nothing shows NaN', () => {
-    const errors = errorsOf(() =>
+    const errors = roiInputErrors(() =>
       gaissa.roi({
         ...scenario,
         pricePerKWh: 0,
@@ -99,7 +94,7 @@ describe('gaissa.roi.whatIf', () => {
   });
 
   test('unknown tactic, bad pick, a given optimized energy and bad fields are reported together', () => {
-    const errors = errorsOf(() =>
+    const errors = roiInputErrors(() =>
       gaissa.roi.whatIf({
         ...scenario,
         tactic: 'magic-dust',
@@ -152,7 +147,7 @@ describe('gaissa.roi.from(comparison)', () => {
         { name: 'a', energyPerInferenceJ: Number.NaN }
       ]
     };
-    const errors = errorsOf(() =>
+    const errors = roiInputErrors(() =>
       gaissa.roi.from(broken, { ...options, pricePerKWh: 0, inferencesPerRun: 10 })
     );
     expect(errors.map(e => e.field).sort()).toEqual(
@@ -164,13 +159,15 @@ describe('gaissa.roi.from(comparison)', () => {
         'variants[1].name'
       ].sort()
     );
-    expect(errorsOf(() => gaissa.roi.from(comparison, { ...options, variant: 'fp32' }))).toEqual([
-      { field: 'variant', message: expect.stringContaining('baseline itself') }
-    ]);
-    expect(errorsOf(() => gaissa.roi.from(comparison, { ...options, variant: 'int4' }))[0]).toEqual(
-      { field: 'variant', message: expect.stringContaining('variants: fp32, fp16') }
+    expect(
+      roiInputErrors(() => gaissa.roi.from(comparison, { ...options, variant: 'fp32' }))
+    ).toEqual([{ field: 'variant', message: expect.stringContaining('baseline itself') }]);
+    expect(
+      roiInputErrors(() => gaissa.roi.from(comparison, { ...options, variant: 'int4' }))[0]
+    ).toEqual({ field: 'variant', message: expect.stringContaining('variants: fp32, fp16') });
+    expect(roiInputErrors(() => gaissa.roi.from({ variants: [] }, options))[0].field).toBe(
+      'variants'
     );
-    expect(errorsOf(() => gaissa.roi.from({ variants: [] }, options))[0].field).toBe('variants');
   });
 
   test('a source that is neither is refused with what is accepted', () => {
@@ -214,7 +211,7 @@ describe('gaissa.roi.from(measurements)', () => {
     const analysis = gaissa.roi.from([withIdle, withIdle2], { ...options, energy: 'dynamic' });
     expect(analysis.scenario.baselineEnergyJ).toBeCloseTo(0.08, 12);
     expect(analysis.scenario.optimizedEnergyJ).toBeCloseTo(0.02, 12);
-    const errors = errorsOf(() =>
+    const errors = roiInputErrors(() =>
       gaissa.roi.from([base, withIdle], { ...options, energy: 'dynamic' })
     );
     expect(errors.map(e => e.field)).toEqual(['baseline.dynamicEnergyJ']);
@@ -223,7 +220,7 @@ describe('gaissa.roi.from(measurements)', () => {
   test('a missing count, a failed run and a missing price are all reported', () => {
     const failed = { ...opt, status: 'error' as const };
     const noPrice = { ...base, pricePerKWh: null };
-    const errors = errorsOf(() =>
+    const errors = roiInputErrors(() =>
       gaissa.roi.from([noPrice, failed], { implementationCost: 1, inferences: 1 })
     );
     expect(errors.map(e => e.field).sort()).toEqual(
