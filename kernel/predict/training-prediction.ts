@@ -6,6 +6,7 @@
  * (training-calibration.ts) with the cost model of ONNX inference (cost-model.ts). Every figure
  * here is marked `predicted`; this file names no tfjs type, so the API's declarations can.
  */
+import { predictionErrorPercent } from '../../core/cell-prediction';
 import type { EpochCost, ForecastCheck } from '../../core/training-forecast';
 import { evaluate, INTERVAL_QUANTILE, type Fit, type FitPoint } from './cost-model';
 import { NoPredictionError } from './onnx-work';
@@ -142,12 +143,6 @@ export function predictRun(
   };
 }
 
-/** Signed error relative to the actual; null where it has none (an actual of 0), not Infinity. */
-function errorPercent(predicted: number, actual: number): number | null {
-  const e = ((predicted - actual) / actual) * 100;
-  return actual !== 0 && Number.isFinite(e) ? e : null;
-}
-
 /** PRE and STEP against the measured epochs, restated for the epochs that ran. */
 export function checkPrediction(
   prediction: TrainingPrediction,
@@ -165,8 +160,8 @@ export function checkPrediction(
     actual: { epochs: epochs.length, energyJ, durationS },
     pre: {
       ...pre,
-      energyErrorPercent: errorPercent(pre.energyJ, energyJ),
-      durationErrorPercent: errorPercent(pre.durationS, durationS),
+      energyErrorPercent: predictionErrorPercent(pre.energyJ, energyJ),
+      durationErrorPercent: predictionErrorPercent(pre.durationS, durationS),
       inInterval: energyJ >= prediction.low * share && energyJ <= prediction.high * share
     },
     step: forecastCheck
